@@ -1,0 +1,108 @@
+package dev.relaycluster.protocol.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.sse.SseDecoder;
+import dev.relaycluster.protocol.sse.SseEvent;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.Json;
+import java.nio.ByteBuffer;
+
+/**
+ * Watches an Anthropic Messages SSE stream as it passes through and collects model, token usage, stop
+ * reason and any error event. Only message_start, message_delta and error data are JSON-parsed; malformed
+ * JSON is ignored. One instance per stream; not thread-safe.
+ */
+public final class AnthropicUsageTap {
+
+    private final SseDecoder decoder = new SseDecoder();
+    private final UsageAccumulator usage = new UsageAccumulator();
+    private String model;
+    private String stopReason;
+    private String errorType;
+    private String errorMessage;
+    private boolean sawMessageStop;
+
+    /** Feeds the remaining bytes of {@code chunk} without moving its position. */
+    public void feed(ByteBuffer chunk) {
+        decoder.feed(chunk).forEach(this::onEvent);
+    }
+
+    /** Feeds {@code len} bytes of {@code b} from {@code off}. */
+    public void feed(byte[] b, int off, int len) {
+        decoder.feed(b, off, len).forEach(this::onEvent);
+    }
+
+    /** Applies one decoded event; the type comes from the event field, else from the data's "type". */
+    public void onEvent(SseEvent e) {
+        String type = e.event() != null ? e.event() : Json.topLevelType(e.data());
+        if (type == null) {
+            return;
+        }
+        switch (type) {
+            case "message_start" -> Json.tryParse(e.data()).ifPresent(this::onMessageStart);
+            case "message_delta" -> Json.tryParse(e.data()).ifPresent(this::onMessageDelta);
+            case "message_stop" -> sawMessageStop = true;
+            case "error" -> Json.tryParse(e.data()).ifPresent(this::onError);
+            default -> {
+                // content_block_*, ping and unknown events carry no usage
+            }
+        }
+    }
+
+    /** The model named by message_start, or null before it. */
+    public String model() {
+        return model;
+    }
+
+    /** Usage collected so far. */
+    public TokenUsage usage() {
+        return usage.usage();
+    }
+
+    /** Whether a message_stop event has been seen. */
+    public boolean sawMessageStop() {
+        return sawMessageStop;
+    }
+
+    /** Whether the bytes fed so far end exactly between events. */
+    public boolean atEventBoundary() {
+        return decoder.atEventBoundary();
+    }
+
+    /** {@code error.type} of an error event, or null if none came. */
+    public String errorType() {
+        return errorType;
+    }
+
+    /** {@code error.message} of an error event, or null if none came. */
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    /** {@code delta.stop_reason} of message_delta, or null. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    private void onMessageStart(JsonNode root) {
+        JsonNode message = root.get("message");
+        if (message != null && message.isObject()) {
+            model = Json.text(message, "model");
+            usage.addStart(message.get("usage"));
+        }
+    }
+
+    private void onMessageDelta(JsonNode root) {
+        String reason = Json.text(root.get("delta"), "stop_reason");
+        if (reason != null) {
+            stopReason = reason;
+        }
+        usage.addDelta(root.get("usage"));
+    }
+
+    private void onError(JsonNode root) {
+        JsonNode error = root.get("error");
+        errorType = Json.text(error, "type");
+        errorMessage = Json.text(error, "message");
+    }
+}

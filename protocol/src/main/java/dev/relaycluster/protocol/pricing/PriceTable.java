@@ -1,0 +1,125 @@
+package dev.relaycluster.protocol.pricing;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.protocol.util.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Per-token model prices read from a LiteLLM {@code model_prices_and_context_window.json}; immutable. */
+public final class PriceTable {
+
+    /** Price for unknown models: $3 / $15 per million input / output, Claude-style cache prices. */
+    public static final ModelPrice DEFAULT_FALLBACK =
+            new ModelPrice(3_000_000L, 15_000_000L, 3_750_000L, 6_000_000L, 300_000L);
+
+    private static final String BUNDLED_RESOURCE = "/pricing/model_prices_and_context_window.json";
+
+    private final Map<String, ModelPrice> prices;
+    private final Map<String, String> keysByLowerCase;
+    private final String version;
+
+    private PriceTable(Map<String, ModelPrice> prices, Map<String, String> keysByLowerCase, String version) {
+        this.prices = prices;
+        this.keysByLowerCase = keysByLowerCase;
+        this.version = version;
+    }
+
+    /**
+     * Reads a LiteLLM price file, skipping entries that are not objects or have no input price.
+     *
+     * @throws IllegalArgumentException when the bytes are not a JSON object or a price is out of range
+     */
+    public static PriceTable parse(byte[] litellmJson) {
+        JsonNode root;
+        try {
+            root = Json.mapper().reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(litellmJson);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("price table is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("price table must be a JSON object of model name to prices");
+        }
+        Map<String, ModelPrice> prices = new HashMap<>();
+        Map<String, String> keysByLowerCase = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            String name = entry.getKey();
+            try {
+                LiteLlmEntry.toPrice(name, entry.getValue()).ifPresent(price -> {
+                    prices.put(name, price);
+                    keysByLowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+                });
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("price of " + name + " is out of range", e);
+            }
+        }
+        String version = "sha256:" + Hashing.sha256Hex(litellmJson).substring(0, 16);
+        return new PriceTable(Map.copyOf(prices), Map.copyOf(keysByLowerCase), version);
+    }
+
+    /** The table shipped in this module (LiteLLM snapshot), loaded once. */
+    public static PriceTable bundled() {
+        return Bundled.TABLE;
+    }
+
+    /** "sha256:" and the first 16 hex digits of the SHA-256 of the file's bytes. */
+    public String version() {
+        return version;
+    }
+
+    /** Number of priced models. */
+    public int size() {
+        return prices.size();
+    }
+
+    /** The price of {@code model}, trying the names of {@link ModelNames#candidates(String)} in turn. */
+    public Optional<ModelPrice> find(String model) {
+        return Optional.ofNullable(matchKey(model)).map(prices::get);
+    }
+
+    /** The price of {@code model}, or {@code fallback} marked as such when the table does not know it. */
+    public PricedModel price(String model, ModelPrice fallback) {
+        String key = matchKey(model);
+        return key == null
+                ? new PricedModel(model, null, fallback, true)
+                : new PricedModel(model, key, prices.get(key), false);
+    }
+
+    private String matchKey(String model) {
+        if (model == null || model.isBlank()) {
+            return null;
+        }
+        for (String name : ModelNames.candidates(model)) {
+            if (prices.containsKey(name)) {
+                return name;
+            }
+            String key = keysByLowerCase.get(name);
+            if (key != null) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static final class Bundled {
+
+        static final PriceTable TABLE = load();
+
+        private static PriceTable load() {
+            try (InputStream in = PriceTable.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing classpath resource " + BUNDLED_RESOURCE);
+                }
+                return parse(in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + BUNDLED_RESOURCE, e);
+            }
+        }
+    }
+}

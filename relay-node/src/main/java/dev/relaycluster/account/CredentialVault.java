@@ -1,0 +1,33 @@
+package dev.relaycluster.account;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaycluster.store.CredentialCipher;
+import java.io.IOException;
+
+/** Seals account secrets into AES-GCM blobs bound to the account id, and opens them again. */
+public final class CredentialVault {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final CredentialCipher cipher;
+
+  public CredentialVault(CredentialCipher cipher) {
+    this.cipher = cipher;
+  }
+
+  public byte[] seal(String accountId, AccountSecrets secrets) {
+    try {
+      return cipher.encrypt(JSON.writeValueAsBytes(secrets), "account:" + accountId);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise account secrets", e);
+    }
+  }
+
+  public AccountSecrets open(String accountId, byte[] sealed) {
+    byte[] plain = cipher.decrypt(sealed, "account:" + accountId);
+    try {
+      return JSON.readValue(plain, AccountSecrets.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored account secrets are unreadable", e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.relaycluster.account;
+
+import dev.relaycluster.node.ReplicatedView;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every account's scheduling facts, replicated to all nodes with Distributed Data and read locally.
+ * Each {@link AccountEntity} publishes its own entry when its definition or status changes.
+ */
+public final class PoolView {
+  private final ReplicatedView<PoolEntry> view;
+
+  public PoolView(ReplicatedView<PoolEntry> view) {
+    this.view = view;
+  }
+
+  public Optional<PoolEntry> find(String accountId) {
+    return Optional.ofNullable(view.entries().get(accountId));
+  }
+
+  /** Accounts that are not deleted, in no particular order. */
+  public List<PoolEntry> accounts() {
+    return view.entries().values().stream().filter(e -> e.status() != AccountStatus.DELETED).toList();
+  }
+
+  public void publish(PoolEntry entry) {
+    view.publish(entry);
+  }
+
+  public void publishAll(Collection<PoolEntry> entries) {
+    view.publishAll(entries);
+  }
+}

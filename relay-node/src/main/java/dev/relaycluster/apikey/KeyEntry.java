@@ -1,0 +1,23 @@
+package dev.relaycluster.apikey;
+
+import dev.relaycluster.node.Versioned;
+
+/**
+ * What every node knows about a key, replicated by the {@link KeyDirectory}: enough to authenticate
+ * and show it, never the plain key. {@code keyHint} is the first characters of the key for humans.
+ */
+public record KeyEntry(
+    String id,
+    String name,
+    String keyHash,
+    String keyHint,
+    int concurrencyLimit,
+    KeyStatus status,
+    long createdAt,
+    long revokedAt,
+    long revision) implements Versioned {
+
+  public boolean active() {
+    return status == KeyStatus.ACTIVE;
+  }
+}

@@ -1,0 +1,7 @@
+package dev.relaycluster.apikey;
+
+/** Whether a key is accepted. */
+public enum KeyStatus {
+  ACTIVE,
+  REVOKED
+}

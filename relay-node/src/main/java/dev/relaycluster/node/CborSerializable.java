@@ -1,0 +1,4 @@
+package dev.relaycluster.node;
+
+/** Marker for every message and event that crosses the cluster or the journal: serialized with Jackson CBOR. */
+public interface CborSerializable {}

@@ -1,0 +1,88 @@
+package dev.relaycluster.node;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The node's typed configuration, read once from the {@code relay} block of the HOCON config. */
+public record RelaySettings(
+    String host,
+    int port,
+    Path dataDir,
+    String encryptionKey,
+    String nodeName,
+    Db db,
+    Redis redis,
+    Admin admin,
+    Http http,
+    Upstream upstream,
+    Duration sessionTtl,
+    String pricingFile,
+    int usageTagPartitions) {
+
+  /** Storage: an empty url means the embedded H2 file journal under the data directory. */
+  public record Db(String url, String user, String password, int poolSize) {
+    public boolean embedded() {
+      return url.isBlank();
+    }
+  }
+
+  /** The shared TTL store: an empty host means the in-process store. */
+  public record Redis(String host, int port, String password, int database, String keyPrefix) {
+    public boolean enabled() {
+      return !host.isBlank();
+    }
+  }
+
+  public record Admin(
+      String username, String password, Duration sessionTtl, int maxFailedLogins, Duration failedLoginWindow) {}
+
+  public record Http(long maxBodySize, Duration askTimeout) {}
+
+  public record Upstream(
+      Duration connectTimeout,
+      Duration responseTimeout,
+      Duration idleTimeout,
+      Duration bodyTimeout,
+      long maxResponseSize,
+      int maxAccountAttempts) {}
+
+  public static RelaySettings from(Config root) {
+    Config c = root.getConfig("relay");
+    Config db = c.getConfig("db");
+    Config redis = c.getConfig("redis");
+    Config admin = c.getConfig("admin");
+    Config http = c.getConfig("http");
+    Config up = c.getConfig("upstream");
+    return new RelaySettings(
+        c.getString("host"),
+        c.getInt("port"),
+        Path.of(c.getString("data-dir")).toAbsolutePath().normalize(),
+        c.getString("encryption-key"),
+        c.getString("node-name"),
+        new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("pool-size")),
+        new Redis(
+            redis.getString("host"),
+            redis.getInt("port"),
+            redis.getString("password"),
+            redis.getInt("database"),
+            redis.getString("key-prefix")),
+        new Admin(
+            admin.getString("username"),
+            admin.getString("password"),
+            admin.getDuration("session-ttl"),
+            admin.getInt("max-failed-logins"),
+            admin.getDuration("failed-login-window")),
+        new Http(http.getBytes("max-body-size"), http.getDuration("ask-timeout")),
+        new Upstream(
+            up.getDuration("connect-timeout"),
+            up.getDuration("response-timeout"),
+            up.getDuration("idle-timeout"),
+            up.getDuration("body-timeout"),
+            up.getBytes("max-response-size"),
+            up.getInt("max-account-attempts")),
+        c.getDuration("session.ttl"),
+        c.getString("pricing.file"),
+        c.getInt("usage.tag-partitions"));
+  }
+}

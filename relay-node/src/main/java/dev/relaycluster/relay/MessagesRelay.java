@@ -1,0 +1,273 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountSecrets;
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.protocol.anthropic.AnthropicErrors;
+import dev.relaycluster.protocol.anthropic.AnthropicUsage;
+import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
+import dev.relaycluster.protocol.anthropic.MessageUsage;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.scheduling.Scheduler;
+import dev.relaycluster.session.SessionEntity;
+import dev.relaycluster.store.CredentialDecryptionException;
+import dev.relaycluster.upstream.ClaudePlatform;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamTimeoutException;
+import dev.relaycluster.usage.RequestOutcome;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path of ARCHITECTURE.md §1 from admission on: admit on the key's entity, route through
+ * the session, acquire the account, call upstream, pass the answer through (streamed byte for byte
+ * with the usage tap, or whole), and settle usage and leases exactly once however the request ends.
+ */
+public final class MessagesRelay {
+  private static final Logger log = LoggerFactory.getLogger(MessagesRelay.class);
+
+  private final ActorSystem<?> system;
+  private final Materializer materializer;
+  private final ClusterSharding sharding;
+  private final PoolView pool;
+  private final LastUsedClock clock;
+  private final CredentialVault vault;
+  private final UpstreamClient upstream;
+  private final UsageRecords usageRecords;
+  private final RelaySettings settings;
+  private final ActorRef<RequestLeaseHolder.Command> leaseHolder;
+
+  public MessagesRelay(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
+      UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
+      ActorRef<RequestLeaseHolder.Command> leaseHolder) {
+    this.system = system;
+    this.materializer = Materializer.matFromSystem(system);
+    this.sharding = ClusterSharding.get(system);
+    this.pool = pool;
+    this.clock = clock;
+    this.vault = vault;
+    this.upstream = upstream;
+    this.usageRecords = usageRecords;
+    this.settings = settings;
+    this.leaseHolder = leaseHolder;
+  }
+
+  /** Relays one call; the returned response is never a failed stage. */
+  public CompletionStage<HttpResponse> relay(RelayCall call) {
+    EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
+    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(leaseHolder, r), settings.http().askTimeout())
+        .thenCompose(reply -> {
+          if (reply instanceof ApiKeyEntity.Refused refused) {
+            return CompletableFuture.completedFuture(refusal(refused));
+          }
+          Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(),
+              settings.http().askTimeout());
+          return attempt(call, settlement, Set.of(), 1).exceptionally(failure -> {
+            log.error("request {} failed inside the relay", call.requestId(), unwrap(failure));
+            settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
+                RequestOutcome.UPSTREAM_FAILED, "api_error", 0));
+            return AnthropicErrorResponses.of(500, "internal relay error (request " + call.requestId() + ")");
+          });
+        })
+        .exceptionally(failure -> {
+          log.warn("request {} could not be admitted: {}", call.requestId(), unwrap(failure).toString());
+          return AnthropicErrorResponses.of(503, "overloaded_error",
+              "the relay could not admit the request in time; retry shortly");
+        });
+  }
+
+  private static HttpResponse refusal(ApiKeyEntity.Refused refused) {
+    return switch (refused.refusal()) {
+      case CONCURRENCY -> AnthropicErrorResponses.withRetryAfter(429, refused.message(), refused.retryAfterSeconds());
+      case UNKNOWN_KEY, REVOKED -> AnthropicErrorResponses.of(401, refused.message());
+    };
+  }
+
+  /** Routes, acquires and calls upstream; an account that refuses the lease is excluded and the next tried. */
+  private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n) {
+    return route(call, excluded).thenCompose(routed -> {
+      if (routed instanceof SessionEntity.NoAccount none) {
+        return CompletableFuture.completedFuture(noAccount(call, settlement, n, none.reason()));
+      }
+      String accountId = ((SessionEntity.Routed) routed).accountId();
+      EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
+      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(leaseHolder, r),
+              settings.http().askTimeout())
+          .thenCompose(acquired -> {
+            if (acquired instanceof AccountEntity.Unavailable unavailable) {
+              Set<String> next = new HashSet<>(excluded);
+              next.add(accountId);
+              if (n >= settings.upstream().maxAccountAttempts()) {
+                return CompletableFuture.completedFuture(noAccount(call, settlement, n,
+                    "no account could take the request after " + n + " attempts (last: " + unavailable.reason() + ")"));
+              }
+              return attempt(call, settlement, Set.copyOf(next), n + 1);
+            }
+            AccountEntity.Granted granted = (AccountEntity.Granted) acquired;
+            settlement.accountAcquired(account, granted.leaseId());
+            clock.markUsed(accountId, System.currentTimeMillis());
+            return callUpstream(call, settlement, granted.account(), n);
+          });
+    });
+  }
+
+  private CompletionStage<SessionEntity.RouteReply> route(RelayCall call, Set<String> excluded) {
+    if (call.sessionKey().isPresent()) {
+      String sessionId = call.platform() + ":"
+          + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
+      EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
+      return session.ask(r -> new SessionEntity.Route(call.platform(), excluded, r), settings.http().askTimeout());
+    }
+    SessionEntity.RouteReply reply = Scheduler.pick(pool.accounts(), call.platform(), excluded, clock::lastUsedAt)
+        .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
+        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), call.platform(), excluded)));
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private HttpResponse noAccount(RelayCall call, Settlement settlement, int attempts, String reason) {
+    settlement.settle(usageRecords.record(call, null, attempts, null, TokenUsage.ZERO, 503,
+        RequestOutcome.NO_ACCOUNT, "overloaded_error", 0));
+    return AnthropicErrorResponses.of(503, "overloaded_error", "no upstream account available: " + reason);
+  }
+
+  private CompletionStage<HttpResponse> callUpstream(RelayCall call, Settlement settlement, AccountDefinition account,
+      int attempts) {
+    AccountSecrets secrets;
+    try {
+      secrets = vault.open(account.id(), account.sealedSecrets());
+    } catch (CredentialDecryptionException e) {
+      log.error("account {} credentials cannot be decrypted: {}", account.id(), e.getMessage());
+      settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, 503,
+          RequestOutcome.NO_ACCOUNT, "overloaded_error", 0));
+      return CompletableFuture.completedFuture(AnthropicErrorResponses.of(503, "overloaded_error",
+          "the chosen upstream account's credentials cannot be read by this relay"));
+    }
+    HttpRequest request = ClaudePlatform.request(account, secrets, call.upstreamPath(), call.rawQuery(),
+        call.headers(), call.contentType(), call.body());
+    return upstream.send(request)
+        .thenCompose(response -> answer(call, settlement, account.id(), attempts, response))
+        .exceptionally(failure -> {
+          Throwable cause = unwrap(failure);
+          boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
+          int status = timeout ? 504 : 502;
+          settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, status,
+              RequestOutcome.UPSTREAM_FAILED, timeout ? "timeout_error" : "api_error", 0));
+          String message = timeout
+              ? "upstream did not answer in time"
+              : "upstream is unreachable: " + safeMessage(cause);
+          return AnthropicErrorResponses.of(status, message);
+        });
+  }
+
+  private CompletionStage<HttpResponse> answer(RelayCall call, Settlement settlement, String accountId, int attempts,
+      HttpResponse response) {
+    int status = response.status().intValue();
+    HttpEntity entity = response.entity();
+    boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
+    List<HttpHeader> headers = new ArrayList<>(ClaudePlatform.clientHeaders(response));
+    headers.add(RawHeader.create("x-relay-request-id", call.requestId()));
+    if (eventStream && status < 300) {
+      return CompletableFuture.completedFuture(stream(call, settlement, accountId, attempts, response, headers));
+    }
+    return entity.toStrict(settings.upstream().bodyTimeout().toMillis(), settings.upstream().maxResponseSize(),
+            materializer)
+        .thenApply(strict -> {
+          ByteString body = strict.getData();
+          MessageUsage usage = status < 300 && call.endpoint().equals("messages")
+              ? AnthropicUsage.fromMessageBytes(body.toArrayUnsafe())
+              : new MessageUsage(null, TokenUsage.ZERO);
+          RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
+          settlement.settle(usageRecords.record(call, accountId, attempts, usage.model(), usage.usage(), status,
+              outcome, status < 300 ? null : AnthropicErrors.typeForStatus(status), System.nanoTime()));
+          return HttpResponse.create()
+              .withStatus(response.status())
+              .withHeaders(headers)
+              .withEntity(HttpEntities.create(entity.getContentType(), body));
+        });
+  }
+
+  private HttpResponse stream(RelayCall call, Settlement settlement, String accountId, int attempts,
+      HttpResponse response, List<HttpHeader> headers) {
+    AnthropicUsageTap tap = new AnthropicUsageTap();
+    int status = response.status().intValue();
+    SseUsageTapStage.Listener listener = new SseUsageTapStage.Listener() {
+      @Override
+      public void ended(StreamEnd end, long firstChunkNanos, Throwable failure) {
+        RequestOutcome outcome = switch (end) {
+          case COMPLETED -> tap.sawMessageStop() || tap.errorType() == null
+              ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED;
+          case UPSTREAM_FAILED -> RequestOutcome.UPSTREAM_FAILED;
+          case CLIENT_CANCELLED -> RequestOutcome.CLIENT_DISCONNECTED;
+        };
+        if (failure != null) {
+          log.warn("request {}: upstream stream broke off: {}", call.requestId(), failure.toString());
+        }
+        String errorType = tap.errorType() != null ? tap.errorType()
+            : end == StreamEnd.UPSTREAM_FAILED ? "api_error" : null;
+        settlement.settle(usageRecords.record(call, accountId, attempts, tap.model(), tap.usage(), status, outcome,
+            errorType, firstChunkNanos));
+      }
+    };
+    Source<ByteString, Object> body = response.entity().getDataBytes()
+        .via(new SseUsageTapStage(tap,
+            failure -> ByteString.fromArrayUnsafe(AnthropicErrors.sseEvent("api_error",
+                "upstream stream broke off: " + safeMessage(failure))),
+            listener));
+    ContentType contentType = response.entity().getContentType();
+    if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
+      headers.add(RawHeader.create("cache-control", "no-cache"));
+    }
+    headers.add(RawHeader.create("x-accel-buffering", "no"));
+    return HttpResponse.create()
+        .withStatus(response.status())
+        .withHeaders(headers)
+        .withEntity(HttpEntities.createChunked(contentType, body));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** An exception's message without class names or stack, short enough for a client. */
+  private static String safeMessage(Throwable t) {
+    String m = unwrap(t).getMessage();
+    if (m == null || m.isBlank()) {
+      return "connection failed";
+    }
+    return m.length() > 200 ? m.substring(0, 200) : m;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.usage.UsageRecord;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of one request, done exactly once whatever path ends it: the account lease is released,
+ * the usage is recorded in the key's entity (idempotent by request id, retried on timeouts) and the
+ * key lease released with it.
+ */
+public final class Settlement {
+  private static final Logger log = LoggerFactory.getLogger(Settlement.class);
+  private static final int ATTEMPTS = 3;
+
+  private final EntityRef<ApiKeyEntity.Command> key;
+  private final String keyLeaseId;
+  private final Duration askTimeout;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private volatile EntityRef<AccountEntity.Command> account;
+  private volatile String accountLeaseId;
+
+  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, Duration askTimeout) {
+    this.key = key;
+    this.keyLeaseId = keyLeaseId;
+    this.askTimeout = askTimeout;
+  }
+
+  public void accountAcquired(EntityRef<AccountEntity.Command> ref, String leaseId) {
+    this.account = ref;
+    this.accountLeaseId = leaseId;
+  }
+
+  /** Releases the current account lease early (the account was refused upstream or failed before answering). */
+  public void releaseAccount() {
+    EntityRef<AccountEntity.Command> ref = account;
+    String lease = accountLeaseId;
+    account = null;
+    accountLeaseId = null;
+    if (ref != null) {
+      ref.tell(new AccountEntity.Release(lease));
+    }
+  }
+
+  public boolean settled() {
+    return done.get();
+  }
+
+  /** Settles once; later calls do nothing. */
+  public void settle(UsageRecord usage) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    releaseAccount();
+    record(usage, 1);
+  }
+
+  private void record(UsageRecord usage, int attempt) {
+    CompletionStage<Done> ack = key.ask(reply -> new ApiKeyEntity.Settle(keyLeaseId, usage, reply), askTimeout);
+    ack.whenComplete((ok, failure) -> {
+      if (failure == null) {
+        return;
+      }
+      if (attempt < ATTEMPTS) {
+        record(usage, attempt + 1);
+      } else {
+        log.error("usage of request {} (key {}) could not be recorded after {} attempts: {}",
+            usage.requestId(), usage.keyId(), ATTEMPTS, failure.toString());
+      }
+    });
+  }
+}

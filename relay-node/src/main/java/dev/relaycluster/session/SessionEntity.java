@@ -1,0 +1,130 @@
+package dev.relaycluster.session;
+
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.scheduling.Scheduler;
+import dev.relaycluster.store.TtlStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One conversation's sticky binding to an upstream account. Sharded, so one actor in the cluster
+ * decides for a session; the binding is kept in the TTL store (sliding expiry) so that it survives
+ * passivation and node restarts. The bound account is kept while it stays eligible; otherwise the
+ * scheduler picks another and the session is rebound.
+ */
+public final class SessionEntity {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionEntity.class);
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Session");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Route a request of this session; {@code excluded} are accounts that already failed it. */
+  public record Route(String platform, Set<String> excluded, ActorRef<RouteReply> replyTo) implements Command {}
+
+  private record Loaded(Optional<String> accountId) implements Command {}
+
+  public sealed interface RouteReply extends CborSerializable {}
+
+  public record Routed(String accountId, boolean rebound) implements RouteReply {}
+
+  public record NoAccount(String reason) implements RouteReply {}
+
+  public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
+        ctx -> create(ctx.getEntityId(), pool, clock, store, ttl)));
+  }
+
+  public static Behavior<Command> create(
+      String sessionId, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
+    return Behaviors.withStash(256, stash -> Behaviors.setup(ctx -> {
+      String storeKey = "session:" + sessionId;
+      ctx.pipeToSelf(store.get(storeKey), (value, failure) -> {
+        if (failure != null) {
+          ctx.getLog().warn("session store unavailable, routing session {} afresh: {}", sessionId, failure.toString());
+          return new Loaded(Optional.empty());
+        }
+        return new Loaded(value);
+      });
+      return new SessionEntity(ctx, stash, storeKey, pool, clock, store, ttl).loading();
+    }));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final StashBuffer<Command> stash;
+  private final String storeKey;
+  private final PoolView pool;
+  private final LastUsedClock clock;
+  private final TtlStore store;
+  private final Duration ttl;
+
+  private SessionEntity(ActorContext<Command> ctx, StashBuffer<Command> stash, String storeKey, PoolView pool,
+      LastUsedClock clock, TtlStore store, Duration ttl) {
+    this.ctx = ctx;
+    this.stash = stash;
+    this.storeKey = storeKey;
+    this.pool = pool;
+    this.clock = clock;
+    this.store = store;
+    this.ttl = ttl;
+  }
+
+  private Behavior<Command> loading() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Loaded.class, loaded -> stash.unstashAll(bound(loaded.accountId().orElse(null), 0)))
+        .onAnyMessage(msg -> {
+          stash.stash(msg);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  /** Serving; {@code accountId} may be null (no binding yet), {@code touchedAt} is the last TTL refresh. */
+  private Behavior<Command> bound(String accountId, long touchedAt) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Route.class, route -> onRoute(route, accountId, touchedAt))
+        .build();
+  }
+
+  private Behavior<Command> onRoute(Route route, String accountId, long touchedAt) {
+    long now = System.currentTimeMillis();
+    if (accountId != null) {
+      Optional<PoolEntry> current = pool.find(accountId);
+      if (current.isPresent() && Scheduler.eligible(current.get(), route.platform(), route.excluded())) {
+        route.replyTo().tell(new Routed(accountId, false));
+        if (now - touchedAt > ttl.toMillis() / 4) {
+          store.expire(storeKey, ttl).exceptionally(this::logStoreFailure);
+          return bound(accountId, now);
+        }
+        return Behaviors.same();
+      }
+    }
+    Optional<PoolEntry> next = Scheduler.pick(pool.accounts(), route.platform(), route.excluded(), clock::lastUsedAt);
+    if (next.isEmpty()) {
+      route.replyTo().tell(new NoAccount(Scheduler.whyNone(pool.accounts(), route.platform(), route.excluded())));
+      return Behaviors.same();
+    }
+    String chosen = next.get().id();
+    store.set(storeKey, chosen, ttl).exceptionally(this::logStoreFailure);
+    route.replyTo().tell(new Routed(chosen, accountId != null));
+    return bound(chosen, now);
+  }
+
+  private <T> T logStoreFailure(Throwable t) {
+    // Runs on the store's thread: a plain logger, not the actor context.
+    LOG.warn("session store write failed for {}: {}", storeKey, t.toString());
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.relaycluster.store;
+
+import dev.relaycluster.node.RelaySettings;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** The cluster profile's TTL store on Redis (lettuce, one multiplexed async connection). */
+public final class RedisTtlStore implements TtlStore {
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisAsyncCommands<String, String> redis;
+  private final String prefix;
+
+  private RedisTtlStore(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix) {
+    this.client = client;
+    this.connection = connection;
+    this.redis = connection.async();
+    this.prefix = prefix;
+  }
+
+  public static RedisTtlStore connect(RelaySettings.Redis settings) {
+    RedisURI.Builder uri = RedisURI.builder()
+        .withHost(settings.host())
+        .withPort(settings.port())
+        .withDatabase(settings.database())
+        .withTimeout(Duration.ofSeconds(5));
+    if (!settings.password().isEmpty()) {
+      uri.withPassword(settings.password().toCharArray());
+    }
+    RedisClient client = RedisClient.create(uri.build());
+    try {
+      return new RedisTtlStore(client, client.connect(), settings.keyPrefix());
+    } catch (RuntimeException e) {
+      client.shutdown();
+      throw new StorageException("cannot connect to Redis at " + settings.host() + ":" + settings.port()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> get(String key) {
+    return redis.get(prefix + key).thenApply(Optional::ofNullable);
+  }
+
+  @Override
+  public CompletionStage<Void> set(String key, String value, Duration ttl) {
+    return redis.set(prefix + key, value, SetArgs.Builder.px(ttl.toMillis())).thenApply(ok -> null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> expire(String key, Duration ttl) {
+    return redis.pexpire(prefix + key, ttl.toMillis());
+  }
+
+  @Override
+  public CompletionStage<Void> delete(String key) {
+    return redis.del(prefix + key).thenApply(n -> null);
+  }
+
+  @Override
+  public CompletionStage<Long> increment(String key, Duration ttl) {
+    String k = prefix + key;
+    // Create the counter with its expiry first (no-op when it exists), then count: the expiry is never lost.
+    redis.set(k, "0", SetArgs.Builder.nx().px(ttl.toMillis()));
+    return redis.incr(k);
+  }
+
+  @Override
+  public CompletionStage<Void> ping() {
+    return redis.ping().thenApply(pong -> null);
+  }
+
+  @Override
+  public String kind() {
+    return "redis";
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.relaycluster.store;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * Creates every table the node needs before HTTP is bound: the journal plugin's own schema, the
+ * projection offset tables and our read tables. Safe to run on every start and on several nodes.
+ */
+public final class SchemaSetup {
+  private SchemaSetup() {}
+
+  public static void run(ActorSystem<?> system, Database database, List<String> ownTableStatements, Duration timeout) {
+    try {
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database), system)
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new StorageException("cannot create the journal and projection schema: " + e.getMessage(), e);
+    }
+    database.sync(c -> {
+      for (String sql : ownTableStatements) {
+        try (Statement st = c.createStatement()) {
+          st.execute(sql);
+        } catch (SQLException e) {
+          // A concurrent node may have created the same object a moment ago; anything else is fatal.
+          if (!alreadyExists(e)) {
+            throw e;
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  private static boolean alreadyExists(SQLException e) {
+    String state = e.getSQLState();
+    return "42P07".equals(state) || "23505".equals(state) || "42S01".equals(state) || "42P06".equals(state);
+  }
+}
