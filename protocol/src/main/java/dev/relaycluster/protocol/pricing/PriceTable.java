@@ -73,6 +73,11 @@ public final class PriceTable {
         return version;
     }
 
+    /** Every priced model name, sorted. */
+    public java.util.SortedSet<String> models() {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(prices.keySet()));
+    }
+
     /** Number of priced models. */
     public int size() {
         return prices.size();

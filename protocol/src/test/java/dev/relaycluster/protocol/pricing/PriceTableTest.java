@@ -86,6 +86,8 @@ class PriceTableTest {
                 + "\"as-string\":{\"input_cost_per_token\":\"0.000002\",\"output_cost_per_token\":0}"
                 + "}"));
         assertEquals(5, t.size());
+        assertEquals(java.util.List.of("as-string", "my-claude-proxy", "other", "tiny", "vendor-model"),
+                java.util.List.copyOf(t.models()));
         assertEquals(Optional.of(new ModelPrice(300_000, 0, 375_000, 600_000, 30_000)), t.find("vendor-model"));
         assertEquals(Optional.of(new ModelPrice(15_000_000, 75_000_000, 18_750_000, 30_000_000, 1_500_000)),
                 t.find("my-claude-proxy"));

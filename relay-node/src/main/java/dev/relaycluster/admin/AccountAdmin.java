@@ -1,0 +1,197 @@
+package dev.relaycluster.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountPatch;
+import dev.relaycluster.account.AccountSecrets;
+import dev.relaycluster.account.AccountType;
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.account.PoolView;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Adds, lists, edits, pauses and deletes upstream accounts. Credentials are sealed here, before they
+ * reach the entity, so they exist in plain text only for the length of the admin call.
+ */
+public final class AccountAdmin {
+  static final String DEFAULT_CLAUDE_BASE_URL = "https://api.anthropic.com";
+
+  private final ClusterSharding sharding;
+  private final PoolView pool;
+  private final CredentialVault vault;
+  private final Duration askTimeout;
+
+  public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.pool = pool;
+    this.vault = vault;
+    this.askTimeout = askTimeout;
+  }
+
+  public CompletionStage<PoolEntry> create(JsonNode body) {
+    try {
+      String platform = text(body, "platform", "claude");
+      if (!platform.equals("claude")) {
+        throw AdminInputException.invalid("platform: only \"claude\" is supported so far");
+      }
+      AccountType type = AccountType.fromWire(text(body, "type", ""))
+          .orElseThrow(() -> AdminInputException.invalid("type: must be \"claude-console\" or \"claude-oauth\""));
+      String name = required(body, "name");
+      String baseUrl = baseUrl(text(body, "baseUrl", DEFAULT_CLAUDE_BASE_URL));
+      AccountSecrets secrets = secrets(type, body);
+      String id = UUID.randomUUID().toString();
+      long now = System.currentTimeMillis();
+      AccountDefinition definition = new AccountDefinition(id, name, type, baseUrl, integer(body, "priority", 50, 0),
+          integer(body, "maxConcurrency", 0, 0), paused(body, false), vault.seal(id, secrets), now, now);
+      return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+          .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
+          .thenApply(StatusReply::getValue);
+    } catch (AdminInputException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public List<PoolEntry> list() {
+    return pool.accounts().stream()
+        .sorted(Comparator.comparingInt(PoolEntry::priority).thenComparingLong(PoolEntry::createdAt))
+        .toList();
+  }
+
+  public CompletionStage<PoolEntry> update(String id, JsonNode body) {
+    try {
+      PoolEntry current = pool.find(id).filter(e -> e.status() != dev.relaycluster.account.AccountStatus.DELETED)
+          .orElseThrow(() -> AdminInputException.notFound("no account with id " + id));
+      byte[] sealed = null;
+      if (body.has("apiKey") || body.has("accessToken") || body.has("refreshToken") || body.has("expiresAt")) {
+        sealed = vault.seal(id, secrets(current.type(), body));
+      }
+      AccountPatch patch = new AccountPatch(
+          body.has("name") ? required(body, "name") : null,
+          body.has("baseUrl") ? baseUrl(text(body, "baseUrl", "")) : null,
+          body.has("priority") ? integer(body, "priority", 50, 0) : null,
+          body.has("maxConcurrency") ? integer(body, "maxConcurrency", 0, 0) : null,
+          body.has("paused") || body.has("status") || body.has("schedulable") ? paused(body, false) : null,
+          sealed,
+          System.currentTimeMillis());
+      return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+          .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Update(patch, r), askTimeout)
+          .thenApply(StatusReply::getValue);
+    } catch (AdminInputException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletionStage<Done> delete(String id) {
+    if (pool.find(id).filter(e -> e.status() != dev.relaycluster.account.AccountStatus.DELETED).isEmpty()) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no account with id " + id));
+    }
+    return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+        .<StatusReply<Done>>ask(r -> new AccountEntity.Delete(System.currentTimeMillis(), r), askTimeout)
+        .thenApply(StatusReply::getValue);
+  }
+
+  /**
+   * The secrets of a new account, or of an edit: an edit may send only the fields it changes, but the
+   * old secrets are not readable here, so an edit must send the whole credential of its type.
+   */
+  private static AccountSecrets secrets(AccountType type, JsonNode body) {
+    if (type == AccountType.CLAUDE_CONSOLE) {
+      return new AccountSecrets(required(body, "apiKey"), null, null, 0);
+    }
+    String access = required(body, "accessToken");
+    String refresh = text(body, "refreshToken", null);
+    long expiresAt = body.has("expiresAt") ? expiresAt(body.get("expiresAt")) : 0;
+    return new AccountSecrets(null, access, refresh, expiresAt);
+  }
+
+  /** Epoch milliseconds, or an ISO-8601 instant. */
+  private static long expiresAt(JsonNode node) {
+    if (node.isNumber()) {
+      return node.asLong();
+    }
+    try {
+      return java.time.Instant.parse(node.asText()).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw AdminInputException.invalid("expiresAt: epoch milliseconds or an ISO-8601 time, e.g. 2026-12-01T00:00:00Z");
+    }
+  }
+
+  private static boolean paused(JsonNode body, boolean dflt) {
+    if (body.has("paused")) {
+      return bool(body, "paused");
+    }
+    if (body.has("schedulable")) {
+      return !bool(body, "schedulable");
+    }
+    if (body.has("status")) {
+      return switch (body.get("status").asText()) {
+        case "paused" -> true;
+        case "active" -> false;
+        default -> throw AdminInputException.invalid("status: must be \"active\" or \"paused\"");
+      };
+    }
+    return dflt;
+  }
+
+  private static boolean bool(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (!n.isBoolean()) {
+      throw AdminInputException.invalid(field + ": must be true or false");
+    }
+    return n.asBoolean();
+  }
+
+  private static String baseUrl(String value) {
+    try {
+      URI uri = URI.create(value);
+      if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw AdminInputException.invalid("baseUrl: must be an http(s) URL, e.g. https://api.anthropic.com");
+      }
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw AdminInputException.invalid("baseUrl: must be an http(s) URL, e.g. https://api.anthropic.com");
+    }
+  }
+
+  private static String required(JsonNode body, String field) {
+    String v = text(body, field, null);
+    if (v == null || v.isBlank()) {
+      throw AdminInputException.invalid(field + ": required");
+    }
+    return v.strip();
+  }
+
+  private static String text(JsonNode body, String field, String dflt) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isTextual()) {
+      throw AdminInputException.invalid(field + ": must be a string");
+    }
+    return n.asText();
+  }
+
+  private static int integer(JsonNode body, String field, int dflt, int min) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min) {
+      throw AdminInputException.invalid(field + ": must be an integer of at least " + min);
+    }
+    return n.asInt();
+  }
+}

@@ -1,0 +1,215 @@
+package dev.relaycluster.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.admin.AccountAdmin;
+import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.admin.AdminSession;
+import dev.relaycluster.admin.AdminSessions;
+import dev.relaycluster.admin.KeyAdmin;
+import dev.relaycluster.admin.LoginResult;
+import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.usage.UsageQueries;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON admin API under /admin/api: login, accounts, keys and the request log. Every call but
+ * login needs {@code Authorization: Bearer <token>}. Errors are {"error":{"type","message"}}.
+ */
+public final class AdminRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final long MAX_ADMIN_BODY = 1024 * 1024;
+
+  private final AdminSessions sessions;
+  private final AccountAdmin accounts;
+  private final KeyAdmin keys;
+  private final UsageQueries usage;
+  private final Materializer materializer;
+
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageQueries usage,
+      Materializer materializer) {
+    this.sessions = sessions;
+    this.accounts = accounts;
+    this.keys = keys;
+    this.usage = usage;
+    this.materializer = materializer;
+  }
+
+  public Route route() {
+    return pathPrefix(segment("admin").slash("api"), () -> concat(
+        path("login", () -> concat(
+            post(() -> extractRequest(req -> completeWithFuture(handle(login(req))))),
+            complete(JsonResponses.error(405, "invalid_request_error", "use POST")))),
+        extractRequest(req -> onSuccess(sessions.authenticate(bearer(req).orElse(null)), session -> session
+            .map(s -> authorized(s, req))
+            .orElseGet(() -> complete(JsonResponses.error(401, "authentication_error",
+                "log in first: POST /admin/api/login, then send Authorization: Bearer <token>")))))));
+  }
+
+  private Route authorized(AdminSession session, HttpRequest req) {
+    return concat(
+        path("logout", () -> post(() -> completeWithFuture(handle(
+            sessions.logout(bearer(req).orElse("")).thenApply(v -> JsonResponses.ok(Map.of("loggedOut", true))))))),
+        path("accounts", () -> concat(
+            get(() -> complete(JsonResponses.ok(Map.of("data", accounts.list().stream().map(AdminRoutes::account).toList())))),
+            post(() -> completeWithFuture(handle(json(req).thenCompose(accounts::create)
+                .thenApply(a -> JsonResponses.of(201, account(a)))))))),
+        path(segment("accounts").slash(PathMatchers.segment()), id -> concat(
+            get(() -> complete(accounts.list().stream().filter(a -> a.id().equals(id)).findFirst()
+                .map(a -> JsonResponses.ok(account(a)))
+                .orElseGet(() -> JsonResponses.error(404, "not_found_error", "no account with id " + id)))),
+            patch(() -> completeWithFuture(handle(json(req).thenCompose(body -> accounts.update(id, body))
+                .thenApply(a -> JsonResponses.ok(account(a)))))),
+            delete(() -> completeWithFuture(handle(accounts.delete(id)
+                .thenApply(d -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
+        path("keys", () -> concat(
+            get(() -> complete(JsonResponses.ok(Map.of("data", keys.list().stream().map(AdminRoutes::key).toList())))),
+            post(() -> completeWithFuture(handle(json(req).thenCompose(body -> {
+              JsonNode limit = body.get("concurrencyLimit");
+              if (limit != null && !limit.isNull() && !limit.isIntegralNumber()) {
+                return CompletableFuture.failedFuture(
+                    AdminInputException.invalid("concurrencyLimit: must be an integer (0 = unlimited)"));
+              }
+              String name = body.path("name").isTextual() ? body.get("name").asText() : null;
+              return keys.create(name, limit == null || limit.isNull() ? 0 : limit.asInt());
+            }).thenApply(created -> {
+              ObjectNode out = key(created.entry());
+              out.put("key", created.plainKey());
+              return JsonResponses.of(201, out);
+            })))))),
+        path(segment("keys").slash(PathMatchers.segment()), id -> concat(
+            get(() -> complete(keys.list().stream().filter(k -> k.id().equals(id)).findFirst()
+                .map(k -> JsonResponses.ok(key(k)))
+                .orElseGet(() -> JsonResponses.error(404, "not_found_error", "no key with id " + id)))),
+            delete(() -> completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(key(k)))))))),
+        path(segment("usage").slash("requests"), () -> get(() ->
+            parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
+                completeWithFuture(handle(requests(keyId, limit))))))),
+        complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
+  }
+
+  private CompletionStage<HttpResponse> login(HttpRequest req) {
+    String client = req.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(a -> a.getAddress().map(java.net.InetAddress::getHostAddress))
+        .orElse("unknown");
+    return json(req).thenCompose(body -> {
+      String username = body.path("username").asText("");
+      String password = body.path("password").asText("");
+      if (username.isEmpty() || password.isEmpty()) {
+        throw AdminInputException.invalid("username and password are required");
+      }
+      return sessions.login(username, password, client);
+    }).thenApply(result -> {
+      if (result instanceof LoginResult.Success ok) {
+        return JsonResponses.ok(Map.of("token", ok.token(), "expiresAt", Instant.ofEpochMilli(ok.expiresAt()).toString()));
+      }
+      if (result instanceof LoginResult.Throttled t) {
+        return JsonResponses.error(429, "rate_limit_error", "too many failed logins; try again later")
+            .addHeader(RawHeader.create("retry-after", Long.toString(t.retryAfterSeconds())));
+      }
+      return JsonResponses.error(401, "authentication_error", "wrong username or password");
+    });
+  }
+
+  private CompletionStage<HttpResponse> requests(Optional<String> keyId, Optional<String> limitParam) {
+    if (keyId.isEmpty() || keyId.get().isBlank()) {
+      return CompletableFuture.failedFuture(AdminInputException.invalid("keyId: required"));
+    }
+    int limit;
+    try {
+      limit = limitParam.map(Integer::parseInt).orElse(50);
+    } catch (NumberFormatException e) {
+      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
+    }
+    if (limit < 1 || limit > 1000) {
+      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
+    }
+    return usage.recentRequests(keyId.get(), limit).thenApply(rows -> JsonResponses.ok(Map.of("data", rows)));
+  }
+
+  private CompletionStage<JsonNode> json(HttpRequest req) {
+    return req.entity().toStrict(10_000, MAX_ADMIN_BODY, materializer).thenApply(strict -> {
+      try {
+        JsonNode node = JsonResponses.MAPPER.readTree(strict.getData().toArrayUnsafe());
+        if (node == null || !node.isObject()) {
+          throw AdminInputException.invalid("the body must be a JSON object");
+        }
+        return node;
+      } catch (IOException e) {
+        throw AdminInputException.invalid("the body is not valid JSON");
+      }
+    });
+  }
+
+  /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
+  private static CompletionStage<HttpResponse> handle(CompletionStage<HttpResponse> call) {
+    return call.exceptionally(failure -> {
+      Throwable cause = failure;
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof AdminInputException e) {
+        return e.notFound()
+            ? JsonResponses.error(404, "not_found_error", e.getMessage())
+            : JsonResponses.error(400, "invalid_request_error", e.getMessage());
+      }
+      if (cause instanceof StatusReply.ErrorMessage e) {
+        return JsonResponses.error(409, "conflict_error", e.getMessage());
+      }
+      if (cause instanceof TimeoutException || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
+        return JsonResponses.error(503, "overloaded_error", "the cluster did not answer in time; retry");
+      }
+      log.error("admin call failed", cause);
+      return JsonResponses.error(500, "api_error", "internal error");
+    });
+  }
+
+  private static Optional<String> bearer(HttpRequest req) {
+    return req.getHeader("authorization").map(HttpHeader::value)
+        .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(v -> v.substring(7).strip());
+  }
+
+  static ObjectNode account(PoolEntry a) {
+    ObjectNode n = JsonResponses.MAPPER.createObjectNode();
+    n.put("id", a.id()).put("name", a.name()).put("platform", a.platform()).put("type", a.type().wireName())
+        .put("baseUrl", a.baseUrl()).put("priority", a.priority()).put("maxConcurrency", a.maxConcurrency())
+        .put("status", a.status().name().toLowerCase(java.util.Locale.ROOT)).put("schedulable", a.schedulable())
+        .put("createdAt", Instant.ofEpochMilli(a.createdAt()).toString())
+        .put("updatedAt", Instant.ofEpochMilli(a.updatedAt()).toString());
+    return n;
+  }
+
+  static ObjectNode key(KeyEntry k) {
+    ObjectNode n = JsonResponses.MAPPER.createObjectNode();
+    n.put("id", k.id()).put("name", k.name()).put("keyHint", k.keyHint()).put("concurrencyLimit", k.concurrencyLimit())
+        .put("status", k.status().name().toLowerCase(java.util.Locale.ROOT))
+        .put("createdAt", Instant.ofEpochMilli(k.createdAt()).toString());
+    if (k.revokedAt() > 0) {
+      n.put("revokedAt", Instant.ofEpochMilli(k.revokedAt()).toString());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.relaycluster.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.apikey.KeyDirectory;
+import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.protocol.anthropic.InvalidRequestException;
+import dev.relaycluster.protocol.anthropic.MessagesRequest;
+import dev.relaycluster.protocol.apikey.ApiKeyFormat;
+import dev.relaycluster.protocol.pricing.PriceTable;
+import dev.relaycluster.protocol.session.SessionKeys;
+import dev.relaycluster.relay.MessagesRelay;
+import dev.relaycluster.relay.RelayCall;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Anthropic-dialect client API, under /api, /claude and the root: POST v1/messages (with any
+ * query such as ?beta=true), POST v1/messages/count_tokens, GET v1/models, and a quick HEAD /.
+ * Authenticates the key from the node-local directory, bounds and parses the body, then hands the
+ * call to the relay. Every error is Anthropic's error JSON.
+ */
+public final class RelayRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(RelayRoutes.class);
+  static final String PLATFORM = "claude";
+
+  private final KeyDirectory keys;
+  private final MessagesRelay relay;
+  private final PriceTable prices;
+  private final RelaySettings settings;
+  private final Materializer materializer;
+
+  public RelayRoutes(KeyDirectory keys, MessagesRelay relay, PriceTable prices, RelaySettings settings,
+      Materializer materializer) {
+    this.keys = keys;
+    this.relay = relay;
+    this.prices = prices;
+    this.settings = settings;
+    this.materializer = materializer;
+  }
+
+  public Route route() {
+    return concat(
+        pathSingleSlash(() -> head(() -> complete(StatusCodes.OK))),
+        pathPrefix("api", this::anthropicApi),
+        pathPrefix("claude", this::anthropicApi),
+        anthropicApi());
+  }
+
+  private Route anthropicApi() {
+    return concat(
+        path(segment("v1").slash("messages"), () -> postOnly(() -> messages("messages", "/v1/messages"))),
+        path(segment("v1").slash("messages").slash("count_tokens"),
+            () -> postOnly(() -> messages("count_tokens", "/v1/messages/count_tokens"))),
+        path(segment("v1").slash("models"), () -> get(() -> extractRequest(req ->
+            completeWithFuture(authenticated(req, key -> CompletableFuture.completedFuture(models())))))),
+        // Claude Code's telemetry sink when pointed at a relay: accepted and dropped.
+        path(segment("api").slash("event_logging").slash("batch"),
+            () -> post(() -> complete(JsonResponses.ok(JsonResponses.MAPPER.createObjectNode())))));
+  }
+
+  private Route postOnly(Supplier<Route> inner) {
+    return concat(post(inner), complete(AnthropicErrorResponses.of(405, "invalid_request_error",
+        "method not allowed: use POST")));
+  }
+
+  private Route messages(String endpoint, String upstreamPath) {
+    return extractRequest(req -> completeWithFuture(
+        authenticated(req, key -> readAndRelay(req, key, endpoint, upstreamPath))));
+  }
+
+  private CompletionStage<HttpResponse> authenticated(
+      HttpRequest req, java.util.function.Function<KeyEntry, CompletionStage<HttpResponse>> next) {
+    Optional<String> plain = ClientKeys.from(req);
+    if (plain.isEmpty()) {
+      return done(AnthropicErrorResponses.of(401,
+          "missing API key: send it in x-api-key or Authorization: Bearer"));
+    }
+    Optional<KeyEntry> key = ApiKeyFormat.isWellFormed(plain.get())
+        ? keys.findByHash(ApiKeyFormat.hash(plain.get()))
+        : Optional.empty();
+    if (key.isEmpty()) {
+      req.discardEntityBytes(materializer);
+      return done(AnthropicErrorResponses.of(401, "invalid x-api-key"));
+    }
+    if (!key.get().active()) {
+      req.discardEntityBytes(materializer);
+      return done(AnthropicErrorResponses.of(401, "this API key has been revoked"));
+    }
+    return next.apply(key.get());
+  }
+
+  private CompletionStage<HttpResponse> readAndRelay(HttpRequest req, KeyEntry key, String endpoint, String path) {
+    long startedNanos = System.nanoTime();
+    long startedAt = System.currentTimeMillis();
+    long limit = settings.http().maxBodySize();
+    if (req.entity().getContentLengthOption().orElse(0L) > limit) {
+      req.discardEntityBytes(materializer);
+      return done(tooLarge(limit));
+    }
+    return req.entity().toStrict(settings.upstream().bodyTimeout().toMillis(), limit, materializer)
+        .thenCompose(strict -> {
+          MessagesRequest parsed;
+          try {
+            parsed = MessagesRequest.parse(strict.getData().toArrayUnsafe());
+          } catch (InvalidRequestException e) {
+            return done(AnthropicErrorResponses.of(400, "invalid_request_error", e.getMessage()));
+          }
+          String requestId = UUID.randomUUID().toString();
+          RelayCall call = new RelayCall(
+              requestId,
+              key,
+              PLATFORM,
+              endpoint,
+              path,
+              ClientKeys.queryWithoutKey(req),
+              toList(req.getHeaders()),
+              strict.getContentType(),
+              strict.getData(),
+              parsed,
+              SessionKeys.claude(name -> req.getHeader(name).map(HttpHeader::value).orElse(null), parsed.json(),
+                  key.id()),
+              req.getHeader("user-agent").map(HttpHeader::value).orElse(null),
+              startedAt,
+              startedNanos);
+          return relay.relay(call);
+        })
+        .exceptionally(failure -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof EntityStreamSizeException) {
+            return tooLarge(limit);
+          }
+          log.warn("could not read a request body: {}", cause.toString());
+          return AnthropicErrorResponses.of(400, "invalid_request_error", "the request body could not be read");
+        });
+  }
+
+  private static HttpResponse tooLarge(long limit) {
+    return AnthropicErrorResponses.of(413, "request_too_large",
+        "request body exceeds the relay's limit of " + limit + " bytes");
+  }
+
+  private HttpResponse models() {
+    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+    ArrayNode data = body.putArray("data");
+    List<String> claude = prices.models().stream()
+        .filter(m -> m.startsWith("claude-") && !m.contains(":") && !m.contains("/"))
+        .toList();
+    for (String id : claude) {
+      data.addObject().put("type", "model").put("id", id).put("display_name", id)
+          .put("created_at", "1970-01-01T00:00:00Z");
+    }
+    body.put("has_more", false);
+    body.put("first_id", claude.isEmpty() ? null : claude.get(0));
+    body.put("last_id", claude.isEmpty() ? null : claude.get(claude.size() - 1));
+    return JsonResponses.ok(body);
+  }
+
+  private static List<HttpHeader> toList(Iterable<HttpHeader> headers) {
+    List<HttpHeader> out = new java.util.ArrayList<>();
+    headers.forEach(out::add);
+    return out;
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+}

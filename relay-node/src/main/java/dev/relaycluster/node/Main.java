@@ -1,0 +1,28 @@
+package dev.relaycluster.node;
+
+import com.typesafe.config.ConfigFactory;
+
+/** Starts a node with the configuration from application.conf and the environment; runs until stopped. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    RelayNode node;
+    try {
+      node = RelayNode.start(ConfigFactory.load());
+    } catch (RuntimeException e) {
+      System.err.println("Relay node failed to start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    RelaySettings s = node.settings();
+    System.out.println("Relay Cluster node listening on http://" + s.host() + ":" + node.port());
+    System.out.println("  Claude Code: ANTHROPIC_BASE_URL=http://<this host>:" + node.port()
+        + "/api ANTHROPIC_AUTH_TOKEN=cr_...");
+    node.credentialsFile().ifPresentOrElse(
+        f -> System.out.println("  Admin credentials written to " + f + " (mode 0600)"),
+        () -> System.out.println("  Admin credentials: see " + s.dataDir().resolve("init.json")
+            + " from the first start (or ADMIN_USERNAME / ADMIN_PASSWORD)"));
+    node.system().getWhenTerminated().toCompletableFuture().join();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.relaycluster.node;
+
+import com.typesafe.config.Config;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.admin.AccountAdmin;
+import dev.relaycluster.admin.AdminSessions;
+import dev.relaycluster.admin.AdminUsers;
+import dev.relaycluster.admin.KeyAdmin;
+import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.KeyDirectory;
+import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.http.AdminRoutes;
+import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.http.HealthRoutes;
+import dev.relaycluster.http.RelayRoutes;
+import dev.relaycluster.protocol.pricing.PriceTable;
+import dev.relaycluster.relay.MessagesRelay;
+import dev.relaycluster.relay.RequestLeaseHolder;
+import dev.relaycluster.relay.UsageRecords;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.session.SessionEntity;
+import dev.relaycluster.store.CredentialCipher;
+import dev.relaycluster.store.Database;
+import dev.relaycluster.store.EncryptionCheck;
+import dev.relaycluster.store.EncryptionKeySource;
+import dev.relaycluster.store.InMemoryTtlStore;
+import dev.relaycluster.store.PasswordHasher;
+import dev.relaycluster.store.RedisTtlStore;
+import dev.relaycluster.store.SchemaSetup;
+import dev.relaycluster.store.StorageProfile;
+import dev.relaycluster.store.TtlStore;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.usage.RequestLogTable;
+import dev.relaycluster.usage.UsageProjection;
+import dev.relaycluster.usage.UsageQueries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one node, in order: settings, storage profile and encryption key, the actor system and
+ * cluster membership, the schema, the TTL store, the replicated directories (rebuilt from the
+ * journal), sharded entities, the usage projection, the admin account, and last the HTTP server.
+ */
+public final class RelayNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RelayNode.class);
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final RelaySettings settings;
+  private final Optional<Path> credentialsFile;
+
+  private RelayNode(ActorSystem<Void> system, ServerBinding binding, RelaySettings settings,
+      Optional<Path> credentialsFile) {
+    this.system = system;
+    this.binding = binding;
+    this.settings = settings;
+    this.credentialsFile = credentialsFile;
+  }
+
+  public static RelayNode start(Config base) {
+    RelaySettings settings = RelaySettings.from(base);
+    StorageProfile profile = StorageProfile.from(settings);
+    try {
+      Files.createDirectories(settings.dataDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the data directory " + settings.dataDir(), e);
+    }
+    String secret = EncryptionKeySource.resolve(settings.encryptionKey(), settings.db().embedded(), settings.dataDir());
+    Config config = profile.persistenceConfig().withFallback(base);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      joinCluster(system, config);
+      Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher"));
+      Database database = Database.open(profile, blocking);
+      resources.add(database);
+      List<String> tables = new ArrayList<>();
+      tables.addAll(RequestLogTable.ddl());
+      tables.addAll(AdminUsers.ddl());
+      tables.addAll(EncryptionCheck.ddl());
+      SchemaSetup.run(system, database, tables, STARTUP_TIMEOUT);
+      CredentialCipher cipher = CredentialCipher.fromSecret(secret);
+      EncryptionCheck.verify(database, cipher);
+      TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
+      resources.add(ttlStore);
+      PriceTable prices = loadPrices(settings);
+
+      KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
+      PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
+      LastUsedClock clock = new LastUsedClock();
+      ApiKeyEntity.init(system, keys, settings.usageTagPartitions());
+      AccountEntity.init(system, pool);
+      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
+      int loaded = DirectoryLoader.load(system, keys, pool).toCompletableFuture()
+          .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      UsageProjection.init(system, database, settings.usageTagPartitions());
+
+      PasswordHasher hasher = new PasswordHasher();
+      AdminUsers adminUsers = new AdminUsers(database, hasher);
+      Optional<Path> credentials = adminUsers.bootstrap(
+          settings.admin().username(), settings.admin().password(), settings.dataDir());
+
+      ActorRef<RequestLeaseHolder.Command> leaseHolder =
+          system.systemActorOf(RequestLeaseHolder.create(), "request-lease-holder", Props.empty());
+      CredentialVault vault = new CredentialVault(cipher);
+      Materializer materializer = Materializer.matFromSystem(system);
+      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
+          new UsageRecords(prices), settings, leaseHolder);
+      Route routes = routes(
+          new HealthRoutes(system, database, ttlStore).route(),
+          new AdminRoutes(
+              new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
+              new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
+              new KeyAdmin(system, keys, settings.http().askTimeout()),
+              new UsageQueries(database),
+              materializer).route(),
+          new RelayRoutes(keys, relay, prices, settings, materializer).route());
+      waitUntilUp(system);
+      ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
+          .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      system.getWhenTerminated().thenRun(() -> closeAll(resources));
+      log.info("Relay node up on http://{}:{} ({} storage, {} TTL store, {} directory entries, pricing {})",
+          settings.host(), binding.localAddress().getPort(), profile.dialect().displayName(), ttlStore.kind(), loaded,
+          prices.version());
+      return new RelayNode(system, binding, settings, credentials);
+    } catch (Exception e) {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // already failing; the original cause is what matters
+      }
+      closeAll(resources);
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("the node could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static Route routes(Route health, Route admin, Route relay) {
+    AllDirectives d = new AllDirectives() {};
+    ExceptionHandler unexpected = ExceptionHandler.newBuilder()
+        .matchAny(t -> {
+          log.error("unhandled error in a route", t);
+          return d.complete(AnthropicErrorResponses.of(500, "api_error", "internal relay error"));
+        })
+        .build();
+    return d.handleExceptions(unexpected, () -> d.concat(health, admin, relay,
+        d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay"))));
+  }
+
+  private static void joinCluster(ActorSystem<?> system, Config config) {
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  private static void waitUntilUp(ActorSystem<?> system) throws InterruptedException {
+    Cluster cluster = Cluster.get(system);
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (cluster.selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("this node did not join its cluster within " + STARTUP_TIMEOUT.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static PriceTable loadPrices(RelaySettings settings) throws IOException {
+    if (settings.pricingFile().isBlank()) {
+      return PriceTable.bundled();
+    }
+    return PriceTable.parse(Files.readAllBytes(Path.of(settings.pricingFile())));
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public RelaySettings settings() {
+    return settings;
+  }
+
+  /** Where first-start admin credentials were written, when this start wrote them. */
+  public Optional<Path> credentialsFile() {
+    return credentialsFile;
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node did not stop cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.relaycluster.usage;
+
+/** One row of the request log as the usage API returns it. */
+public record RequestLogRow(
+    String requestId,
+    String time,
+    long startedAt,
+    String keyId,
+    String accountId,
+    String endpoint,
+    String model,
+    String servedModel,
+    boolean stream,
+    long inputTokens,
+    long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
+    long cacheWrite5mTokens,
+    long cacheWrite1hTokens,
+    long costMicros,
+    String costUsd,
+    String priceVersion,
+    boolean priceFallback,
+    int status,
+    String outcome,
+    boolean complete,
+    String errorType,
+    long durationMs,
+    long firstByteMs,
+    int attempts) {}
