@@ -45,6 +45,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -146,6 +148,8 @@ public final class RelayNode implements AutoCloseable {
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-upstream-pools",
+          () -> Http.get(system).shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
       system.getWhenTerminated().thenRun(() -> closeAll(resources));
       log.info("Relay node up on http://{}:{} ({} storage, {} TTL store, {} directory entries, pricing {})",
           settings.host(), binding.localAddress().getPort(), profile.dialect().displayName(), ttlStore.kind(), loaded,

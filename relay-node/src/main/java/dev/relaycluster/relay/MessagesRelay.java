@@ -20,6 +20,7 @@ import dev.relaycluster.session.SessionEntity;
 import dev.relaycluster.store.CredentialDecryptionException;
 import dev.relaycluster.upstream.ClaudePlatform;
 import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
 import dev.relaycluster.usage.RequestOutcome;
 import java.util.ArrayList;
@@ -178,13 +179,14 @@ public final class MessagesRelay {
         .thenCompose(response -> answer(call, settlement, account.id(), attempts, response))
         .exceptionally(failure -> {
           Throwable cause = unwrap(failure);
+          log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(), cause.toString());
           boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
           int status = timeout ? 504 : 502;
           settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, status,
               RequestOutcome.UPSTREAM_FAILED, timeout ? "timeout_error" : "api_error", 0));
           String message = timeout
               ? "upstream did not answer in time"
-              : "upstream is unreachable: " + safeMessage(cause);
+              : "upstream is unreachable: " + UpstreamFailures.describe(cause);
           return AnthropicErrorResponses.of(status, message);
         });
   }
@@ -241,7 +243,7 @@ public final class MessagesRelay {
     Source<ByteString, Object> body = response.entity().getDataBytes()
         .via(new SseUsageTapStage(tap,
             failure -> ByteString.fromArrayUnsafe(AnthropicErrors.sseEvent("api_error",
-                "upstream stream broke off: " + safeMessage(failure))),
+                "upstream stream broke off: " + UpstreamFailures.describe(failure))),
             listener));
     ContentType contentType = response.entity().getContentType();
     if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
@@ -260,14 +262,5 @@ public final class MessagesRelay {
       t = t.getCause();
     }
     return t;
-  }
-
-  /** An exception's message without class names or stack, short enough for a client. */
-  private static String safeMessage(Throwable t) {
-    String m = unwrap(t).getMessage();
-    if (m == null || m.isBlank()) {
-      return "connection failed";
-    }
-    return m.length() > 200 ? m.substring(0, 200) : m;
   }
 }

@@ -1,0 +1,41 @@
+package dev.relaycluster.upstream;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** Says in a few plain words why upstream could not be used, for the client; details stay in the log. */
+public final class UpstreamFailures {
+  private UpstreamFailures() {}
+
+  public static String describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof CompletionException || t instanceof ExecutionException) {
+        continue;
+      }
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof UnknownHostException || m.contains("UnknownHostException")) {
+        return "upstream host name does not resolve";
+      }
+      if (t instanceof ConnectException || m.contains("Connection refused")) {
+        return "upstream refused the connection";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to the upstream host";
+      }
+      if (t instanceof SSLException) {
+        return "TLS handshake with upstream failed";
+      }
+      if (m.contains("truncation") || m.contains("closed unexpectedly")) {
+        return "upstream closed the connection mid-answer";
+      }
+      if (m.contains("timed out") || m.contains("Timeout")) {
+        return "upstream connection timed out";
+      }
+    }
+    return "upstream connection failed";
+  }
+}

@@ -1,0 +1,256 @@
+package dev.relaycluster.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A mock Anthropic Messages API on a raw socket, so tests control every byte, every flush and every
+ * abrupt close. It speaks the real wire format: the message_start … message_stop SSE sequence with
+ * full usage, JSON messages, real error bodies and headers. The request's model picks a scenario:
+ * {@code mock-429}, {@code mock-500}, {@code mock-hang}, {@code mock-break} (stream cut mid-way),
+ * {@code mock-slow} (stream spread over about two seconds); any other model answers normally.
+ */
+public final class MockAnthropic implements AutoCloseable {
+  /** The exact bytes of the streamed answer. */
+  public static final String STREAM = String.join("",
+      "event: message_start\n",
+      "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\",\"type\":\"message\",",
+      "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[],\"stop_reason\":null,",
+      "\"stop_sequence\":null,\"usage\":{\"input_tokens\":1200,\"cache_creation_input_tokens\":3000,",
+      "\"cache_read_input_tokens\":20000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,",
+      "\"ephemeral_1h_input_tokens\":2000},\"output_tokens\":1,\"service_tier\":\"standard\"}}}\n\n",
+      "event: content_block_start\n",
+      "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+      "event: ping\n",
+      "data: {\"type\": \"ping\"}\n\n",
+      "event: content_block_delta\n",
+      "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+      "event: content_block_delta\n",
+      "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",",
+      "\"text\":\" from the mock — ünïcödé 🌍\"}}\n\n",
+      "event: content_block_stop\n",
+      "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+      "event: message_delta\n",
+      "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},",
+      "\"usage\":{\"output_tokens\":57}}\n\n",
+      "event: message_stop\n",
+      "data: {\"type\":\"message_stop\"}\n\n");
+  public static final String STREAM_TEXT = "Hello from the mock — ünïcödé 🌍";
+
+  /** The non-streaming answer. */
+  public static final String MESSAGE = "{\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"type\":\"message\","
+      + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\","
+      + "\"text\":\"Hi! How can I help?\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+      + "\"usage\":{\"input_tokens\":100,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,"
+      + "\"output_tokens\":20,\"service_tier\":\"standard\"}}";
+  public static final String MESSAGE_TEXT = "Hi! How can I help?";
+
+  public static final String RATE_LIMIT_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+      + "\"message\":\"Number of request tokens has exceeded your per-minute rate limit\"},"
+      + "\"request_id\":\"req_011CRateLimited\"}";
+  public static final String SERVER_ERROR_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+      + "\"message\":\"Internal server error\"},\"request_id\":\"req_011CServerError\"}";
+
+  /** One request as the mock received it; header names lower-case. */
+  public record Received(String method, String target, Map<String, String> headers, byte[] body) {
+    public String header(String name) {
+      return headers.get(name);
+    }
+
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ServerSocket server;
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "mock-anthropic");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  private volatile boolean closed;
+
+  public MockAnthropic() throws IOException {
+    server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    pool.execute(this::acceptLoop);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  public List<Received> received() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  public void clear() {
+    received.clear();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket socket = server.accept();
+        pool.execute(() -> serve(socket));
+      } catch (IOException e) {
+        if (!closed) {
+          e.printStackTrace();
+        }
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      Received req = read(in);
+      if (req == null) {
+        return;
+      }
+      received.add(req);
+      answer(req, out);
+    } catch (IOException | InterruptedException e) {
+      // the relay hung up: nothing to do
+    }
+  }
+
+  private static Received read(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+    String[] requestLine = lines[0].split(" ");
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+            (a, b) -> a + ", " + b);
+      }
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    byte[] body = in.readNBytes(length);
+    return new Received(requestLine[0], requestLine[1], headers, body);
+  }
+
+  private void answer(Received req, OutputStream out) throws IOException, InterruptedException {
+    if (req.target().startsWith("/v1/messages/count_tokens")) {
+      json(out, 200, "{\"input_tokens\":42}", "");
+      return;
+    }
+    JsonNode body = JSON.readTree(req.body());
+    String model = body.path("model").asText();
+    boolean stream = body.path("stream").asBoolean(false);
+    switch (model) {
+      case "mock-429" -> json(out, 429, RATE_LIMIT_BODY,
+          "retry-after: 7\r\nanthropic-ratelimit-unified-status: rejected\r\nanthropic-ratelimit-unified-reset: 1795310000\r\n");
+      case "mock-500" -> json(out, 500, SERVER_ERROR_BODY, "");
+      case "mock-hang" -> Thread.sleep(30_000);
+      case "mock-break" -> {
+        streamHead(out);
+        String cut = STREAM.substring(0, STREAM.indexOf("event: content_block_stop"));
+        chunk(out, cut);
+        out.flush();
+        // no terminating chunk: the connection just ends
+      }
+      case "mock-slow" -> {
+        streamHead(out);
+        String[] events = STREAM.split("(?<=\n\n)");
+        for (String e : events) {
+          chunk(out, e);
+          out.flush();
+          Thread.sleep(200);
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+      default -> {
+        if (stream) {
+          streamHead(out);
+          // Several chunks whose borders fall inside events and inside a multi-byte character.
+          byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+          int[] cuts = {0, 37, 380, 381, 700, bytes.length - 10, bytes.length};
+          for (int i = 0; i + 1 < cuts.length; i++) {
+            chunk(out, bytes, cuts[i], cuts[i + 1] - cuts[i]);
+            out.flush();
+          }
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } else {
+          json(out, 200, MESSAGE, "anthropic-ratelimit-unified-5h-utilization: 0.25\r\n");
+        }
+      }
+    }
+  }
+
+  private static void streamHead(OutputStream out) throws IOException {
+    out.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
+        + "request-id: req_011CStreamed\r\nanthropic-organization-id: org-secret-owner\r\n"
+        + "anthropic-ratelimit-unified-status: allowed\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  private static void chunk(OutputStream out, String text) throws IOException {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    chunk(out, b, 0, b.length);
+  }
+
+  private static void chunk(OutputStream out, byte[] b, int off, int len) throws IOException {
+    out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(b, off, len);
+    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void json(OutputStream out, int status, String body, String extraHeaders) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    out.write(("HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: application/json\r\n"
+        + "request-id: req_011CJson\r\n" + extraHeaders + "content-length: " + b.length
+        + "\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(b);
+    out.flush();
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 429 -> "Too Many Requests";
+      default -> "Internal Server Error";
+    };
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    server.close();
+    pool.shutdownNow();
+  }
+}
