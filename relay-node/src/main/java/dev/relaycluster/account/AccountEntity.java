@@ -62,8 +62,9 @@ public final class AccountEntity
 
   public record Unavailable(String reason) implements AcquireReply {}
 
-  public record AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt)
-      implements CborSerializable {}
+  /** {@code node} is the cluster address of the node hosting this entity right now. */
+  public record AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt,
+      String node) implements CborSerializable {}
 
   // ---- events
 
@@ -165,8 +166,8 @@ public final class AccountEntity
           return Effect().none();
         })
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
-            state.definition() != null, state.definition() == null ? AccountStatus.DELETED : state.status(),
-            leases.size(), lastUsedAt)))
+            state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
+            leases.size(), lastUsedAt, context.getSystem().address().toString())))
         .onCommand(HolderTerminated.class, (state, cmd) -> {
           leases = leases.holderTerminated(cmd.holder());
           return Effect().none();

@@ -9,6 +9,7 @@ import dev.relaycluster.admin.AccountAdmin;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
+import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyEntry;
@@ -46,10 +47,12 @@ public final class AdminRoutes extends AllDirectives {
   private final AccountAdmin accounts;
   private final KeyAdmin keys;
   private final UsageQueries usage;
+  private final ClusterAdmin cluster;
   private final Materializer materializer;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageQueries usage,
-      Materializer materializer) {
+      ClusterAdmin cluster, Materializer materializer) {
+    this.cluster = cluster;
     this.sessions = sessions;
     this.accounts = accounts;
     this.keys = keys;
@@ -104,6 +107,7 @@ public final class AdminRoutes extends AllDirectives {
                 .map(k -> JsonResponses.ok(key(k)))
                 .orElseGet(() -> JsonResponses.error(404, "not_found_error", "no key with id " + id)))),
             delete(() -> completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(key(k)))))))),
+        path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
         path(segment("usage").slash("requests"), () -> get(() ->
             parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
                 completeWithFuture(handle(requests(keyId, limit))))))),

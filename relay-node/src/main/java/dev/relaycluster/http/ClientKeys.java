@@ -13,7 +13,7 @@ public final class ClientKeys {
 
   public static Optional<String> from(HttpRequest request) {
     Optional<String> key = header(request, "x-api-key")
-        .or(() -> header(request, "authorization").map(ClientKeys::stripBearer))
+        .or(() -> header(request, "authorization").map(ClientKeys::stripBearer).filter(k -> !k.isBlank()))
         .or(() -> header(request, "x-goog-api-key"))
         .or(() -> header(request, "api-key"))
         .or(() -> request.getUri().query().get("key"));
@@ -26,7 +26,10 @@ public final class ClientKeys {
 
   private static String stripBearer(String value) {
     String v = value.strip();
-    return v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7) : v;
+    if (v.equalsIgnoreCase("Bearer")) {
+      return "";
+    }
+    return v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7).strip() : v;
   }
 
   /** The raw query string without the {@code key} parameter, or null when nothing remains. */

@@ -2,6 +2,7 @@ package dev.relaycluster.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.TtlStore;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,10 @@ public final class HealthRoutes extends AllDirectives {
       Cluster cluster = Cluster.get(system);
       String selfStatus = cluster.selfMember().status().toString();
       ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-      boolean up = dbOk && ttlOk && "Up".equals(selfStatus);
-      body.put("status", up ? "ok" : "degraded");
+      boolean draining = NodeDrain.get(system).draining();
+      boolean up = dbOk && ttlOk && "Up".equals(selfStatus) && !draining;
+      body.put("status", draining ? "draining" : up ? "ok" : "degraded");
+      body.put("inFlight", NodeDrain.get(system).inFlight());
       body.putObject("storage").put("kind", database.dialect().displayName()).put("ok", dbOk);
       body.putObject("ttlStore").put("kind", store.kind()).put("ok", ttlOk);
       ObjectNode c = body.putObject("cluster");

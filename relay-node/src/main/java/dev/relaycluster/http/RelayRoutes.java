@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.protocol.anthropic.InvalidRequestException;
 import dev.relaycluster.protocol.anthropic.MessagesRequest;
@@ -47,9 +48,11 @@ public final class RelayRoutes extends AllDirectives {
   private final PriceTable prices;
   private final RelaySettings settings;
   private final Materializer materializer;
+  private final NodeDrain drain;
 
   public RelayRoutes(KeyDirectory keys, MessagesRelay relay, PriceTable prices, RelaySettings settings,
-      Materializer materializer) {
+      Materializer materializer, NodeDrain drain) {
+    this.drain = drain;
     this.keys = keys;
     this.relay = relay;
     this.prices = prices;
@@ -59,7 +62,13 @@ public final class RelayRoutes extends AllDirectives {
 
   public Route route() {
     return concat(
-        pathSingleSlash(() -> head(() -> complete(StatusCodes.OK))),
+        pathSingleSlash(() -> concat(
+            head(() -> complete(StatusCodes.OK)),
+            get(() -> complete(JsonResponses.ok(java.util.Map.of(
+                "service", "relay-cluster",
+                "health", "/health",
+                "admin", "/admin/api",
+                "anthropic", "/api/v1/messages")))))),
         pathPrefix("api", this::anthropicApi),
         pathPrefix("claude", this::anthropicApi),
         anthropicApi());
@@ -83,8 +92,15 @@ public final class RelayRoutes extends AllDirectives {
   }
 
   private Route messages(String endpoint, String upstreamPath) {
-    return extractRequest(req -> completeWithFuture(
-        authenticated(req, key -> readAndRelay(req, key, endpoint, upstreamPath))));
+    return extractRequest(req -> {
+      if (drain.draining()) {
+        // Nothing happened yet, so a balancer may retry this on another node.
+        req.discardEntityBytes(materializer);
+        return complete(AnthropicErrorResponses.withRetryAfter(503, "this relay node is shutting down; retry", 1)
+            .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")));
+      }
+      return completeWithFuture(authenticated(req, key -> readAndRelay(req, key, endpoint, upstreamPath)));
+    });
   }
 
   private CompletionStage<HttpResponse> authenticated(

@@ -1,6 +1,8 @@
 package dev.relaycluster.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
@@ -8,6 +10,7 @@ import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.AdminUsers;
+import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.KeyDirectory;
@@ -51,7 +54,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -95,11 +101,11 @@ public final class RelayNode implements AutoCloseable {
       throw new IllegalStateException("cannot create the data directory " + settings.dataDir(), e);
     }
     String secret = EncryptionKeySource.resolve(settings.encryptionKey(), settings.db().embedded(), settings.dataDir());
-    Config config = profile.persistenceConfig().withFallback(base);
+    Config config = profile.persistenceConfig().withFallback(clusterConfig(settings)).withFallback(base);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      joinCluster(system, config);
+      joinCluster(system, settings.cluster());
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher"));
       Database database = Database.open(profile, blocking);
       resources.add(database);
@@ -142,14 +148,13 @@ public final class RelayNode implements AutoCloseable {
               new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
               new KeyAdmin(system, keys, settings.http().askTimeout()),
               new UsageQueries(database),
+              new ClusterAdmin(system, pool, settings.http().askTimeout()),
               materializer).route(),
-          new RelayRoutes(keys, relay, prices, settings, materializer).route());
+          new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system)).route());
       waitUntilUp(system);
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-upstream-pools",
-          () -> Http.get(system).shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
+      drainOnShutdown(system, binding, settings.drain());
       system.getWhenTerminated().thenRun(() -> closeAll(resources));
       log.info("Relay node up on http://{}:{} ({} storage, {} TTL store, {} directory entries, pricing {})",
           settings.host(), binding.localAddress().getPort(), profile.dialect().displayName(), ttlStore.kind(), loaded,
@@ -182,17 +187,62 @@ public final class RelayNode implements AutoCloseable {
         d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay"))));
   }
 
-  private static void joinCluster(ActorSystem<?> system, Config config) {
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+  /** Seed nodes and shutdown phase timeouts, which follow from the relay settings. */
+  private static Config clusterConfig(RelaySettings settings) {
+    long grace = settings.drain().balancerGrace().toMillis();
+    long deadline = settings.drain().deadline().toMillis();
+    return ConfigFactory.empty()
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.cluster().seedNodes()))
+        .withValue("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+            ConfigValueFactory.fromAnyRef((grace + 5_000) + "ms"))
+        .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+            ConfigValueFactory.fromAnyRef((deadline + 15_000) + "ms"));
+  }
+
+  private static void joinCluster(ActorSystem<?> system, RelaySettings.Cluster cluster) {
+    if (cluster.management() || cluster.kubernetesBootstrap()) {
+      PekkoManagement.get(Adapter.toClassic(system)).start();
     }
+    if (cluster.kubernetesBootstrap()) {
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    } else if (cluster.joinsItself()) {
+      Cluster self = Cluster.get(system);
+      self.manager().tell(Join.create(self.selfMember().address()));
+    }
+  }
+
+  /**
+   * Drains on coordinated shutdown (SIGTERM): report draining so balancers stop sending; after their
+   * grace, close the listener; wait for in-flight requests to finish and settle, up to the deadline;
+   * then the cluster phases hand this node's shards over and leave.
+   */
+  private static void drainOnShutdown(ActorSystem<?> system, ServerBinding binding, RelaySettings.Drain drain) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    NodeDrain state = NodeDrain.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "relay-start-draining", () -> {
+      state.startDraining();
+      log.info("draining: {} requests in flight; closing the listener in {} ms", state.inFlight(),
+          drain.balancerGrace().toMillis());
+      return org.apache.pekko.pattern.Patterns.after(drain.balancerGrace(), system.classicSystem().scheduler(),
+          system.executionContext(), () -> java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()));
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "relay-unbind", () -> binding.unbind());
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "relay-in-flight-done", () ->
+        state.awaitIdle(drain.deadline()).thenCompose(drained -> {
+          if (!drained) {
+            log.warn("drain deadline reached with {} requests still in flight", state.inFlight());
+          }
+          return binding.terminate(Duration.ofSeconds(5)).thenApply(t -> Done.getInstance());
+        }));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-upstream-pools",
+        () -> Http.get(system).shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
   }
 
   private static void waitUntilUp(ActorSystem<?> system) throws InterruptedException {
     Cluster cluster = Cluster.get(system);
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    while (cluster.selfMember().status() != MemberStatus.up()) {
+    while (cluster.selfMember().status() != MemberStatus.up()
+        && cluster.selfMember().status() != MemberStatus.weaklyUp()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("this node did not join its cluster within " + STARTUP_TIMEOUT.toSeconds() + " s");
       }

@@ -18,7 +18,23 @@ public record RelaySettings(
     Upstream upstream,
     Duration sessionTtl,
     String pricingFile,
-    int usageTagPartitions) {
+    int usageTagPartitions,
+    Cluster cluster,
+    Drain drain) {
+
+  /** How this node finds its cluster: seed addresses, Kubernetes bootstrap, or itself alone. */
+  public record Cluster(java.util.List<String> seedNodes, String bootstrap, boolean management) {
+    public boolean kubernetesBootstrap() {
+      return "kubernetes-api".equals(bootstrap);
+    }
+
+    public boolean joinsItself() {
+      return seedNodes.isEmpty() && !kubernetesBootstrap();
+    }
+  }
+
+  /** Graceful shutdown: how long balancers get to notice, and how long in-flight streams get to finish. */
+  public record Drain(Duration balancerGrace, Duration deadline) {}
 
   /** Storage: an empty url means the embedded H2 file journal under the data directory. */
   public record Db(String url, String user, String password, int poolSize) {
@@ -83,6 +99,12 @@ public record RelaySettings(
             up.getInt("max-account-attempts")),
         c.getDuration("session.ttl"),
         c.getString("pricing.file"),
-        c.getInt("usage.tag-partitions"));
+        c.getInt("usage.tag-partitions"),
+        new Cluster(
+            java.util.Arrays.stream(c.getString("cluster.seed-nodes").split(","))
+                .map(String::strip).filter(x -> !x.isEmpty()).toList(),
+            c.getString("cluster.bootstrap"),
+            c.getBoolean("cluster.management")),
+        new Drain(c.getDuration("drain.balancer-grace"), c.getDuration("drain.deadline")));
   }
 }

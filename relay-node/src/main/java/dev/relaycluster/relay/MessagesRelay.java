@@ -7,6 +7,7 @@ import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.protocol.anthropic.AnthropicErrors;
 import dev.relaycluster.protocol.anthropic.AnthropicUsage;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessagesRelay {
   private static final Logger log = LoggerFactory.getLogger(MessagesRelay.class);
+  private static final java.time.Duration UNSTARTED_STREAM_GRACE = java.time.Duration.ofSeconds(30);
 
   private final ActorSystem<?> system;
   private final Materializer materializer;
@@ -67,6 +69,7 @@ public final class MessagesRelay {
   private final UsageRecords usageRecords;
   private final RelaySettings settings;
   private final ActorRef<RequestLeaseHolder.Command> leaseHolder;
+  private final NodeDrain drain;
 
   public MessagesRelay(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -81,18 +84,21 @@ public final class MessagesRelay {
     this.usageRecords = usageRecords;
     this.settings = settings;
     this.leaseHolder = leaseHolder;
+    this.drain = NodeDrain.get(system);
   }
 
   /** Relays one call; the returned response is never a failed stage. */
   public CompletionStage<HttpResponse> relay(RelayCall call) {
     EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
+    drain.started();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(leaseHolder, r), settings.http().askTimeout())
         .thenCompose(reply -> {
           if (reply instanceof ApiKeyEntity.Refused refused) {
+            drain.finished();
             return CompletableFuture.completedFuture(refusal(refused));
           }
           Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(),
-              settings.http().askTimeout());
+              settings.http().askTimeout(), system.scheduler(), system.executionContext(), drain::finished);
           return attempt(call, settlement, Set.of(), 1).exceptionally(failure -> {
             log.error("request {} failed inside the relay", call.requestId(), unwrap(failure));
             settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
@@ -101,6 +107,7 @@ public final class MessagesRelay {
           });
         })
         .exceptionally(failure -> {
+          drain.finished();
           log.warn("request {} could not be admitted: {}", call.requestId(), unwrap(failure).toString());
           return AnthropicErrorResponses.of(503, "overloaded_error",
               "the relay could not admit the request in time; retry shortly");
@@ -222,7 +229,13 @@ public final class MessagesRelay {
       HttpResponse response, List<HttpHeader> headers) {
     AnthropicUsageTap tap = new AnthropicUsageTap();
     int status = response.status().intValue();
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     SseUsageTapStage.Listener listener = new SseUsageTapStage.Listener() {
+      @Override
+      public void started() {
+        started.set(true);
+      }
+
       @Override
       public void ended(StreamEnd end, long firstChunkNanos, Throwable failure) {
         RequestOutcome outcome = switch (end) {
@@ -245,6 +258,14 @@ public final class MessagesRelay {
             failure -> ByteString.fromArrayUnsafe(AnthropicErrors.sseEvent("api_error",
                 "upstream stream broke off: " + UpstreamFailures.describe(failure))),
             listener));
+    // If the client is gone before its response is written, the body is never run: settle and free upstream.
+    system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
+      if (!started.get() && !settlement.settled()) {
+        response.discardEntityBytes(materializer);
+        settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
+            RequestOutcome.CLIENT_DISCONNECTED, null, 0));
+      }
+    }, system.executionContext());
     ContentType contentType = response.entity().getContentType();
     if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
       headers.add(RawHeader.create("cache-control", "no-cache"));

@@ -5,7 +5,9 @@ import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import scala.concurrent.ExecutionContext;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
@@ -18,19 +20,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class Settlement {
   private static final Logger log = LoggerFactory.getLogger(Settlement.class);
-  private static final int ATTEMPTS = 3;
+  /** Tries over about a minute: long enough for a shard to move off a node that died. */
+  private static final int ATTEMPTS = 8;
 
   private final EntityRef<ApiKeyEntity.Command> key;
   private final String keyLeaseId;
   private final Duration askTimeout;
+  private final Scheduler scheduler;
+  private final ExecutionContext executor;
+  private final Runnable onRecorded;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile EntityRef<AccountEntity.Command> account;
   private volatile String accountLeaseId;
 
-  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, Duration askTimeout) {
+  /**
+   * @param onRecorded run once the usage is recorded, or recording was given up
+   */
+  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, Duration askTimeout, Scheduler scheduler,
+      ExecutionContext executor, Runnable onRecorded) {
     this.key = key;
     this.keyLeaseId = keyLeaseId;
     this.askTimeout = askTimeout;
+    this.scheduler = scheduler;
+    this.executor = executor;
+    this.onRecorded = onRecorded;
   }
 
   public void accountAcquired(EntityRef<AccountEntity.Command> ref, String leaseId) {
@@ -66,13 +79,14 @@ public final class Settlement {
     CompletionStage<Done> ack = key.ask(reply -> new ApiKeyEntity.Settle(keyLeaseId, usage, reply), askTimeout);
     ack.whenComplete((ok, failure) -> {
       if (failure == null) {
-        return;
-      }
-      if (attempt < ATTEMPTS) {
-        record(usage, attempt + 1);
+        onRecorded.run();
+      } else if (attempt < ATTEMPTS) {
+        Duration backoff = Duration.ofMillis(Math.min(8_000, 250L << attempt));
+        scheduler.scheduleOnce(backoff, () -> record(usage, attempt + 1), executor);
       } else {
         log.error("usage of request {} (key {}) could not be recorded after {} attempts: {}",
             usage.requestId(), usage.keyId(), ATTEMPTS, failure.toString());
+        onRecorded.run();
       }
     });
   }

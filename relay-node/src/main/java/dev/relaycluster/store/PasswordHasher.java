@@ -48,9 +48,12 @@ public final class PasswordHasher {
       }
       byte[] salt = B64D.decode(parts[4]);
       byte[] expected = B64D.decode(parts[5]);
+      if (t < 1 || p < 1 || m < 8 * p || expected.length < 4 || salt.length < 8) {
+        return false;
+      }
       byte[] actual = derive(password, salt, m, t, p, expected.length);
       return MessageDigest.isEqual(expected, actual);
-    } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+    } catch (IllegalArgumentException | IllegalStateException | StringIndexOutOfBoundsException e) {
       return false;
     }
   }

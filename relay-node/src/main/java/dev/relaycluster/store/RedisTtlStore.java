@@ -67,8 +67,7 @@ public final class RedisTtlStore implements TtlStore {
   public CompletionStage<Long> increment(String key, Duration ttl) {
     String k = prefix + key;
     // Create the counter with its expiry first (no-op when it exists), then count: the expiry is never lost.
-    redis.set(k, "0", SetArgs.Builder.nx().px(ttl.toMillis()));
-    return redis.incr(k);
+    return redis.set(k, "0", SetArgs.Builder.nx().px(ttl.toMillis())).thenCompose(created -> redis.incr(k));
   }
 
   @Override

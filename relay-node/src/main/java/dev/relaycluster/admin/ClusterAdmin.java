@@ -1,0 +1,58 @@
+package dev.relaycluster.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.http.JsonResponses;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/** The cluster as an operator sees it: members and their status, and which node hosts each account's entity. */
+public final class ClusterAdmin {
+  private final ActorSystem<?> system;
+  private final PoolView pool;
+  private final Duration askTimeout;
+
+  public ClusterAdmin(ActorSystem<?> system, PoolView pool, Duration askTimeout) {
+    this.system = system;
+    this.pool = pool;
+    this.askTimeout = askTimeout;
+  }
+
+  public CompletionStage<ObjectNode> describe() {
+    Cluster cluster = Cluster.get(system);
+    ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+    out.put("self", cluster.selfMember().address().toString());
+    out.put("leader", cluster.state().getLeader() == null ? null : cluster.state().getLeader().toString());
+    ArrayNode members = out.putArray("members");
+    for (Member m : cluster.state().getMembers()) {
+      members.addObject().put("address", m.address().toString()).put("status", m.status().toString())
+          .put("reachable", !cluster.state().getUnreachable().contains(m));
+    }
+    ClusterSharding sharding = ClusterSharding.get(system);
+    List<CompletableFuture<ObjectNode>> hosts = new ArrayList<>();
+    for (PoolEntry account : pool.accounts()) {
+      hosts.add(sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, account.id())
+          .<AccountEntity.AccountStatusReply>ask(AccountEntity.GetStatus::new, askTimeout)
+          .thenApply(reply -> JsonResponses.MAPPER.createObjectNode().put("id", account.id()).put("name", account.name())
+              .put("node", reply.node()).put("leasesInFlight", reply.leasesInFlight()))
+          .exceptionally(t -> JsonResponses.MAPPER.createObjectNode().put("id", account.id())
+              .put("name", account.name()).putNull("node"))
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      ArrayNode accounts = out.putArray("accounts");
+      hosts.forEach(h -> accounts.add(h.join()));
+      return out;
+    });
+  }
+}

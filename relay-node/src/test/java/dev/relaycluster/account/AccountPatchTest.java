@@ -1,0 +1,55 @@
+package dev.relaycluster.account;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+
+class AccountPatchTest {
+  private static final byte[] OLD_SECRETS = {1, 2, 3};
+  private static final AccountDefinition BASE = new AccountDefinition("acc-1", "main", AccountType.CLAUDE_OAUTH,
+      "https://api.anthropic.com", 10, 3, false, OLD_SECRETS, 1_000, 2_000);
+
+  @Test
+  void emptyPatchKeepsEveryFieldButUpdatedAt() {
+    AccountDefinition d = new AccountPatch(null, null, null, null, null, null, 5_000).applyTo(BASE);
+    assertEquals("acc-1", d.id());
+    assertEquals("main", d.name());
+    assertEquals(AccountType.CLAUDE_OAUTH, d.type());
+    assertEquals("https://api.anthropic.com", d.baseUrl());
+    assertEquals(10, d.priority());
+    assertEquals(3, d.maxConcurrency());
+    assertEquals(false, d.paused());
+    assertSame(OLD_SECRETS, d.sealedSecrets());
+    assertEquals(1_000, d.createdAt());
+    assertEquals(5_000, d.updatedAt());
+  }
+
+  @Test
+  void specifiedFieldsReplaceTheOldOnes() {
+    byte[] newSecrets = {9, 9};
+    AccountDefinition d = new AccountPatch("renamed", "https://proxy.example/v1", 1, 0, true, newSecrets, 6_000)
+        .applyTo(BASE);
+    assertEquals("acc-1", d.id());
+    assertEquals("renamed", d.name());
+    assertEquals(AccountType.CLAUDE_OAUTH, d.type());
+    assertEquals("https://proxy.example/v1", d.baseUrl());
+    assertEquals(1, d.priority());
+    assertEquals(0, d.maxConcurrency());
+    assertEquals(true, d.paused());
+    assertArrayEquals(newSecrets, d.sealedSecrets());
+    assertEquals(1_000, d.createdAt());
+    assertEquals(6_000, d.updatedAt());
+  }
+
+  @Test
+  void partialPatchChangesOnlyItsFields() {
+    AccountDefinition d = new AccountPatch(null, null, null, null, true, null, 7_000).applyTo(BASE);
+    assertEquals("main", d.name());
+    assertEquals(10, d.priority());
+    assertEquals(3, d.maxConcurrency());
+    assertEquals(true, d.paused());
+    assertSame(OLD_SECRETS, d.sealedSecrets());
+  }
+}
