@@ -40,7 +40,11 @@ public final class AdminUsers {
         + "password_hash VARCHAR(300) NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)");
   }
 
-  /** Makes sure an admin exists; returns where the credentials were written, if they were. */
+  /**
+   * Makes sure an admin exists; returns where the credentials were written, if they were. Safe when
+   * several nodes start at once on one database: a generated admin is only inserted if none exists,
+   * and a configured one is upserted with the same password by every node.
+   */
   public Optional<Path> bootstrap(String configuredUser, String configuredPassword, Path dataDir) {
     Optional<String[]> existing = database.sync(c -> {
       try (PreparedStatement st = c.prepareStatement("SELECT username, password_hash FROM " + TABLE);
@@ -49,35 +53,50 @@ public final class AdminUsers {
       }
     });
     boolean configured = !configuredUser.isBlank() || !configuredPassword.isBlank();
-    String username = configuredUser.isBlank() ? existing.map(e -> e[0]).orElse("admin") : configuredUser;
-    if (existing.isPresent() && !configured) {
-      return Optional.empty();
+    if (!configured) {
+      if (existing.isPresent()) {
+        return Optional.empty();
+      }
+      String password = randomPassword();
+      boolean inserted = write(database.dialect().insertIgnoringDuplicates(TABLE, "username", COLUMNS), "admin", password,
+          false);
+      return inserted ? Optional.of(writeFile(dataDir, "admin", password)) : Optional.empty();
     }
+    String username = configuredUser.isBlank() ? existing.map(e -> e[0]).orElse("admin") : configuredUser;
     if (existing.isPresent() && existing.get()[0].equals(username)
         && (configuredPassword.isBlank() || hasher.verify(configuredPassword, existing.get()[1]))) {
       return Optional.empty();
     }
     String password = configuredPassword.isBlank() ? randomPassword() : configuredPassword;
+    write(database.dialect().upsert(TABLE, "username", COLUMNS), username, password, true);
+    return Optional.of(writeFile(dataDir, username, password));
+  }
+
+  private static final String[] COLUMNS = {"username", "password_hash", "created_at", "updated_at"};
+
+  /** Writes the admin row with the statement given; with {@code onlyAdmin}, removes every other admin. */
+  private boolean write(String sql, String username, String password, boolean onlyAdmin) {
     String hash = hasher.hash(password);
     long now = System.currentTimeMillis();
-    database.sync(c -> {
-      c.setAutoCommit(false);
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM " + TABLE);
-           PreparedStatement ins = c.prepareStatement("INSERT INTO " + TABLE
-               + " (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
-        del.executeUpdate();
+    return database.sync(c -> {
+      try (PreparedStatement ins = c.prepareStatement(sql)) {
         ins.setString(1, username);
         ins.setString(2, hash);
         ins.setLong(3, now);
         ins.setLong(4, now);
-        ins.executeUpdate();
-        c.commit();
-      } catch (java.sql.SQLException e) {
-        c.rollback();
-        throw e;
+        int rows = ins.executeUpdate();
+        if (onlyAdmin) {
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM " + TABLE + " WHERE username <> ?")) {
+            del.setString(1, username);
+            del.executeUpdate();
+          }
+        }
+        return rows > 0;
       }
-      return null;
     });
+  }
+
+  private static Path writeFile(Path dataDir, String username, String password) {
     Path file = dataDir.resolve("init.json");
     try {
       ObjectNode json = new ObjectMapper().createObjectNode().put("username", username).put("password", password);
@@ -86,7 +105,7 @@ public final class AdminUsers {
       throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
     }
     log.info("Admin credentials for '{}' written to {}", username, file);
-    return Optional.of(file);
+    return file;
   }
 
   /** The stored hash of a user, if the user exists. */

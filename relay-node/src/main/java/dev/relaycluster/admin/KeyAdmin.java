@@ -49,6 +49,15 @@ public final class KeyAdmin {
     return directory.all().stream().sorted(Comparator.comparingLong(KeyEntry::createdAt).reversed()).toList();
   }
 
+  /** The key's live figures from its entity: requests and cost recorded, leases in flight. */
+  public CompletionStage<ApiKeyEntity.KeyStatusReply> stats(String id) {
+    if (directory.findById(id).isEmpty()) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no key with id " + id));
+    }
+    return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
+        .ask(ApiKeyEntity.GetStatus::new, askTimeout);
+  }
+
   public CompletionStage<KeyEntry> revoke(String id) {
     if (directory.findById(id).isEmpty()) {
       return CompletableFuture.failedFuture(AdminInputException.notFound("no key with id " + id));

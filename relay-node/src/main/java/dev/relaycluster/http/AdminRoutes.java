@@ -103,9 +103,12 @@ public final class AdminRoutes extends AllDirectives {
               return JsonResponses.of(201, out);
             })))))),
         path(segment("keys").slash(PathMatchers.segment()), id -> concat(
-            get(() -> complete(keys.list().stream().filter(k -> k.id().equals(id)).findFirst()
-                .map(k -> JsonResponses.ok(key(k)))
-                .orElseGet(() -> JsonResponses.error(404, "not_found_error", "no key with id " + id)))),
+            get(() -> completeWithFuture(handle(keys.stats(id).thenApply(stats -> {
+              ObjectNode out = key(keys.list().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow());
+              out.put("requests", stats.requests()).put("costMicros", stats.costMicros())
+                  .put("inFlight", stats.leasesInFlight());
+              return JsonResponses.ok(out);
+            })))),
             delete(() -> completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(key(k)))))))),
         path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
         path(segment("usage").slash("requests"), () -> get(() ->

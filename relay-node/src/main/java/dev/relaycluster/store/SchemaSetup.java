@@ -19,9 +19,20 @@ public final class SchemaSetup {
   public static void run(ActorSystem<?> system, Database database, List<String> ownTableStatements, Duration timeout) {
     try {
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database), system)
-          .toCompletableFuture()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // Nodes starting together may race on CREATE TABLE IF NOT EXISTS; a second try sees the tables.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database), system)
+              .toCompletableFuture()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          break;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (attempt >= 3) {
+            throw e;
+          }
+          Thread.sleep(200L * attempt);
+        }
+      }
     } catch (Exception e) {
       throw new StorageException("cannot create the journal and projection schema: " + e.getMessage(), e);
     }

@@ -14,17 +14,26 @@ class SqlDialectTest {
   }
 
   @Test
-  void h2InsertIsAMergeOnTheKey() {
+  void h2InsertIsAMergeThatOnlyInserts() {
     assertEquals(
-        "MERGE INTO request_log (request_id, key_id, cost) KEY (request_id) VALUES (?, ?, ?)",
+        "MERGE INTO request_log t USING (VALUES (?, ?, ?)) s (request_id, key_id, cost) ON t.request_id = s.request_id"
+            + " WHEN NOT MATCHED THEN INSERT (request_id, key_id, cost) VALUES (s.request_id, s.key_id, s.cost)",
         SqlDialect.H2.insertIgnoringDuplicates("request_log", "request_id", "request_id", "key_id", "cost"));
+  }
+
+  @Test
+  void upserts() {
+    assertEquals("INSERT INTO u (name, hash) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash",
+        SqlDialect.POSTGRES.upsert("u", "name", "name", "hash"));
+    assertEquals("MERGE INTO u (name, hash) KEY (name) VALUES (?, ?)", SqlDialect.H2.upsert("u", "name", "name", "hash"));
   }
 
   @Test
   void singleColumn() {
     assertEquals("INSERT INTO t (id) VALUES (?) ON CONFLICT (id) DO NOTHING",
         SqlDialect.POSTGRES.insertIgnoringDuplicates("t", "id", "id"));
-    assertEquals("MERGE INTO t (id) KEY (id) VALUES (?)", SqlDialect.H2.insertIgnoringDuplicates("t", "id", "id"));
+    assertEquals("MERGE INTO t t USING (VALUES (?)) s (id) ON t.id = s.id WHEN NOT MATCHED THEN INSERT (id) VALUES (s.id)",
+        SqlDialect.H2.insertIgnoringDuplicates("t", "id", "id"));
   }
 
   @Test

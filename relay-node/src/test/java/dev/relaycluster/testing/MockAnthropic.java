@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * abrupt close. It speaks the real wire format: the message_start … message_stop SSE sequence with
  * full usage, JSON messages, real error bodies and headers. The request's model picks a scenario:
  * {@code mock-429}, {@code mock-500}, {@code mock-hang}, {@code mock-break} (stream cut mid-way),
- * {@code mock-slow} (stream spread over about two seconds); any other model answers normally.
+ * {@code mock-slow} (stream spread over about two seconds), {@code mock-paced} (the same over half a
+ * second); any other model answers normally.
  */
 public final class MockAnthropic implements AutoCloseable {
   /** The exact bytes of the streamed answer. */
@@ -181,13 +182,14 @@ public final class MockAnthropic implements AutoCloseable {
         out.flush();
         // no terminating chunk: the connection just ends
       }
-      case "mock-slow" -> {
+      case "mock-slow", "mock-paced" -> {
         streamHead(out);
         String[] events = STREAM.split("(?<=\n\n)");
+        long pause = model.equals("mock-slow") ? 200 : 50;
         for (String e : events) {
           chunk(out, e);
           out.flush();
-          Thread.sleep(200);
+          Thread.sleep(pause);
         }
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
