@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class MessagesRelay {
   private static final Logger log = LoggerFactory.getLogger(MessagesRelay.class);
   private static final java.time.Duration UNSTARTED_STREAM_GRACE = java.time.Duration.ofSeconds(30);
+  /** Carried by every answer to an admitted request: the id its usage record is filed under. */
+  public static final String REQUEST_ID_HEADER = "x-relay-request-id";
 
   private final ActorSystem<?> system;
   private final Materializer materializer;
@@ -104,7 +106,7 @@ public final class MessagesRelay {
             settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
                 RequestOutcome.UPSTREAM_FAILED, "api_error", 0));
             return AnthropicErrorResponses.of(500, "internal relay error (request " + call.requestId() + ")");
-          });
+          }).thenApply(response -> response.addHeader(RawHeader.create(REQUEST_ID_HEADER, call.requestId())));
         })
         .exceptionally(failure -> {
           drain.finished();
@@ -131,6 +133,8 @@ public final class MessagesRelay {
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
       return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(leaseHolder, r),
               settings.http().askTimeout())
+          // An account whose entity does not answer (its node just died) is passed over like a busy one.
+          .exceptionally(t -> new AccountEntity.Unavailable("account did not answer in time"))
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
               Set<String> next = new HashSet<>(excluded);
@@ -154,12 +158,18 @@ public final class MessagesRelay {
       String sessionId = call.platform() + ":"
           + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
       EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
-      return session.ask(r -> new SessionEntity.Route(call.platform(), excluded, r), settings.http().askTimeout());
+      // If the session's entity does not answer (its node just died), route this request without stickiness.
+      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(call.platform(), excluded, r),
+              settings.http().askTimeout())
+          .exceptionally(t -> pickWithoutSession(call, excluded));
     }
-    SessionEntity.RouteReply reply = Scheduler.pick(pool.accounts(), call.platform(), excluded, clock::lastUsedAt)
+    return CompletableFuture.completedFuture(pickWithoutSession(call, excluded));
+  }
+
+  private SessionEntity.RouteReply pickWithoutSession(RelayCall call, Set<String> excluded) {
+    return Scheduler.pick(pool.accounts(), call.platform(), excluded, clock::lastUsedAt)
         .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
         .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), call.platform(), excluded)));
-    return CompletableFuture.completedFuture(reply);
   }
 
   private HttpResponse noAccount(RelayCall call, Settlement settlement, int attempts, String reason) {
@@ -204,7 +214,6 @@ public final class MessagesRelay {
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
     List<HttpHeader> headers = new ArrayList<>(ClaudePlatform.clientHeaders(response));
-    headers.add(RawHeader.create("x-relay-request-id", call.requestId()));
     if (eventStream && status < 300) {
       return CompletableFuture.completedFuture(stream(call, settlement, accountId, attempts, response, headers));
     }

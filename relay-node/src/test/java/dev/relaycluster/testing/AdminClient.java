@@ -90,7 +90,7 @@ public class AdminClient {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
-      last = admin("GET", "/admin/api/usage/requests?keyId=" + keyId + "&limit=100", null).get("data");
+      last = admin("GET", "/admin/api/usage/requests?keyId=" + keyId + "&limit=1000", null).get("data");
       if (until.test(last)) {
         return last;
       }

@@ -26,6 +26,8 @@ public final class Nginx implements AutoCloseable {
   public static Nginx start(Path dir, List<Integer> nodePorts) throws IOException, InterruptedException {
     int port = NodeProcess.freePort();
     Files.createDirectories(dir);
+    // nginx's workers run as an unprivileged user and keep their temp files here.
+    dir.toFile().setWritable(true, false);
     StringBuilder servers = new StringBuilder();
     for (int p : nodePorts) {
       servers.append("    server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
