@@ -1,10 +1,10 @@
 package dev.relaycluster.account;
 
 import dev.relaycluster.node.CborSerializable;
-import dev.relaycluster.node.Leases;
+import dev.relaycluster.node.LeaseHolder;
+import dev.relaycluster.node.LeaseKeeper;
 import java.time.Duration;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,6 +17,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -46,13 +48,14 @@ public final class AccountEntity
   public record Delete(long deletedAt, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /** Ask for a lease on this account for one request, with the credentials to call upstream. */
-  public record Acquire(ActorRef<?> holder, ActorRef<AcquireReply> replyTo) implements Command {}
+  public record Acquire(ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo) implements Command {}
 
   public record Release(String leaseId) implements Command {}
 
   public record GetStatus(ActorRef<AccountStatusReply> replyTo) implements Command {}
 
-  private record HolderTerminated(ActorRef<?> holder) implements Command {}
+  /** Lease bookkeeping (holder terminated, holders found, leases reported), handled by the LeaseKeeper. */
+  private record LeaseMessage(Object message) implements Command {}
 
   // ---- replies
 
@@ -116,7 +119,7 @@ public final class AccountEntity
   private final ActorContext<Command> context;
   private final PoolView pool;
   /** In-memory only: requests using this account right now, and when it was last handed out. */
-  private Leases leases = Leases.EMPTY;
+  private final LeaseKeeper<Command> leases;
   private long lastUsedAt;
 
   public static void init(ActorSystem<?> system, PoolView pool) {
@@ -135,6 +138,7 @@ public final class AccountEntity
     super(persistenceId(accountId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
+    this.leases = new LeaseKeeper<>(context, persistenceId(accountId).id(), LeaseMessage::new);
     this.accountId = accountId;
     this.pool = pool;
   }
@@ -150,6 +154,12 @@ public final class AccountEntity
   }
 
   @Override
+  public SignalHandler<State> signalHandler() {
+    // Leases are not in the journal: after (re)starting, ask the nodes' lease holders which are still held.
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> leases.recover()).build();
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
   }
@@ -162,16 +172,14 @@ public final class AccountEntity
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Acquire.class, this::onAcquire)
         .onCommand(Release.class, (state, cmd) -> {
-          leases = leases.remove(cmd.leaseId());
+          leases.release(cmd.leaseId());
           return Effect().none();
         })
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
             state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
             leases.size(), lastUsedAt, context.getSystem().address().toString())))
-        .onCommand(HolderTerminated.class, (state, cmd) -> {
-          leases = leases.holderTerminated(cmd.holder());
-          return Effect().none();
-        })
+        .onCommand(LeaseMessage.class, (state, cmd) ->
+            leases.handle(cmd.message()) ? Effect().unstashAll() : Effect().none())
         .build();
   }
 
@@ -203,6 +211,9 @@ public final class AccountEntity
   }
 
   private Effect<Event, State> onAcquire(State state, Acquire cmd) {
+    if (leases.recovering()) {
+      return Effect().stash();
+    }
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new Unavailable("account no longer exists"));
     }
@@ -214,11 +225,7 @@ public final class AccountEntity
       return Effect().reply(cmd.replyTo(),
           new Unavailable("account is at its concurrency limit of " + d.maxConcurrency()));
     }
-    String leaseId = UUID.randomUUID().toString();
-    if (!leases.watching(cmd.holder())) {
-      context.watchWith(cmd.holder(), new HolderTerminated(cmd.holder()));
-    }
-    leases = leases.add(leaseId, cmd.holder());
+    String leaseId = leases.grant(cmd.holder());
     lastUsedAt = System.currentTimeMillis();
     return Effect().reply(cmd.replyTo(), new Granted(leaseId, d));
   }

@@ -1,14 +1,14 @@
 package dev.relaycluster.apikey;
 
 import dev.relaycluster.node.CborSerializable;
-import dev.relaycluster.node.Leases;
+import dev.relaycluster.node.LeaseHolder;
+import dev.relaycluster.node.LeaseKeeper;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,6 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
@@ -49,7 +51,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   public record Revoke(long revokedAt, ActorRef<StatusReply<KeyEntry>> replyTo) implements Command {}
 
   /** Ask for a concurrency lease, held by the requesting node's lease holder. */
-  public record Admit(ActorRef<?> holder, ActorRef<AdmitReply> replyTo) implements Command {}
+  public record Admit(ActorRef<LeaseHolder.Command> holder, ActorRef<AdmitReply> replyTo) implements Command {}
 
   public record Release(String leaseId) implements Command {}
 
@@ -58,7 +60,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   public record GetStatus(ActorRef<KeyStatusReply> replyTo) implements Command {}
 
-  private record HolderTerminated(ActorRef<?> holder) implements Command {}
+  /** Lease bookkeeping (holder terminated, holders found, leases reported), handled by the LeaseKeeper. */
+  private record LeaseMessage(Object message) implements Command {}
 
   // ---- replies
 
@@ -146,7 +149,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final KeyDirectory directory;
   private final int tagPartitions;
   /** In-memory only: leases in flight and the holders being watched. */
-  private Leases leases = Leases.EMPTY;
+  private final LeaseKeeper<Command> leases;
 
   public static void init(ActorSystem<?> system, KeyDirectory directory, int tagPartitions) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
@@ -165,6 +168,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     super(persistenceId(keyId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
+    this.leases = new LeaseKeeper<>(context, persistenceId(keyId).id(), LeaseMessage::new);
     this.keyId = keyId;
     this.directory = directory;
     this.tagPartitions = tagPartitions;
@@ -184,6 +188,12 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   @Override
+  public SignalHandler<State> signalHandler() {
+    // Leases are not in the journal: after (re)starting, ask the nodes' lease holders which are still held.
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> leases.recover()).build();
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     // Snapshots keep recovery short; events are never deleted: the journal is the audit trail.
     return RetentionCriteria.snapshotEvery(200, 2);
@@ -196,16 +206,14 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         .onCommand(Revoke.class, this::onRevoke)
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(Release.class, (state, cmd) -> {
-          leases = leases.remove(cmd.leaseId());
+          leases.release(cmd.leaseId());
           return Effect().none();
         })
         .onCommand(Settle.class, this::onSettle)
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new KeyStatusReply(state.exists(), state.revoked(), leases.size(), state.requests(), state.costMicros())))
-        .onCommand(HolderTerminated.class, (state, cmd) -> {
-          leases = leases.holderTerminated(cmd.holder());
-          return Effect().none();
-        })
+        .onCommand(LeaseMessage.class, (state, cmd) ->
+            leases.handle(cmd.message()) ? Effect().unstashAll() : Effect().none())
         .build();
   }
 
@@ -236,22 +244,21 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onAdmit(State state, Admit cmd) {
+    if (leases.recovering()) {
+      return Effect().stash();
+    }
     return Admission.refuse(state, leases.size())
         .<org.apache.pekko.persistence.typed.javadsl.Effect<Event, State>>map(d ->
             Effect().reply(cmd.replyTo(), new Refused(d.refusal(), d.message(), d.retryAfterSeconds())))
         .orElseGet(() -> {
-          String leaseId = UUID.randomUUID().toString();
-          if (!leases.watching(cmd.holder())) {
-            context.watchWith(cmd.holder(), new HolderTerminated(cmd.holder()));
-          }
-          leases = leases.add(leaseId, cmd.holder());
+          String leaseId = leases.grant(cmd.holder());
 
           return Effect().reply(cmd.replyTo(), new Admitted(leaseId));
         });
   }
 
   private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onSettle(State state, Settle cmd) {
-    leases = leases.remove(cmd.leaseId());
+    leases.release(cmd.leaseId());
     if (cmd.usage() == null || state.recorded(cmd.usage().requestId())) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }

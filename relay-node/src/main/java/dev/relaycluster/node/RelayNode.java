@@ -21,7 +21,6 @@ import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.MessagesRelay;
-import dev.relaycluster.relay.RequestLeaseHolder;
 import dev.relaycluster.relay.UsageRecords;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.session.SessionEntity;
@@ -126,8 +125,7 @@ public final class RelayNode implements AutoCloseable {
       ApiKeyEntity.init(system, keys, settings.usageTagPartitions());
       AccountEntity.init(system, pool);
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
-      int loaded = DirectoryLoader.load(system, keys, pool).toCompletableFuture()
-          .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      int loaded = loadDirectories(system, keys, pool);
       UsageProjection.init(system, database, settings.usageTagPartitions());
 
       PasswordHasher hasher = new PasswordHasher();
@@ -135,8 +133,8 @@ public final class RelayNode implements AutoCloseable {
       Optional<Path> credentials = adminUsers.bootstrap(
           settings.admin().username(), settings.admin().password(), settings.dataDir());
 
-      ActorRef<RequestLeaseHolder.Command> leaseHolder =
-          system.systemActorOf(RequestLeaseHolder.create(), "request-lease-holder", Props.empty());
+      ActorRef<LeaseHolder.Command> leaseHolder =
+          system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
       CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
@@ -172,6 +170,23 @@ public final class RelayNode implements AutoCloseable {
         throw re;
       }
       throw new IllegalStateException("the node could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rebuilds the directories from the journal, trying again if a busy database makes a query time out. */
+  private static int loadDirectories(ActorSystem<?> system, KeyDirectory keys, PoolView pool) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return DirectoryLoader.load(system, keys, pool).toCompletableFuture()
+            .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+        log.warn("rebuilding the directories from the journal failed (attempt {}): {}; retrying", attempt,
+            e.getCause() == null ? e.toString() : e.getCause().toString());
+        Thread.sleep(1000L * attempt);
+      }
     }
   }
 

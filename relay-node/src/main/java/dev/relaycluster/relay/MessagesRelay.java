@@ -7,6 +7,7 @@ import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.protocol.anthropic.AnthropicErrors;
@@ -70,12 +71,12 @@ public final class MessagesRelay {
   private final UpstreamClient upstream;
   private final UsageRecords usageRecords;
   private final RelaySettings settings;
-  private final ActorRef<RequestLeaseHolder.Command> leaseHolder;
+  private final ActorRef<LeaseHolder.Command> leaseHolder;
   private final NodeDrain drain;
 
   public MessagesRelay(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
-      ActorRef<RequestLeaseHolder.Command> leaseHolder) {
+      ActorRef<LeaseHolder.Command> leaseHolder) {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
@@ -99,7 +100,7 @@ public final class MessagesRelay {
             drain.finished();
             return CompletableFuture.completedFuture(refusal(refused));
           }
-          Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(),
+          Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), leaseHolder,
               settings.http().askTimeout(), system.scheduler(), system.executionContext(), drain::finished);
           return attempt(call, settlement, Set.of(), 1).exceptionally(failure -> {
             log.error("request {} failed inside the relay", call.requestId(), unwrap(failure));

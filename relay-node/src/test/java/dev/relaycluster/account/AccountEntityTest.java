@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.ReplicatedView;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class AccountEntityTest {
 
   private String accountId;
   private EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountEntity.State> kit;
-  private TestProbe<Object> holder;
+  private TestProbe<LeaseHolder.Command> holder;
 
   @BeforeAll
   static void startSystem() {
@@ -94,15 +95,15 @@ class AccountEntityTest {
     return kit.runCommand(r -> new AccountEntity.Delete(at, r));
   }
 
-  private AccountEntity.AcquireReply acquire(ActorRef<?> by) {
+  private AccountEntity.AcquireReply acquire(ActorRef<LeaseHolder.Command> by) {
     return kit.<AccountEntity.AcquireReply>runCommand(r -> new AccountEntity.Acquire(by, r)).reply();
   }
 
-  private AccountEntity.Granted granted(ActorRef<?> by) {
+  private AccountEntity.Granted granted(ActorRef<LeaseHolder.Command> by) {
     return assertInstanceOf(AccountEntity.Granted.class, acquire(by));
   }
 
-  private String unavailable(ActorRef<?> by) {
+  private String unavailable(ActorRef<LeaseHolder.Command> by) {
     return assertInstanceOf(AccountEntity.Unavailable.class, acquire(by)).reason();
   }
 
@@ -251,7 +252,7 @@ class AccountEntityTest {
   @Test
   void holderTerminationFreesItsLeases() throws Exception {
     create(definition(3, false));
-    ActorRef<String> leaseHolder = testKit.spawn(Behaviors.<String>ignore(), "holder-" + UUID.randomUUID());
+    ActorRef<LeaseHolder.Command> leaseHolder = testKit.spawn(Behaviors.<LeaseHolder.Command>ignore(), "holder-" + UUID.randomUUID());
     granted(leaseHolder);
     granted(leaseHolder);
     granted(holder.getRef());

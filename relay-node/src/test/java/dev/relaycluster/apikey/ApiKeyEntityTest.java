@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.ReplicatedView;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
@@ -59,11 +60,14 @@ class ApiKeyEntityTest {
 
   private String keyId;
   private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyEntity.State> kit;
-  private TestProbe<Object> holder;
+  private TestProbe<LeaseHolder.Command> holder;
 
   @BeforeAll
   static void startSystem() {
     testKit = ActorTestKit.create("ApiKeyEntityTest", CONFIG);
+    // The cluster receptionist, through which restarted entities find the lease holders, needs membership.
+    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
+    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
     directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "test-keys"));
   }
 
@@ -84,11 +88,11 @@ class ApiKeyEntityTest {
     return kit.runCommand(r -> new ApiKeyEntity.Create("my key", hash, "cr_abcd", limit, 1_000L, r));
   }
 
-  private ApiKeyEntity.AdmitReply admit(ActorRef<?> by) {
+  private ApiKeyEntity.AdmitReply admit(ActorRef<LeaseHolder.Command> by) {
     return kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(by, r)).reply();
   }
 
-  private String admitted(ActorRef<?> by) {
+  private String admitted(ActorRef<LeaseHolder.Command> by) {
     return assertInstanceOf(ApiKeyEntity.Admitted.class, admit(by)).leaseId();
   }
 
@@ -210,7 +214,7 @@ class ApiKeyEntityTest {
   @Test
   void stoppingTheHolderReleasesAllItsLeases() throws Exception {
     create(hash(), 5);
-    ActorRef<String> leaseHolder = testKit.spawn(Behaviors.<String>ignore(), "holder-" + UUID.randomUUID());
+    ActorRef<LeaseHolder.Command> leaseHolder = testKit.spawn(Behaviors.<LeaseHolder.Command>ignore(), "holder-" + UUID.randomUUID());
     admitted(leaseHolder);
     admitted(leaseHolder);
     admitted(leaseHolder);
@@ -371,5 +375,37 @@ class ApiKeyEntityTest {
     assertEquals("r-519", s.recentRequestIds().get(511));
     assertFalse(s.recorded("r-7"));
     assertTrue(s.recorded("r-8"));
+  }
+
+  @Test
+  void leasesHeldByRequestsComeBackWhenTheEntityRestartsElsewhere() throws Exception {
+    create(hash(), 2);
+    ActorRef<LeaseHolder.Command> nodeHolder = testKit.spawn(LeaseHolder.create(), "lease-holder-" + UUID.randomUUID());
+    TestProbe<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing = testKit.createTestProbe();
+    listing.awaitAssert(Duration.ofSeconds(10), () -> {
+      testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
+          LeaseHolder.SERVICE_KEY, listing.getRef()));
+      assertTrue(listing.receiveMessage().getServiceInstances(LeaseHolder.SERVICE_KEY).contains(nodeHolder));
+      return null;
+    });
+    String lease = admitted(nodeHolder);
+    String entity = ApiKeyEntity.persistenceId(keyId).id();
+    nodeHolder.tell(new LeaseHolder.Held(entity, lease));
+    String released = admitted(nodeHolder);
+    nodeHolder.tell(new LeaseHolder.Held(entity, released));
+    nodeHolder.tell(new LeaseHolder.Released(entity, released));
+    kit.<ApiKeyEntity.KeyStatusReply>runCommand(ApiKeyEntity.GetStatus::new);
+
+    kit.restart();
+    int inFlight = -1;
+    for (int i = 0; i < 100 && inFlight != 1; i++) {
+      inFlight = status().leasesInFlight();
+      if (inFlight != 1) {
+        Thread.sleep(50);
+      }
+    }
+    assertEquals(1, inFlight, "the restarted entity knows the one lease still held, not the released one");
+    admitted(holder.getRef());
+    assertInstanceOf(ApiKeyEntity.Refused.class, admit(holder.getRef()), "the limit of 2 counts the recovered lease");
   }
 }

@@ -62,9 +62,33 @@ class ClusterFailureTest {
       for (int node = 0; node < 3; node++) {
         warmUps.add(awaitAccepted(cluster.node(node).baseUrl(), plain).requestId());
       }
+      // A second key with a concurrency limit of 2, hammered by four clients: the limit must hold while
+      // the key's entity moves from node to node.
+      String limited = admin.createKey("rolling-limited", 2).get("key").asText();
+      for (int node = 0; node < 3; node++) {
+        awaitAccepted(cluster.node(node).baseUrl(), limited);
+      }
       AtomicBoolean running = new AtomicBoolean(true);
       ConcurrentLinkedQueue<RelayCall> results = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<RelayCall> limitedResults = new ConcurrentLinkedQueue<>();
       List<Thread> clients = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        Thread t = new Thread(() -> {
+          while (running.get()) {
+            RelayCall r = RelayCall.call(lb.baseUrl(), limited, true, "mock-paced-limited", null);
+            limitedResults.add(r);
+            if (r.status() == 429) {
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          }
+        }, "limited-" + c);
+        t.start();
+        clients.add(t);
+      }
       for (int c = 0; c < 4; c++) {
         String session = UUID.randomUUID().toString();
         Thread t = new Thread(() -> {
@@ -85,6 +109,12 @@ class ClusterFailureTest {
         t.join(60_000);
       }
 
+      assertTrue(cluster.mock().maxConcurrent("mock-paced-limited") <= 2,
+          "the key limited to 2 had " + cluster.mock().maxConcurrent("mock-paced-limited") + " streams at once");
+      assertTrue(limitedResults.stream().anyMatch(RelayCall::completeStream));
+      assertTrue(limitedResults.stream().allMatch(r -> r.completeStream() || r.status() == 429),
+          () -> "limited key: only whole streams or 429s, got " + limitedResults.stream()
+              .filter(r -> !r.completeStream() && r.status() != 429).findFirst().orElse(null));
       List<RelayCall> failed = results.stream().filter(r -> !r.completeStream()).toList();
       assertTrue(failed.isEmpty(), () -> failed.size() + " of " + results.size() + " streams failed, e.g. " + failed.get(0));
       assertTrue(results.size() >= 30, "the load ran throughout: " + results.size() + " streams");

@@ -24,8 +24,8 @@ import java.util.concurrent.Executors;
  * abrupt close. It speaks the real wire format: the message_start … message_stop SSE sequence with
  * full usage, JSON messages, real error bodies and headers. The request's model picks a scenario:
  * {@code mock-429}, {@code mock-500}, {@code mock-hang}, {@code mock-break} (stream cut mid-way),
- * {@code mock-slow} (stream spread over about two seconds), {@code mock-paced} (the same over half a
- * second); any other model answers normally.
+ * {@code mock-slow} (stream spread over about two seconds), {@code mock-paced…} (the same over half a
+ * second); any other model answers normally. It counts how many answers per model run at once.
  */
 public final class MockAnthropic implements AutoCloseable {
   /** The exact bytes of the streamed answer. */
@@ -87,6 +87,7 @@ public final class MockAnthropic implements AutoCloseable {
     return t;
   });
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, int[]> concurrency = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public MockAnthropic() throws IOException {
@@ -101,6 +102,28 @@ public final class MockAnthropic implements AutoCloseable {
   public List<Received> received() {
     synchronized (received) {
       return List.copyOf(received);
+    }
+  }
+
+  /** The most requests for this model that were being answered at the same moment. */
+  public int maxConcurrent(String model) {
+    int[] c = concurrency.get(model);
+    synchronized (this) {
+      return c == null ? 0 : c[1];
+    }
+  }
+
+  private void enter(String model) {
+    synchronized (this) {
+      int[] c = concurrency.computeIfAbsent(model, m -> new int[2]);
+      c[0]++;
+      c[1] = Math.max(c[1], c[0]);
+    }
+  }
+
+  private void leave(String model) {
+    synchronized (this) {
+      concurrency.get(model)[0]--;
     }
   }
 
@@ -169,8 +192,16 @@ public final class MockAnthropic implements AutoCloseable {
     }
     JsonNode body = JSON.readTree(req.body());
     String model = body.path("model").asText();
-    boolean stream = body.path("stream").asBoolean(false);
-    switch (model) {
+    enter(model);
+    try {
+      answer(out, model, body.path("stream").asBoolean(false));
+    } finally {
+      leave(model);
+    }
+  }
+
+  private void answer(OutputStream out, String model, boolean stream) throws IOException, InterruptedException {
+    switch (model.startsWith("mock-paced") ? "mock-paced" : model) {
       case "mock-429" -> json(out, 429, RATE_LIMIT_BODY,
           "retry-after: 7\r\nanthropic-ratelimit-unified-status: rejected\r\nanthropic-ratelimit-unified-reset: 1795310000\r\n");
       case "mock-500" -> json(out, 500, SERVER_ERROR_BODY, "");
