@@ -5,10 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaycluster.store.CredentialCipher;
 import java.io.IOException;
 
-/** Seals account secrets into AES-GCM blobs bound to the account id, and opens them again. */
+/**
+ * Seals account secrets into AES-GCM blobs bound to the account id, and opens them again. The last
+ * opened secrets of each account are kept in memory (keyed by the exact sealed bytes), so the request
+ * path decrypts only when an account's credentials changed.
+ */
 public final class CredentialVault {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final CredentialCipher cipher;
+  private final java.util.concurrent.ConcurrentHashMap<String, Opened> opened = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Opened(byte[] sealed, AccountSecrets secrets) {}
 
   public CredentialVault(CredentialCipher cipher) {
     this.cipher = cipher;
@@ -23,6 +30,16 @@ public final class CredentialVault {
   }
 
   public AccountSecrets open(String accountId, byte[] sealed) {
+    Opened cached = opened.get(accountId);
+    if (cached != null && java.util.Arrays.equals(cached.sealed(), sealed)) {
+      return cached.secrets();
+    }
+    AccountSecrets secrets = decrypt(accountId, sealed);
+    opened.put(accountId, new Opened(sealed.clone(), secrets));
+    return secrets;
+  }
+
+  private AccountSecrets decrypt(String accountId, byte[] sealed) {
     byte[] plain = cipher.decrypt(sealed, "account:" + accountId);
     try {
       return JSON.readValue(plain, AccountSecrets.class);

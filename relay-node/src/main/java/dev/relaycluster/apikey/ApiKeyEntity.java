@@ -40,6 +40,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** Tag carried by definition events, replayed at start-up to rebuild the key directory. */
   public static final String DEFINITION_TAG = "apikey-def";
   private static final int REMEMBERED_REQUEST_IDS = 512;
+  private static final int MAX_USAGE_BATCH = 100;
+  private static final Duration USAGE_BATCH_WINDOW = Duration.ofMillis(5);
 
   // ---- commands
 
@@ -59,6 +61,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) implements Command {}
 
   public record GetStatus(ActorRef<KeyStatusReply> replyTo) implements Command {}
+
+  /** Persist the usage queued by recent settlements. */
+  private record FlushUsage() implements Command {}
 
   /** Lease bookkeeping (holder terminated, holders found, leases reported), handled by the LeaseKeeper. */
   private record LeaseMessage(Object message) implements Command {}
@@ -150,6 +155,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final int tagPartitions;
   /** In-memory only: leases in flight and the holders being watched. */
   private final LeaseKeeper<Command> leases;
+  /** In-memory only: settlements whose usage waits for the next batch write (their senders retry if lost). */
+  private final List<Settle> pendingUsage = new ArrayList<>();
+  private boolean flushScheduled;
 
   public static void init(ActorSystem<?> system, KeyDirectory directory, int tagPartitions) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
@@ -210,6 +218,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           return Effect().none();
         })
         .onCommand(Settle.class, this::onSettle)
+        .onCommand(FlushUsage.class, (state, cmd) -> flushUsage(state))
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new KeyStatusReply(state.exists(), state.revoked(), leases.size(), state.requests(), state.costMicros())))
         .onCommand(LeaseMessage.class, (state, cmd) ->
@@ -257,12 +266,40 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         });
   }
 
+  /**
+   * Releases the lease at once and queues the usage; queued usage is persisted in one batch a moment
+   * later (or as soon as the batch is full), so a busy key writes one journal batch for many requests
+   * instead of one write each, and admissions do not queue behind every single write.
+   */
   private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onSettle(State state, Settle cmd) {
     leases.release(cmd.leaseId());
     if (cmd.usage() == null || state.recorded(cmd.usage().requestId())) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
-    return Effect().persist(new UsageRecorded(cmd.usage())).thenReply(cmd.replyTo(), next -> Done.getInstance());
+    pendingUsage.add(cmd);
+    if (pendingUsage.size() >= MAX_USAGE_BATCH) {
+      return flushUsage(state);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.scheduleOnce(USAGE_BATCH_WINDOW, context.getSelf(), new FlushUsage());
+    }
+    return Effect().none();
+  }
+
+  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> flushUsage(State state) {
+    flushScheduled = false;
+    if (pendingUsage.isEmpty()) {
+      return Effect().none();
+    }
+    List<Settle> batch = List.copyOf(pendingUsage);
+    pendingUsage.clear();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Event> events = batch.stream()
+        .filter(s -> seen.add(s.usage().requestId()) && !state.recorded(s.usage().requestId()))
+        .<Event>map(s -> new UsageRecorded(s.usage()))
+        .toList();
+    return Effect().persist(events).thenRun(next -> batch.forEach(s -> s.replyTo().tell(Done.getInstance())));
   }
 
   @Override

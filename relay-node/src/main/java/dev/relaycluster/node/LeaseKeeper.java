@@ -1,6 +1,7 @@
 package dev.relaycluster.node;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -14,7 +15,9 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * The in-memory lease book of one entity (key or account): leases granted, the holders watched, and
  * the recovery of leases after the entity restarts elsewhere. Leases are not persisted: they belong
  * to requests in flight, and the lease holders of those requests' nodes report them back on restart.
- * Messages for the keeper arrive wrapped in the entity's own command via {@code wrap}.
+ * Messages for the keeper arrive wrapped in the entity's own command via {@code wrap}. Its collections
+ * are mutable on purpose: they are touched by the owning actor only, on every admission, and copying
+ * them per request was the relay's largest source of garbage under load.
  */
 public final class LeaseKeeper<C> {
   private static final int REMEMBERED_RELEASES = 4096;
@@ -24,7 +27,9 @@ public final class LeaseKeeper<C> {
   private final Function<Object, C> wrap;
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(2);
 
-  private Leases leases = Leases.EMPTY;
+  /** Lease id → holder, and how many leases each watched holder has. Mutable: owned by one actor. */
+  private final HashMap<String, ActorRef<LeaseHolder.Command>> leases = new HashMap<>();
+  private final HashSet<ActorRef<?>> watched = new HashSet<>();
   /** Released leases, so a holder's report that crossed a release cannot bring one back. */
   private final LinkedHashSet<String> released = new LinkedHashSet<>();
   /** While true, the entity must not grant leases: holders' reports are still coming in. */
@@ -56,7 +61,7 @@ public final class LeaseKeeper<C> {
   }
 
   public void release(String leaseId) {
-    leases = leases.remove(leaseId);
+    leases.remove(leaseId);
     released.add(leaseId);
     if (released.size() > REMEMBERED_RELEASES) {
       released.remove(released.iterator().next());
@@ -86,7 +91,8 @@ public final class LeaseKeeper<C> {
    */
   public boolean handle(Object message) {
     if (message instanceof HolderTerminated t) {
-      leases = leases.holderTerminated(t.holder());
+      leases.values().removeIf(holder -> holder.equals(t.holder()));
+      watched.remove(t.holder());
       return false;
     }
     if (!recovering) {
@@ -98,7 +104,7 @@ public final class LeaseKeeper<C> {
       awaiting.forEach(holder -> holder.tell(new LeaseHolder.Report(entity, replies)));
     } else if (message instanceof LeaseHolder.HeldLeases report) {
       for (String leaseId : report.leaseIds()) {
-        if (!leases.contains(leaseId) && !released.contains(leaseId)) {
+        if (!leases.containsKey(leaseId) && !released.contains(leaseId)) {
           add(leaseId, report.holder());
         }
       }
@@ -116,9 +122,9 @@ public final class LeaseKeeper<C> {
   }
 
   private void add(String leaseId, ActorRef<LeaseHolder.Command> holder) {
-    if (!leases.watching(holder)) {
+    if (watched.add(holder)) {
       ctx.watchWith(holder, wrap.apply(new HolderTerminated(holder)));
     }
-    leases = leases.add(leaseId, holder);
+    leases.put(leaseId, holder);
   }
 }

@@ -6,7 +6,18 @@ import com.typesafe.config.ConfigFactory;
 public final class Main {
   private Main() {}
 
+  /**
+   * On two cores the JDK's common pool has parallelism 1 and then runs every async completion on a new
+   * thread; Pekko's ask futures complete their callbacks there. Give it at least two workers (before
+   * anything touches the pool) unless the operator chose otherwise.
+   */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
     RelayNode node;
     try {
       node = RelayNode.start(ConfigFactory.load());

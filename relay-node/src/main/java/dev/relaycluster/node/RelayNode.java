@@ -29,6 +29,7 @@ import dev.relaycluster.store.Database;
 import dev.relaycluster.store.EncryptionCheck;
 import dev.relaycluster.store.EncryptionKeySource;
 import dev.relaycluster.store.InMemoryTtlStore;
+import dev.relaycluster.store.JournalIndexes;
 import dev.relaycluster.store.PasswordHasher;
 import dev.relaycluster.store.RedisTtlStore;
 import dev.relaycluster.store.SchemaSetup;
@@ -112,6 +113,7 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(RequestLogTable.ddl());
       tables.addAll(AdminUsers.ddl());
       tables.addAll(EncryptionCheck.ddl());
+      tables.addAll(JournalIndexes.ddl());
       SchemaSetup.run(system, database, tables, STARTUP_TIMEOUT);
       CredentialCipher cipher = CredentialCipher.fromSecret(secret);
       EncryptionCheck.verify(database, cipher);
