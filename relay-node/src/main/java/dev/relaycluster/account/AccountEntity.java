@@ -48,7 +48,8 @@ public final class AccountEntity
   public record Delete(long deletedAt, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /** Ask for a lease on this account for one request, with the credentials to call upstream. */
-  public record Acquire(ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo) implements Command {}
+  public record Acquire(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo)
+      implements Command {}
 
   public record Release(String leaseId) implements Command {}
 
@@ -218,6 +219,9 @@ public final class AccountEntity
       return Effect().reply(cmd.replyTo(), new Unavailable("account no longer exists"));
     }
     AccountDefinition d = state.definition();
+    if (leases.holds(cmd.leaseId())) {
+      return Effect().reply(cmd.replyTo(), new Granted(cmd.leaseId(), d));
+    }
     if (d.paused()) {
       return Effect().reply(cmd.replyTo(), new Unavailable("account is paused"));
     }
@@ -225,7 +229,8 @@ public final class AccountEntity
       return Effect().reply(cmd.replyTo(),
           new Unavailable("account is at its concurrency limit of " + d.maxConcurrency()));
     }
-    String leaseId = leases.grant(cmd.holder());
+    String leaseId = cmd.leaseId();
+    leases.grant(leaseId, cmd.holder());
     lastUsedAt = System.currentTimeMillis();
     return Effect().reply(cmd.replyTo(), new Granted(leaseId, d));
   }

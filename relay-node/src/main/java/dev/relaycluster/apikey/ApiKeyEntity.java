@@ -52,8 +52,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   public record Revoke(long revokedAt, ActorRef<StatusReply<KeyEntry>> replyTo) implements Command {}
 
-  /** Ask for a concurrency lease, held by the requesting node's lease holder. */
-  public record Admit(ActorRef<LeaseHolder.Command> holder, ActorRef<AdmitReply> replyTo) implements Command {}
+  /** Ask for a concurrency lease with the id the requester chose, held by the requesting node's lease holder. */
+  public record Admit(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AdmitReply> replyTo)
+      implements Command {}
 
   public record Release(String leaseId) implements Command {}
 
@@ -256,13 +257,15 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     if (leases.recovering()) {
       return Effect().stash();
     }
+    if (leases.holds(cmd.leaseId())) {
+      return Effect().reply(cmd.replyTo(), new Admitted(cmd.leaseId()));
+    }
     return Admission.refuse(state, leases.size())
         .<org.apache.pekko.persistence.typed.javadsl.Effect<Event, State>>map(d ->
             Effect().reply(cmd.replyTo(), new Refused(d.refusal(), d.message(), d.retryAfterSeconds())))
         .orElseGet(() -> {
-          String leaseId = leases.grant(cmd.holder());
-
-          return Effect().reply(cmd.replyTo(), new Admitted(leaseId));
+          leases.grant(cmd.leaseId(), cmd.holder());
+          return Effect().reply(cmd.replyTo(), new Admitted(cmd.leaseId()));
         });
   }
 

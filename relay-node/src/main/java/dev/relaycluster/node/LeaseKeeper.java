@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -53,11 +52,16 @@ public final class LeaseKeeper<C> {
     return leases.size();
   }
 
-  /** Grants a new lease to the holder, watching it. */
-  public String grant(ActorRef<LeaseHolder.Command> holder) {
-    String leaseId = UUID.randomUUID().toString();
+  /**
+   * Grants the lease the requester named (so that a requester whose ask timed out can still release it),
+   * watching its holder. Granting a lease that is already held is a no-op.
+   */
+  public void grant(String leaseId, ActorRef<LeaseHolder.Command> holder) {
     add(leaseId, holder);
-    return leaseId;
+  }
+
+  public boolean holds(String leaseId) {
+    return leases.containsKey(leaseId);
   }
 
   public void release(String leaseId) {

@@ -94,7 +94,10 @@ public final class MessagesRelay {
   public CompletionStage<HttpResponse> relay(RelayCall call) {
     EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
     drain.started();
-    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(leaseHolder, r), settings.http().askTimeout())
+    // The key lease is named after the request, so that it can be released even if this ask times out.
+    String keyLease = call.requestId();
+    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, r),
+            settings.http().askTimeout())
         .thenCompose(reply -> {
           if (reply instanceof ApiKeyEntity.Refused refused) {
             drain.finished();
@@ -111,6 +114,7 @@ public final class MessagesRelay {
         })
         .exceptionally(failure -> {
           drain.finished();
+          key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), unwrap(failure).toString());
           return AnthropicErrorResponses.of(503, "overloaded_error",
               "the relay could not admit the request in time; retry shortly");
@@ -132,10 +136,15 @@ public final class MessagesRelay {
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
-      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(leaseHolder, r),
+      String accountLease = call.requestId() + "/" + n;
+      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(accountLease, leaseHolder, r),
               settings.http().askTimeout())
-          // An account whose entity does not answer (its node just died) is passed over like a busy one.
-          .exceptionally(t -> new AccountEntity.Unavailable("account did not answer in time"))
+          // An account whose entity does not answer (its node just died) is passed over like a busy one,
+          // and told to drop the lease in case it granted it after all.
+          .exceptionally(t -> {
+            account.tell(new AccountEntity.Release(accountLease));
+            return new AccountEntity.Unavailable("account did not answer in time");
+          })
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
               Set<String> next = new HashSet<>(excluded);

@@ -96,7 +96,7 @@ class AccountEntityTest {
   }
 
   private AccountEntity.AcquireReply acquire(ActorRef<LeaseHolder.Command> by) {
-    return kit.<AccountEntity.AcquireReply>runCommand(r -> new AccountEntity.Acquire(by, r)).reply();
+    return kit.<AccountEntity.AcquireReply>runCommand(r -> new AccountEntity.Acquire(UUID.randomUUID().toString(), by, r)).reply();
   }
 
   private AccountEntity.Granted granted(ActorRef<LeaseHolder.Command> by) {
@@ -201,7 +201,7 @@ class AccountEntityTest {
     AccountDefinition d = definition(0, false);
     create(d);
     long before = System.currentTimeMillis();
-    var acquired = kit.<AccountEntity.AcquireReply>runCommand(r -> new AccountEntity.Acquire(holder.getRef(), r));
+    var acquired = kit.<AccountEntity.AcquireReply>runCommand(r -> new AccountEntity.Acquire(UUID.randomUUID().toString(), holder.getRef(), r));
     assertTrue(acquired.hasNoEvents());
     AccountEntity.Granted g = assertInstanceOf(AccountEntity.Granted.class, acquired.reply());
     assertFalse(g.leaseId().isBlank());

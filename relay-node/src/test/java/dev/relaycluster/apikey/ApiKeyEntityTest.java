@@ -89,7 +89,7 @@ class ApiKeyEntityTest {
   }
 
   private ApiKeyEntity.AdmitReply admit(ActorRef<LeaseHolder.Command> by) {
-    return kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(by, r)).reply();
+    return kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(UUID.randomUUID().toString(), by, r)).reply();
   }
 
   private String admitted(ActorRef<LeaseHolder.Command> by) {
@@ -163,7 +163,7 @@ class ApiKeyEntityTest {
   @Test
   void admitPersistsNothing() {
     create(hash(), 0);
-    var result = kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(holder.getRef(), r));
+    var result = kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(UUID.randomUUID().toString(), holder.getRef(), r));
     assertTrue(result.hasNoEvents());
   }
 
@@ -407,5 +407,18 @@ class ApiKeyEntityTest {
     assertEquals(1, inFlight, "the restarted entity knows the one lease still held, not the released one");
     admitted(holder.getRef());
     assertInstanceOf(ApiKeyEntity.Refused.class, admit(holder.getRef()), "the limit of 2 counts the recovered lease");
+  }
+
+  @Test
+  void aLeaseIsNamedByTheRequesterSoARepeatedOrAbandonedAdmitCanBeSettled() {
+    create(hash(), 2);
+    var first = kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit("req-42", holder.getRef(), r));
+    var again = kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit("req-42", holder.getRef(), r));
+    assertEquals(new ApiKeyEntity.Admitted("req-42"), first.reply());
+    assertEquals(new ApiKeyEntity.Admitted("req-42"), again.reply());
+    assertEquals(1, status().leasesInFlight(), "asking twice for the same lease holds it once");
+    // A requester whose ask timed out releases the lease by the name it chose.
+    kit.runCommand(new ApiKeyEntity.Release("req-42"));
+    assertEquals(0, status().leasesInFlight());
   }
 }
