@@ -1,0 +1,36 @@
+# Builds what the benchmark runs, only when it is missing (or --rebuild). Sourced by run.sh.
+# One Maven build at a time: relay jar (whole reactor) or just the bench module.
+
+build_if_needed() {
+  local rebuild=$1
+  if [[ $rebuild == 1 || ! -f $RELAY_JAR ]]; then
+    log "building the relay jar (mvn package -DskipTests)"
+    (cd "$ROOT" && { mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests; }) >&2 \
+      || die "the relay build failed"
+  fi
+  if [[ $rebuild == 1 || ! -f $BENCH_JAR || -n $(find "$BENCH_DIR/src" "$BENCH_DIR/pom.xml" -newer "$BENCH_JAR" 2>/dev/null) ]]; then
+    log "building the bench module"
+    (cd "$ROOT" && { mvn -B -q -o -pl bench package || mvn -B -q -pl bench package; }) >&2 \
+      || die "the bench build failed"
+  fi
+  [[ -f $RELAY_JAR && -f $BENCH_JAR ]] || die "jars missing after the build"
+}
+
+# Other people rebuild relay-node.jar while they work; a running JVM whose jar is replaced fails on
+# its next class load. Run from copies taken once, checked to be whole zip files.
+snapshot_jars() {
+  local src dst tries
+  for src in "$RELAY_JAR" "$BENCH_JAR"; do
+    dst=$WORK/$(basename "$src")
+    tries=0
+    until cp -p "$src" "$dst" && jar_ok "$dst"; do
+      tries=$((tries + 1))
+      (( tries < 30 )) || die "$src is not a complete jar (is a build writing it?)"
+      sleep 2
+    done
+  done
+  RELAY_JAR=$WORK/$(basename "$RELAY_JAR")
+  BENCH_JAR=$WORK/$(basename "$BENCH_JAR")
+}
+
+jar_ok() { python3 -c 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).namelist()' "$1" 2>/dev/null; }

@@ -1,0 +1,38 @@
+# wrk runs: one run appends one JSON line (kind "wrk") to the results. Sourced by run.sh.
+# Globals: MOCK_PORT RELAY_PORT MOCK_PID RELAY_PID KEY BENCH_DIR WORK RUN_SECONDS.
+
+# url_for TARGET: direct goes to the mock, relay to the node; both serve POST /v1/messages.
+url_for() {
+  if [[ $1 == direct ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/messages"; else echo "http://127.0.0.1:$RELAY_PORT/v1/messages"; fi
+}
+
+# run_wrk PHASE TARGET CONNECTIONS STREAM(true|false) SECONDS REP [QUERY]
+run_wrk() {
+  local phase=$1 target=$2 conns=$3 stream=$4 secs=$5 rep=$6 query=${7:-}
+  local threads=$(( conns < 2 ? 1 : 2 ))
+  local sessions=$(( (conns + threads - 1) / threads ))
+  local url; url="$(url_for "$target")${query:+?$query}"
+  local label="$phase-$target-c$conns-$stream-r$rep"
+  local load relay0=0 mock0 m0 relay1=0 mock1 m1 out json
+  load=$(loadavg)
+  mock0=$(proc_ticks "$MOCK_PID"); [[ -n $RELAY_PID ]] && relay0=$(proc_ticks "$RELAY_PID")
+  m0=$(machine_ticks)
+  out=$WORK/wrk-$label.txt
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/wrk/messages.lua" "$url" \
+    -- "$KEY" "$stream" "$sessions" "$label-$(date +%s)" > "$out" 2>&1 || true
+  mock1=$(proc_ticks "$MOCK_PID"); [[ -n $RELAY_PID ]] && relay1=$(proc_ticks "$RELAY_PID")
+  m1=$(machine_ticks)
+  json=$(grep -A1 '^BENCH_JSON' "$out" | tail -n1)
+  [[ $json == \{* ]] || { log "wrk gave no result for $label:"; cat "$out" >&2; json='{"requests":0,"error":"no output"}'; }
+  local busy; busy=$(awk -v a="$m0" -v b="$m1" 'BEGIN{split(a,x," ");split(b,y," ");d=y[2]-x[2];print (d>0)?100*(y[1]-x[1])/d:0}')
+  emit "$(printf '{"kind":"wrk","phase":"%s","target":"%s","connections":%d,"stream":%s,"seconds":%d,"rep":%d,"threads":%d,"query":"%s","loadavg":"%s","machine_busy_pct":%.1f,"relay_cpu_s":%.2f,"mock_cpu_s":%.2f,"wrk":%s}' \
+    "$phase" "$target" "$conns" "$stream" "$secs" "$rep" "$threads" "$query" "$load" "$busy" \
+    "$(awk -v a="$relay0" -v b="$relay1" -v t="$(clk_tck)" 'BEGIN{print (b-a)/t}')" \
+    "$(awk -v a="$mock0" -v b="$mock1" -v t="$(clk_tck)" 'BEGIN{print (b-a)/t}')" "$json")"
+  printf '%s' "$json" | python3 -c 'import sys,json
+d=json.load(sys.stdin); s=max(d.get("duration_us",1),1)/1e6
+print("%-34s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  non-2xx %d  errors %d" % (sys.argv[1], d["requests"]/s,
+  d.get("p50_us",0)/1e3, d.get("p90_us",0)/1e3, d.get("p99_us",0)/1e3, d.get("non2xx",0),
+  d.get("connect_errors",0)+d.get("read_errors",0)+d.get("write_errors",0)+d.get("timeouts",0)))' "$label  (load $load)" >&2
+  sleep 1
+}

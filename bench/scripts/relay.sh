@@ -1,0 +1,75 @@
+# Starts, stops and sets up one relay node (embedded H2, everything on). Sourced by run.sh.
+# Globals used: RELAY_JAR RELAY_PORT CLUSTER_PORT DATA_DIR ADMIN_PASSWORD WORK RELAY_HEAP.
+# Sets RELAY_PID; admin_setup sets ADMIN_TOKEN, KEY, KEY_ID, ACCOUNT_ID.
+
+RELAY_PID=
+
+# start_relay LOGNAME [extra JVM options…]: launches the node in the background; returns at once.
+start_relay() {
+  local name=$1; shift
+  PORT=$RELAY_PORT HOST=127.0.0.1 CLUSTER_PORT=$CLUSTER_PORT CLUSTER_HOST=127.0.0.1 \
+  RELAY_DATA_DIR=$DATA_DIR ADMIN_USERNAME=admin ADMIN_PASSWORD=$ADMIN_PASSWORD \
+    java "-Xmx$RELAY_HEAP" "$@" -jar "$RELAY_JAR" > "$WORK/$name.log" 2>&1 &
+  RELAY_PID=$!
+}
+
+stop_relay() {
+  [[ -n $RELAY_PID ]] || return 0
+  if kill -0 "$RELAY_PID" 2>/dev/null; then
+    kill -TERM "$RELAY_PID" 2>/dev/null || true
+    local i=0
+    while kill -0 "$RELAY_PID" 2>/dev/null && (( i < 300 )); do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$RELAY_PID" 2>/dev/null; then
+      log "relay $RELAY_PID did not stop in 30 s; killing it"
+      kill -KILL "$RELAY_PID" 2>/dev/null || true
+    fi
+  fi
+  wait "$RELAY_PID" 2>/dev/null || true
+  RELAY_PID=
+}
+
+# relay_request PATH BODY: one relay call with the bench key; prints the HTTP status.
+relay_request() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$RELAY_PORT$1" \
+    -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -H "x-api-key: $KEY" \
+    -H 'x-claude-code-session-id: bench-probe' -d "$2" || true
+}
+
+# wait_first_served START_MS LIMIT_S: polls a non-streaming relay request every 20 ms until it is
+# answered 200; prints the milliseconds from START_MS (the launch) to that answer.
+wait_first_served() {
+  local start=$1 limit=$2 code
+  local body='{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"ping"}]}'
+  while (( $(now_ms) - start < limit * 1000 )); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$RELAY_PORT/v1/messages" \
+      -H 'content-type: application/json' -H "x-api-key: $KEY" -H 'x-claude-code-session-id: bench-startup' \
+      -d "$body" || true)
+    if [[ $code == 200 ]]; then echo $(( $(now_ms) - start )); return 0; fi
+    kill -0 "$RELAY_PID" 2>/dev/null || return 1
+    sleep 0.02
+  done
+  return 1
+}
+
+admin() { # admin METHOD PATH [BODY]
+  curl -s --max-time 10 -X "$1" "http://127.0.0.1:$RELAY_PORT/admin/api$2" \
+    -H "Authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' ${3:+-d "$3"}
+}
+
+# Admin sessions live in the node's memory (no Redis here): log in again after every start.
+admin_login() {
+  ADMIN_TOKEN=$(curl -s --max-time 10 "http://127.0.0.1:$RELAY_PORT/admin/api/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | json_get token) || die "admin login failed"
+}
+
+admin_setup() {
+  admin_login
+  local account key
+  account=$(admin POST /accounts "{\"name\":\"bench-mock\",\"platform\":\"claude\",\"type\":\"claude-console\",\
+\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"apiKey\":\"sk-ant-api03-bench-mock-key\",\"priority\":10,\"maxConcurrency\":0}")
+  ACCOUNT_ID=$(json_get id <<< "$account") || die "creating the account failed: $account"
+  key=$(admin POST /keys "{\"name\":\"bench\",\"concurrencyLimit\":$KEY_CONCURRENCY}")
+  KEY=$(json_get key <<< "$key") || die "creating the key failed: $key"
+  KEY_ID=$(json_get id <<< "$key")
+  log "account $ACCOUNT_ID -> mock :$MOCK_PORT; key $KEY_ID (concurrency limit $KEY_CONCURRENCY)"
+}
