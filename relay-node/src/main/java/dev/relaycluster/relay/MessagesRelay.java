@@ -249,10 +249,17 @@ public final class MessagesRelay {
     AnthropicUsageTap tap = new AnthropicUsageTap();
     int status = response.status().intValue();
     java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<org.apache.pekko.actor.Cancellable> guard =
+        new java.util.concurrent.atomic.AtomicReference<>();
     SseUsageTapStage.Listener listener = new SseUsageTapStage.Listener() {
       @Override
       public void started() {
         started.set(true);
+        // The guard below holds the whole response; drop it as soon as the stream runs.
+        org.apache.pekko.actor.Cancellable g = guard.getAndSet(null);
+        if (g != null) {
+          g.cancel();
+        }
       }
 
       @Override
@@ -278,13 +285,13 @@ public final class MessagesRelay {
                 "upstream stream broke off: " + UpstreamFailures.describe(failure))),
             listener));
     // If the client is gone before its response is written, the body is never run: settle and free upstream.
-    system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
+    guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
       if (!started.get() && !settlement.settled()) {
         response.discardEntityBytes(materializer);
         settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
             RequestOutcome.CLIENT_DISCONNECTED, null, 0));
       }
-    }, system.executionContext());
+    }, system.executionContext()));
     ContentType contentType = response.entity().getContentType();
     if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
       headers.add(RawHeader.create("cache-control", "no-cache"));
