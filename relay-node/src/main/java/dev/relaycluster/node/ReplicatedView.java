@@ -5,9 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,7 +39,6 @@ public final class ReplicatedView<V extends Versioned> {
 
   private final org.apache.pekko.cluster.ddata.Key<LWWMap<String, V>> key;
   private final AtomicReference<Map<String, V>> snapshot = new AtomicReference<>(Map.of());
-  private final List<Consumer<Map<String, V>>> listeners = new CopyOnWriteArrayList<>();
   private final ActorRef<Command> replica;
 
   private ReplicatedView(ActorSystem<?> system, String name) {
@@ -58,12 +55,6 @@ public final class ReplicatedView<V extends Versioned> {
     return snapshot.get();
   }
 
-  /** Called with the new snapshot after every change (on the caller's or the replica's thread). */
-  public void onChange(Consumer<Map<String, V>> listener) {
-    listeners.add(listener);
-    listener.accept(snapshot.get());
-  }
-
   /** Makes the entry visible on this node at once, and on every node as soon as replication reaches it. */
   public void publish(V entry) {
     publishAll(List.of(entry));
@@ -78,7 +69,7 @@ public final class ReplicatedView<V extends Versioned> {
   }
 
   private void mergeLocal(Collection<V> incoming) {
-    Map<String, V> next = snapshot.updateAndGet(current -> {
+    snapshot.updateAndGet(current -> {
       Map<String, V> merged = null;
       for (V v : incoming) {
         V old = (merged == null ? current : merged).get(v.id());
@@ -91,7 +82,6 @@ public final class ReplicatedView<V extends Versioned> {
       }
       return merged == null ? current : Map.copyOf(merged);
     });
-    listeners.forEach(l -> l.accept(next));
   }
 
   private Behavior<Command> replicaBehavior() {
