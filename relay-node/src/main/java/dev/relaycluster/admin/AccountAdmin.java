@@ -57,10 +57,17 @@ public final class AccountAdmin {
           integer(body, "maxConcurrency", 0, 0), paused(body, false), vault.seal(id, secrets), now, now);
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
-          .thenApply(StatusReply::getValue);
+          .thenApply(StatusReply::getValue)
+          .thenApply(this::publishedHere);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** The entity may live on another node: show the change on this node at once (read your writes). */
+  private PoolEntry publishedHere(PoolEntry entry) {
+    pool.publish(entry);
+    return entry;
   }
 
   public List<PoolEntry> list() {
@@ -87,7 +94,8 @@ public final class AccountAdmin {
           System.currentTimeMillis());
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Update(patch, r), askTimeout)
-          .thenApply(StatusReply::getValue);
+          .thenApply(StatusReply::getValue)
+          .thenApply(this::publishedHere);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }

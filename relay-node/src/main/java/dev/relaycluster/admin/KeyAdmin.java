@@ -41,7 +41,11 @@ public final class KeyAdmin {
     return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
         .<StatusReply<KeyEntry>>ask(r -> new ApiKeyEntity.Create(name.strip(), ApiKeyFormat.hash(plain), hint,
             concurrencyLimit, System.currentTimeMillis(), r), askTimeout)
-        .thenApply(reply -> new CreatedKey(reply.getValue(), plain));
+        .thenApply(reply -> {
+          // The entity may live on another node; make the key usable here at once (read your writes).
+          directory.publish(reply.getValue());
+          return new CreatedKey(reply.getValue(), plain);
+        });
   }
 
   /** Every key, newest first, revoked ones included. */
@@ -64,6 +68,10 @@ public final class KeyAdmin {
     }
     return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
         .<StatusReply<KeyEntry>>ask(r -> new ApiKeyEntity.Revoke(System.currentTimeMillis(), r), askTimeout)
-        .thenApply(StatusReply::getValue);
+        .thenApply(StatusReply::getValue)
+        .thenApply(entry -> {
+          directory.publish(entry);
+          return entry;
+        });
   }
 }

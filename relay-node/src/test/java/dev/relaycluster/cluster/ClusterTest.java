@@ -86,6 +86,8 @@ class ClusterTest {
         ok++;
       } else if (r.status() == 429) {
         limited++;
+      } else {
+        System.err.println("unexpected answer: " + r);
       }
     }
     assertEquals(3, ok, "exactly the limit is admitted, wherever requests arrive");
@@ -187,7 +189,8 @@ class ClusterTest {
       awaitAccepted(probe, 1);
       cluster.mock().clear();
       for (int i = 0; i < 6; i++) {
-        assertEquals(200, RelayCall.call(url(i % 2), probe, false, MODEL, null).status());
+        RelayCall r = RelayCall.call(url(i % 2), probe, false, MODEL, null);
+        assertEquals(200, r.status(), "through node " + (i % 2 + 1) + ": " + r);
       }
       assertTrue(cluster.mock().received().stream().noneMatch(r -> "sk-ant-cluster-A".equals(r.header("x-api-key"))),
           "a paused account is chosen nowhere");
