@@ -15,7 +15,9 @@ public record StorageProfile(String jdbcUrl, String user, String password, int p
     RelaySettings.Db db = settings.db();
     if (db.embedded()) {
       String file = settings.dataDir().resolve("relay").toString().replace('\\', '/');
-      String url = "jdbc:h2:file:" + file + ";DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE";
+      // LOB_TIMEOUT: H2 keeps every BLOB a session reads (each journal event payload) reachable for this
+      // long; its default of 5 minutes held hundreds of thousands of them and exhausted the heap under load.
+      String url = "jdbc:h2:file:" + file + ";DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE;LOB_TIMEOUT=5000";
       return new StorageProfile(url, "sa", "", db.poolSize(), SqlDialect.H2);
     }
     return new StorageProfile(db.url(), db.user(), db.password(), db.poolSize(), SqlDialect.forUrl(db.url()));
