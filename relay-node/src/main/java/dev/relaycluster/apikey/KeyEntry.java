@@ -17,6 +17,11 @@ public record KeyEntry(
     long revokedAt,
     long revision) implements Versioned {
 
+  /** This key's service rate for a pool (rated cost = real cost × global rate × this); 1 when not set. */
+  public double serviceRate(String pool) {
+    return 1.0;
+  }
+
   public boolean active() {
     return status == KeyStatus.ACTIVE;
   }

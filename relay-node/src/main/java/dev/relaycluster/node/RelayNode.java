@@ -140,7 +140,9 @@ public final class RelayNode implements AutoCloseable {
       CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
-          new UsageRecords(prices), settings, leaseHolder);
+          new UsageRecords(prices,
+              dev.relaycluster.protocol.client.ClientRecognizer.withCustom(settings.keys().clientPatterns()),
+              settings.pricing()), settings, leaseHolder);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
@@ -268,10 +270,10 @@ public final class RelayNode implements AutoCloseable {
   }
 
   private static PriceTable loadPrices(RelaySettings settings) throws IOException {
-    if (settings.pricingFile().isBlank()) {
+    if (settings.pricing().file().isBlank()) {
       return PriceTable.bundled();
     }
-    return PriceTable.parse(Files.readAllBytes(Path.of(settings.pricingFile())));
+    return PriceTable.parse(Files.readAllBytes(Path.of(settings.pricing().file())));
   }
 
   private static void closeAll(List<AutoCloseable> resources) {

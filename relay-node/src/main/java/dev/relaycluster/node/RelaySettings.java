@@ -17,10 +17,66 @@ public record RelaySettings(
     Http http,
     Upstream upstream,
     Duration sessionTtl,
-    String pricingFile,
+    Pricing pricing,
     int usageTagPartitions,
     Cluster cluster,
-    Drain drain) {
+    Drain drain,
+    Keys keys,
+    Accounts accounts,
+    Alerts alerts,
+    Ledger ledger) {
+
+  /**
+   * Prices: {@code file} empty means the bundled LiteLLM table; {@code serviceRates} are the global
+   * per-pool multipliers for rated cost (pool → rate, 1 when absent).
+   */
+  public record Pricing(String file, java.util.Map<String, Double> serviceRates) {
+    public double serviceRate(String pool) {
+      return serviceRates.getOrDefault(pool, 1.0);
+    }
+
+    static Pricing from(Config c) {
+      java.util.Map<String, Double> rates = new java.util.TreeMap<>();
+      Config r = c.getConfig("service-rates");
+      for (String pool : r.root().keySet()) {
+        rates.put(pool, r.getDouble(pool));
+      }
+      return new Pricing(c.getString("file"), java.util.Map.copyOf(rates));
+    }
+  }
+
+  /** API-key policy: custom client patterns (kind → regular expressions) added to the built-in ones. */
+  public record Keys(java.util.Map<String, java.util.List<String>> clientPatterns) {
+    static Keys from(Config c) {
+      java.util.Map<String, java.util.List<String>> patterns = new java.util.TreeMap<>();
+      Config p = c.getConfig("client-patterns");
+      for (String kind : p.root().keySet()) {
+        patterns.put(kind, p.getStringList(kind));
+      }
+      return new Keys(java.util.Map.copyOf(patterns));
+    }
+  }
+
+  /** Upstream account health: cooldowns, OAuth, failover (issue 5). */
+  public record Accounts() {
+    static Accounts from(Config c) {
+      return new Accounts();
+    }
+  }
+
+  /** Account alerts: webhook delivery (issue 5). */
+  public record Alerts() {
+    static Alerts from(Config c) {
+      return new Alerts();
+    }
+  }
+
+  /** The usage ledger's read side (issue 7). */
+  public record Ledger() {
+    static Ledger from(Config c) {
+      return new Ledger();
+    }
+  }
 
   /** How this node finds its cluster: seed addresses, Kubernetes bootstrap, or itself alone. */
   public record Cluster(java.util.List<String> seedNodes, String bootstrap, boolean management) {
@@ -98,13 +154,17 @@ public record RelaySettings(
             up.getBytes("max-response-size"),
             up.getInt("max-account-attempts")),
         c.getDuration("session.ttl"),
-        c.getString("pricing.file"),
+        Pricing.from(c.getConfig("pricing")),
         c.getInt("usage.tag-partitions"),
         new Cluster(
             java.util.Arrays.stream(c.getString("cluster.seed-nodes").split(","))
                 .map(String::strip).filter(x -> !x.isEmpty()).toList(),
             c.getString("cluster.bootstrap"),
             c.getBoolean("cluster.management")),
-        new Drain(c.getDuration("drain.balancer-grace"), c.getDuration("drain.deadline")));
+        new Drain(c.getDuration("drain.balancer-grace"), c.getDuration("drain.deadline")),
+        Keys.from(c.getConfig("keys")),
+        Accounts.from(c.getConfig("accounts")),
+        Alerts.from(c.getConfig("alerts")),
+        Ledger.from(c.getConfig("ledger")));
   }
 }

@@ -1,5 +1,8 @@
 package dev.relaycluster.relay;
 
+import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.protocol.client.ClientIdentity;
+import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.Cost;
 import dev.relaycluster.protocol.pricing.CostCalculator;
 import dev.relaycluster.protocol.pricing.PriceTable;
@@ -11,9 +14,13 @@ import dev.relaycluster.usage.UsageRecord;
 /** Builds a request's usage record, priced with the node's price table. */
 public final class UsageRecords {
   private final PriceTable prices;
+  private final ClientRecognizer clients;
+  private final RelaySettings.Pricing pricing;
 
-  public UsageRecords(PriceTable prices) {
+  public UsageRecords(PriceTable prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
     this.prices = prices;
+    this.clients = clients;
+    this.pricing = pricing;
   }
 
   /**
@@ -26,6 +33,9 @@ public final class UsageRecords {
     String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.request().model();
     PricedModel priced = prices.price(model, PriceTable.DEFAULT_FALLBACK);
     Cost cost = CostCalculator.cost(priced.price(), usage);
+    ClientIdentity client = clients.recognize(call.userAgent());
+    long ratedMicros = Math.round(cost.totalMicros() * pricing.serviceRate(call.platform())
+        * call.key().serviceRate(call.platform()));
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
     return new UsageRecord(
         call.requestId(),
@@ -46,6 +56,7 @@ public final class UsageRecords {
         cost.cacheWriteMicros(),
         cost.cacheReadMicros(),
         cost.totalMicros(),
+        ratedMicros,
         prices.version(),
         priced.fallback(),
         status,
@@ -57,6 +68,8 @@ public final class UsageRecords {
         attempts,
         call.sessionKey().map(k -> dev.relaycluster.protocol.util.Hashing.sha256Hex(k.value()).substring(0, 16))
             .orElse(null),
-        call.userAgent());
+        call.userAgent(),
+        client.kind(),
+        client.version());
   }
 }

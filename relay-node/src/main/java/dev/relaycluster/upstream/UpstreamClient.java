@@ -27,6 +27,18 @@ public final class UpstreamClient {
   }
 
   public CompletionStage<HttpResponse> send(HttpRequest request) {
+    return send(request, null);
+  }
+
+  /**
+   * Sends through the account's proxy, or directly when {@code proxy} is null.
+   * TODO(issue 5): proxies are not wired yet; a proxied send fails.
+   */
+  public CompletionStage<HttpResponse> send(HttpRequest request, ProxySpec proxy) {
+    if (proxy != null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("outbound proxies are not supported yet"));
+    }
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     Cancellable timer = system.scheduler().scheduleOnce(responseTimeout,
         () -> result.completeExceptionally(new UpstreamTimeoutException(

@@ -25,6 +25,7 @@ public record UsageRecord(
     long cacheWriteCostMicros,
     long cacheReadCostMicros,
     long costMicros,
+    long ratedCostMicros,
     String priceVersion,
     boolean priceFallback,
     int status,
@@ -35,7 +36,9 @@ public record UsageRecord(
     long firstByteMs,
     int attempts,
     String sessionHash,
-    String userAgent) implements CborSerializable {
+    String userAgent,
+    String client,
+    String clientVersion) implements CborSerializable {
 
   public long totalTokens() {
     return inputTokens + outputTokens + cacheReadTokens + cacheWrite5mTokens + cacheWrite1hTokens;

@@ -103,7 +103,8 @@ class ApiKeyEntityTest {
   private UsageRecord usage(String requestId, long input, long output, long cost) {
     return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
         "claude-sonnet-4-5-20250929", false, input, output, 0, 0, 0, cost / 2, cost - cost / 2, 0, 0, cost,
-        "test", false, 200, RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent");
+        cost, "test", false, 200, RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent",
+        "unknown", null);
   }
 
   private static String hash() {
