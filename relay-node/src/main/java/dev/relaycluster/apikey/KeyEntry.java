@@ -22,6 +22,11 @@ public record KeyEntry(
     return 1.0;
   }
 
+  /** The key's dedicated account or group for a pool; {@link KeyBinding#NONE} when it uses the shared pool. */
+  public KeyBinding binding(String pool) {
+    return KeyBinding.NONE;
+  }
+
   public boolean active() {
     return status == KeyStatus.ACTIVE;
   }
