@@ -64,10 +64,15 @@ public final class RelayRoutes extends AllDirectives {
     return concat(
         pathSingleSlash(() -> concat(
             head(() -> complete(StatusCodes.OK)),
+            // A browser opening the relay's address lands on the admin UI; API clients get the service map.
+            headerValueByName("accept", accept -> accept.contains("text/html")
+                ? redirect(org.apache.pekko.http.javadsl.model.Uri.create("/admin/"), StatusCodes.FOUND)
+                : reject()),
             get(() -> complete(JsonResponses.ok(java.util.Map.of(
                 "service", "relay-cluster",
                 "health", "/health",
-                "admin", "/admin/api",
+                "admin", "/admin/",
+                "adminApi", "/admin/api",
                 "anthropic", "/api/v1/messages")))))),
         pathPrefix("api", this::anthropicApi),
         pathPrefix("claude", this::anthropicApi),

@@ -202,7 +202,8 @@ public final class RelayNode implements AutoCloseable {
           return d.complete(AnthropicErrorResponses.of(500, "api_error", "internal relay error"));
         })
         .build();
-    return d.handleExceptions(unexpected, () -> d.concat(health, admin, relay,
+    Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
+    return d.handleExceptions(unexpected, () -> d.concat(health, admin, adminUi, relay,
         d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay"))));
   }
 

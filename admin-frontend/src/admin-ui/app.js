@@ -1,0 +1,348 @@
+// Relay Cluster admin UI: a small hash-routed single page over the admin API (/admin/api/...).
+// No build step and no dependencies. Every value shown is put in the page as text, never as HTML.
+
+const API = '/admin/api';
+const TOKEN = 'relay.admin.token';
+
+// ---- DOM helpers
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function show(...nodes) {
+  const view = document.getElementById('view');
+  view.replaceChildren(...nodes);
+}
+
+function dialog(...nodes) {
+  document.getElementById('dialog-body').replaceChildren(...nodes);
+  document.getElementById('dialog').showModal();
+}
+
+function pill(text) {
+  const t = String(text ?? '-');
+  return h('span', { class: 'pill ' + t.toLowerCase() }, t);
+}
+
+function usd(micros) {
+  if (micros === undefined || micros === null) return '-';
+  return '$' + (Number(micros) / 1e6).toFixed(micros >= 1e6 ? 2 : 4);
+}
+
+function num(n) {
+  return n === undefined || n === null ? '-' : Number(n).toLocaleString();
+}
+
+function when(iso) {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  return isNaN(d) ? String(iso) : d.toLocaleString();
+}
+
+/** A table from rows and column specs [{label, value(row), num?}]. */
+function table(rows, columns, empty = 'Nothing here yet.') {
+  if (!rows || rows.length === 0) return h('p', { class: 'muted' }, empty);
+  return h('table', {},
+    h('thead', {}, h('tr', {}, columns.map(c => h('th', { class: c.num ? 'num' : '' }, c.label)))),
+    h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => {
+      const v = c.value(r);
+      return h('td', { class: c.num ? 'num' : '' }, v instanceof Node ? v : (v ?? '-'));
+    })))));
+}
+
+function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.value === '') continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.dataset.type === 'int') out[el.name] = parseInt(el.value, 10);
+    else if (el.dataset.type === 'number') out[el.name] = Number(el.value);
+    else out[el.name] = el.value;
+  }
+  return out;
+}
+
+function field(label, name, attrs = {}) {
+  return h('label', {}, label, h('input', { name, ...attrs }));
+}
+
+// ---- API
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(method, path, body) {
+  const headers = { 'accept': 'application/json' };
+  const token = sessionStorage.getItem(TOKEN);
+  if (token) headers['authorization'] = 'Bearer ' + token;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (res.status === 401 && path !== '/login') {
+    sessionStorage.removeItem(TOKEN);
+    location.hash = '#/login';
+    throw new ApiError(401, 'your session has ended; log in again');
+  }
+  if (!res.ok) {
+    throw new ApiError(res.status, json?.error?.message || `${res.status} ${res.statusText}`);
+  }
+  return json;
+}
+
+function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : 'Error: ' + e.message);
+}
+
+/** Runs an action from a button or form; shows its error next to the element instead of failing silently. */
+async function act(anchor, fn) {
+  const old = anchor.parentElement?.querySelector(':scope > .error');
+  if (old) old.remove();
+  try {
+    await fn();
+  } catch (e) {
+    anchor.after(errorBox(e));
+  }
+}
+
+// ---- views
+
+const views = {
+  async login() {
+    document.getElementById('top').hidden = true;
+    const form = h('form', {},
+      field('User name', 'username', { autocomplete: 'username', required: true, autofocus: true }),
+      field('Password', 'password', { type: 'password', autocomplete: 'current-password', required: true }),
+      h('button', { type: 'submit' }, 'Log in'),
+      h('p', { class: 'muted' }, 'The first admin is in data/init.json on the node (or ADMIN_USERNAME / ADMIN_PASSWORD).'));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      act(form.lastChild, async () => {
+        const out = await api('POST', '/login', formValues(form));
+        sessionStorage.setItem(TOKEN, out.token);
+        location.hash = '#/dashboard';
+      });
+    });
+    show(h('div', { class: 'login card' }, h('h1', {}, 'Relay Cluster'), form));
+  },
+
+  async dashboard() {
+    const [cluster, keys, accounts] = await Promise.all([
+      api('GET', '/cluster'), api('GET', '/keys'), api('GET', '/accounts')]);
+    const activeKeys = keys.data.filter(k => k.status === 'active').length;
+    const schedulable = accounts.data.filter(a => a.schedulable).length;
+    show(
+      h('h1', {}, 'Dashboard'),
+      h('div', { class: 'cards' },
+        stat('Cluster members', cluster.members?.length ?? '-'),
+        stat('Active keys', `${activeKeys} / ${keys.data.length}`),
+        stat('Schedulable accounts', `${schedulable} / ${accounts.data.length}`)),
+      h('h2', {}, 'Accounts'),
+      accountTable(accounts.data, false),
+      h('h2', {}, 'Cluster'),
+      clusterTable(cluster));
+  },
+
+  async keys() {
+    const keys = await api('GET', '/keys');
+    const form = h('form', { class: 'inline card' },
+      field('Name', 'name', { required: true, placeholder: 'alice-laptop' }),
+      field('Concurrency limit (0 = none)', 'concurrencyLimit', { type: 'number', min: 0, 'data-type': 'int', value: 0 }),
+      h('button', { type: 'submit' }, 'Create key'));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      act(form, async () => {
+        const created = await api('POST', '/keys', formValues(form));
+        dialog(h('h2', {}, `Key "${created.name}" created`),
+          h('p', {}, 'Copy it now: the relay stores only its hash and will never show it again.'),
+          h('code', { class: 'secret' }, created.key),
+          h('p', { class: 'muted' }, 'Use it with ANTHROPIC_BASE_URL=' + location.origin + '/api'));
+        route();
+      });
+    });
+    show(h('h1', {}, 'API keys'), form, table(keys.data, [
+      { label: 'Name', value: k => h('a', { href: '#/keys/' + encodeURIComponent(k.id) }, k.name) },
+      { label: 'Key', value: k => k.keyHint + '…' },
+      { label: 'Status', value: k => pill(k.status) },
+      { label: 'Concurrency', value: k => k.concurrencyLimit || 'unlimited', num: true },
+      { label: 'Created', value: k => when(k.createdAt) },
+      { label: '', value: k => k.status === 'active' ? revokeButton(k) : '' },
+    ], 'No keys yet: create one above.'));
+  },
+
+  async key(id) {
+    const k = await api('GET', '/keys/' + encodeURIComponent(id));
+    const log = await api('GET', '/usage/requests?keyId=' + encodeURIComponent(id) + '&limit=50');
+    show(h('h1', {}, 'Key ', k.name, ' ', pill(k.status)),
+      h('div', { class: 'cards' },
+        stat('Requests', num(k.requests)),
+        stat('Cost', usd(k.costMicros)),
+        stat('In flight', num(k.inFlight)),
+        stat('Concurrency limit', k.concurrencyLimit || 'unlimited')),
+      h('h2', {}, 'Recent requests'),
+      requestTable(log.data));
+  },
+
+  async accounts() {
+    const accounts = await api('GET', '/accounts');
+    const secret = h('input', { name: 'apiKey', type: 'password', required: true, autocomplete: 'off' });
+    const secretLabel = h('label', {}, 'API key', secret);
+    const type = h('select', { name: 'type' },
+      h('option', { value: 'claude-console' }, 'Claude API key (console)'),
+      h('option', { value: 'claude-oauth' }, 'Claude OAuth access token'));
+    type.addEventListener('change', () => {
+      const oauth = type.value === 'claude-oauth';
+      secret.name = oauth ? 'accessToken' : 'apiKey';
+      secretLabel.firstChild.textContent = oauth ? 'Access token' : 'API key';
+    });
+    const form = h('form', { class: 'inline card' },
+      field('Name', 'name', { required: true }),
+      h('label', {}, 'Type', type),
+      secretLabel,
+      field('Base URL (optional)', 'baseUrl', { placeholder: 'https://api.anthropic.com' }),
+      field('Priority (lower first)', 'priority', { type: 'number', min: 0, value: 50, 'data-type': 'int' }),
+      field('Max concurrency (0 = none)', 'maxConcurrency', { type: 'number', min: 0, value: 0, 'data-type': 'int' }),
+      h('button', { type: 'submit' }, 'Add account'));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      act(form, async () => {
+        await api('POST', '/accounts', formValues(form));
+        route();
+      });
+    });
+    show(h('h1', {}, 'Upstream accounts'), form, accountTable(accounts.data, true));
+  },
+
+  async usage() {
+    const keys = await api('GET', '/keys');
+    const select = h('select', { name: 'keyId' }, keys.data.map(k => h('option', { value: k.id }, k.name)));
+    const out = h('div');
+    const load = () => act(select, async () => {
+      if (!select.value) return;
+      const log = await api('GET', '/usage/requests?keyId=' + encodeURIComponent(select.value) + '&limit=200');
+      out.replaceChildren(requestTable(log.data));
+    });
+    select.addEventListener('change', load);
+    show(h('h1', {}, 'Request log'), h('div', { class: 'card' }, h('label', {}, 'Key', select)), out);
+    load();
+  },
+
+  async cluster() {
+    const cluster = await api('GET', '/cluster');
+    show(h('h1', {}, 'Cluster'), clusterTable(cluster));
+  },
+};
+
+function stat(label, value) {
+  return h('div', { class: 'card' }, h('div', { class: 'muted' }, label), h('div', { class: 'big' }, value));
+}
+
+function revokeButton(k) {
+  const b = h('button', { class: 'danger' }, 'Revoke');
+  b.addEventListener('click', () => {
+    if (!confirm(`Revoke key "${k.name}"? Clients using it get 401 at once.`)) return;
+    act(b, async () => { await api('DELETE', '/keys/' + encodeURIComponent(k.id)); route(); });
+  });
+  return b;
+}
+
+function accountTable(rows, withActions) {
+  const columns = [
+    { label: 'Name', value: a => a.name },
+    { label: 'Type', value: a => a.type },
+    { label: 'Status', value: a => pill(a.status) },
+    { label: 'Schedulable', value: a => a.schedulable ? 'yes' : 'no' },
+    { label: 'Priority', value: a => a.priority, num: true },
+    { label: 'Max concurrency', value: a => a.maxConcurrency || 'unlimited', num: true },
+    { label: 'Base URL', value: a => a.baseUrl },
+  ];
+  if (withActions) {
+    columns.push({ label: '', value: a => accountActions(a) });
+  }
+  return table(rows, columns, 'No accounts yet: add one on the Accounts page.');
+}
+
+function accountActions(a) {
+  const paused = a.status === 'paused';
+  const toggle = h('button', { class: 'secondary' }, paused ? 'Resume' : 'Pause');
+  toggle.addEventListener('click', () => act(toggle, async () => {
+    await api('PATCH', '/accounts/' + encodeURIComponent(a.id), { paused: !paused });
+    route();
+  }));
+  const del = h('button', { class: 'danger' }, 'Delete');
+  del.addEventListener('click', () => {
+    if (!confirm(`Delete account "${a.name}"?`)) return;
+    act(del, async () => { await api('DELETE', '/accounts/' + encodeURIComponent(a.id)); route(); });
+  });
+  return h('div', { class: 'actions' }, toggle, del);
+}
+
+function requestTable(rows) {
+  return table(rows, [
+    { label: 'Time', value: r => when(r.time) },
+    { label: 'Model', value: r => r.servedModel || r.model },
+    { label: 'Status', value: r => r.status, num: true },
+    { label: 'Outcome', value: r => pill(r.outcome) },
+    { label: 'Input', value: r => num(r.inputTokens), num: true },
+    { label: 'Output', value: r => num(r.outputTokens), num: true },
+    { label: 'Cache read', value: r => num(r.cacheReadTokens), num: true },
+    { label: 'Cache write', value: r => num(r.cacheWriteTokens), num: true },
+    { label: 'Cost', value: r => usd(r.costMicros), num: true },
+    { label: 'Duration', value: r => r.durationMs + ' ms', num: true },
+  ], 'No requests recorded for this key yet.');
+}
+
+function clusterTable(cluster) {
+  return h('div', {},
+    h('p', {}, 'This node: ', h('code', {}, cluster.self ?? '-'), ' · leader: ', h('code', {}, cluster.leader ?? '-')),
+    table(cluster.members || [], [
+      { label: 'Member', value: m => m.address },
+      { label: 'Status', value: m => pill(m.status) },
+      { label: 'Reachable', value: m => m.reachable ? 'yes' : 'no' },
+    ]));
+}
+
+// ---- routing
+
+const NAV = [['dashboard', 'Dashboard'], ['keys', 'Keys'], ['accounts', 'Accounts'], ['usage', 'Usage'], ['cluster', 'Cluster']];
+
+async function route() {
+  const [name, arg] = (location.hash.replace(/^#\/?/, '') || 'dashboard').split('/');
+  if (!sessionStorage.getItem(TOKEN) && name !== 'login') {
+    location.hash = '#/login';
+    return;
+  }
+  if (name === 'login') return views.login();
+  document.getElementById('top').hidden = false;
+  document.getElementById('nav').replaceChildren(...NAV.map(([id, label]) =>
+    h('a', { href: '#/' + id, class: (name === id || (name === 'key' && id === 'keys')) ? 'active' : '' }, label)));
+  const view = name === 'keys' && arg ? () => views.key(decodeURIComponent(arg)) : views[name];
+  if (!view) return show(h('p', {}, 'No such page.'));
+  try {
+    await view();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) show(errorBox(e));
+  }
+}
+
+document.getElementById('logout').addEventListener('click', async () => {
+  try { await api('POST', '/logout'); } catch { /* the session may be gone already */ }
+  sessionStorage.removeItem(TOKEN);
+  location.hash = '#/login';
+});
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,35 @@
+package dev.relaycluster.http;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Serves the admin web UI (the static files of the admin-frontend module, on the classpath under
+ * {@code admin-ui/}) at {@code /admin/}. The admin API under {@code /admin/api} is matched before this.
+ */
+public final class AdminUiRoutes extends AllDirectives {
+  private static final String ROOT = "admin-ui";
+  /** The UI loads only its own files and talks only to its own origin; it is never framed. */
+  private static final List<HttpHeader> SECURITY_HEADERS = List.of(
+      RawHeader.create("content-security-policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+      RawHeader.create("x-content-type-options", "nosniff"),
+      RawHeader.create("referrer-policy", "no-referrer"),
+      RawHeader.create("cache-control", "no-cache"));
+
+  public Route route() {
+    return get(() -> concat(
+        path("admin", () -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/admin/"),
+            StatusCodes.PERMANENT_REDIRECT)),
+        pathPrefix("admin", () -> respondWithHeaders(SECURITY_HEADERS, () -> concat(
+            pathSingleSlash(() -> getFromResource(ROOT + "/index.html")),
+            pathPrefix(segment("api"), this::reject),
+            getFromResourceDirectory(ROOT))))));
+  }
+}

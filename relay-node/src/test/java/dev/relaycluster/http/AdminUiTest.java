@@ -1,0 +1,109 @@
+package dev.relaycluster.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaycluster.testing.TestNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin web UI is served by the node, locked down, and calls only admin endpoints that exist. */
+class AdminUiTest {
+  @TempDir
+  static Path dataDir;
+  static TestNode node;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.embedded(dataDir, Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static HttpResponse<String> get(String path, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).GET();
+    if (accept != null) {
+      b.header("accept", accept);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theIndexPageAndItsAssetsAreServedWithASecurityPolicy() throws Exception {
+    HttpResponse<String> index = get("/admin/", "text/html");
+    assertEquals(200, index.statusCode());
+    assertTrue(index.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+    assertTrue(index.headers().firstValue("content-security-policy").orElse("").contains("default-src 'self'"));
+    assertTrue(index.body().contains("<script type=\"module\" src=\"app.js\">"));
+
+    HttpResponse<String> js = get("/admin/app.js", null);
+    assertEquals(200, js.statusCode());
+    assertTrue(js.headers().firstValue("content-type").orElse("").contains("javascript"), js.headers().toString());
+    HttpResponse<String> css = get("/admin/app.css", null);
+    assertEquals(200, css.statusCode());
+    assertTrue(css.headers().firstValue("content-type").orElse("").startsWith("text/css"));
+
+    assertEquals(404, get("/admin/no-such-file.js", null).statusCode());
+  }
+
+  @Test
+  void browsersAreSentToTheUiAndApiClientsStillGetJson() throws Exception {
+    HttpResponse<String> bare = get("/admin", null);
+    assertEquals(308, bare.statusCode());
+    assertEquals("/admin/", bare.headers().firstValue("location").orElseThrow());
+
+    HttpResponse<String> browser = get("/", "text/html,application/xhtml+xml");
+    assertEquals(302, browser.statusCode());
+    assertEquals("/admin/", browser.headers().firstValue("location").orElseThrow());
+
+    HttpResponse<String> api = get("/", "application/json");
+    assertEquals(200, api.statusCode());
+    assertTrue(api.body().contains("\"service\":\"relay-cluster\""));
+  }
+
+  @Test
+  void theAdminApiIsNotShadowedByTheUi() throws Exception {
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/admin/api/nope"))
+        .header("authorization", "Bearer " + node.login()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().contains("no such admin endpoint"));
+  }
+
+  @Test
+  void everyEndpointTheUiReadsExists() throws Exception {
+    String js = get("/admin/app.js", null).body();
+    Matcher m = Pattern.compile("api\\('GET', '(/[^'?]*)").matcher(js);
+    Set<String> paths = new LinkedHashSet<>();
+    while (m.find()) {
+      String p = m.group(1);
+      // Paths built by concatenation ("/keys/" + id) are checked with a real id below.
+      paths.add(p.endsWith("/") ? p + node.createKey("ui-check", 0).get("id").asText() : p);
+    }
+    assertFalse(paths.isEmpty(), "no api('GET', ...) calls found in app.js");
+    String token = node.login();
+    for (String p : paths) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/admin/api" + p))
+          .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertNotEquals(404, r.statusCode(), "the UI reads " + p + " but the node has no such endpoint: " + r.body());
+      assertTrue(r.statusCode() < 500, p + " → " + r.statusCode());
+    }
+  }
+}
