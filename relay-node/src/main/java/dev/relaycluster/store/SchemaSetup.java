@@ -17,6 +17,9 @@ public final class SchemaSetup {
   private SchemaSetup() {}
 
   public static void run(ActorSystem<?> system, Database database, List<String> ownTableStatements, Duration timeout) {
+    if (database.dialect() == SqlDialect.H2) {
+      execute(database, H2JournalSchema.ddl());
+    }
     try {
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       // Nodes starting together may race on CREATE TABLE IF NOT EXISTS; a second try sees the tables.
@@ -36,8 +39,12 @@ public final class SchemaSetup {
     } catch (Exception e) {
       throw new StorageException("cannot create the journal and projection schema: " + e.getMessage(), e);
     }
+    execute(database, ownTableStatements);
+  }
+
+  private static void execute(Database database, List<String> statements) {
     database.sync(c -> {
-      for (String sql : ownTableStatements) {
+      for (String sql : statements) {
         try (Statement st = c.createStatement()) {
           st.execute(sql);
         } catch (SQLException e) {
