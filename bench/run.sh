@@ -2,23 +2,24 @@
 # Relay Cluster load benchmark: direct-to-mock vs through one relay node, interleaved and repeated.
 #   bash bench/run.sh            full run (about 10 minutes), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    smoke check (about 3 minutes): 1 repetition, short runs, 1,000 idle streams
-# Options: --rebuild (build the jars even if present), --no-idle, --no-profile.
+# Options: --rebuild (build the jars even if present), --no-idle, --no-profile, --no-cluster.
 # Ports (env): BENCH_MOCK_PORT (18089), BENCH_RELAY_PORT (13900), BENCH_CLUSTER_PORT (25590); RELAY_HEAP (512m).
 # Output (env): BENCH_RESULTS_DIR (bench/results), BENCH_REPORT (bench/RESULTS.md), e.g. to smoke-test elsewhere.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-for f in common build relay load ttfb startup idle profile usage; do source "$BENCH_DIR/scripts/$f.sh"; done
+for f in common build relay load ttfb startup idle profile usage cluster; do source "$BENCH_DIR/scripts/$f.sh"; done
 
-QUICK=0 REBUILD=0 IDLE=1 PROFILE=1
+QUICK=0 REBUILD=0 IDLE=1 PROFILE=1 CLUSTER=1
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=1 ;;
     --rebuild) REBUILD=1 ;;
     --no-idle) IDLE=0 ;;
     --no-profile) PROFILE=0 ;;
-    *) die "unknown option $arg (use --quick, --rebuild, --no-idle, --no-profile)" ;;
+    --no-cluster) CLUSTER=0 ;;
+    *) die "unknown option $arg (use --quick, --rebuild, --no-idle, --no-profile, --no-cluster)" ;;
   esac
 done
 
@@ -139,7 +140,10 @@ measure_startup full-journal relay-idle "${IDLE_NODE_OPTS[@]}" || die "the relay
 sleep 5
 stop_relay
 
-# 8. Count what was persisted and what the node's logs complain about, then write the report.
+# 8. Three nodes on PostgreSQL and Redis behind nginx, against the same mock.
+(( CLUSTER )) && cluster_bench "$REPS" "$RUN_SECONDS"
+
+# 9. Count what was persisted and what the node's logs complain about, then write the report.
 usage_count
 relay_log_counts
 python3 "$BENCH_DIR/scripts/report.py" "$RESULTS_DIR" "$REPORT" "$BENCH_DIR/what-bounds-it.md"

@@ -1,9 +1,10 @@
 # wrk runs: one run appends one JSON line (kind "wrk") to the results. Sourced by run.sh.
 # Globals: MOCK_PORT RELAY_PORT MOCK_PID RELAY_PID KEY BENCH_DIR WORK RUN_SECONDS.
 
-# url_for TARGET: direct goes to the mock, relay to the node; both serve POST /v1/messages.
+# url_for TARGET: direct (and direct-c, its twin in the cluster runs) go to the mock, relay and cluster
+# to RELAY_PORT (the node, or nginx in front of the cluster); all serve POST /v1/messages.
 url_for() {
-  if [[ $1 == direct ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/messages"; else echo "http://127.0.0.1:$RELAY_PORT/v1/messages"; fi
+  if [[ $1 == direct* ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/messages"; else echo "http://127.0.0.1:$RELAY_PORT/v1/messages"; fi
 }
 
 # run_wrk PHASE TARGET CONNECTIONS STREAM(true|false) SECONDS REP [QUERY]

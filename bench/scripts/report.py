@@ -139,6 +139,7 @@ class Report:
         self.ttfb()
         self.startup()
         self.idle()
+        self.cluster()
         self.usage()
         self.mock_alone()
         self.run_log()
@@ -250,6 +251,29 @@ class Report:
         self.w(HEAD)
         self.w(RULE)
         self.pair_row(64, False)
+        self.w()
+
+    def cluster(self):
+        skipped = next((x for x in self.rows if x["kind"] == "cluster-skipped"), None)
+        d, c = self.summary("direct-c", 64, True), self.summary("cluster", 64, True)
+        if not skipped and not (d and c):
+            return
+        self.w("## Three nodes behind nginx (PostgreSQL + Redis), streaming at 64 connections")
+        self.w()
+        if skipped:
+            self.w(f"Not measured in this run: {skipped['reason']}.")
+            self.w()
+            return
+        self.w("`deploy/local/start-cluster.sh`: three nodes joined by seed list, journal on PostgreSQL, sessions in"
+               " Redis, nginx round-robin in front; one key and one account, so every request's admission and lease"
+               " cross the cluster to the node that hosts that entity. All of it, plus the mock and wrk, on the same"
+               f" {self.meta.get('nproc', '?')} cores, so this shows what the cluster costs, not what three machines give.")
+        self.w()
+        self.w("| | req/s (median) | each run | p50 / p90 / p99 ms | non-2xx | load before each run |")
+        self.w("|---|---|---|---|---|---|")
+        for name, s in (("direct to the mock", d), ("through the cluster", c)):
+            self.w(f"| {name} | {s['rps']:,.0f} | {' / '.join(f'{x:,.0f}' for x in s['rps_all'])} |"
+                   f" {s['p50']:,.2f} / {s['p90']:,.2f} / {s['p99']:,.2f} | {s['non2xx']} | {', '.join(s['load'])} |")
         self.w()
 
     def ttfb(self):
