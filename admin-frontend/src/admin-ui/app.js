@@ -176,7 +176,7 @@ const views = {
     });
     show(h('h1', {}, 'API keys'), form, table(keys.data, [
       { label: 'Name', value: k => h('a', { href: '#/keys/' + encodeURIComponent(k.id) }, k.name) },
-      { label: 'Key', value: k => k.keyHint + '…' },
+      { label: 'Key', value: k => k.keyHint },
       { label: 'Status', value: k => pill(k.status) },
       { label: 'Concurrency', value: k => k.concurrencyLimit || 'unlimited', num: true },
       { label: 'Created', value: k => when(k.createdAt) },
