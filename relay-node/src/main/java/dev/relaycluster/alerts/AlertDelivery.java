@@ -41,7 +41,8 @@ public final class AlertDelivery implements AutoCloseable {
     this.timeout = settings.requestTimeout();
     this.executor = Executors.newFixedThreadPool(2, daemon("relay-alerts"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("relay-alerts-timer"));
-    this.http = HttpClient.newBuilder().executor(executor).connectTimeout(timeout)
+    // HTTP/1.1: one small POST per alert gains nothing from HTTP/2, and plain-http receivers need no h2c upgrade.
+    this.http = HttpClient.newBuilder().executor(executor).connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 

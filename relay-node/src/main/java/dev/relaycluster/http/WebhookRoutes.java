@@ -8,6 +8,8 @@ import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.WebhookAdmin;
 import dev.relaycluster.alerts.AlertText;
+import dev.relaycluster.alerts.Channel;
+import dev.relaycluster.alerts.ChannelField;
 import dev.relaycluster.alerts.DeliveryResult;
 import dev.relaycluster.alerts.WebhookTargetView;
 import java.io.IOException;
@@ -23,8 +25,9 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * The alert targets under /admin/api/webhooks (mounted by {@link AdminRoutes} after login): list,
- * create, read, update (PATCH), delete, enable, disable, and {@code POST …/{id}/test}, which sends a
- * test alert and answers with the delivery result. Secrets are masked in every answer.
+ * create, read, update (PATCH), delete, enable, disable, {@code POST …/{id}/test}, which sends a
+ * test alert and answers with the delivery result, and {@code GET …/channels}, each channel's config
+ * fields. Secrets are masked in every answer.
  */
 public final class WebhookRoutes extends AllDirectives {
   private static final long MAX_BODY = 64 * 1024;
@@ -44,6 +47,7 @@ public final class WebhookRoutes extends AllDirectives {
                 .thenApply(list -> JsonResponses.ok(Map.of("data", list.stream().map(WebhookRoutes::target).toList())))))),
             post(() -> completeWithFuture(AdminRoutes.handle(json(req).thenCompose(webhooks::create)
                 .thenApply(t -> JsonResponses.of(201, target(t)))))))),
+        path("channels", () -> get(() -> complete(JsonResponses.ok(Map.of("data", channels()))))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> completeWithFuture(AdminRoutes.handle(webhooks.get(id).thenApply(t -> JsonResponses.ok(target(t)))))),
@@ -71,6 +75,25 @@ public final class WebhookRoutes extends AllDirectives {
         throw AdminInputException.invalid("the body is not valid JSON");
       }
     });
+  }
+
+  /** Each channel's config fields, so a UI can build its form. */
+  private static java.util.List<ObjectNode> channels() {
+    return java.util.Arrays.stream(Channel.values()).map(c -> {
+      ObjectNode n = JsonResponses.MAPPER.createObjectNode().put("channel", c.wireName());
+      var fields = n.putArray("fields");
+      for (ChannelField f : c.fields()) {
+        ObjectNode field = fields.addObject().put("name", f.name()).put("required", f.required()).put("secret", f.secret());
+        if (f.defaultValue() != null) {
+          field.put("default", f.defaultValue());
+        }
+        if (!f.choices().isEmpty()) {
+          var choices = field.putArray("choices");
+          f.choices().forEach(choices::add);
+        }
+      }
+      return n;
+    }).toList();
   }
 
   static ObjectNode target(WebhookTargetView t) {

@@ -171,6 +171,22 @@ class WebhookAdminTest {
   }
 
   @Test
+  void describesTheChannels() throws Exception {
+    JsonNode channels = node.admin("GET", "/admin/api/webhooks/channels", null).get("data");
+    assertEquals(9, channels.size());
+    JsonNode telegram = null;
+    for (JsonNode c : channels) {
+      if (c.get("channel").asText().equals("telegram")) {
+        telegram = c;
+      }
+    }
+    assertEquals(JSON.readTree("[{\"name\":\"botToken\",\"required\":true,\"secret\":true},"
+        + "{\"name\":\"chatId\",\"required\":true,\"secret\":false},"
+        + "{\"name\":\"apiBase\",\"required\":false,\"secret\":false,\"default\":\"https://api.telegram.org\"}]"),
+        telegram.get("fields"));
+  }
+
+  @Test
   void needsAnAdminSession() throws Exception {
     HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/admin/api/webhooks"))
         .GET().build(), HttpResponse.BodyHandlers.ofString());
