@@ -57,7 +57,7 @@ class ProxiedUpstreamTest {
   @BeforeAll
   static void start() throws IOException {
     system = ActorSystem.create(Behaviors.empty(), "proxy-test",
-        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        ConfigFactory.parseString("pekko.actor.provider = local\npekko.http.client.connecting-timeout = 1s").withFallback(ConfigFactory.load()));
     client = new UpstreamClient(system, new RelaySettings.Upstream(Duration.ofSeconds(5), Duration.ofSeconds(20),
         Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, 3));
     upstream = new MockAnthropic();
@@ -198,6 +198,58 @@ class ProxiedUpstreamTest {
     Throwable httpDown = failure(messages(upstream.baseUrl()), ProxySpec.parse("http://127.0.0.1:" + closedPort));
     assertInstanceOf(UpstreamProxyException.class, httpDown);
     assertTrue(httpDown.getMessage().contains("is unreachable"), httpDown.getMessage());
+  }
+
+  /**
+   * A keep-alive upstream (the mock Anthropic closes every connection): pooled connections are
+   * reused, so a pool shared between proxies, or with direct calls, would send requests down the
+   * wrong path and the tunnel counts would show it.
+   */
+  @Test
+  void eachProxyHasItsOwnPoolAndDirectCallsUseNone() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    HttpServer keepAlive = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    keepAlive.createContext("/v1/messages", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] bytes = MockAnthropic.MESSAGE.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("content-type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+      answered.incrementAndGet();
+    });
+    keepAlive.start();
+    try (HttpConnectProxy a = new HttpConnectProxy(); Socks5Proxy b = new Socks5Proxy(null, null, Map.of())) {
+      String base = "http://127.0.0.1:" + keepAlive.getAddress().getPort();
+      ProxySpec viaA = ProxySpec.parse("http://127.0.0.1:" + a.port());
+      ProxySpec viaB = ProxySpec.parse("socks5://127.0.0.1:" + b.port());
+      for (ProxySpec proxy : new ProxySpec[] {viaA, viaB, null, viaA, viaB, null}) {
+        assertEquals(MockAnthropic.MESSAGE, body(call(messages(base), proxy)));
+      }
+      assertEquals(6, answered.get());
+      assertEquals(1, a.tunnels(), "both requests via A shared A's one connection");
+      assertEquals(1, b.tunnels(), "both requests via B shared B's one connection");
+    } finally {
+      keepAlive.stop(0);
+    }
+  }
+
+  @Test
+  void aSocksProxyThatNeverAnswersTimesOutTheHandshake() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          silent.accept();
+        } catch (IOException ignored) {
+          // closed by the test
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Throwable t = failure(messages(upstream.baseUrl()), ProxySpec.parse("socks5://127.0.0.1:" + silent.getLocalPort()));
+      assertInstanceOf(UpstreamProxyException.class, t);
+      assertTrue(t.getMessage().contains("did not finish the SOCKS5 handshake within 1 s"), t.getMessage());
+    }
   }
 
   @Test
