@@ -53,7 +53,7 @@ public final class WebhookAdmin {
   public CompletionStage<WebhookTargetView> create(JsonNode body) {
     try {
       checkFields(body);
-      String name = name(body, true);
+      String name = name(body);
       JsonNode channelNode = body.get("channel");
       if (channelNode == null || !channelNode.isTextual()) {
         throw AdminInputException.invalid("channel: required, one of " + Channel.wireNames());
@@ -82,7 +82,7 @@ public final class WebhookAdmin {
       if (channelNode != null && !channelNode.asText().equals(old.channel().wireName())) {
         throw AdminInputException.invalid("channel: cannot be changed; create a new target instead");
       }
-      String name = body.has("name") ? name(body, true) : old.name();
+      String name = body.has("name") ? name(body) : old.name();
       WebhookTarget changed = new WebhookTarget(id, name, old.channel(), enabled(body, old.enabled()),
           kinds(body, old.kinds()), settings(old.channel(), body, old.settings()), old.createdAt(),
           System.currentTimeMillis());
@@ -142,7 +142,7 @@ public final class WebhookAdmin {
     }
   }
 
-  private static String name(JsonNode body, boolean required) {
+  private static String name(JsonNode body) {
     JsonNode n = body.get("name");
     if (n == null || !n.isTextual() || n.asText().isBlank()) {
       throw AdminInputException.invalid("name: required, a non-empty string");

@@ -22,9 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The alert-target admin API end to end on a node: create, mask, test-send, update, enable, delete, refuse. */
+/**
+ * The alert-target admin API end to end on a node: create, mask, test-send, update, enable, delete,
+ * refuse. Run on the embedded default and on PostgreSQL + Redis by the subclasses.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebhookAdminTest {
+abstract class WebhookAdminContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SLACK_PATH = "/services/T0ADMIN/B0ADMIN/slack-secret-token";
 
@@ -36,13 +39,18 @@ class WebhookAdminTest {
   void start() throws Exception {
     dataDir = Files.createTempDirectory("relay-webhooks-");
     receiver = new WebhookReceiver();
-    node = TestNode.embedded(dataDir, Map.of("relay.alerts.max-attempts", 2, "relay.alerts.initial-backoff", "10ms"));
+    node = startNode(dataDir, Map.of("relay.alerts.max-attempts", 2, "relay.alerts.initial-backoff", "10ms"));
   }
+
+  abstract TestNode startNode(Path dataDir, Map<String, Object> extra) throws Exception;
+
+  void afterNodeStopped() {}
 
   @AfterAll
   void stop() {
     node.close();
     receiver.close();
+    afterNodeStopped();
   }
 
   private HttpResponse<String> call(String method, String path, String body) throws Exception {
