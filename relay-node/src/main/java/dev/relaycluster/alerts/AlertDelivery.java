@@ -39,7 +39,7 @@ public final class AlertDelivery implements AutoCloseable {
   public AlertDelivery(RelaySettings.Alerts settings) {
     this.backoff = new BackoffPolicy(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff());
     this.timeout = settings.requestTimeout();
-    this.executor = Executors.newFixedThreadPool(2, daemon("relay-alerts"));
+    this.executor = Executors.newFixedThreadPool(4, daemon("relay-alerts"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("relay-alerts-timer"));
     // HTTP/1.1: one small POST per alert gains nothing from HTTP/2, and plain-http receivers need no h2c upgrade.
     this.http = HttpClient.newBuilder().executor(executor).connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
@@ -62,7 +62,16 @@ public final class AlertDelivery implements AutoCloseable {
 
   private void run(WebhookTarget target, AccountAlert alert, int attempt, int maxAttempts,
       CompletableFuture<DeliveryResult> result) {
-    attempt(target, alert).whenComplete((failure, thrown) -> {
+    // Each attempt starts on the delivery executor: building, signing and even name resolution stay
+    // off the caller's thread (an actor's, when an account raises an alert) and off the timer.
+    CompletableFuture<Optional<String>> outcome;
+    try {
+      outcome = CompletableFuture.supplyAsync(() -> attempt(target, alert), executor).thenCompose(f -> f);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      result.complete(new DeliveryResult(false, attempt - 1, "the node is shutting down"));
+      return;
+    }
+    outcome.whenComplete((failure, thrown) -> {
       Optional<String> reason = thrown != null ? Optional.of(describe(thrown)) : failure;
       if (reason.isEmpty()) {
         result.complete(new DeliveryResult(true, attempt, null));
@@ -92,18 +101,16 @@ public final class AlertDelivery implements AutoCloseable {
     });
   }
 
-  /** Empty when the channel accepted the alert, else why not. */
+  /** Empty when the channel accepted the alert, else why not. Runs on the delivery executor. */
   private CompletableFuture<Optional<String>> attempt(WebhookTarget target, AccountAlert alert) {
     try {
       if (target.channel() == Channel.SMTP) {
-        return CompletableFuture.supplyAsync(() -> {
-          try {
-            SmtpSender.send(target, alert, timeout);
-            return Optional.<String>empty();
-          } catch (jakarta.mail.MessagingException e) {
-            return Optional.of("SMTP: " + smtpReason(e));
-          }
-        }, executor);
+        try {
+          SmtpSender.send(target, alert, timeout);
+          return CompletableFuture.completedFuture(Optional.empty());
+        } catch (jakarta.mail.MessagingException e) {
+          return CompletableFuture.completedFuture(Optional.of("SMTP: " + smtpReason(e)));
+        }
       }
       ChannelRequest request = ChannelRequests.build(target, alert, System.currentTimeMillis());
       HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(timeout)
