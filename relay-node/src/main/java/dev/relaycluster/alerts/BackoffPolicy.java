@@ -6,10 +6,10 @@ import java.time.Duration;
 public record BackoffPolicy(int maxAttempts, Duration initial, Duration max) {
   public BackoffPolicy {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("max-attempts must be at least 1");
+      throw new IllegalArgumentException("relay.alerts.max-attempts must be at least 1");
     }
     if (initial.isNegative() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff must be 0 ≤ initial-backoff ≤ max-backoff");
+      throw new IllegalArgumentException("relay.alerts: need 0 ≤ initial-backoff ≤ max-backoff");
     }
   }
 

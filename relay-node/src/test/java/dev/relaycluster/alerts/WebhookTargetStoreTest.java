@@ -163,4 +163,19 @@ class WebhookTargetStoreTest {
       }
     });
   }
+
+  @ParameterizedTest
+  @EnumSource(value = SqlDialect.class, names = "H2")
+  void raiseNeverThrowsWhenTheTargetsCannotBeRead(SqlDialect dialect) throws Exception {
+    withDatabase(dialect, db -> {
+      try (AlertDelivery delivery = new AlertDelivery(new RelaySettings.Alerts(1, Duration.ZERO, Duration.ZERO,
+          Duration.ofSeconds(1), Duration.ofSeconds(30)))) {
+        WebhookTargetStore store = new WebhookTargetStore(db, CIPHER, Duration.ofSeconds(30));
+        db.close();
+        new WebhookAlertSink(store, delivery).raise(new AccountAlert(AlertKind.BLOCKED, "acc", "a", "claude", "x", 1, 0));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.enabledTargets()));
+        assertTrue(e.getCause().getMessage().contains("database call failed"), e.getCause().getMessage());
+      }
+    });
+  }
 }
