@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.testing.HttpConnectProxy;
@@ -20,7 +22,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -249,6 +260,69 @@ class ProxiedUpstreamTest {
       Throwable t = failure(messages(upstream.baseUrl()), ProxySpec.parse("socks5://127.0.0.1:" + silent.getLocalPort()));
       assertInstanceOf(UpstreamProxyException.class, t);
       assertTrue(t.getMessage().contains("did not finish the SOCKS5 handshake within 1 s"), t.getMessage());
+    }
+  }
+
+  /**
+   * TLS runs end to end through both kinds of tunnel: the client checks the upstream's certificate
+   * against the name it asked for (a name only the SOCKS proxy can resolve, or localhost), and the
+   * proxies see only ciphertext.
+   */
+  @Test
+  void httpsPassesThroughBothKindsOfProxy() throws Exception {
+    Path dir = Files.createTempDirectory("proxy-tls-");
+    Path keystore = dir.resolve("upstream.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "upstream", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit", "-dname", "CN=upstream", "-validity", "2",
+        "-ext", "SAN=dns:localhost,dns:" + SOCKS_ONLY_NAME).redirectErrorStream(true).start();
+    String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, keytool.waitFor(), keytoolOutput);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(kmf.getKeyManagers(), null, null);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext clientTls = SSLContext.getInstance("TLS");
+    clientTls.init(null, tmf.getTrustManagers(), null);
+    Http.get(system).setDefaultClientHttpsContext(ConnectionContext.httpsClient(clientTls));
+
+    HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    tls.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+    tls.createContext("/v1/messages", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] bytes = MockAnthropic.MESSAGE.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("content-type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    tls.start();
+    int port = tls.getAddress().getPort();
+    try (HttpConnectProxy http = new HttpConnectProxy("u", "p");
+         Socks5Proxy socks = new Socks5Proxy("u", "p", Map.of(SOCKS_ONLY_NAME, "127.0.0.1"))) {
+      HttpResponse viaHttp = call(messages("https://localhost:" + port), ProxySpec.parse("http://u:p@127.0.0.1:" + http.port()));
+      assertEquals(MockAnthropic.MESSAGE, body(viaHttp));
+      assertEquals(List.of("localhost:" + port), http.targets());
+      // The certificate is checked against the requested name: 127.0.0.1 is not in it.
+      Throwable wrongName = failure(messages("https://127.0.0.1:" + port), ProxySpec.parse("http://u:p@127.0.0.1:" + http.port()));
+      boolean tlsRefused = false;
+      for (Throwable t = wrongName; t != null; t = t.getCause()) {
+        tlsRefused |= t instanceof javax.net.ssl.SSLException;
+      }
+      assertTrue(tlsRefused, String.valueOf(wrongName));
+      HttpResponse viaSocks = call(messages("https://" + SOCKS_ONLY_NAME + ":" + port),
+          ProxySpec.parse("socks5://u:p@127.0.0.1:" + socks.port()));
+      assertEquals(MockAnthropic.MESSAGE, body(viaSocks));
+      assertEquals(1, socks.tunnels());
+      assertEquals(SOCKS_ONLY_NAME, socks.requests().get(0).host());
+    } finally {
+      tls.stop(0);
     }
   }
 
