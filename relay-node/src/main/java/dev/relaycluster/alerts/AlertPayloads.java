@@ -94,11 +94,11 @@ public final class AlertPayloads {
     return n;
   }
 
-  /** WeCom (WeChat Work) group robot text message. */
+  /** WeCom (WeChat Work) group robot text message; its content may be at most 2048 UTF-8 bytes. */
   public static ObjectNode weCom(AccountAlert alert) {
     ObjectNode n = JSON.createObjectNode();
     n.put("msgtype", "text");
-    n.putObject("text").put("content", truncate(AlertText.plain(alert), 2048));
+    n.putObject("text").put("content", truncateUtf8(AlertText.plain(alert), 2048));
     return n;
   }
 
@@ -125,6 +125,20 @@ public final class AlertPayloads {
   /** Slack mrkdwn needs &, < and > escaped. */
   static String slackEscape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  static String truncateUtf8(String text, int maxBytes) {
+    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= maxBytes) {
+      return text;
+    }
+    int end = Math.min(text.length(), maxBytes);
+    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    while (end > 0 && (text.substring(0, end) + "…").getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+      end = Character.isLowSurrogate(text.charAt(end - 1)) && end > 1 ? end - 2 : end - 1;
+    }
+    return text.substring(0, end) + "…";
   }
 
   static String truncate(String text, int max) {

@@ -98,6 +98,17 @@ class ChannelRequestsTest {
   }
 
   @Test
+  void weComContentStaysWithin2048Utf8Bytes() throws Exception {
+    AccountAlert longAlert = new AccountAlert(AlertKind.BLOCKED, "acc-1", "账户", "claude", "组织已被禁用🚫".repeat(400), 1, 0);
+    String content = json(ChannelRequests.build(target(Channel.WECOM,
+        Map.of("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")), longAlert, NOW)).at("/text/content").asText();
+    int bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    assertTrue(bytes <= 2048 && bytes > 2000, "bytes: " + bytes);
+    assertTrue(content.endsWith("…"));
+    assertFalse(Character.isHighSurrogate(content.charAt(content.length() - 2)), "no half emoji");
+  }
+
+  @Test
   void weComTelegramAndBark() throws Exception {
     JsonNode wecom = json(ChannelRequests.build(target(Channel.WECOM,
         Map.of("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")), ALERT, NOW));
