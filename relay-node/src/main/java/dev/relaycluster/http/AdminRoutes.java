@@ -48,11 +48,13 @@ public final class AdminRoutes extends AllDirectives {
   private final KeyAdmin keys;
   private final UsageQueries usage;
   private final ClusterAdmin cluster;
+  private final WebhookRoutes webhooks;
   private final Materializer materializer;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageQueries usage,
-      ClusterAdmin cluster, Materializer materializer) {
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
     this.cluster = cluster;
+    this.webhooks = webhooks;
     this.sessions = sessions;
     this.accounts = accounts;
     this.keys = keys;
@@ -114,6 +116,7 @@ public final class AdminRoutes extends AllDirectives {
         path(segment("usage").slash("requests"), () -> get(() ->
             parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
                 completeWithFuture(handle(requests(keyId, limit))))))),
+        webhooks.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }
 
@@ -171,7 +174,7 @@ public final class AdminRoutes extends AllDirectives {
   }
 
   /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
-  private static CompletionStage<HttpResponse> handle(CompletionStage<HttpResponse> call) {
+  static CompletionStage<HttpResponse> handle(CompletionStage<HttpResponse> call) {
     return call.exceptionally(failure -> {
       Throwable cause = failure;
       while (cause instanceof CompletionException && cause.getCause() != null) {

@@ -12,6 +12,11 @@ import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.AdminUsers;
 import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
+import dev.relaycluster.admin.WebhookAdmin;
+import dev.relaycluster.alerts.AlertDelivery;
+import dev.relaycluster.alerts.AlertSink;
+import dev.relaycluster.alerts.WebhookAlertSink;
+import dev.relaycluster.alerts.WebhookTargetStore;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
@@ -19,6 +24,7 @@ import dev.relaycluster.http.AdminRoutes;
 import dev.relaycluster.http.AnthropicErrorResponses;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.RelayRoutes;
+import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.MessagesRelay;
 import dev.relaycluster.relay.UsageRecords;
@@ -114,12 +120,18 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(AdminUsers.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
+      tables.addAll(WebhookTargetStore.ddl());
       SchemaSetup.run(system, database, tables, STARTUP_TIMEOUT);
       CredentialCipher cipher = CredentialCipher.fromSecret(secret);
       EncryptionCheck.verify(database, cipher);
       TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
       resources.add(ttlStore);
       PriceTable prices = loadPrices(settings);
+      WebhookTargetStore alertTargets = new WebhookTargetStore(database, cipher, settings.alerts().targetsCacheTtl());
+      AlertDelivery alertDelivery = new AlertDelivery(settings.alerts());
+      resources.add(alertDelivery);
+      // Account entities raise their alerts here (unauthorized, blocked, rate limited, recovered, …).
+      AlertSink alerts = new WebhookAlertSink(alertTargets, alertDelivery);
 
       KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
       PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
@@ -151,6 +163,7 @@ public final class RelayNode implements AutoCloseable {
               new KeyAdmin(system, keys, settings.http().askTimeout()),
               new UsageQueries(database),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
+              new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer).route(),
           new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system)).route());
       waitUntilUp(system);

@@ -64,10 +64,16 @@ public record RelaySettings(
     }
   }
 
-  /** Account alerts: webhook delivery (issue 5). */
-  public record Alerts() {
+  /**
+   * Account alerts: delivery to the webhook targets (issue 5). Attempts per alert and target, the
+   * back-off between them (doubling from initial to max), the time one attempt may take, and how
+   * long a node reuses the target list it read from the database.
+   */
+  public record Alerts(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration requestTimeout,
+      Duration targetsCacheTtl) {
     static Alerts from(Config c) {
-      return new Alerts();
+      return new Alerts(c.getInt("max-attempts"), c.getDuration("initial-backoff"), c.getDuration("max-backoff"),
+          c.getDuration("request-timeout"), c.getDuration("targets-cache-ttl"));
     }
   }
 

@@ -1,57 +1,77 @@
 package dev.relaycluster.upstream;
 
 import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.upstream.proxy.ProxyErrors;
+import dev.relaycluster.upstream.proxy.ProxyTransports;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 
 /**
- * Calls upstream APIs with pekko-http's pooled client (one pool per host). A response that does not
- * start within the response timeout fails with {@link UpstreamTimeoutException}; if it arrives later
- * its body is discarded so the pooled connection is freed.
+ * Calls upstream APIs with pekko-http's pooled client: one pool per host, and per (host, proxy) for
+ * accounts with an outbound proxy (HTTP CONNECT or SOCKS5; the pool settings carry the proxy's
+ * transport, so each proxy gets pools of its own). A response that does not start within the
+ * response timeout fails with {@link UpstreamTimeoutException}; if it arrives later its body is
+ * discarded so the pooled connection is freed. A proxy that cannot carry the request fails it with
+ * an {@link dev.relaycluster.upstream.proxy.UpstreamProxyException} saying why.
  */
 public final class UpstreamClient {
   private final ActorSystem<?> system;
   private final Http http;
   private final Duration responseTimeout;
+  private final ConnectionPoolSettings directPool;
+  private final LoggingAdapter log;
+  private final Map<ProxySpec, ConnectionPoolSettings> proxiedPools = new ConcurrentHashMap<>();
 
   public UpstreamClient(ActorSystem<?> system, RelaySettings.Upstream settings) {
     this.system = system;
     this.http = Http.get(system);
     this.responseTimeout = settings.responseTimeout();
+    this.directPool = ConnectionPoolSettings.create(system.classicSystem());
+    this.log = system.classicSystem().log();
   }
 
   public CompletionStage<HttpResponse> send(HttpRequest request) {
     return send(request, null);
   }
 
-  /**
-   * Sends through the account's proxy, or directly when {@code proxy} is null.
-   * TODO(issue 5): proxies are not wired yet; a proxied send fails.
-   */
+  /** Sends through the account's proxy, or directly when {@code proxy} is null. */
   public CompletionStage<HttpResponse> send(HttpRequest request, ProxySpec proxy) {
-    if (proxy != null) {
-      return java.util.concurrent.CompletableFuture.failedFuture(
-          new IllegalStateException("outbound proxies are not supported yet"));
-    }
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     Cancellable timer = system.scheduler().scheduleOnce(responseTimeout,
         () -> result.completeExceptionally(new UpstreamTimeoutException(
             "upstream did not respond within " + responseTimeout.toSeconds() + " s")),
         system.executionContext());
-    http.singleRequest(request).whenComplete((response, failure) -> {
+    CompletionStage<HttpResponse> call = proxy == null
+        ? http.singleRequest(request)
+        : http.singleRequest(request, http.defaultClientHttpsContext(), poolFor(proxy), log);
+    call.whenComplete((response, failure) -> {
       timer.cancel();
       if (failure != null) {
-        result.completeExceptionally(failure);
+        result.completeExceptionally(proxy == null ? failure
+            : ProxyErrors.translate(failure, proxy.display(), target(request)));
       } else if (!result.complete(response)) {
         response.discardEntityBytes(system);
       }
     });
     return result;
+  }
+
+  private ConnectionPoolSettings poolFor(ProxySpec proxy) {
+    return proxiedPools.computeIfAbsent(proxy, p -> directPool.withTransport(ProxyTransports.of(p)));
+  }
+
+  private static String target(HttpRequest request) {
+    var uri = request.getUri();
+    return uri.host().address() + ":" + uri.port();
   }
 }
