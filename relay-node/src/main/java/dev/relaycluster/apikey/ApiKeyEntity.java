@@ -502,10 +502,22 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     KeyMeter meter = meter(state, now);
     KeyLimits limits = state.currentSettings().limits();
     RateWindow open = window != null && window.open(now) ? window : null;
-    return new KeyUsage(state.exists() ? state.toEntry() : null, now, leases.size(), state.requests(),
-        state.totalTokens(), open, meter.spent().today(now, zone),
+    // Usage settled but not yet written counts, as it does for admission.
+    long requests = state.requests();
+    long tokens = state.totalTokens();
+    long real = state.costMicros();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Settle pending : pendingUsage) {
+      if (seen.add(pending.usage().requestId()) && !state.recorded(pending.usage().requestId())) {
+        requests++;
+        tokens += pending.usage().totalTokens();
+        real += pending.usage().costMicros();
+      }
+    }
+    return new KeyUsage(state.exists() ? state.toEntry() : null, now, leases.size(), requests, tokens, open,
+        meter.spent().today(now, zone),
         meter.spent().weekOpus(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()),
-        meter.spent().totalMicros(), state.costMicros(), meter.reserved().costMicros(),
+        meter.spent().totalMicros(), real, meter.reserved().costMicros(),
         ResetCalendar.nextDayStart(now, zone),
         ResetCalendar.nextWeekStart(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()));
   }
