@@ -447,8 +447,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
     long now = clock.millis();
     RequestFacts facts = cmd.facts() == null ? RequestFacts.UNKNOWN : cmd.facts();
-    Admission.Decision decision = Admission.decide(state.exists() ? state.toEntry() : null, meter(state, now), facts,
-        now, zone);
+    KeyEntry key = state.exists() ? state.toEntry() : null;
+    Admission.Decision decision = Admission.decide(key, meter(state, now, false), facts, now, zone);
     if (decision instanceof Admission.Refuse r) {
       return Effect().reply(cmd.replyTo(), new Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()));
     }
@@ -470,9 +470,10 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   /**
    * Where the key stands now. Reservations of leases the keeper dropped (their holder died) are dropped
-   * too; usage settled but not yet written counts as spent.
+   * too; usage settled but not yet written counts as spent (for a key without cost limits only when
+   * {@code countAll}, as admission has no use for it).
    */
-  private KeyMeter meter(State state, long now) {
+  private KeyMeter meter(State state, long now, boolean countAll) {
     if (reservations.size() > leases.size()) {
       reservations.keySet().removeIf(id -> !leases.holds(id));
     }
@@ -491,15 +492,17 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
     CostTotals spent = state.totals();
     KeyLimits limits = state.currentSettings().limits();
-    for (Settle pending : pendingUsage) {
-      spent = State.addCost(spent, pending.usage(), limits, zone);
+    if (limits.reservesCost() || countAll) {
+      for (Settle pending : pendingUsage) {
+        spent = State.addCost(spent, pending.usage(), limits, zone);
+      }
     }
     return new KeyMeter(leases.size(), window, new Reserved(cost, opus, windowCost, windowTokens), spent);
   }
 
   private KeyUsage usage(State state) {
     long now = clock.millis();
-    KeyMeter meter = meter(state, now);
+    KeyMeter meter = meter(state, now, true);
     KeyLimits limits = state.currentSettings().limits();
     RateWindow open = window != null && window.open(now) ? window : null;
     // Usage settled but not yet written counts, as it does for admission.

@@ -199,6 +199,10 @@ class KeyLimitsTest {
         error(call(noOpus, OPUS, CLAUDE_CODE_UA), 403, "permission_error"));
     assertEquals(0, mock.received().size(), "refused requests reach no upstream");
     assertEquals(200, call(noOpus, SONNET, CLAUDE_CODE_UA).statusCode());
+    HttpResponse<String> models = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/models"))
+        .header("x-api-key", noOpus).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(models.body().contains("claude-sonnet-4-5"), "the model list shows what the key may use");
+    assertFalse(models.body().contains("opus"), "and leaves out what it may not");
 
     String claudeCodeOnly = createKey("{\"allowedClients\": [\"claude-code\"]}").get("key").asText();
     assertEquals(200, call(claudeCodeOnly, SONNET, CLAUDE_CODE_UA).statusCode());
