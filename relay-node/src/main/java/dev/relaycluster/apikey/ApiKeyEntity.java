@@ -474,7 +474,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
    * {@code countAll}, as admission has no use for it).
    */
   private KeyMeter meter(State state, long now, boolean countAll) {
-    if (reservations.size() > leases.size()) {
+    if (!reservations.isEmpty()) {
       reservations.keySet().removeIf(id -> !leases.holds(id));
     }
     long cost = 0;

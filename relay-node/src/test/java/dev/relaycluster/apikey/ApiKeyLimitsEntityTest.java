@@ -269,6 +269,25 @@ class ApiKeyLimitsEntityTest {
   }
 
   @Test
+  void aReservationGoesWithTheLeaseWhenItsHolderDies() throws Exception {
+    create(settings(new KeyLimits(0, null, 0, 1_000, 0, 1, 0), KeyExpiry.NONE));
+    var dying = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.<LeaseHolder.Command>ignore(),
+        "holder-" + UUID.randomUUID());
+    String lease = UUID.randomUUID().toString();
+    assertInstanceOf(ApiKeyEntity.Admitted.class, kit.<ApiKeyEntity.AdmitReply>runCommand(r ->
+        new ApiKeyEntity.Admit(lease, dying, facts("m", 1_000, 0), r)).reply());
+    refused(facts("m", 1, 0), Refusal.TOTAL_COST);
+    testKit.stop(dying);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (usage().inFlight() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, usage().inFlight());
+    assertEquals(0, usage().reservedMicros(), "the dead request's reservation is gone with its lease");
+    admitted(facts("m", 1, 0));
+  }
+
+  @Test
   void aRefusalRecordedAsUsageIsInTheLedgerOnceAndCostsNothing() {
     create(settings(new KeyLimits(1, null, 0, 0, 0, 1, 0), KeyExpiry.NONE));
     admitted(facts("m", 0, 0));
