@@ -144,9 +144,11 @@ public final class RelayNode implements AutoCloseable {
           system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
       CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
-      ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
-          new UsageRecords(prices, clients, settings.pricing()), settings, leaseHolder);
+          new UsageRecords(prices,
+              dev.relaycluster.protocol.client.ClientRecognizer.withCustom(settings.keys().clientPatterns()),
+              settings.pricing()), settings, leaseHolder);
+      ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(

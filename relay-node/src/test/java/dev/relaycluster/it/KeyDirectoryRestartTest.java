@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaycluster.testing.MockAnthropic;
+import dev.relaycluster.testing.TestDatabases;
 import dev.relaycluster.testing.TestNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -41,8 +42,28 @@ class KeyDirectoryRestartTest {
   }
 
   @Test
-  void settingsDeletesAndActivationsSurviveARestart() throws Exception {
+  void onTheEmbeddedProfile() throws Exception {
     Path dir = Files.createTempDirectory("relay-keys-restart-");
+    settingsDeletesAndActivationsSurviveARestart(() -> TestNode.embedded(dir, Map.of()));
+  }
+
+  @Test
+  void onPostgresAndRedis() throws Exception {
+    Path dir = Files.createTempDirectory("relay-keys-restart-");
+    String database = TestDatabases.create();
+    String prefix = "relay-keys-restart-" + java.util.UUID.randomUUID() + ":";
+    try {
+      settingsDeletesAndActivationsSurviveARestart(() -> TestNode.postgresAndRedis(dir, database, prefix, Map.of()));
+    } finally {
+      TestDatabases.drop(database);
+    }
+  }
+
+  private interface NodeStarter {
+    TestNode start() throws Exception;
+  }
+
+  private void settingsDeletesAndActivationsSurviveARestart(NodeStarter starter) throws Exception {
     try (MockAnthropic mock = new MockAnthropic()) {
       String restricted;
       String restrictedId;
@@ -50,7 +71,7 @@ class KeyDirectoryRestartTest {
       String deletedId;
       String activatedId;
       String activatedAt;
-      try (TestNode node = TestNode.embedded(dir, Map.of())) {
+      try (TestNode node = starter.start()) {
         node.createConsoleAccount("a", mock.baseUrl(), "sk-ant-api03-restart", 10);
         JsonNode r = node.admin("POST", "/admin/api/keys", JSON.readTree(
             "{\"name\":\"restricted\",\"blockedModels\":[\"claude-opus-*\"],\"dailyCostLimit\":7.5}"));
@@ -66,7 +87,7 @@ class KeyDirectoryRestartTest {
         assertEquals(200, call(node, a.get("key").asText(), SONNET));
         activatedAt = listed(node, activatedId).get("activatedAt").asText();
       }
-      try (TestNode node = TestNode.embedded(dir, Map.of())) {
+      try (TestNode node = starter.start()) {
         JsonNode r = listed(node, restrictedId);
         assertEquals("claude-opus-*", r.get("blockedModels").get(0).asText());
         assertEquals(0, new java.math.BigDecimal("7.5").compareTo(r.get("dailyCostLimit").decimalValue()));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.testing.MockAnthropic;
+import dev.relaycluster.testing.TestDatabases;
 import dev.relaycluster.testing.TestNode;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every key limit end to end through HTTP on one node with a mock Anthropic upstream: the admin API that
+ * Every key limit end to end through HTTP on one node (PostgreSQL journal, Redis) with a mock Anthropic
+ * upstream: the admin API that
  * sets them, each refusal's status, headers and Anthropic error body, the refusals in the ledger, and
  * the key holder's own usage endpoint.
  */
@@ -45,12 +47,14 @@ class KeyLimitsTest {
 
   private MockAnthropic mock;
   private TestNode node;
+  private String database;
 
   @BeforeAll
   void start() throws Exception {
     Path dir = Files.createTempDirectory("relay-keys-");
     mock = new MockAnthropic();
-    node = TestNode.embedded(dir, Map.of());
+    database = TestDatabases.create();
+    node = TestNode.postgresAndRedis(dir, database, "relay-keys-" + UUID.randomUUID() + ":", Map.of());
     node.createConsoleAccount("account", mock.baseUrl(), "sk-ant-api03-keys", 10);
   }
 
@@ -61,6 +65,9 @@ class KeyLimitsTest {
     }
     if (mock != null) {
       mock.close();
+    }
+    if (database != null) {
+      TestDatabases.drop(database);
     }
   }
 
