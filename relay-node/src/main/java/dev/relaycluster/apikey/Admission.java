@@ -33,7 +33,7 @@ public final class Admission {
       return new Refuse(Refusal.UNKNOWN_KEY, "invalid x-api-key", 0, 0);
     }
     if (key.status() == KeyStatus.REVOKED) {
-      return new Refuse(Refusal.REVOKED, "this API key has been revoked", 0, 0);
+      return new Refuse(Refusal.REVOKED, StaticPolicy.REVOKED_MESSAGE, 0, 0);
     }
     if (key.status() == KeyStatus.DELETED) {
       return new Refuse(Refusal.DELETED, StaticPolicy.DELETED_MESSAGE, 0, 0);

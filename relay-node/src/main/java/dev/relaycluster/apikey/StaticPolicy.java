@@ -5,16 +5,23 @@ import java.util.Optional;
 
 /**
  * Step 2 of the request path (ARCHITECTURE.md §1): the rules every node checks from its replica of the
- * key, without a hop: expiry, the pool permission, the client restriction (the recognised client and the
- * paths it uses) and the model restriction. Pure.
+ * key, without a hop: that it is not revoked or deleted, expiry, the pool permission, the client
+ * restriction (the recognised client and the paths it uses) and the model restriction. Pure.
  */
 public final class StaticPolicy {
+  public static final String REVOKED_MESSAGE = "this API key has been revoked";
   public static final String DELETED_MESSAGE = "this API key has been revoked: it was deleted by an admin";
 
   private StaticPolicy() {}
 
-  /** The refusal of a request of an active key, or empty when its policy lets it through to admission. */
+  /** The refusal of a request of a known key, or empty when its policy lets it through to admission. */
   public static Optional<Admission.Refuse> check(KeyEntry key, RequestFacts facts, long now) {
+    if (key.status() == KeyStatus.REVOKED) {
+      return refuse(Refusal.REVOKED, REVOKED_MESSAGE);
+    }
+    if (key.status() == KeyStatus.DELETED) {
+      return refuse(Refusal.DELETED, DELETED_MESSAGE);
+    }
     KeySettings settings = key.settings();
     if (settings.expiry().expired(key.activatedAt(), now)) {
       return refuse(Refusal.EXPIRED, expiredMessage(key.expiresAt()));

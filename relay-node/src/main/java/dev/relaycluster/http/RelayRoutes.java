@@ -113,11 +113,26 @@ public final class RelayRoutes extends AllDirectives {
         return complete(AnthropicErrorResponses.withRetryAfter(503, "this relay node is shutting down; retry", 1)
             .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")));
       }
-      return completeWithFuture(authenticated(req, key -> readAndRelay(req, key, endpoint, upstreamPath)));
+      // A revoked or deleted key's call is refused by its policy after the body is read, so that the refusal
+      // is recorded in the key's ledger like every other.
+      return completeWithFuture(identified(req, key -> readAndRelay(req, key, endpoint, upstreamPath)));
     });
   }
 
   private CompletionStage<HttpResponse> authenticated(
+      HttpRequest req, java.util.function.Function<KeyEntry, CompletionStage<HttpResponse>> next) {
+    return identified(req, key -> {
+      if (!key.active()) {
+        req.discardEntityBytes(materializer);
+        return done(AnthropicErrorResponses.of(401, key.status() == KeyStatus.DELETED
+            ? StaticPolicy.DELETED_MESSAGE : StaticPolicy.REVOKED_MESSAGE));
+      }
+      return next.apply(key);
+    });
+  }
+
+  /** The key the request names, active or not; 401 for a missing or unknown key. */
+  private CompletionStage<HttpResponse> identified(
       HttpRequest req, java.util.function.Function<KeyEntry, CompletionStage<HttpResponse>> next) {
     Optional<String> plain = ClientKeys.from(req);
     if (plain.isEmpty()) {
@@ -130,11 +145,6 @@ public final class RelayRoutes extends AllDirectives {
     if (key.isEmpty()) {
       req.discardEntityBytes(materializer);
       return done(AnthropicErrorResponses.of(401, "invalid x-api-key"));
-    }
-    if (!key.get().active()) {
-      req.discardEntityBytes(materializer);
-      return done(AnthropicErrorResponses.of(401, key.get().status() == KeyStatus.DELETED
-          ? StaticPolicy.DELETED_MESSAGE : "this API key has been revoked"));
     }
     return next.apply(key.get());
   }

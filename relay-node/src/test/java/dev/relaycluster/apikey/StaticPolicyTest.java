@@ -41,6 +41,19 @@ class StaticPolicyTest {
   }
 
   @Test
+  void revokedAndDeletedKeysAreRefusedFirst() {
+    KeyEntry k = key(new KeyAccess(Set.of("openai"), List.of(), List.of(), List.of()), KeyExpiry.fixed(1), 0);
+    KeyEntry revoked = new KeyEntry(k.id(), k.name(), k.keyHash(), k.keyHint(), 0, KeyStatus.REVOKED, 1, 5, 3,
+        k.settings(), 0, 0);
+    KeyEntry deleted = new KeyEntry(k.id(), k.name(), k.keyHash(), k.keyHint(), 0, KeyStatus.DELETED, 1, 0, 3,
+        k.settings(), 0, 5);
+    assertEquals(Refusal.REVOKED, check(revoked, facts("m", null)).orElseThrow().refusal());
+    assertEquals(Refusal.DELETED, check(deleted, facts("m", null)).orElseThrow().refusal());
+    assertEquals(401, Refusal.DELETED.status());
+    assertEquals(Refusal.EXPIRED, check(k, facts("m", null)).orElseThrow().refusal());
+  }
+
+  @Test
   void expiryIsCheckedOnTheNodeForFixedAndActivatedKeys() {
     assertEquals(Optional.empty(), check(key(KeyAccess.ANY, KeyExpiry.fixed(NOW + 1), 0), facts("m", null)));
     assertEquals(Refusal.EXPIRED, check(key(KeyAccess.ANY, KeyExpiry.fixed(NOW), 0), facts("m", null)).get().refusal());

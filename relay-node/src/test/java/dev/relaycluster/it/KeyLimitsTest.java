@@ -188,10 +188,16 @@ class KeyLimitsTest {
     assertTrue(node.admin("GET", "/admin/api/keys?deleted=true", null).toString().contains(id));
     assertEquals("active", node.admin("POST", "/admin/api/keys/" + id + "/restore", null).get("status").asText());
     assertEquals(200, call(key, SONNET, null).statusCode());
-    assertEquals(2, keyView(id).get("usage").get("requests").asLong(), "usage before the delete survives it");
+    assertEquals(3, keyView(id).get("usage").get("requests").asLong(), "two answered, one refused while deleted");
     node.admin("POST", "/admin/api/keys/" + id + "/revoke", null);
     assertTrue(error(call(key, SONNET, null), 401, "authentication_error").contains("revoked"));
     assertEquals(409, node.send("POST", "/admin/api/keys/" + id + "/restore", null, node.login()).statusCode());
+    JsonNode rows = node.awaitRequests(id, data -> data.size() >= 4);
+    long refused401 = 0;
+    for (JsonNode row : rows) {
+      refused401 += row.get("outcome").asText().equals("REFUSED") && row.get("status").asInt() == 401 ? 1 : 0;
+    }
+    assertEquals(2, refused401, "the deleted and the revoked key's calls are in its ledger: " + rows);
   }
 
   // ---- static policy
