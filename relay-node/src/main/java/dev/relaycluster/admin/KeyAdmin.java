@@ -77,6 +77,21 @@ public final class KeyAdmin {
         .toList();
   }
 
+  /**
+   * The keys of {@link #list} with their usage, each asked of its entity at once; a key whose entity does
+   * not answer in time comes with null usage rather than failing the list.
+   */
+  public CompletionStage<List<java.util.Map.Entry<KeyEntry, KeyUsage>>> listWithUsage(boolean includeDeleted) {
+    List<CompletableFuture<java.util.Map.Entry<KeyEntry, KeyUsage>>> asks = list(includeDeleted).stream()
+        .map(k -> entity(k.id()).<KeyUsage>ask(ApiKeyEntity.GetUsage::new, askTimeout).toCompletableFuture()
+            .<java.util.Map.Entry<KeyEntry, KeyUsage>>thenApply(u -> new java.util.AbstractMap.SimpleImmutableEntry<>(k,
+                u.key() == null ? null : u))
+            .exceptionally(t -> new java.util.AbstractMap.SimpleImmutableEntry<>(k, null)))
+        .toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
   /** The key with its usage, from its entity. */
   public CompletionStage<KeyUsage> usage(String id) {
     if (directory.findById(id).isEmpty()) {

@@ -89,8 +89,15 @@ public final class AdminRoutes extends AllDirectives {
             delete(() -> completeWithFuture(handle(accounts.delete(id)
                 .thenApply(d -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
         path("keys", () -> concat(
-            get(() -> parameterOptional("deleted", deleted -> complete(JsonResponses.ok(Map.of("data",
-                keys.list(deleted.map("true"::equals).orElse(false)).stream().map(KeyJson::key).toList()))))),
+            get(() -> parameterOptional("deleted", deleted -> parameterOptional("usage", withUsage -> {
+              boolean all = deleted.map("true"::equals).orElse(false);
+              if (withUsage.map("true"::equals).orElse(false)) {
+                return completeWithFuture(handle(keys.listWithUsage(all).thenApply(rows -> JsonResponses.ok(
+                    Map.of("data", rows.stream().map(e -> e.getValue() == null ? KeyJson.key(e.getKey())
+                        : keyWithUsage(e.getValue())).toList())))));
+              }
+              return complete(JsonResponses.ok(Map.of("data", keys.list(all).stream().map(KeyJson::key).toList())));
+            }))),
             post(() -> completeWithFuture(handle(json(req).thenCompose(keys::create).thenApply(created -> {
               ObjectNode out = KeyJson.key(created.entry());
               out.put("key", created.plainKey());

@@ -279,6 +279,11 @@ class KeyLimitsTest {
     assertEquals(tomorrow, refused.headers().firstValue("x-relay-limit-reset").orElseThrow());
     assertTrue(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow()) > 0);
     JsonNode view = keyView(created.get("id").asText());
+    JsonNode listed = null;
+    for (JsonNode k : node.admin("GET", "/admin/api/keys?usage=true", null).get("data")) {
+      listed = k.get("id").asText().equals(created.get("id").asText()) ? k : listed;
+    }
+    assertUsd("0.0024", listed.get("usage").get("costToday"), "the list shows usage when asked");
     assertUsd("0.0024", view.get("usage").get("costToday"));
     assertUsd("0.0012", view.get("usage").get("realCostTotal"));
     assertUsd("0", view.get("remaining").get("dailyCost"));
