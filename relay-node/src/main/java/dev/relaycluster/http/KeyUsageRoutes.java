@@ -9,6 +9,7 @@ import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.apikey.KeyUsage;
+import dev.relaycluster.apikey.Usd;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import java.io.IOException;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class KeyUsageRoutes extends AllDirectives {
           }
           return ask(key.get()).thenApply(u -> {
             ObjectNode out = JsonResponses.MAPPER.createObjectNode().put("success", true);
-            out.set("data", body(u));
+            out.set("data", crsBody(u));
             return JsonResponses.ok(out);
           }).exceptionally(failure -> JsonResponses.error(503, "overloaded_error",
               "usage could not be read in time; retry shortly"));
@@ -89,6 +90,39 @@ public final class KeyUsageRoutes extends AllDirectives {
 
   private CompletionStage<KeyUsage> ask(KeyEntry key) {
     return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, key.id()).ask(ApiKeyEntity.GetUsage::new, askTimeout);
+  }
+
+  /**
+   * The holder's view with the fields the Node.js relay's stats page and its clients read: {@code
+   * usage.total} and {@code limits} with the current amounts (USD as numbers, times in ISO-8601).
+   */
+  private static ObjectNode crsBody(KeyUsage u) {
+    ObjectNode out = body(u);
+    dev.relaycluster.apikey.KeyLimits l = u.key().settings().limits();
+    ((ObjectNode) out.get("usage")).putObject("total").put("requests", u.requests()).put("allTokens", u.totalTokens())
+        .put("cost", Usd.of(u.totalRatedMicros())).put("formattedCost", Usd.format(u.totalRatedMicros()));
+    dev.relaycluster.apikey.RateWindowLimit wl = l.rateWindow();
+    dev.relaycluster.apikey.RateWindow w = u.window();
+    ObjectNode limits = out.putObject("limits").put("concurrencyLimit", l.concurrency())
+        .put("rateLimitWindow", wl == null ? 0 : wl.minutes())
+        .put("rateLimitRequests", wl == null ? 0 : wl.maxRequests())
+        .put("tokenLimit", wl == null ? 0 : wl.maxTokens())
+        .put("rateLimitCost", Usd.of(wl == null ? 0 : wl.maxCostMicros()))
+        .put("dailyCostLimit", Usd.of(l.dailyCostMicros()))
+        .put("totalCostLimit", Usd.of(l.totalCostMicros()))
+        .put("weeklyOpusCostLimit", Usd.of(l.weeklyOpusCostMicros()))
+        .put("currentWindowRequests", w == null ? 0 : w.requests())
+        .put("currentWindowTokens", w == null ? 0 : w.tokens())
+        .put("currentWindowCost", Usd.of(w == null ? 0 : w.costMicros()))
+        .put("currentDailyCost", Usd.of(u.todayMicros()))
+        .put("currentTotalCost", Usd.of(u.totalRatedMicros()))
+        .put("weeklyOpusCost", Usd.of(u.weekOpusMicros()));
+    if (w != null) {
+      limits.put("windowStartTime", java.time.Instant.ofEpochMilli(w.start()).toString())
+          .put("windowEndTime", java.time.Instant.ofEpochMilli(w.end()).toString())
+          .put("windowRemainingSeconds", Math.max(0, (w.end() - u.now() + 999) / 1000));
+    }
+    return out;
   }
 
   private static ObjectNode body(KeyUsage u) {

@@ -370,7 +370,12 @@ class KeyLimitsTest {
     HttpResponse<String> crs = node.post("/apiStats/api/user-stats", JSON.createObjectNode().put("apiKey", key), null);
     assertEquals(200, crs.statusCode(), crs.body());
     assertTrue(JSON.readTree(crs.body()).get("success").asBoolean());
-    assertEquals(id, JSON.readTree(crs.body()).get("data").get("id").asText());
+    JsonNode data = JSON.readTree(crs.body()).get("data");
+    assertEquals(id, data.get("id").asText());
+    assertEquals(1, data.get("usage").get("total").get("requests").asLong());
+    assertEquals(120, data.get("usage").get("total").get("allTokens").asLong());
+    assertUsd("5", data.get("limits").get("dailyCostLimit"));
+    assertUsd("0.0006", data.get("limits").get("currentDailyCost"));
     assertEquals(401, node.post("/apiStats/api/user-stats", JSON.createObjectNode().put("apiId", id), null).statusCode());
     assertEquals(401, node.post("/apiStats/api/user-stats",
         JSON.createObjectNode().put("apiKey", "cr_" + "1".repeat(64)), null).statusCode());
