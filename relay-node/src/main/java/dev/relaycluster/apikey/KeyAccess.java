@@ -9,7 +9,8 @@ import java.util.Set;
  * What a key may be used for, checked on the node from the replicated directory: the pools it may use
  * (empty = all), models it may ask for ({@code allowedModels}, empty = any) and may not
  * ({@code blockedModels}), and the clients it may be used from (recognised kinds; empty = any).
- * Model patterns match whole names, case-insensitively; a trailing {@code *} matches any suffix.
+ * Model patterns match whole names, case-insensitively, after any vendor or region prefix
+ * ({@code anthropic/…}, {@code us.anthropic.…}, {@code ccr,…}); {@code *} matches any run of characters.
  */
 public record KeyAccess(Set<String> pools, List<String> allowedModels, List<String> blockedModels,
     List<String> allowedClients) implements CborSerializable {
@@ -48,22 +49,47 @@ public record KeyAccess(Set<String> pools, List<String> allowedModels, List<Stri
     return allowedClients.isEmpty() || allowedClients.contains(kind);
   }
 
-  /** A model name without a vendor prefix ({@code anthropic/claude-…}, {@code anthropic.claude-…} as Bedrock writes it). */
+  /**
+   * A model name without a vendor or region prefix: {@code anthropic/claude-…}, {@code claude-…} as Bedrock
+   * writes it ({@code anthropic.claude-…}, {@code us.anthropic.claude-…}), CRS's {@code ccr,claude-…}.
+   */
   static String bareModel(String model) {
     String m = model == null ? "" : model.strip().toLowerCase(Locale.ROOT);
-    int slash = m.lastIndexOf('/');
-    if (slash >= 0) {
-      m = m.substring(slash + 1);
-    }
-    if (m.startsWith("anthropic.")) {
-      m = m.substring("anthropic.".length());
+    m = m.substring(Math.max(m.lastIndexOf('/'), m.lastIndexOf(',')) + 1);
+    int vendor = m.indexOf("anthropic.");
+    if (vendor >= 0) {
+      m = m.substring(vendor + "anthropic.".length());
     }
     return m;
   }
 
   static boolean matches(String pattern, String model) {
-    String p = bareModel(pattern);
-    String m = bareModel(model);
-    return p.endsWith("*") ? m.startsWith(p.substring(0, p.length() - 1)) : m.equals(p);
+    return glob(bareModel(pattern), bareModel(model));
+  }
+
+  /** Whether {@code text} matches {@code pattern}, where {@code *} stands for any run of characters. */
+  private static boolean glob(String pattern, String text) {
+    int p = 0;
+    int t = 0;
+    int star = -1;
+    int resume = 0;
+    while (t < text.length()) {
+      if (p < pattern.length() && pattern.charAt(p) != '*' && pattern.charAt(p) == text.charAt(t)) {
+        p++;
+        t++;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        resume = t;
+      } else if (star >= 0) {
+        p = star + 1;
+        t = ++resume;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 }

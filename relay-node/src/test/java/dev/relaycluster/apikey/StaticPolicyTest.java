@@ -117,6 +117,15 @@ class StaticPolicyTest {
     assertEquals(Refusal.MODEL, check(key(noOpus), facts("anthropic/Claude-Opus-4-1", null)).orElseThrow().refusal(),
         "vendor prefixes and case do not get around the rule");
     assertEquals(Optional.empty(), check(key(noOpus), facts("claude-sonnet-4-5", null)));
+    assertEquals(Refusal.MODEL, check(key(noOpus), facts("us.anthropic.claude-opus-4-1-20250805-v1:0", null))
+        .orElseThrow().refusal(), "nor do Bedrock region prefixes");
+    assertEquals(Refusal.MODEL, check(key(noOpus), facts("ccr,claude-opus-4-1", null)).orElseThrow().refusal());
+    assertEquals(Optional.empty(), check(key(noOpus), facts("claude-3-opus-20240229", null)),
+        "the pattern says what it blocks");
+    KeyAccess anyOpus = new KeyAccess(Set.of(), List.of(), List.of("*opus*"), List.of());
+    assertEquals(Refusal.MODEL, check(key(anyOpus), facts("claude-3-opus-20240229", null)).orElseThrow().refusal());
+    assertEquals(Refusal.MODEL, check(key(anyOpus), facts("claude-opus-4-1", null)).orElseThrow().refusal());
+    assertEquals(Optional.empty(), check(key(anyOpus), facts("claude-sonnet-4-5", null)));
 
     KeyAccess only = new KeyAccess(Set.of(), List.of("claude-sonnet-4-5", "claude-haiku-*"), List.of(), List.of());
     assertEquals(Optional.empty(), check(key(only), facts("claude-sonnet-4-5", null)));
