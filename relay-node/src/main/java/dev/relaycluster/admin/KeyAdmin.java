@@ -1,8 +1,12 @@
 package dev.relaycluster.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.apikey.KeySettings;
+import dev.relaycluster.apikey.KeyStatus;
+import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -11,36 +15,45 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
 
-/** Creates, lists and revokes API keys. The plain key is generated here and never stored. */
+/**
+ * Creates, lists, edits, revokes, deletes and restores API keys, and reads their usage. The plain key is
+ * generated here and never stored. Settings are validated in full before anything is sent to the key's
+ * entity, so a bad request writes nothing.
+ */
 public final class KeyAdmin {
   private final ClusterSharding sharding;
   private final KeyDirectory directory;
   private final Duration askTimeout;
+  private final KeySettingsInput input;
   private final SecureRandom random = new SecureRandom();
 
-  public KeyAdmin(ActorSystem<?> system, KeyDirectory directory, Duration askTimeout) {
+  public KeyAdmin(ActorSystem<?> system, KeyDirectory directory, Duration askTimeout, KeySettingsInput input) {
     this.sharding = ClusterSharding.get(system);
     this.directory = directory;
     this.askTimeout = askTimeout;
+    this.input = input;
   }
 
-  public CompletionStage<CreatedKey> create(String name, int concurrencyLimit) {
-    if (name == null || name.isBlank() || name.length() > 100) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("name: a non-empty name of at most 100 characters is required"));
-    }
-    if (concurrencyLimit < 0) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("concurrencyLimit: must be 0 (unlimited) or more"));
+  public CompletionStage<CreatedKey> create(JsonNode body) {
+    KeySettings settings;
+    try {
+      settings = input.create(body);
+    } catch (AdminInputException e) {
+      return CompletableFuture.failedFuture(e);
     }
     String id = UUID.randomUUID().toString();
     String plain = ApiKeyFormat.generate(random);
     String hint = plain.substring(0, 7) + "…";
-    return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
-        .<StatusReply<KeyEntry>>ask(r -> new ApiKeyEntity.Create(name.strip(), ApiKeyFormat.hash(plain), hint,
-            concurrencyLimit, System.currentTimeMillis(), r), askTimeout)
+    return entity(id)
+        .<StatusReply<KeyEntry>>ask(r -> new ApiKeyEntity.Create(ApiKeyFormat.hash(plain), hint, settings,
+            System.currentTimeMillis(), r), askTimeout)
         .thenApply(reply -> {
           // The entity may live on another node; make the key usable here at once (read your writes).
           directory.publish(reply.getValue());
@@ -48,9 +61,48 @@ public final class KeyAdmin {
         });
   }
 
-  /** Every key, newest first, revoked ones included. */
-  public List<KeyEntry> list() {
-    return directory.all().stream().sorted(Comparator.comparingLong(KeyEntry::createdAt).reversed()).toList();
+  /** Changes the settings the body names; the rest stay as they are. */
+  public CompletionStage<KeyEntry> update(String id, JsonNode body) {
+    return usage(id).thenCompose(current -> {
+      KeySettings next = input.apply(current.key().settings(), body);
+      return change(id, r -> new ApiKeyEntity.Update(next, System.currentTimeMillis(), r));
+    });
+  }
+
+  /** Every key, newest first; deleted ones only when asked for, revoked ones always. */
+  public List<KeyEntry> list(boolean includeDeleted) {
+    return directory.all().stream()
+        .filter(k -> includeDeleted || k.status() != KeyStatus.DELETED)
+        .sorted(Comparator.comparingLong(KeyEntry::createdAt).reversed())
+        .toList();
+  }
+
+  /**
+   * The keys of {@link #list} with their usage, each asked of its entity at once; a key whose entity does
+   * not answer in time comes with null usage rather than failing the list.
+   */
+  public CompletionStage<List<java.util.Map.Entry<KeyEntry, KeyUsage>>> listWithUsage(boolean includeDeleted) {
+    List<CompletableFuture<java.util.Map.Entry<KeyEntry, KeyUsage>>> asks = list(includeDeleted).stream()
+        .map(k -> entity(k.id()).<KeyUsage>ask(ApiKeyEntity.GetUsage::new, askTimeout).toCompletableFuture()
+            .<java.util.Map.Entry<KeyEntry, KeyUsage>>thenApply(u -> new java.util.AbstractMap.SimpleImmutableEntry<>(k,
+                u.key() == null ? null : u))
+            .exceptionally(t -> new java.util.AbstractMap.SimpleImmutableEntry<>(k, null)))
+        .toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** The key with its usage, from its entity. */
+  public CompletionStage<KeyUsage> usage(String id) {
+    if (directory.findById(id).isEmpty()) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no key with id " + id));
+    }
+    return entity(id).<KeyUsage>ask(ApiKeyEntity.GetUsage::new, askTimeout).thenApply(u -> {
+      if (u.key() == null) {
+        throw AdminInputException.notFound("no key with id " + id);
+      }
+      return u;
+    });
   }
 
   /** The key's live figures from its entity: requests and cost recorded, leases in flight. */
@@ -58,20 +110,37 @@ public final class KeyAdmin {
     if (directory.findById(id).isEmpty()) {
       return CompletableFuture.failedFuture(AdminInputException.notFound("no key with id " + id));
     }
-    return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
-        .ask(ApiKeyEntity.GetStatus::new, askTimeout);
+    return entity(id).ask(ApiKeyEntity.GetStatus::new, askTimeout);
   }
 
+  /** Stops the key for good. */
   public CompletionStage<KeyEntry> revoke(String id) {
+    return change(id, r -> new ApiKeyEntity.Revoke(System.currentTimeMillis(), r));
+  }
+
+  /** Soft delete: the key stops working and leaves the list until restored. */
+  public CompletionStage<KeyEntry> delete(String id) {
+    return change(id, r -> new ApiKeyEntity.Delete(System.currentTimeMillis(), r));
+  }
+
+  public CompletionStage<KeyEntry> restore(String id) {
+    return change(id, r -> new ApiKeyEntity.Restore(System.currentTimeMillis(), r));
+  }
+
+  private CompletionStage<KeyEntry> change(String id,
+      Function<ActorRef<StatusReply<KeyEntry>>, ApiKeyEntity.Command> command) {
     if (directory.findById(id).isEmpty()) {
       return CompletableFuture.failedFuture(AdminInputException.notFound("no key with id " + id));
     }
-    return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id)
-        .<StatusReply<KeyEntry>>ask(r -> new ApiKeyEntity.Revoke(System.currentTimeMillis(), r), askTimeout)
+    return entity(id).<StatusReply<KeyEntry>>ask(command::apply, askTimeout)
         .thenApply(StatusReply::getValue)
         .thenApply(entry -> {
           directory.publish(entry);
           return entry;
         });
+  }
+
+  private EntityRef<ApiKeyEntity.Command> entity(String id) {
+    return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, id);
   }
 }

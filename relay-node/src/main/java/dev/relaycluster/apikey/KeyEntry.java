@@ -3,8 +3,10 @@ package dev.relaycluster.apikey;
 import dev.relaycluster.node.Versioned;
 
 /**
- * What every node knows about a key, replicated by the {@link KeyDirectory}: enough to authenticate
- * and show it, never the plain key. {@code keyHint} is the first characters of the key for humans.
+ * What every node knows about a key, replicated by the {@link KeyDirectory}: enough to authenticate it,
+ * apply its static policy (pools, models, clients, expiry) and show it, never the plain key.
+ * {@code keyHint} is the first characters of the key for humans; {@code activatedAt} is when an
+ * activation-mode key was first used (0 = not yet).
  */
 public record KeyEntry(
     String id,
@@ -15,19 +17,37 @@ public record KeyEntry(
     KeyStatus status,
     long createdAt,
     long revokedAt,
-    long revision) implements Versioned {
+    long revision,
+    KeySettings settings,
+    long activatedAt,
+    long deletedAt) implements Versioned {
+
+  public KeyEntry {
+    settings = settings == null ? KeySettings.basic(name, concurrencyLimit) : settings;
+  }
+
+  /** A key with only a name and a concurrency limit. */
+  public KeyEntry(String id, String name, String keyHash, String keyHint, int concurrencyLimit, KeyStatus status,
+      long createdAt, long revokedAt, long revision) {
+    this(id, name, keyHash, keyHint, concurrencyLimit, status, createdAt, revokedAt, revision, null, 0, 0);
+  }
 
   /** This key's service rate for a pool (rated cost = real cost × global rate × this); 1 when not set. */
   public double serviceRate(String pool) {
-    return 1.0;
+    return settings.serviceRates().getOrDefault(pool, 1.0);
   }
 
   /** The key's dedicated account or group for a pool; {@link KeyBinding#NONE} when it uses the shared pool. */
   public KeyBinding binding(String pool) {
-    return KeyBinding.NONE;
+    return settings.bindings().getOrDefault(pool, KeyBinding.NONE);
   }
 
   public boolean active() {
     return status == KeyStatus.ACTIVE;
+  }
+
+  /** When the key expires (0 = it does not, or its activation clock has not started). */
+  public long expiresAt() {
+    return settings.expiry().expiresAt(activatedAt);
   }
 }

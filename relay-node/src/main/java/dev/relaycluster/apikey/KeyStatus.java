@@ -1,7 +1,8 @@
 package dev.relaycluster.apikey;
 
-/** Whether a key is accepted. */
+/** Whether a key is accepted: revoked keys never again, deleted keys until an admin restores them. */
 public enum KeyStatus {
   ACTIVE,
-  REVOKED
+  REVOKED,
+  DELETED
 }

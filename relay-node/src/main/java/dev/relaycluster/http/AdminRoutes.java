@@ -11,8 +11,9 @@ import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
+import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.LoginResult;
-import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.usage.UsageQueries;
 import java.io.IOException;
 import java.time.Instant;
@@ -90,28 +91,29 @@ public final class AdminRoutes extends AllDirectives {
             delete(() -> completeWithFuture(handle(accounts.delete(id)
                 .thenApply(d -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
         path("keys", () -> concat(
-            get(() -> complete(JsonResponses.ok(Map.of("data", keys.list().stream().map(AdminRoutes::key).toList())))),
-            post(() -> completeWithFuture(handle(json(req).thenCompose(body -> {
-              JsonNode limit = body.get("concurrencyLimit");
-              if (limit != null && !limit.isNull() && !limit.isIntegralNumber()) {
-                return CompletableFuture.failedFuture(
-                    AdminInputException.invalid("concurrencyLimit: must be an integer (0 = unlimited)"));
+            get(() -> parameterOptional("deleted", deleted -> parameterOptional("usage", withUsage -> {
+              boolean all = deleted.map("true"::equals).orElse(false);
+              if (withUsage.map("true"::equals).orElse(false)) {
+                return completeWithFuture(handle(keys.listWithUsage(all).thenApply(rows -> JsonResponses.ok(
+                    Map.of("data", rows.stream().map(e -> e.getValue() == null ? KeyJson.key(e.getKey())
+                        : keyWithUsage(e.getValue())).toList())))));
               }
-              String name = body.path("name").isTextual() ? body.get("name").asText() : null;
-              return keys.create(name, limit == null || limit.isNull() ? 0 : limit.asInt());
-            }).thenApply(created -> {
-              ObjectNode out = key(created.entry());
+              return complete(JsonResponses.ok(Map.of("data", keys.list(all).stream().map(KeyJson::key).toList())));
+            }))),
+            post(() -> completeWithFuture(handle(json(req).thenCompose(keys::create).thenApply(created -> {
+              ObjectNode out = KeyJson.key(created.entry());
               out.put("key", created.plainKey());
               return JsonResponses.of(201, out);
             })))))),
         path(segment("keys").slash(PathMatchers.segment()), id -> concat(
-            get(() -> completeWithFuture(handle(keys.stats(id).thenApply(stats -> {
-              ObjectNode out = key(keys.list().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow());
-              out.put("requests", stats.requests()).put("costMicros", stats.costMicros())
-                  .put("inFlight", stats.leasesInFlight());
-              return JsonResponses.ok(out);
-            })))),
-            delete(() -> completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(key(k)))))))),
+            get(() -> completeWithFuture(handle(keys.usage(id).thenApply(u -> JsonResponses.ok(keyWithUsage(u)))))),
+            patch(() -> completeWithFuture(handle(json(req).thenCompose(body -> keys.update(id, body))
+                .thenApply(k -> JsonResponses.ok(KeyJson.key(k)))))),
+            delete(() -> completeWithFuture(handle(keys.delete(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k)))))))),
+        path(segment("keys").slash(PathMatchers.segment()).slash("restore"), id -> post(() ->
+            completeWithFuture(handle(keys.restore(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
+        path(segment("keys").slash(PathMatchers.segment()).slash("revoke"), id -> post(() ->
+            completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
         path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
         path(segment("usage").slash("requests"), () -> get(() ->
             parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
@@ -212,14 +214,12 @@ public final class AdminRoutes extends AllDirectives {
     return n;
   }
 
-  static ObjectNode key(KeyEntry k) {
-    ObjectNode n = JsonResponses.MAPPER.createObjectNode();
-    n.put("id", k.id()).put("name", k.name()).put("keyHint", k.keyHint()).put("concurrencyLimit", k.concurrencyLimit())
-        .put("status", k.status().name().toLowerCase(java.util.Locale.ROOT))
-        .put("createdAt", Instant.ofEpochMilli(k.createdAt()).toString());
-    if (k.revokedAt() > 0) {
-      n.put("revokedAt", Instant.ofEpochMilli(k.revokedAt()).toString());
-    }
-    return n;
+  /** A key, its usage against its limits, and the flat figures earlier clients read (requests, costMicros, inFlight). */
+  static ObjectNode keyWithUsage(KeyUsage u) {
+    ObjectNode out = KeyJson.key(u.key());
+    out.setAll(KeyJson.usage(u));
+    out.put("requests", u.requests()).put("costMicros", u.totalRealMicros()).put("inFlight", u.inFlight());
+    return out;
   }
+
 }

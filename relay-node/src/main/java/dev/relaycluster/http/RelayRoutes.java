@@ -5,12 +5,18 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.apikey.KeyDirectory;
+import dev.relaycluster.apikey.ClientPaths;
+import dev.relaycluster.apikey.CostEstimate;
 import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.apikey.KeyStatus;
+import dev.relaycluster.apikey.RequestFacts;
+import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.protocol.anthropic.InvalidRequestException;
 import dev.relaycluster.protocol.anthropic.MessagesRequest;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
+import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.relay.MessagesRelay;
@@ -49,9 +55,13 @@ public final class RelayRoutes extends AllDirectives {
   private final RelaySettings settings;
   private final Materializer materializer;
   private final NodeDrain drain;
+  private final ClientRecognizer clients;
+  private final KeyUsageRoutes keyUsage;
 
   public RelayRoutes(KeyDirectory keys, MessagesRelay relay, PriceTable prices, RelaySettings settings,
-      Materializer materializer, NodeDrain drain) {
+      Materializer materializer, NodeDrain drain, ClientRecognizer clients, KeyUsageRoutes keyUsage) {
+    this.clients = clients;
+    this.keyUsage = keyUsage;
     this.drain = drain;
     this.keys = keys;
     this.relay = relay;
@@ -74,6 +84,7 @@ public final class RelayRoutes extends AllDirectives {
                 "admin", "/admin/",
                 "adminApi", "/admin/api",
                 "anthropic", "/api/v1/messages")))))),
+        keyUsage.crsRoute(),
         pathPrefix("api", this::anthropicApi),
         pathPrefix("claude", this::anthropicApi),
         anthropicApi());
@@ -85,7 +96,10 @@ public final class RelayRoutes extends AllDirectives {
         path(segment("v1").slash("messages").slash("count_tokens"),
             () -> postOnly(() -> messages("count_tokens", "/v1/messages/count_tokens"))),
         path(segment("v1").slash("models"), () -> get(() -> extractRequest(req ->
-            completeWithFuture(authenticated(req, key -> CompletableFuture.completedFuture(models())))))),
+            completeWithFuture(authenticated(req, key -> CompletableFuture.completedFuture(models(key))))))),
+        // The key holder's own usage and remaining limits, by the key itself.
+        path(segment("v1").slash("key-usage"), () -> get(() -> extractRequest(req ->
+            completeWithFuture(authenticated(req, keyUsage::usage))))),
         // Claude Code's telemetry sink when pointed at a relay: accepted and dropped.
         path(segment("api").slash("event_logging").slash("batch"),
             () -> post(() -> complete(JsonResponses.ok(JsonResponses.MAPPER.createObjectNode())))));
@@ -104,11 +118,26 @@ public final class RelayRoutes extends AllDirectives {
         return complete(AnthropicErrorResponses.withRetryAfter(503, "this relay node is shutting down; retry", 1)
             .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")));
       }
-      return completeWithFuture(authenticated(req, key -> readAndRelay(req, key, endpoint, upstreamPath)));
+      // A revoked or deleted key's call is refused by its policy after the body is read, so that the refusal
+      // is recorded in the key's ledger like every other.
+      return completeWithFuture(identified(req, key -> readAndRelay(req, key, endpoint, upstreamPath)));
     });
   }
 
   private CompletionStage<HttpResponse> authenticated(
+      HttpRequest req, java.util.function.Function<KeyEntry, CompletionStage<HttpResponse>> next) {
+    return identified(req, key -> {
+      if (!key.active()) {
+        req.discardEntityBytes(materializer);
+        return done(AnthropicErrorResponses.of(401, key.status() == KeyStatus.DELETED
+            ? StaticPolicy.DELETED_MESSAGE : StaticPolicy.REVOKED_MESSAGE));
+      }
+      return next.apply(key);
+    });
+  }
+
+  /** The key the request names, active or not; 401 for a missing or unknown key. */
+  private CompletionStage<HttpResponse> identified(
       HttpRequest req, java.util.function.Function<KeyEntry, CompletionStage<HttpResponse>> next) {
     Optional<String> plain = ClientKeys.from(req);
     if (plain.isEmpty()) {
@@ -121,10 +150,6 @@ public final class RelayRoutes extends AllDirectives {
     if (key.isEmpty()) {
       req.discardEntityBytes(materializer);
       return done(AnthropicErrorResponses.of(401, "invalid x-api-key"));
-    }
-    if (!key.get().active()) {
-      req.discardEntityBytes(materializer);
-      return done(AnthropicErrorResponses.of(401, "this API key has been revoked"));
     }
     return next.apply(key.get());
   }
@@ -162,7 +187,7 @@ public final class RelayRoutes extends AllDirectives {
               req.getHeader("user-agent").map(HttpHeader::value).orElse(null),
               startedAt,
               startedNanos);
-          return relay.relay(call);
+          return relay.relay(call, facts(call, key, strict.getData().size()));
         })
         .exceptionally(failure -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -175,16 +200,28 @@ public final class RelayRoutes extends AllDirectives {
         });
   }
 
+  /** What the key's policy and limits judge the request by, with the estimate admission reserves. */
+  private RequestFacts facts(RelayCall call, KeyEntry key, long bodyBytes) {
+    String model = call.request().model();
+    boolean generates = call.endpoint().equals("messages");
+    double rate = settings.pricing().serviceRate(PLATFORM) * key.serviceRate(PLATFORM);
+    long maxTokens = call.request().maxTokens();
+    return new RequestFacts(PLATFORM, ClientPaths.ANTHROPIC, model, clients.recognize(call.userAgent()).kind(),
+        generates ? CostEstimate.ratedMicros(prices, model, maxTokens, bodyBytes, rate) : 0,
+        generates ? CostEstimate.tokens(maxTokens, bodyBytes) : 0);
+  }
+
   private static HttpResponse tooLarge(long limit) {
     return AnthropicErrorResponses.of(413, "request_too_large",
         "request body exceeds the relay's limit of " + limit + " bytes");
   }
 
-  private HttpResponse models() {
+  private HttpResponse models(KeyEntry key) {
     ObjectNode body = JsonResponses.MAPPER.createObjectNode();
     ArrayNode data = body.putArray("data");
     List<String> claude = prices.models().stream()
         .filter(m -> m.startsWith("claude-") && !m.contains(":") && !m.contains("/"))
+        .filter(m -> key.settings().access().allowsModel(m))
         .toList();
     for (String id : claude) {
       data.addObject().put("type", "model").put("id", id).put("display_name", id)

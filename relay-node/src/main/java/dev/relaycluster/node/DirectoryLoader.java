@@ -46,9 +46,7 @@ public final class DirectoryLoader {
 
   private static HashMap<String, ApiKeyEntity.State> foldKey(HashMap<String, ApiKeyEntity.State> acc, EventEnvelope env) {
     if (env.event() instanceof ApiKeyEntity.Event event) {
-      String id = event instanceof ApiKeyEntity.KeyCreated c ? c.keyId()
-          : event instanceof ApiKeyEntity.KeyRevoked r ? r.keyId()
-          : ((ApiKeyEntity.UsageRecorded) event).usage().keyId();
+      String id = event.keyId();
       acc.put(id, acc.getOrDefault(id, ApiKeyEntity.State.empty(id)).apply(event));
     }
     return acc;

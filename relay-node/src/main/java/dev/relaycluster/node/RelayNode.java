@@ -17,14 +17,18 @@ import dev.relaycluster.alerts.AlertDelivery;
 import dev.relaycluster.alerts.AlertSink;
 import dev.relaycluster.alerts.WebhookAlertSink;
 import dev.relaycluster.alerts.WebhookTargetStore;
+import dev.relaycluster.admin.KeySettingsInput;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.ClientPaths;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.http.AdminRoutes;
 import dev.relaycluster.http.AnthropicErrorResponses;
 import dev.relaycluster.http.HealthRoutes;
+import dev.relaycluster.http.KeyUsageRoutes;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.http.WebhookRoutes;
+import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.MessagesRelay;
 import dev.relaycluster.relay.UsageRecords;
@@ -136,7 +140,8 @@ public final class RelayNode implements AutoCloseable {
       KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
       PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
       LastUsedClock clock = new LastUsedClock();
-      ApiKeyEntity.init(system, keys, settings.usageTagPartitions());
+      ApiKeyEntity.init(system, keys, settings.usageTagPartitions(), java.time.Clock.systemUTC(),
+          settings.keys().dayZone());
       AccountEntity.init(system, pool);
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
       int loaded = loadDirectories(system, keys, pool);
@@ -151,21 +156,21 @@ public final class RelayNode implements AutoCloseable {
           system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
       CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
+      ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
-          new UsageRecords(prices,
-              dev.relaycluster.protocol.client.ClientRecognizer.withCustom(settings.keys().clientPatterns()),
-              settings.pricing()), settings, leaseHolder);
+          new UsageRecords(prices, clients, settings.pricing()), settings, leaseHolder);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
-              new KeyAdmin(system, keys, settings.http().askTimeout()),
+              new KeyAdmin(system, keys, settings.http().askTimeout(), new KeySettingsInput(clientKinds(settings))),
               new UsageQueries(database),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer).route(),
-          new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system)).route());
+          new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system), clients,
+              new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer)).route());
       waitUntilUp(system);
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -205,6 +210,13 @@ public final class RelayNode implements AutoCloseable {
         Thread.sleep(1000L * attempt);
       }
     }
+  }
+
+  /** The client kinds a key can be restricted to: the built-in CLIs and the configured custom kinds. */
+  private static java.util.Set<String> clientKinds(RelaySettings settings) {
+    java.util.Set<String> kinds = new java.util.TreeSet<>(ClientPaths.builtInKinds());
+    kinds.addAll(settings.keys().clientPatterns().keySet());
+    return kinds;
   }
 
   private static Route routes(Route health, Route admin, Route relay) {

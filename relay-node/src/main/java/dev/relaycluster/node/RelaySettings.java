@@ -45,15 +45,24 @@ public record RelaySettings(
     }
   }
 
-  /** API-key policy: custom client patterns (kind → regular expressions) added to the built-in ones. */
-  public record Keys(java.util.Map<String, java.util.List<String>> clientPatterns) {
+  /**
+   * API-key policy: custom client patterns (kind → regular expressions) added to the built-in ones, and
+   * the zone whose days and weeks the daily cost and weekly Opus limits count in.
+   */
+  public record Keys(java.util.Map<String, java.util.List<String>> clientPatterns, java.time.ZoneId dayZone) {
     static Keys from(Config c) {
       java.util.Map<String, java.util.List<String>> patterns = new java.util.TreeMap<>();
       Config p = c.getConfig("client-patterns");
       for (String kind : p.root().keySet()) {
         patterns.put(kind, p.getStringList(kind));
       }
-      return new Keys(java.util.Map.copyOf(patterns));
+      java.time.ZoneId zone;
+      try {
+        zone = java.time.ZoneId.of(c.getString("day-zone"));
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException("relay.keys.day-zone is not a time zone: " + c.getString("day-zone"), e);
+      }
+      return new Keys(java.util.Map.copyOf(patterns), zone);
     }
   }
 

@@ -5,7 +5,11 @@ import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.AccountSecrets;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
+import dev.relaycluster.apikey.Admission;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.Refusal;
+import dev.relaycluster.apikey.RequestFacts;
+import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.http.AnthropicErrorResponses;
 import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.NodeDrain;
@@ -90,18 +94,27 @@ public final class MessagesRelay {
     this.drain = NodeDrain.get(system);
   }
 
-  /** Relays one call; the returned response is never a failed stage. */
-  public CompletionStage<HttpResponse> relay(RelayCall call) {
+  /**
+   * Relays one call; the returned response is never a failed stage. {@code facts} are what the key's
+   * policy and limits judge the request by.
+   */
+  public CompletionStage<HttpResponse> relay(RelayCall call, RequestFacts facts) {
     EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
     drain.started();
+    // Step 2, static policy: from this node's replica of the key, no hop.
+    java.util.Optional<Admission.Refuse> policy = StaticPolicy.check(call.key(), facts, System.currentTimeMillis());
+    if (policy.isPresent()) {
+      Admission.Refuse r = policy.get();
+      return CompletableFuture.completedFuture(
+          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt())));
+    }
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
-    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, r),
+    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
             settings.http().askTimeout())
         .thenCompose(reply -> {
           if (reply instanceof ApiKeyEntity.Refused refused) {
-            drain.finished();
-            return CompletableFuture.completedFuture(refusal(refused));
+            return CompletableFuture.completedFuture(refusal(call, key, refused));
           }
           Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), leaseHolder,
               settings.http().askTimeout(), system.scheduler(), system.executionContext(), drain::finished);
@@ -121,11 +134,29 @@ public final class MessagesRelay {
         });
   }
 
-  private static HttpResponse refusal(ApiKeyEntity.Refused refused) {
-    return switch (refused.refusal()) {
-      case CONCURRENCY -> AnthropicErrorResponses.withRetryAfter(429, refused.message(), refused.retryAfterSeconds());
-      case UNKNOWN_KEY, REVOKED -> AnthropicErrorResponses.of(401, refused.message());
-    };
+  /**
+   * The refusal in the client's dialect: 429 + retry-after for windows and concurrency, 402 with the reset
+   * time for cost limits, 403 for policy rules, 401 for keys that cannot be used. A refusal of a known key
+   * is part of its ledger: recorded once by request id, with no tokens.
+   */
+  private HttpResponse refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused) {
+    int status = refused.refusal().status();
+    String type = AnthropicErrors.typeForStatus(status);
+    if (refused.refusal() == Refusal.UNKNOWN_KEY) {
+      drain.finished();
+    } else {
+      new Settlement(key, call.requestId(), leaseHolder, settings.http().askTimeout(), system.scheduler(),
+          system.executionContext(), drain::finished)
+          .settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status, RequestOutcome.REFUSED, type, 0));
+    }
+    HttpResponse response = refused.retryAfterSeconds() > 0
+        ? AnthropicErrorResponses.withRetryAfter(status, refused.message(), refused.retryAfterSeconds())
+        : AnthropicErrorResponses.of(status, refused.message());
+    if (refused.resetAt() > 0) {
+      response = response.addHeader(RawHeader.create("x-relay-limit-reset",
+          java.time.Instant.ofEpochMilli(refused.resetAt()).toString()));
+    }
+    return response.addHeader(RawHeader.create(REQUEST_ID_HEADER, call.requestId()));
   }
 
   /** Routes, acquires and calls upstream; an account that refuses the lease is excluded and the next tried. */

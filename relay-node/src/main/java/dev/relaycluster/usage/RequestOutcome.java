@@ -11,7 +11,9 @@ public enum RequestOutcome {
   /** The client went away before the answer ended; usage is what was seen so far. */
   CLIENT_DISCONNECTED,
   /** No account could take the request. */
-  NO_ACCOUNT;
+  NO_ACCOUNT,
+  /** The key's policy or limits refused the request; nothing was sent upstream. */
+  REFUSED;
 
   /** Whether the recorded usage covers the whole answer. */
   public boolean complete() {
