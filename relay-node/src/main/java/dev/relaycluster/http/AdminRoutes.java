@@ -13,7 +13,6 @@ import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyEntry;
-import dev.relaycluster.usage.UsageQueries;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -46,11 +45,11 @@ public final class AdminRoutes extends AllDirectives {
   private final AdminSessions sessions;
   private final AccountAdmin accounts;
   private final KeyAdmin keys;
-  private final UsageQueries usage;
+  private final UsageRoutes usage;
   private final ClusterAdmin cluster;
   private final Materializer materializer;
 
-  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageQueries usage,
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, Materializer materializer) {
     this.cluster = cluster;
     this.sessions = sessions;
@@ -111,9 +110,7 @@ public final class AdminRoutes extends AllDirectives {
             })))),
             delete(() -> completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(key(k)))))))),
         path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
-        path(segment("usage").slash("requests"), () -> get(() ->
-            parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
-                completeWithFuture(handle(requests(keyId, limit))))))),
+        usage.route(),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }
 
@@ -138,22 +135,6 @@ public final class AdminRoutes extends AllDirectives {
       }
       return JsonResponses.error(401, "authentication_error", "wrong username or password");
     });
-  }
-
-  private CompletionStage<HttpResponse> requests(Optional<String> keyId, Optional<String> limitParam) {
-    if (keyId.isEmpty() || keyId.get().isBlank()) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("keyId: required"));
-    }
-    int limit;
-    try {
-      limit = limitParam.map(Integer::parseInt).orElse(50);
-    } catch (NumberFormatException e) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
-    }
-    if (limit < 1 || limit > 1000) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
-    }
-    return usage.recentRequests(keyId.get(), limit).thenApply(rows -> JsonResponses.ok(Map.of("data", rows)));
   }
 
   private CompletionStage<JsonNode> json(HttpRequest req) {

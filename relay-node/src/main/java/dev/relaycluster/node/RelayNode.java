@@ -111,6 +111,7 @@ public final class RelayNode implements AutoCloseable {
       resources.add(database);
       List<String> tables = new ArrayList<>();
       tables.addAll(RequestLogTable.ddl());
+      tables.addAll(dev.relaycluster.usage.AggregateTable.ddl());
       tables.addAll(AdminUsers.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
@@ -119,7 +120,8 @@ public final class RelayNode implements AutoCloseable {
       EncryptionCheck.verify(database, cipher);
       TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
       resources.add(ttlStore);
-      PriceTable prices = loadPrices(settings);
+      dev.relaycluster.usage.PriceBook priceBook = dev.relaycluster.usage.PriceBook.load(settings.pricing());
+      PriceTable prices = priceBook.current();
 
       KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
       PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
@@ -128,7 +130,15 @@ public final class RelayNode implements AutoCloseable {
       AccountEntity.init(system, pool);
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
       int loaded = loadDirectories(system, keys, pool);
-      UsageProjection.init(system, database, settings.usageTagPartitions());
+      UsageProjection.init(system, database, settings.usageTagPartitions(), settings.ledger());
+      dev.relaycluster.usage.LedgerMaintenance ledger = new dev.relaycluster.usage.LedgerMaintenance(
+          system, database, settings.usageTagPartitions(), settings.ledger(), priceBook);
+      dev.relaycluster.usage.RequestLogRetention.init(system, ledger, settings.ledger().retentionInterval());
+      if (priceBook.overrideFile() != null) {
+        system.scheduler().scheduleWithFixedDelay(settings.pricing().reloadInterval(),
+            settings.pricing().reloadInterval(), priceBook::reloadIfChanged,
+            system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
+      }
 
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database, hasher);
@@ -140,7 +150,7 @@ public final class RelayNode implements AutoCloseable {
       CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
-          new UsageRecords(prices,
+          new UsageRecords(priceBook,
               dev.relaycluster.protocol.client.ClientRecognizer.withCustom(settings.keys().clientPatterns()),
               settings.pricing()), settings, leaseHolder);
       Route routes = routes(
@@ -149,7 +159,9 @@ public final class RelayNode implements AutoCloseable {
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
               new KeyAdmin(system, keys, settings.http().askTimeout()),
-              new UsageQueries(database),
+              new dev.relaycluster.http.UsageRoutes(new dev.relaycluster.admin.UsageAdmin(
+                  new UsageQueries(database, settings.ledger().zone()), ledger, priceBook, settings.ledger().zone(),
+                  settings.ledger().topN()), materializer),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               materializer).route(),
           new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system)).route());
@@ -267,13 +279,6 @@ public final class RelayNode implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-  }
-
-  private static PriceTable loadPrices(RelaySettings settings) throws IOException {
-    if (settings.pricing().file().isBlank()) {
-      return PriceTable.bundled();
-    }
-    return PriceTable.parse(Files.readAllBytes(Path.of(settings.pricing().file())));
   }
 
   private static void closeAll(List<AutoCloseable> resources) {

@@ -8,35 +8,51 @@ import dev.relaycluster.protocol.pricing.CostCalculator;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.protocol.pricing.PricedModel;
 import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.usage.PriceBook;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 
-/** Builds a request's usage record, priced with the node's price table. */
+/** Builds a request's usage record, priced with the node's current price table. */
 public final class UsageRecords {
-  private final PriceTable prices;
+  private final PriceBook prices;
   private final ClientRecognizer clients;
   private final RelaySettings.Pricing pricing;
 
-  public UsageRecords(PriceTable prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
+  public UsageRecords(PriceBook prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
     this.prices = prices;
     this.clients = clients;
     this.pricing = pricing;
+  }
+
+  public UsageRecords(PriceTable prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
+    this(PriceBook.fixed(prices, pricing.fallbackModel()), clients, pricing);
+  }
+
+  /** As the full form, for a request that never got upstream's headers, at the account's list price. */
+  public UsageRecord record(RelayCall call, String accountId, int attempts, String servedModel, TokenUsage usage,
+      int status, RequestOutcome outcome, String errorType, long firstByteNanos) {
+    return record(call, accountId, attempts, servedModel, usage, status, outcome, errorType, firstByteNanos, 0, 1.0);
   }
 
   /**
    * @param accountId the account that served it, or null when none did
    * @param servedModel the model upstream reported, or null
    * @param firstByteNanos when the first byte of the answer passed (System.nanoTime), or 0
+   * @param headersNanos when upstream's response headers arrived (System.nanoTime), or 0
+   * @param accountPriceMultiplier the serving account's price multiplier, applied to the real cost
    */
   public UsageRecord record(RelayCall call, String accountId, int attempts, String servedModel, TokenUsage usage,
-      int status, RequestOutcome outcome, String errorType, long firstByteNanos) {
+      int status, RequestOutcome outcome, String errorType, long firstByteNanos, long headersNanos,
+      double accountPriceMultiplier) {
     String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.request().model();
-    PricedModel priced = prices.price(model, PriceTable.DEFAULT_FALLBACK);
-    Cost cost = CostCalculator.cost(priced.price(), usage);
+    PriceTable table = prices.current();
+    PricedModel priced = table.price(model, prices.fallbackModel());
+    Cost cost = CostCalculator.cost(priced, usage, accountPriceMultiplier);
     ClientIdentity client = clients.recognize(call.userAgent());
-    long ratedMicros = Math.round(cost.totalMicros() * pricing.serviceRate(call.platform())
-        * call.key().serviceRate(call.platform()));
+    double serviceRate = pricing.serviceRate(call.platform()) * call.key().serviceRate(call.platform());
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
+    long headersMs = headersNanos == 0 ? -1 : (headersNanos - call.startedNanos()) / 1_000_000;
     return new UsageRecord(
         call.requestId(),
         call.key().id(),
@@ -56,8 +72,8 @@ public final class UsageRecords {
         cost.cacheWriteMicros(),
         cost.cacheReadMicros(),
         cost.totalMicros(),
-        ratedMicros,
-        prices.version(),
+        CostCalculator.rated(cost.totalMicros(), serviceRate),
+        table.version(),
         priced.fallback(),
         status,
         outcome,
@@ -66,10 +82,12 @@ public final class UsageRecords {
         call.elapsedMillis(),
         firstByteMs,
         attempts,
-        call.sessionKey().map(k -> dev.relaycluster.protocol.util.Hashing.sha256Hex(k.value()).substring(0, 16))
-            .orElse(null),
+        call.sessionKey().map(k -> Hashing.sha256Hex(k.value()).substring(0, 16)).orElse(null),
         call.userAgent(),
         client.kind(),
-        client.version());
+        client.version(),
+        headersMs,
+        accountPriceMultiplier,
+        serviceRate);
   }
 }
