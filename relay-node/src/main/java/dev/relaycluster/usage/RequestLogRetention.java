@@ -29,7 +29,8 @@ public final class RequestLogRetention {
 
   static Behavior<Tick> create(LedgerMaintenance maintenance, Duration interval) {
     return Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(10), interval);
+      Duration first = interval.compareTo(Duration.ofSeconds(10)) < 0 ? interval : Duration.ofSeconds(10);
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, first, interval);
       return Behaviors.receiveMessage(tick -> {
         maintenance.deleteExpiredRequests(System.currentTimeMillis()).whenComplete((n, t) -> {
           if (t != null) {

@@ -52,6 +52,8 @@ abstract class UsageLedgerContract {
     extra.put("relay.pricing.file", overrideFile.toString());
     extra.put("relay.pricing.reload-interval", "200ms");
     extra.put("pekko.persistence.jdbc.query.refresh-interval", "200ms");
+    extra.put("relay.ledger.request-log-retention", "3d");
+    extra.put("relay.ledger.retention-interval", "1s");
     return extra;
   }
 
@@ -243,6 +245,9 @@ abstract class UsageLedgerContract {
     settle(node, c, record("late-" + UUID.randomUUID(), c, midnight - 1_800_000, 10));
     settle(node, c, record("early-" + UUID.randomUUID(), c, midnight + 1_800_000, 20));
     settle(node, c, record("ancient-" + UUID.randomUUID(), c, now - Duration.ofDays(200).toMillis(), 40));
+    String expiring = "expiring-" + UUID.randomUUID();
+    settle(node, c, record(expiring, c, now - Duration.ofDays(3).toMillis() + 15_000, 80));
+    awaitJson(node, "/admin/api/usage/requests?keyId=" + c, n -> contains(n, expiring));
     // Sentinels behind the duplicates in both keys' tags: once they are in, so is everything before them.
     String sc = "sentinel-" + UUID.randomUUID();
     String sd = "sentinel-" + UUID.randomUUID();
@@ -251,19 +256,21 @@ abstract class UsageLedgerContract {
     awaitJson(node, "/admin/api/usage/requests?keyId=" + c, n -> contains(n, sc));
     awaitJson(node, "/admin/api/usage/requests?keyId=" + d, n -> contains(n, sd));
 
+    // Logged while inside the retention, deleted by the retention job once it is past it.
+    awaitJson(node, "/admin/api/usage/requests?keyId=" + c, n -> !contains(n, expiring));
     JsonNode cRows = get(node, "/admin/api/usage/requests?keyId=" + c + "&limit=100").get("data");
     assertEquals(4, cRows.size(), "dup once, late, early, sentinel; the ancient one is past retention: " + cRows);
     assertEquals(1, get(node, "/admin/api/usage/requests?keyId=" + d).get("data").size(), "only d's sentinel");
     String allTime = "&from=0&to=4102444800000";
     Map<String, JsonNode> months = totalsBy(get(node, "/admin/api/usage/aggregates?period=month&by=key&value=" + c
         + allTime));
-    assertEquals(5, months.get(c).get("requests").asLong(), "dup counted once, ancient kept in aggregates");
-    assertEquals(1000 + 10 + 20 + 40, months.get(c).get("costMicros").asLong());
+    assertEquals(6, months.get(c).get("requests").asLong(), "dup counted once, expired ones kept in aggregates");
+    assertEquals(1000 + 10 + 20 + 40 + 80, months.get(c).get("costMicros").asLong());
 
-    JsonNode days = get(node, "/admin/api/usage/aggregates?period=day&by=key&value=" + c + "&from="
-        + (midnight - 2 * 86_400_000L) + "&to=" + (midnight + 86_400_000L)).get("data");
-    assertEquals(2, days.size(), days.toString());
     long dayBefore = LocalDate.now(ZONE).minusDays(2).atStartOfDay(ZONE).toInstant().toEpochMilli();
+    JsonNode days = get(node, "/admin/api/usage/aggregates?period=day&by=key&value=" + c + "&from="
+        + dayBefore + "&to=" + (midnight + 1)).get("data");
+    assertEquals(2, days.size(), days.toString());
     assertEquals(dayBefore, days.get(0).get("bucketStart").asLong());
     assertEquals(10, days.get(0).get("totals").get("costMicros").asLong());
     assertEquals(midnight, days.get(1).get("bucketStart").asLong());
