@@ -4,6 +4,7 @@ import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.PlainJdbcSession;
+import dev.relaycluster.store.SqlDialect;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 /**
  * Runs the usage projection (request log and aggregates): one exactly-once JDBC projection per usage
  * tag, spread over the cluster as a sharded daemon process, so each tag is consumed by exactly one
- * worker in the cluster.
+ * worker in the cluster. On embedded H2 the events come from {@link EmbeddedTagSource} (same offsets),
+ * on PostgreSQL from the JDBC read journal's eventsByTag.
  */
 public final class UsageProjection {
   public static final String NAME = "usage-request-log";
@@ -46,8 +48,9 @@ public final class UsageProjection {
 
   static ExactlyOnceProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
       ActorSystem<?> system, Database database, String tag, RelaySettings.Ledger ledger) {
-    SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source = database.dialect() == SqlDialect.H2
+        ? new EmbeddedTagSource(system, database, tag)
+        : EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.exactlyOnce(
             ProjectionId.of(NAME, tag),
             source,

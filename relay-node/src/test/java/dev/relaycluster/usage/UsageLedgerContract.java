@@ -51,7 +51,6 @@ abstract class UsageLedgerContract {
     extra.put("relay.ledger.zone", ZONE.getId());
     extra.put("relay.pricing.file", overrideFile.toString());
     extra.put("relay.pricing.reload-interval", "200ms");
-    extra.put("pekko.persistence.jdbc.query.refresh-interval", "200ms");
     extra.put("relay.ledger.request-log-retention", "3d");
     extra.put("relay.ledger.retention-interval", "1s");
     return extra;
