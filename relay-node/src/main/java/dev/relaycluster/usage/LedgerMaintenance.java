@@ -125,6 +125,7 @@ public final class LedgerMaintenance {
     long oldRated = 0;
     long newRated = 0;
     Map<String, long[]> byModel = new TreeMap<>();
+    Map<AggregateWriter.Row, UsageTotals> changes = aggregates.changes();
     String select = "SELECT cost_micros, rated_cost_micros FROM " + RequestLogTable.NAME + " WHERE request_id = ?";
     String update = "UPDATE " + RequestLogTable.NAME + " SET input_cost_micros = ?, output_cost_micros = ?, "
         + "cache_write_cost_micros = ?, cache_read_cost_micros = ?, cost_micros = ?, rated_cost_micros = ?, "
@@ -167,9 +168,10 @@ public final class LedgerMaintenance {
         upd.setBoolean(i++, n.priceFallback());
         upd.setString(i, u.requestId());
         upd.executeUpdate();
-        aggregates.add(c, u, UsageTotals.costChange(n.costMicros() - viewCost, n.ratedCostMicros() - viewRated));
+        aggregates.collect(changes, u, UsageTotals.costChange(n.costMicros() - viewCost, n.ratedCostMicros() - viewRated));
       }
     }
+    aggregates.write(c, changes);
     List<RepriceResult.ModelChange> models = new ArrayList<>();
     byModel.forEach((model, m) -> models.add(new RepriceResult.ModelChange(model, m[0], m[1], m[2])));
     log.info("re-priced {} of {} requests from {} to {} with price table {}: {} -> {} micro-dollars", repriced,

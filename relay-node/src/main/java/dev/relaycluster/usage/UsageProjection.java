@@ -17,7 +17,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
@@ -46,18 +46,20 @@ public final class UsageProjection {
     return UsageTags.all(partitions).stream().map(tag -> ProjectionId.of(NAME, tag)).toList();
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
+  static GroupedProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
       ActorSystem<?> system, Database database, String tag, RelaySettings.Ledger ledger) {
     SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source = database.dialect() == SqlDialect.H2
         ? new EmbeddedTagSource(system, database, tag)
         : EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.exactlyOnce(
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
             () -> new PlainJdbcSession(database),
             () -> new UsageProjectionHandler(database.dialect(), ledger.zone(), ledger.requestLogRetention(),
                 Clock.systemUTC()),
             system)
+        // Up to 200 events (or what came within 100 ms) per transaction.
+        .withGroup(200, Duration.ofMillis(100))
         // Two workers adding to the same aggregate row at once may conflict; the transaction is retried.
         .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(5, Duration.ofMillis(200)));
   }

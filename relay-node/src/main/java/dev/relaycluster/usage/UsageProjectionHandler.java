@@ -10,16 +10,19 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes each {@link ApiKeyEntity.UsageRecorded} into the request log and adds it to the aggregates, in
- * the same transaction as the projection's offset (exactly once). A request already in the log is left
- * as it is and not counted again. Requests older than the request-log retention (met when the views are
- * rebuilt) go to the aggregates only.
+ * Writes a group of {@link ApiKeyEntity.UsageRecorded} events into the request log and adds them to the
+ * aggregates, in the same transaction as the projection's offset (exactly once). A request already in
+ * the log is left as it is and not counted again. Requests older than the request-log retention (met
+ * when the views are rebuilt) go to the aggregates only.
  */
-public final class UsageProjectionHandler extends JdbcHandler<EventEnvelope<ApiKeyEntity.Event>, PlainJdbcSession> {
+public final class UsageProjectionHandler
+    extends JdbcHandler<List<EventEnvelope<ApiKeyEntity.Event>>, PlainJdbcSession> {
   private final String insert;
   private final AggregateWriter aggregates;
   private final Duration retention;
@@ -33,16 +36,19 @@ public final class UsageProjectionHandler extends JdbcHandler<EventEnvelope<ApiK
   }
 
   @Override
-  public void process(PlainJdbcSession session, EventEnvelope<ApiKeyEntity.Event> envelope) throws Exception {
-    if (!(envelope.event() instanceof ApiKeyEntity.UsageRecorded recorded)) {
-      return;
-    }
-    UsageRecord u = recorded.usage();
+  public void process(PlainJdbcSession session, List<EventEnvelope<ApiKeyEntity.Event>> envelopes) throws Exception {
     session.withConnection(c -> {
-      boolean logged = u.startedAt() < clock.millis() - retention.toMillis() || insertLogRow(c, u);
-      if (logged) {
-        aggregates.add(c, u, UsageTotals.of(u));
+      Map<AggregateWriter.Row, UsageTotals> changes = aggregates.changes();
+      long horizon = clock.millis() - retention.toMillis();
+      for (EventEnvelope<ApiKeyEntity.Event> envelope : envelopes) {
+        if (envelope.event() instanceof ApiKeyEntity.UsageRecorded recorded) {
+          UsageRecord u = recorded.usage();
+          if (u.startedAt() < horizon || insertLogRow(c, u)) {
+            aggregates.collect(changes, u, UsageTotals.of(u));
+          }
+        }
       }
+      aggregates.write(c, changes);
       return null;
     });
   }
