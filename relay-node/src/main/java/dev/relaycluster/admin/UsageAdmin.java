@@ -3,7 +3,6 @@ package dev.relaycluster.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.usage.AccountSummary;
 import dev.relaycluster.usage.AggregateRow;
-import dev.relaycluster.usage.DashboardWindow;
 import dev.relaycluster.usage.Dimension;
 import dev.relaycluster.usage.LedgerMaintenance;
 import dev.relaycluster.usage.Period;

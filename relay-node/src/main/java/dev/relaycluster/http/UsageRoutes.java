@@ -1,7 +1,5 @@
 package dev.relaycluster.http;
 
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.UsageAdmin;
@@ -11,8 +9,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;

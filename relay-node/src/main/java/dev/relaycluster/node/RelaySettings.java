@@ -46,7 +46,12 @@ public record RelaySettings(
       java.util.Map<String, Double> rates = new java.util.TreeMap<>();
       Config r = c.getConfig("service-rates");
       for (String pool : r.root().keySet()) {
-        rates.put(pool, r.getDouble(pool));
+        double rate = r.getDouble(pool);
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+          throw new com.typesafe.config.ConfigException.BadValue("relay.pricing.service-rates." + pool,
+              "must be a number >= 0");
+        }
+        rates.put(pool, rate);
       }
       return new Pricing(c.getString("file"), java.util.Map.copyOf(rates), c.getString("fallback-model"),
           c.getDuration("reload-interval"));

@@ -15,6 +15,7 @@ import dev.relaycluster.usage.UsageRecord;
 
 /** Builds a request's usage record, priced with the node's current price table. */
 public final class UsageRecords {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UsageRecords.class);
   private final PriceBook prices;
   private final ClientRecognizer clients;
   private final RelaySettings.Pricing pricing;
@@ -48,9 +49,11 @@ public final class UsageRecords {
     String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.request().model();
     PriceTable table = prices.current();
     PricedModel priced = table.price(model, prices.fallbackModel());
-    Cost cost = CostCalculator.cost(priced, usage, accountPriceMultiplier);
+    double multiplier = usable(accountPriceMultiplier, "account price multiplier", accountId);
+    Cost cost = CostCalculator.cost(priced, usage, multiplier);
     ClientIdentity client = clients.recognize(call.userAgent());
-    double serviceRate = pricing.serviceRate(call.platform()) * call.key().serviceRate(call.platform());
+    double serviceRate = usable(pricing.serviceRate(call.platform()) * call.key().serviceRate(call.platform()),
+        "service rate", call.key().id());
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
     long headersMs = headersNanos == 0 ? -1 : (headersNanos - call.startedNanos()) / 1_000_000;
     return new UsageRecord(
@@ -87,7 +90,16 @@ public final class UsageRecords {
         client.kind(),
         client.version(),
         headersMs,
-        accountPriceMultiplier,
+        multiplier,
         serviceRate);
+  }
+
+  /** A rate that cannot price anything (negative, NaN, infinite) is taken as 1 rather than losing the record. */
+  private static double usable(double rate, String what, String of) {
+    if (rate >= 0 && !Double.isInfinite(rate)) {
+      return rate;
+    }
+    log.warn("{} of {} is {}; pricing at 1", what, of, rate);
+    return 1.0;
   }
 }
