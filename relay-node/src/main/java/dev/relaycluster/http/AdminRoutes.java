@@ -14,7 +14,6 @@ import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyUsage;
-import dev.relaycluster.usage.UsageQueries;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -47,12 +46,12 @@ public final class AdminRoutes extends AllDirectives {
   private final AdminSessions sessions;
   private final AccountAdmin accounts;
   private final KeyAdmin keys;
-  private final UsageQueries usage;
+  private final UsageRoutes usage;
   private final ClusterAdmin cluster;
   private final WebhookRoutes webhooks;
   private final Materializer materializer;
 
-  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageQueries usage,
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
     this.cluster = cluster;
     this.webhooks = webhooks;
@@ -115,9 +114,7 @@ public final class AdminRoutes extends AllDirectives {
         path(segment("keys").slash(PathMatchers.segment()).slash("revoke"), id -> post(() ->
             completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
         path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
-        path(segment("usage").slash("requests"), () -> get(() ->
-            parameterOptional("keyId", keyId -> parameterOptional("limit", limit ->
-                completeWithFuture(handle(requests(keyId, limit))))))),
+        usage.route(),
         webhooks.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }
@@ -143,22 +140,6 @@ public final class AdminRoutes extends AllDirectives {
       }
       return JsonResponses.error(401, "authentication_error", "wrong username or password");
     });
-  }
-
-  private CompletionStage<HttpResponse> requests(Optional<String> keyId, Optional<String> limitParam) {
-    if (keyId.isEmpty() || keyId.get().isBlank()) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("keyId: required"));
-    }
-    int limit;
-    try {
-      limit = limitParam.map(Integer::parseInt).orElse(50);
-    } catch (NumberFormatException e) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
-    }
-    if (limit < 1 || limit > 1000) {
-      return CompletableFuture.failedFuture(AdminInputException.invalid("limit: must be an integer from 1 to 1000"));
-    }
-    return usage.recentRequests(keyId.get(), limit).thenApply(rows -> JsonResponses.ok(Map.of("data", rows)));
   }
 
   private CompletionStage<JsonNode> json(HttpRequest req) {

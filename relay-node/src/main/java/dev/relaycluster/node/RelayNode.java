@@ -121,6 +121,7 @@ public final class RelayNode implements AutoCloseable {
       resources.add(database);
       List<String> tables = new ArrayList<>();
       tables.addAll(RequestLogTable.ddl());
+      tables.addAll(dev.relaycluster.usage.AggregateTable.ddl());
       tables.addAll(AdminUsers.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
@@ -130,7 +131,8 @@ public final class RelayNode implements AutoCloseable {
       EncryptionCheck.verify(database, cipher);
       TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
       resources.add(ttlStore);
-      PriceTable prices = loadPrices(settings);
+      dev.relaycluster.usage.PriceBook priceBook = dev.relaycluster.usage.PriceBook.load(settings.pricing());
+      PriceTable prices = priceBook.current();
       WebhookTargetStore alertTargets = new WebhookTargetStore(database, cipher, settings.alerts().targetsCacheTtl());
       AlertDelivery alertDelivery = new AlertDelivery(settings.alerts());
       resources.add(alertDelivery);
@@ -145,7 +147,15 @@ public final class RelayNode implements AutoCloseable {
       AccountEntity.init(system, pool);
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
       int loaded = loadDirectories(system, keys, pool);
-      UsageProjection.init(system, database, settings.usageTagPartitions());
+      UsageProjection.init(system, database, settings.usageTagPartitions(), settings.ledger());
+      dev.relaycluster.usage.LedgerMaintenance ledger = new dev.relaycluster.usage.LedgerMaintenance(
+          system, database, settings.usageTagPartitions(), settings.ledger(), priceBook);
+      dev.relaycluster.usage.RequestLogRetention.init(system, ledger, settings.ledger().retentionInterval());
+      if (priceBook.overrideFile() != null) {
+        system.scheduler().scheduleWithFixedDelay(settings.pricing().reloadInterval(),
+            settings.pricing().reloadInterval(), priceBook::reloadIfChanged,
+            system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
+      }
 
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database, hasher);
@@ -158,14 +168,16 @@ public final class RelayNode implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
-          new UsageRecords(prices, clients, settings.pricing()), settings, leaseHolder);
+          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
               new KeyAdmin(system, keys, settings.http().askTimeout(), new KeySettingsInput(clientKinds(settings))),
-              new UsageQueries(database),
+              new dev.relaycluster.http.UsageRoutes(new dev.relaycluster.admin.UsageAdmin(
+                  new UsageQueries(database, settings.ledger().zone()), ledger, priceBook, settings.ledger().zone(),
+                  settings.ledger().topN()), materializer),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer).route(),
@@ -293,13 +305,6 @@ public final class RelayNode implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-  }
-
-  private static PriceTable loadPrices(RelaySettings settings) throws IOException {
-    if (settings.pricing().file().isBlank()) {
-      return PriceTable.bundled();
-    }
-    return PriceTable.parse(Files.readAllBytes(Path.of(settings.pricing().file())));
   }
 
   private static void closeAll(List<AutoCloseable> resources) {

@@ -27,10 +27,17 @@ public record RelaySettings(
     Ledger ledger) {
 
   /**
-   * Prices: {@code file} empty means the bundled LiteLLM table; {@code serviceRates} are the global
-   * per-pool multipliers for rated cost (pool → rate, 1 when absent).
+   * Prices: {@code file} empty means the bundled LiteLLM table, else a LiteLLM-format file merged over it
+   * and re-read when it changes (checked every {@code reloadInterval}); unknown models are priced as
+   * {@code fallbackModel} (the built-in $3/$15 price when that is blank or unknown) and flagged;
+   * {@code serviceRates} are the global per-pool multipliers for rated cost (pool → rate, 1 when absent).
    */
-  public record Pricing(String file, java.util.Map<String, Double> serviceRates) {
+  public record Pricing(String file, java.util.Map<String, Double> serviceRates, String fallbackModel,
+      Duration reloadInterval) {
+    public Pricing(String file, java.util.Map<String, Double> serviceRates) {
+      this(file, serviceRates, "", Duration.ofSeconds(30));
+    }
+
     public double serviceRate(String pool) {
       return serviceRates.getOrDefault(pool, 1.0);
     }
@@ -39,9 +46,15 @@ public record RelaySettings(
       java.util.Map<String, Double> rates = new java.util.TreeMap<>();
       Config r = c.getConfig("service-rates");
       for (String pool : r.root().keySet()) {
-        rates.put(pool, r.getDouble(pool));
+        double rate = r.getDouble(pool);
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+          throw new com.typesafe.config.ConfigException.BadValue("relay.pricing.service-rates." + pool,
+              "must be a number >= 0");
+        }
+        rates.put(pool, rate);
       }
-      return new Pricing(c.getString("file"), java.util.Map.copyOf(rates));
+      return new Pricing(c.getString("file"), java.util.Map.copyOf(rates), c.getString("fallback-model"),
+          c.getDuration("reload-interval"));
     }
   }
 
@@ -86,10 +99,15 @@ public record RelaySettings(
     }
   }
 
-  /** The usage ledger's read side (issue 7). */
-  public record Ledger() {
+  /**
+   * The usage ledger's read side: day and month boundaries of the aggregates in {@code zone}; request-log
+   * rows older than {@code requestLogRetention} are deleted every {@code retentionInterval} (aggregates
+   * and the journal are kept); dashboards list the {@code topN} biggest keys and models.
+   */
+  public record Ledger(java.time.ZoneId zone, Duration requestLogRetention, Duration retentionInterval, int topN) {
     static Ledger from(Config c) {
-      return new Ledger();
+      return new Ledger(java.time.ZoneId.of(c.getString("zone")), c.getDuration("request-log-retention"),
+          c.getDuration("retention-interval"), c.getInt("top-n"));
     }
   }
 

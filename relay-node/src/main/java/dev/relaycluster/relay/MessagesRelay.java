@@ -234,7 +234,7 @@ public final class MessagesRelay {
     HttpRequest request = ClaudePlatform.request(account, secrets, call.upstreamPath(), call.rawQuery(),
         call.headers(), call.contentType(), call.body());
     return upstream.send(request)
-        .thenCompose(response -> answer(call, settlement, account.id(), attempts, response))
+        .thenCompose(response -> answer(call, settlement, account.id(), attempts, response, System.nanoTime()))
         .exceptionally(failure -> {
           Throwable cause = unwrap(failure);
           log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(), cause.toString());
@@ -250,13 +250,14 @@ public final class MessagesRelay {
   }
 
   private CompletionStage<HttpResponse> answer(RelayCall call, Settlement settlement, String accountId, int attempts,
-      HttpResponse response) {
+      HttpResponse response, long headersNanos) {
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
     List<HttpHeader> headers = new ArrayList<>(ClaudePlatform.clientHeaders(response));
     if (eventStream && status < 300) {
-      return CompletableFuture.completedFuture(stream(call, settlement, accountId, attempts, response, headers));
+      return CompletableFuture.completedFuture(stream(call, settlement, accountId, attempts, response, headers,
+          headersNanos));
     }
     return entity.toStrict(settings.upstream().bodyTimeout().toMillis(), settings.upstream().maxResponseSize(),
             materializer)
@@ -267,7 +268,8 @@ public final class MessagesRelay {
               : new MessageUsage(null, TokenUsage.ZERO);
           RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
           settlement.settle(usageRecords.record(call, accountId, attempts, usage.model(), usage.usage(), status,
-              outcome, status < 300 ? null : AnthropicErrors.typeForStatus(status), System.nanoTime()));
+              outcome, status < 300 ? null : AnthropicErrors.typeForStatus(status), System.nanoTime(), headersNanos,
+              1.0)); // TODO accounts: account.priceMultiplier()
           return HttpResponse.create()
               .withStatus(response.status())
               .withHeaders(headers)
@@ -276,7 +278,7 @@ public final class MessagesRelay {
   }
 
   private HttpResponse stream(RelayCall call, Settlement settlement, String accountId, int attempts,
-      HttpResponse response, List<HttpHeader> headers) {
+      HttpResponse response, List<HttpHeader> headers, long headersNanos) {
     AnthropicUsageTap tap = new AnthropicUsageTap();
     int status = response.status().intValue();
     java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
@@ -307,7 +309,7 @@ public final class MessagesRelay {
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? "api_error" : null;
         settlement.settle(usageRecords.record(call, accountId, attempts, tap.model(), tap.usage(), status, outcome,
-            errorType, firstChunkNanos));
+            errorType, firstChunkNanos, headersNanos, 1.0)); // TODO accounts: account.priceMultiplier()
       }
     };
     Source<ByteString, Object> body = response.entity().getDataBytes()
@@ -320,7 +322,7 @@ public final class MessagesRelay {
       if (!started.get() && !settlement.settled()) {
         response.discardEntityBytes(materializer);
         settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
-            RequestOutcome.CLIENT_DISCONNECTED, null, 0));
+            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, 1.0)); // TODO accounts: account.priceMultiplier()
       }
     }, system.executionContext()));
     ContentType contentType = response.entity().getContentType();

@@ -8,35 +8,54 @@ import dev.relaycluster.protocol.pricing.CostCalculator;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.protocol.pricing.PricedModel;
 import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.usage.PriceBook;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 
-/** Builds a request's usage record, priced with the node's price table. */
+/** Builds a request's usage record, priced with the node's current price table. */
 public final class UsageRecords {
-  private final PriceTable prices;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UsageRecords.class);
+  private final PriceBook prices;
   private final ClientRecognizer clients;
   private final RelaySettings.Pricing pricing;
 
-  public UsageRecords(PriceTable prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
+  public UsageRecords(PriceBook prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
     this.prices = prices;
     this.clients = clients;
     this.pricing = pricing;
+  }
+
+  public UsageRecords(PriceTable prices, ClientRecognizer clients, RelaySettings.Pricing pricing) {
+    this(PriceBook.fixed(prices, pricing.fallbackModel()), clients, pricing);
+  }
+
+  /** As the full form, for a request that never got upstream's headers, at the account's list price. */
+  public UsageRecord record(RelayCall call, String accountId, int attempts, String servedModel, TokenUsage usage,
+      int status, RequestOutcome outcome, String errorType, long firstByteNanos) {
+    return record(call, accountId, attempts, servedModel, usage, status, outcome, errorType, firstByteNanos, 0, 1.0);
   }
 
   /**
    * @param accountId the account that served it, or null when none did
    * @param servedModel the model upstream reported, or null
    * @param firstByteNanos when the first byte of the answer passed (System.nanoTime), or 0
+   * @param headersNanos when upstream's response headers arrived (System.nanoTime), or 0
+   * @param accountPriceMultiplier the serving account's price multiplier, applied to the real cost
    */
   public UsageRecord record(RelayCall call, String accountId, int attempts, String servedModel, TokenUsage usage,
-      int status, RequestOutcome outcome, String errorType, long firstByteNanos) {
+      int status, RequestOutcome outcome, String errorType, long firstByteNanos, long headersNanos,
+      double accountPriceMultiplier) {
     String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.request().model();
-    PricedModel priced = prices.price(model, PriceTable.DEFAULT_FALLBACK);
-    Cost cost = CostCalculator.cost(priced.price(), usage);
+    PriceTable table = prices.current();
+    PricedModel priced = table.price(model, prices.fallbackModel());
+    double multiplier = usable(accountPriceMultiplier, "account price multiplier", accountId);
+    Cost cost = CostCalculator.cost(priced, usage, multiplier);
     ClientIdentity client = clients.recognize(call.userAgent());
-    long ratedMicros = Math.round(cost.totalMicros() * pricing.serviceRate(call.platform())
-        * call.key().serviceRate(call.platform()));
+    double serviceRate = usable(pricing.serviceRate(call.platform()) * call.key().serviceRate(call.platform()),
+        "service rate", call.key().id());
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
+    long headersMs = headersNanos == 0 ? -1 : (headersNanos - call.startedNanos()) / 1_000_000;
     return new UsageRecord(
         call.requestId(),
         call.key().id(),
@@ -56,8 +75,8 @@ public final class UsageRecords {
         cost.cacheWriteMicros(),
         cost.cacheReadMicros(),
         cost.totalMicros(),
-        ratedMicros,
-        prices.version(),
+        CostCalculator.rated(cost.totalMicros(), serviceRate),
+        table.version(),
         priced.fallback(),
         status,
         outcome,
@@ -66,10 +85,21 @@ public final class UsageRecords {
         call.elapsedMillis(),
         firstByteMs,
         attempts,
-        call.sessionKey().map(k -> dev.relaycluster.protocol.util.Hashing.sha256Hex(k.value()).substring(0, 16))
-            .orElse(null),
+        call.sessionKey().map(k -> Hashing.sha256Hex(k.value()).substring(0, 16)).orElse(null),
         call.userAgent(),
         client.kind(),
-        client.version());
+        client.version(),
+        headersMs,
+        multiplier,
+        serviceRate);
+  }
+
+  /** A rate that cannot price anything (negative, NaN, infinite) is taken as 1 rather than losing the record. */
+  private static double usable(double rate, String what, String of) {
+    if (rate >= 0 && !Double.isInfinite(rate)) {
+      return rate;
+    }
+    log.warn("{} of {} is {}; pricing at 1", what, of, rate);
+    return 1.0;
   }
 }

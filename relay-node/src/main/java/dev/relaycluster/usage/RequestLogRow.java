@@ -1,6 +1,9 @@
 package dev.relaycluster.usage;
 
-/** One row of the request log as the usage API returns it. */
+/**
+ * One row of the request log as the usage API returns it, with the cost broken down by token class;
+ * {@code complete} is false when the usage is only what was seen before the answer was cut.
+ */
 public record RequestLogRow(
     String requestId,
     String time,
@@ -27,4 +30,16 @@ public record RequestLogRow(
     String errorType,
     long durationMs,
     long firstByteMs,
-    int attempts) {}
+    int attempts,
+    String pool,
+    long inputCostMicros,
+    long outputCostMicros,
+    long cacheWriteCostMicros,
+    long cacheReadCostMicros,
+    long ratedCostMicros,
+    double accountMultiplier,
+    double serviceRate,
+    long upstreamLatencyMs,
+    String client,
+    String clientVersion,
+    String sessionHash) {}

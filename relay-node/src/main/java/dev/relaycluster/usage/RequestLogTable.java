@@ -11,7 +11,8 @@ public final class RequestLogTable {
       "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
       "input_cost_micros", "output_cost_micros", "cache_write_cost_micros", "cache_read_cost_micros",
       "cost_micros", "price_version", "price_fallback", "status", "outcome", "error_type", "started_at",
-      "duration_ms", "first_byte_ms", "attempts", "session_hash", "user_agent"};
+      "duration_ms", "first_byte_ms", "attempts", "session_hash", "user_agent",
+      "rated_cost_micros", "client", "client_version", "upstream_latency_ms", "account_multiplier", "service_rate"};
 
   private RequestLogTable() {}
 
@@ -47,6 +48,15 @@ public final class RequestLogTable {
             + "attempts INT NOT NULL, "
             + "session_hash VARCHAR(64), "
             + "user_agent VARCHAR(300))",
-        "CREATE INDEX IF NOT EXISTS relay_request_log_key_time ON " + NAME + " (key_id, started_at)");
+        "CREATE INDEX IF NOT EXISTS relay_request_log_key_time ON " + NAME + " (key_id, started_at)",
+        // Columns added by the usage ledger (issue 7); tables made before get them with defaults.
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS rated_cost_micros BIGINT DEFAULT 0 NOT NULL",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS client VARCHAR(64)",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS client_version VARCHAR(64)",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS upstream_latency_ms BIGINT DEFAULT -1 NOT NULL",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS account_multiplier DOUBLE PRECISION DEFAULT 1 NOT NULL",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS service_rate DOUBLE PRECISION DEFAULT 1 NOT NULL",
+        "CREATE INDEX IF NOT EXISTS relay_request_log_time ON " + NAME + " (started_at)",
+        "CREATE INDEX IF NOT EXISTS relay_request_log_account_time ON " + NAME + " (account_id, started_at)");
   }
 }

@@ -17,6 +17,6 @@ public enum RequestOutcome {
 
   /** Whether the recorded usage covers the whole answer. */
   public boolean complete() {
-    return this == COMPLETED || this == UPSTREAM_ERROR || this == NO_ACCOUNT;
+    return this == COMPLETED || this == UPSTREAM_ERROR || this == NO_ACCOUNT || this == REFUSED;
   }
 }

@@ -1,49 +1,66 @@
 package dev.relaycluster.usage;
 
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.PlainJdbcSession;
+import dev.relaycluster.store.SqlDialect;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.HandlerRecoveryStrategy;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
- * Runs the request-log projection: one exactly-once JDBC projection per usage tag, spread over the
- * cluster as a sharded daemon process, so each tag is consumed by exactly one worker in the cluster.
+ * Runs the usage projection (request log and aggregates): one exactly-once JDBC projection per usage
+ * tag, spread over the cluster as a sharded daemon process, so each tag is consumed by exactly one
+ * worker in the cluster. On embedded H2 the events come from {@link EmbeddedTagSource} (same offsets),
+ * on PostgreSQL from the JDBC read journal's eventsByTag.
  */
 public final class UsageProjection {
   public static final String NAME = "usage-request-log";
 
   private UsageProjection() {}
 
-  public static void init(ActorSystem<?> system, Database database, int partitions) {
+  public static void init(ActorSystem<?> system, Database database, int partitions, RelaySettings.Ledger ledger) {
     List<String> tags = UsageTags.all(partitions);
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         tags.size(),
-        i -> ProjectionBehavior.create(projection(system, database, tags.get(i))),
+        i -> ProjectionBehavior.create(projection(system, database, tags.get(i), ledger)),
         ProjectionBehavior.stopMessage());
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
-      ActorSystem<?> system, Database database, String tag) {
-    SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of(NAME, tag),
-        source,
-        () -> new PlainJdbcSession(database),
-        () -> new UsageProjectionHandler(database.dialect()),
-        system);
+  public static List<ProjectionId> ids(int partitions) {
+    return UsageTags.all(partitions).stream().map(tag -> ProjectionId.of(NAME, tag)).toList();
+  }
+
+  static GroupedProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
+      ActorSystem<?> system, Database database, String tag, RelaySettings.Ledger ledger) {
+    SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source = database.dialect() == SqlDialect.H2
+        ? new EmbeddedTagSource(system, database, tag)
+        : EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag),
+            source,
+            () -> new PlainJdbcSession(database),
+            () -> new UsageProjectionHandler(database.dialect(), ledger.zone(), ledger.requestLogRetention(),
+                Clock.systemUTC()),
+            system)
+        // Up to 200 events (or what came within 100 ms) per transaction.
+        .withGroup(200, Duration.ofMillis(100))
+        // Two workers adding to the same aggregate row at once may conflict; the transaction is retried.
+        .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(5, Duration.ofMillis(200)));
   }
 }

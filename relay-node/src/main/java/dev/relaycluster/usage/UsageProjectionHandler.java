@@ -3,68 +3,101 @@ package dev.relaycluster.usage;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.store.PlainJdbcSession;
 import dev.relaycluster.store.SqlDialect;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes each {@link ApiKeyEntity.UsageRecorded} into the request log, in the same transaction as the
- * projection's offset (exactly once); a row that exists already is left as it is.
+ * Writes a group of {@link ApiKeyEntity.UsageRecorded} events into the request log and adds them to the
+ * aggregates, in the same transaction as the projection's offset (exactly once). A request already in
+ * the log is left as it is and not counted again. Requests older than the request-log retention (met
+ * when the views are rebuilt) go to the aggregates only.
  */
-public final class UsageProjectionHandler extends JdbcHandler<EventEnvelope<ApiKeyEntity.Event>, PlainJdbcSession> {
+public final class UsageProjectionHandler
+    extends JdbcHandler<List<EventEnvelope<ApiKeyEntity.Event>>, PlainJdbcSession> {
   private final String insert;
+  private final AggregateWriter aggregates;
+  private final Duration retention;
+  private final Clock clock;
 
-  public UsageProjectionHandler(SqlDialect dialect) {
+  public UsageProjectionHandler(SqlDialect dialect, ZoneId zone, Duration retention, Clock clock) {
     this.insert = dialect.insertIgnoringDuplicates(RequestLogTable.NAME, "request_id", RequestLogTable.COLUMNS);
+    this.aggregates = new AggregateWriter(dialect, zone);
+    this.retention = retention;
+    this.clock = clock;
   }
 
   @Override
-  public void process(PlainJdbcSession session, EventEnvelope<ApiKeyEntity.Event> envelope) throws Exception {
-    if (!(envelope.event() instanceof ApiKeyEntity.UsageRecorded recorded)) {
-      return;
-    }
-    UsageRecord u = recorded.usage();
+  public void process(PlainJdbcSession session, List<EventEnvelope<ApiKeyEntity.Event>> envelopes) throws Exception {
     session.withConnection(c -> {
-      try (PreparedStatement st = c.prepareStatement(insert)) {
-        int i = 1;
-        st.setString(i++, u.requestId());
-        st.setString(i++, u.keyId());
-        st.setString(i++, u.accountId());
-        st.setString(i++, u.platform());
-        st.setString(i++, u.endpoint());
-        st.setString(i++, truncate(u.model(), 200));
-        st.setString(i++, truncate(u.servedModel(), 200));
-        st.setBoolean(i++, u.stream());
-        st.setLong(i++, u.inputTokens());
-        st.setLong(i++, u.outputTokens());
-        st.setLong(i++, u.cacheReadTokens());
-        st.setLong(i++, u.cacheWrite5mTokens());
-        st.setLong(i++, u.cacheWrite1hTokens());
-        st.setLong(i++, u.inputCostMicros());
-        st.setLong(i++, u.outputCostMicros());
-        st.setLong(i++, u.cacheWriteCostMicros());
-        st.setLong(i++, u.cacheReadCostMicros());
-        st.setLong(i++, u.costMicros());
-        st.setString(i++, u.priceVersion());
-        st.setBoolean(i++, u.priceFallback());
-        st.setInt(i++, u.status());
-        st.setString(i++, u.outcome().name());
-        if (u.errorType() == null) {
-          st.setNull(i++, Types.VARCHAR);
-        } else {
-          st.setString(i++, truncate(u.errorType(), 64));
+      Map<AggregateWriter.Row, UsageTotals> changes = aggregates.changes();
+      long horizon = clock.millis() - retention.toMillis();
+      for (EventEnvelope<ApiKeyEntity.Event> envelope : envelopes) {
+        if (envelope.event() instanceof ApiKeyEntity.UsageRecorded recorded) {
+          UsageRecord u = recorded.usage();
+          if (u.startedAt() < horizon || insertLogRow(c, u)) {
+            aggregates.collect(changes, u, UsageTotals.of(u));
+          }
         }
-        st.setLong(i++, u.startedAt());
-        st.setLong(i++, u.durationMs());
-        st.setLong(i++, u.firstByteMs());
-        st.setInt(i++, u.attempts());
-        st.setString(i++, u.sessionHash());
-        st.setString(i, truncate(u.userAgent(), 300));
-        st.executeUpdate();
       }
+      aggregates.write(c, changes);
       return null;
     });
+  }
+
+  /** Inserts the request-log row; false when the request is there already. */
+  private boolean insertLogRow(Connection c, UsageRecord u) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(insert)) {
+      int i = 1;
+      st.setString(i++, u.requestId());
+      st.setString(i++, u.keyId());
+      st.setString(i++, u.accountId());
+      st.setString(i++, u.platform());
+      st.setString(i++, u.endpoint());
+      st.setString(i++, truncate(u.model(), 200));
+      st.setString(i++, truncate(u.servedModel(), 200));
+      st.setBoolean(i++, u.stream());
+      st.setLong(i++, u.inputTokens());
+      st.setLong(i++, u.outputTokens());
+      st.setLong(i++, u.cacheReadTokens());
+      st.setLong(i++, u.cacheWrite5mTokens());
+      st.setLong(i++, u.cacheWrite1hTokens());
+      st.setLong(i++, u.inputCostMicros());
+      st.setLong(i++, u.outputCostMicros());
+      st.setLong(i++, u.cacheWriteCostMicros());
+      st.setLong(i++, u.cacheReadCostMicros());
+      st.setLong(i++, u.costMicros());
+      st.setString(i++, u.priceVersion());
+      st.setBoolean(i++, u.priceFallback());
+      st.setInt(i++, u.status());
+      st.setString(i++, u.outcome().name());
+      if (u.errorType() == null) {
+        st.setNull(i++, Types.VARCHAR);
+      } else {
+        st.setString(i++, truncate(u.errorType(), 64));
+      }
+      st.setLong(i++, u.startedAt());
+      st.setLong(i++, u.durationMs());
+      st.setLong(i++, u.firstByteMs());
+      st.setInt(i++, u.attempts());
+      st.setString(i++, u.sessionHash());
+      st.setString(i++, truncate(u.userAgent(), 300));
+      st.setLong(i++, u.ratedCostMicros());
+      st.setString(i++, truncate(u.client(), 64));
+      st.setString(i++, truncate(u.clientVersion(), 64));
+      st.setLong(i++, u.upstreamLatencyMs());
+      st.setDouble(i++, u.accountMultiplierOrOne());
+      st.setDouble(i, u.effectiveServiceRate());
+      return st.executeUpdate() > 0;
+    }
   }
 
   private static String truncate(String s, int max) {

@@ -5,6 +5,13 @@ import dev.relaycluster.node.CborSerializable;
 /**
  * One relayed request's audit record: who, where, which model, every token class, cost in integer
  * micro-dollars (with the price table version that produced it), status and timings.
+ *
+ * <p>{@code platform} is the pool the request was served from. {@code costMicros} is the real cost (table
+ * price × {@code accountPriceMultiplier}); {@code ratedCostMicros} is real cost × {@code serviceRate} (the
+ * pool's global rate × the key's rate). {@code firstByteMs} is the time to the answer's first byte,
+ * {@code upstreamLatencyMs} the time to upstream's response headers (-1 when there were none).
+ * Fields after {@code clientVersion} were added later: events recorded before have 0 latency and null
+ * multiplier and rate, read through {@link #accountMultiplierOrOne()} and {@link #effectiveServiceRate()}.
  */
 public record UsageRecord(
     String requestId,
@@ -38,7 +45,46 @@ public record UsageRecord(
     String sessionHash,
     String userAgent,
     String client,
-    String clientVersion) implements CborSerializable {
+    String clientVersion,
+    long upstreamLatencyMs,
+    Double accountPriceMultiplier,
+    Double serviceRate) implements CborSerializable {
+
+  /** A record without the later fields (latency unknown, multiplier and rate as the costs imply). */
+  public UsageRecord(String requestId, String keyId, String accountId, String platform, String endpoint, String model,
+      String servedModel, boolean stream, long inputTokens, long outputTokens, long cacheReadTokens,
+      long cacheWrite5mTokens, long cacheWrite1hTokens, long inputCostMicros, long outputCostMicros,
+      long cacheWriteCostMicros, long cacheReadCostMicros, long costMicros, long ratedCostMicros, String priceVersion,
+      boolean priceFallback, int status, RequestOutcome outcome, String errorType, long startedAt, long durationMs,
+      long firstByteMs, int attempts, String sessionHash, String userAgent, String client, String clientVersion) {
+    this(requestId, keyId, accountId, platform, endpoint, model, servedModel, stream, inputTokens, outputTokens,
+        cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
+        cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
+        outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
+        clientVersion, -1, null, null);
+  }
+
+  /** The pool the request was served from (pools are per platform). */
+  public String pool() {
+    return platform;
+  }
+
+  /** Whether the usage is only what was seen before the answer was cut (stream broken or abandoned). */
+  public boolean incomplete() {
+    return !outcome.complete();
+  }
+
+  public double accountMultiplierOrOne() {
+    return accountPriceMultiplier == null ? 1.0 : accountPriceMultiplier;
+  }
+
+  /** The rate from real to rated cost: as recorded, or for older events as their two costs imply. */
+  public double effectiveServiceRate() {
+    if (serviceRate != null) {
+      return serviceRate;
+    }
+    return costMicros == 0 ? 1.0 : (double) ratedCostMicros / costMicros;
+  }
 
   public long totalTokens() {
     return inputTokens + outputTokens + cacheReadTokens + cacheWrite5mTokens + cacheWrite1hTokens;

@@ -45,6 +45,35 @@ final class LiteLlmEntry {
                 read != null ? pico(read) : pico(claude ? input.multiply(CLAUDE_READ) : input)));
     }
 
+    /**
+     * The entry's long-context prices (prompts above {@link PriceRules#LONG_CONTEXT_THRESHOLD} tokens), or
+     * empty when it states no {@code input_cost_per_token_above_200k_tokens}. A part without its own
+     * {@code *_above_200k_tokens} price keeps the ordinary price, except the 1-hour cache write of a Claude
+     * model, which is 2x the long-context input price unless
+     * {@code cache_creation_input_token_cost_above_1hr_above_200k_tokens} states it.
+     */
+    static Optional<ModelPrice> toLongContextPrice(String name, JsonNode entry, ModelPrice base) {
+        if (entry == null || !entry.isObject()) {
+            return Optional.empty();
+        }
+        BigDecimal input = usd(entry.get("input_cost_per_token_above_200k_tokens"));
+        if (input == null) {
+            return Optional.empty();
+        }
+        boolean claude = "anthropic".equals(entry.path("litellm_provider").asText())
+                || name.toLowerCase(Locale.ROOT).contains("claude");
+        BigDecimal output = usd(entry.get("output_cost_per_token_above_200k_tokens"));
+        BigDecimal write5m = usd(entry.get("cache_creation_input_token_cost_above_200k_tokens"));
+        BigDecimal write1h = usd(entry.get("cache_creation_input_token_cost_above_1hr_above_200k_tokens"));
+        BigDecimal read = usd(entry.get("cache_read_input_token_cost_above_200k_tokens"));
+        return Optional.of(new ModelPrice(
+                pico(input),
+                output != null ? pico(output) : base.outputPico(),
+                write5m != null ? pico(write5m) : base.cacheWrite5mPico(),
+                write1h != null ? pico(write1h) : claude ? pico(input.multiply(CLAUDE_WRITE_1H)) : base.cacheWrite1hPico(),
+                read != null ? pico(read) : base.cacheReadPico()));
+    }
+
     /** USD per token rounded half-up to whole picodollars. */
     static long pico(BigDecimal usd) {
         return usd.multiply(PICO_PER_USD).setScale(0, RoundingMode.HALF_UP).longValueExact();

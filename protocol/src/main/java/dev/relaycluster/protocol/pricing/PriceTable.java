@@ -22,11 +22,14 @@ public final class PriceTable {
     private static final String BUNDLED_RESOURCE = "/pricing/model_prices_and_context_window.json";
 
     private final Map<String, ModelPrice> prices;
+    private final Map<String, ModelPrice> longContextPrices;
     private final Map<String, String> keysByLowerCase;
     private final String version;
 
-    private PriceTable(Map<String, ModelPrice> prices, Map<String, String> keysByLowerCase, String version) {
+    private PriceTable(Map<String, ModelPrice> prices, Map<String, ModelPrice> longContextPrices,
+            Map<String, String> keysByLowerCase, String version) {
         this.prices = prices;
+        this.longContextPrices = longContextPrices;
         this.keysByLowerCase = keysByLowerCase;
         this.version = version;
     }
@@ -47,6 +50,7 @@ public final class PriceTable {
             throw new IllegalArgumentException("price table must be a JSON object of model name to prices");
         }
         Map<String, ModelPrice> prices = new HashMap<>();
+        Map<String, ModelPrice> longContext = new HashMap<>();
         Map<String, String> keysByLowerCase = new HashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
             String name = entry.getKey();
@@ -54,13 +58,33 @@ public final class PriceTable {
                 LiteLlmEntry.toPrice(name, entry.getValue()).ifPresent(price -> {
                     prices.put(name, price);
                     keysByLowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+                    LiteLlmEntry.toLongContextPrice(name, entry.getValue(), price)
+                            .ifPresent(lc -> longContext.put(name, lc));
                 });
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException("price of " + name + " is out of range", e);
             }
         }
         String version = "sha256:" + Hashing.sha256Hex(litellmJson).substring(0, 16);
-        return new PriceTable(Map.copyOf(prices), Map.copyOf(keysByLowerCase), version);
+        return new PriceTable(Map.copyOf(prices), Map.copyOf(longContext), Map.copyOf(keysByLowerCase), version);
+    }
+
+    /**
+     * This table with every model of {@code override} replacing or adding to its own (an operator's
+     * override file merged over the bundled table). The version names both tables.
+     */
+    public PriceTable overriddenBy(PriceTable override) {
+        Map<String, ModelPrice> merged = new HashMap<>(prices);
+        Map<String, ModelPrice> mergedLongContext = new HashMap<>(longContextPrices);
+        Map<String, String> lower = new HashMap<>(keysByLowerCase);
+        for (Map.Entry<String, ModelPrice> e : override.prices.entrySet()) {
+            merged.put(e.getKey(), e.getValue());
+            mergedLongContext.remove(e.getKey());
+            lower.put(e.getKey().toLowerCase(Locale.ROOT), e.getKey());
+        }
+        mergedLongContext.putAll(override.longContextPrices);
+        String mergedVersion = "sha256:" + Hashing.sha256Hex(version + "+" + override.version).substring(0, 16);
+        return new PriceTable(Map.copyOf(merged), Map.copyOf(mergedLongContext), Map.copyOf(lower), mergedVersion);
     }
 
     /** The table shipped in this module (LiteLLM snapshot), loaded once. */
@@ -93,7 +117,27 @@ public final class PriceTable {
         String key = matchKey(model);
         return key == null
                 ? new PricedModel(model, null, fallback, true)
-                : new PricedModel(model, key, prices.get(key), false);
+                : new PricedModel(model, key, prices.get(key), false, longContextPrices.get(key));
+    }
+
+    /**
+     * The price of {@code model}; when the table does not know it, the price of {@code fallbackModel}
+     * (marked as a fallback), or {@link #DEFAULT_FALLBACK} when that is blank or unknown too.
+     */
+    public PricedModel price(String model, String fallbackModel) {
+        String key = matchKey(model);
+        if (key != null) {
+            return new PricedModel(model, key, prices.get(key), false, longContextPrices.get(key));
+        }
+        String fallbackKey = matchKey(fallbackModel);
+        return fallbackKey == null
+                ? new PricedModel(model, null, DEFAULT_FALLBACK, true)
+                : new PricedModel(model, fallbackKey, prices.get(fallbackKey), true, longContextPrices.get(fallbackKey));
+    }
+
+    /** The long-context price of {@code model}, when the table states one. */
+    public Optional<ModelPrice> findLongContext(String model) {
+        return Optional.ofNullable(matchKey(model)).map(longContextPrices::get);
     }
 
     private String matchKey(String model) {

@@ -42,7 +42,9 @@ class PriceTableTest {
     void findsByExactAndNormalisedNames() {
         PriceTable t = PriceTable.bundled();
         assertEquals(Optional.of(SONNET_4_5), t.find("claude-sonnet-4-5"));
-        assertEquals(new PricedModel("claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", SONNET_4_5, false),
+        // The snapshot states long-context prices for this model equal to the ordinary ones.
+        assertEquals(new PricedModel("claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", SONNET_4_5, false,
+                SONNET_4_5),
                 t.price("claude-sonnet-4-5-20250929", PriceTable.DEFAULT_FALLBACK));
         assertEquals("claude-sonnet-4-5-20250929",
                 t.price("anthropic/claude-sonnet-4-5-20250929", PriceTable.DEFAULT_FALLBACK).matchedKey());
