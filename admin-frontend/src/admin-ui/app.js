@@ -141,16 +141,37 @@ const views = {
   },
 
   async dashboard() {
-    const [cluster, keys, accounts] = await Promise.all([
-      api('GET', '/cluster'), api('GET', '/keys'), api('GET', '/accounts')]);
+    const [cluster, keys, accounts, ledger] = await Promise.all([
+      api('GET', '/cluster'), api('GET', '/keys'), api('GET', '/accounts'), api('GET', '/usage/dashboard')]);
     const activeKeys = keys.data.filter(k => k.status === 'active').length;
     const schedulable = accounts.data.filter(a => a.schedulable).length;
+    const names = Object.fromEntries(keys.data.map(k => [k.id, k.name]));
+    const window = (title, w) => h('div', { class: 'card' },
+      h('h2', {}, title, ' ', h('span', { class: 'muted' }, `(${ledger.zone})`)),
+      h('div', { class: 'cards' },
+        stat('Requests', num(w.totals.requests)),
+        stat('Tokens', num(w.totalTokens)),
+        stat('Cost', usd(w.totals.costMicros)),
+        stat('Rated cost', usd(w.totals.ratedCostMicros)),
+        stat('Errors', num(w.totals.errors)),
+        stat('Active accounts', num(w.activeAccounts))),
+      h('div', { class: 'cards' },
+        h('div', {}, h('h3', {}, 'Top keys'), table(w.topKeys, [
+          { label: 'Key', value: r => names[r.value] ?? r.value },
+          { label: 'Requests', value: r => num(r.totals.requests), num: true },
+          { label: 'Cost', value: r => usd(r.totals.costMicros), num: true }], 'No requests.')),
+        h('div', {}, h('h3', {}, 'Top models'), table(w.topModels, [
+          { label: 'Model', value: r => r.value },
+          { label: 'Requests', value: r => num(r.totals.requests), num: true },
+          { label: 'Cost', value: r => usd(r.totals.costMicros), num: true }], 'No requests.'))));
     show(
       h('h1', {}, 'Dashboard'),
       h('div', { class: 'cards' },
         stat('Cluster members', cluster.members?.length ?? '-'),
         stat('Active keys', `${activeKeys} / ${keys.data.length}`),
         stat('Schedulable accounts', `${schedulable} / ${accounts.data.length}`)),
+      window('Today', ledger.today),
+      window('This month', ledger.month),
       h('h2', {}, 'Accounts'),
       accountTable(accounts.data, false),
       h('h2', {}, 'Cluster'),
@@ -256,17 +277,13 @@ const views = {
   },
 
   async usage() {
-    const keys = await api('GET', '/keys');
-    const select = h('select', { name: 'keyId' }, keys.data.map(k => h('option', { value: k.id }, k.name)));
-    const out = h('div');
-    const load = () => act(select, async () => {
-      if (!select.value) return;
-      const log = await api('GET', '/usage/requests?keyId=' + encodeURIComponent(select.value) + '&limit=200');
-      out.replaceChildren(requestTable(log.data));
-    });
-    select.addEventListener('change', load);
-    show(h('h1', {}, 'Request log'), h('div', { class: 'card' }, h('label', {}, 'Key', select)), out);
-    load();
+    const params = new URLSearchParams(location.hash.split('?')[1] || '');
+    const tab = params.get('tab') || 'requests';
+    const tabs = [['requests', 'Request log'], ['aggregates', 'Aggregates'], ['accounts', 'Accounts'], ['prices', 'Prices']];
+    const nav = h('p', { class: 'tabs' }, tabs.map(([id, label]) =>
+      h('a', { href: '#/usage?tab=' + id, class: id === tab ? 'active' : '' }, label)));
+    const body = await usageTabs[tab](params);
+    show(h('h1', {}, 'Usage'), nav, body);
   },
 
   async webhooks() {
@@ -319,6 +336,130 @@ const views = {
   async cluster() {
     const cluster = await api('GET', '/cluster');
     show(h('h1', {}, 'Cluster'), clusterTable(cluster));
+  },
+};
+
+/** A filter form whose fields become the page's query; submitting reloads the tab with them. */
+function filterForm(tab, params, fields) {
+  const form = h('form', { class: 'inline card' },
+    fields.map(([name, label, attrs]) => field(label, name, { value: params.get(name) ?? '', ...attrs })),
+    h('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const q = new URLSearchParams({ tab });
+    for (const el of form.elements) if (el.name && el.value) q.set(el.name, el.value);
+    location.hash = '#/usage?' + q;
+  });
+  return form;
+}
+
+/** The API query for a tab: the page's filters without the tab itself. */
+function query(params, extra = {}) {
+  const q = new URLSearchParams(params);
+  q.delete('tab');
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return q.toString();
+}
+
+/** A CSV download through the API (the token is a header, so a plain link would not be authorised). */
+function csvButton(path, name) {
+  const b = h('button', { class: 'secondary' }, 'Download CSV');
+  b.addEventListener('click', () => act(b, async () => {
+    const res = await fetch(API + path, { headers: { authorization: 'Bearer ' + sessionStorage.getItem(TOKEN) } });
+    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => null))?.error?.message || res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    URL.revokeObjectURL(url);
+  }));
+  return b;
+}
+
+const usageTabs = {
+  async requests(params) {
+    const page = await api('GET', '/usage/requests?' + query(params, { limit: params.get('limit') || 100 }));
+    const offset = Number(params.get('offset') || 0);
+    const more = page.nextOffset != null
+      ? h('a', { href: '#/usage?' + new URLSearchParams({ ...Object.fromEntries(params), tab: 'requests', offset: page.nextOffset }) }, 'Older →')
+      : null;
+    return h('div', {},
+      filterForm('requests', params, [['keyId', 'Key id'], ['accountId', 'Account id'], ['model', 'Model'],
+        ['status', 'Status', { type: 'number' }], ['from', 'From', { placeholder: '2026-11-01' }], ['to', 'To', { placeholder: '2026-12-01' }]]),
+      h('p', {}, csvButton('/usage/requests.csv?' + query(params, { limit: 100000 }), 'requests.csv'),
+        ' ', offset > 0 ? `from row ${offset + 1} ` : '', more),
+      requestTable(page.data, true));
+  },
+
+  async aggregates(params) {
+    if (!params.get('period')) params.set('period', 'day');
+    if (!params.get('by')) params.set('by', 'model');
+    const rows = await api('GET', '/usage/aggregates?' + query(params));
+    return h('div', {},
+      filterForm('aggregates', params, [['period', 'Period (hour, day, month)'], ['by', 'By (key, account, model)'],
+        ['value', 'Only this key / account / model'], ['from', 'From'], ['to', 'To']]),
+      h('p', {}, csvButton('/usage/aggregates.csv?' + query(params), 'aggregates.csv')),
+      table(rows.data, [
+        { label: 'Bucket', value: r => r.bucket },
+        { label: params.get('by'), value: r => r.value },
+        { label: 'Requests', value: r => num(r.totals.requests), num: true },
+        { label: 'Input', value: r => num(r.totals.inputTokens), num: true },
+        { label: 'Output', value: r => num(r.totals.outputTokens), num: true },
+        { label: 'Cache read', value: r => num(r.totals.cacheReadTokens), num: true },
+        { label: 'Cache write 5m / 1h', value: r => `${num(r.totals.cacheWrite5mTokens)} / ${num(r.totals.cacheWrite1hTokens)}`, num: true },
+        { label: 'Cost', value: r => usd(r.totals.costMicros), num: true },
+        { label: 'Rated', value: r => usd(r.totals.ratedCostMicros), num: true },
+        { label: 'Errors', value: r => num(r.totals.errors), num: true },
+      ], 'Nothing in this period.'));
+  },
+
+  async accounts(params) {
+    const [rows, accounts] = await Promise.all([api('GET', '/usage/accounts?' + query(params)), api('GET', '/accounts')]);
+    const names = Object.fromEntries(accounts.data.map(a => [a.id, a.name]));
+    return h('div', {},
+      filterForm('accounts', params, [['from', 'From (default: this month)'], ['to', 'To']]),
+      table(rows.data, [
+        { label: 'Account', value: r => names[r.accountId] ?? r.accountId ?? '(none)' },
+        { label: 'Requests', value: r => num(r.totals.requests), num: true },
+        { label: 'Tokens', value: r => num(r.totals.inputTokens + r.totals.outputTokens + r.totals.cacheReadTokens
+          + r.totals.cacheWrite5mTokens + r.totals.cacheWrite1hTokens), num: true },
+        { label: 'Cost', value: r => usd(r.totals.costMicros), num: true },
+        { label: 'Error rate', value: r => (100 * r.errorRate).toFixed(1) + ' %', num: true },
+        { label: 'Cooling errors', value: r => num(r.totals.coolingErrors), num: true },
+      ], 'No requests in this period.'));
+  },
+
+  async prices() {
+    const prices = await api('GET', '/usage/prices');
+    const reprice = h('form', { class: 'inline card' },
+      field('From', 'from', { required: true, placeholder: '2026-11-01' }),
+      field('To', 'to', { required: true, placeholder: '2026-11-22' }),
+      h('button', { type: 'submit' }, 'Re-price this period'));
+    const result = h('div');
+    reprice.addEventListener('submit', ev => {
+      ev.preventDefault();
+      act(reprice, async () => {
+        const r = await api('POST', '/usage/reprice', formValues(reprice));
+        result.replaceChildren(h('p', {}, `${num(r.requestsRepriced)} of ${num(r.requestsScanned)} requests re-priced with ${r.priceVersion}: `
+          + `${usd(r.oldCostMicros)} → ${usd(r.newCostMicros)} (rated ${usd(r.oldRatedCostMicros)} → ${usd(r.newRatedCostMicros)})`),
+          table(r.byModel, [
+            { label: 'Model', value: m => m.model },
+            { label: 'Re-priced', value: m => num(m.requestsRepriced), num: true },
+            { label: 'Old cost', value: m => usd(m.oldCostMicros), num: true },
+            { label: 'New cost', value: m => usd(m.newCostMicros), num: true }], 'No cost changed.'));
+      });
+    });
+    const rebuild = button('Rebuild the views from the journal', 'danger',
+      'Empty the request log and aggregates and replay the whole journal? Re-pricings are undone.',
+      () => api('POST', '/usage/rebuild'));
+    return h('div', {},
+      h('div', { class: 'card' }, Object.entries(prices).map(([k, v]) => h('div', {}, h('span', { class: 'muted' }, k + ': '), String(v ?? '-')))),
+      h('h2', {}, 'Re-pricing'),
+      h('p', { class: 'muted' }, 'Recomputes the costs of a period from the journal with the current table; the recorded events stay as they are.'),
+      reprice, result,
+      h('h2', {}, 'Rebuild'),
+      rebuild);
   },
 };
 
@@ -498,9 +639,11 @@ function accountActions(a) {
   return h('div', { class: 'actions' }, toggle, del);
 }
 
-function requestTable(rows) {
+function requestTable(rows, withKey = false) {
   return table(rows, [
     { label: 'Time', value: r => when(r.time) },
+    ...(withKey ? [{ label: 'Key', value: r => h('a', { href: '#/keys/' + encodeURIComponent(r.keyId) }, r.keyId) }] : []),
+    { label: 'Client', value: r => r.client && r.client !== 'unknown' ? `${r.client} ${r.clientVersion ?? ''}` : '-' },
     { label: 'Model', value: r => r.servedModel || r.model },
     { label: 'Status', value: r => r.status, num: true },
     { label: 'Outcome', value: r => pill(r.outcome) },
@@ -509,7 +652,10 @@ function requestTable(rows) {
     { label: 'Cache read', value: r => num(r.cacheReadTokens), num: true },
     { label: 'Cache write', value: r => num(r.cacheWriteTokens), num: true },
     { label: 'Cost', value: r => usd(r.costMicros), num: true },
+    { label: 'Rated', value: r => usd(r.ratedCostMicros), num: true },
+    { label: 'First byte', value: r => r.firstByteMs >= 0 ? r.firstByteMs + ' ms' : '-', num: true },
     { label: 'Duration', value: r => r.durationMs + ' ms', num: true },
+    { label: 'Tries', value: r => r.attempts, num: true },
   ], 'No requests recorded for this key yet.');
 }
 
