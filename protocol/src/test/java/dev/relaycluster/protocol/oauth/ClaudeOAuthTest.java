@@ -19,7 +19,7 @@ class ClaudeOAuthTest {
   void s256ChallengeMatchesTheRfc7636Example() {
     // RFC 7636 appendix B
     assertEquals("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        Pkce.challengeOf("dBjftJeZ4CVP-mB92K27uhbUJU1p1r7wW1gFWFOEjXk"));
+        Pkce.challengeOf("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
   }
 
   @Test
