@@ -1,8 +1,13 @@
 package dev.relaycluster.account;
 
 import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.protocol.oauth.SubscriptionTier;
+import java.util.List;
 
-/** An admin's edit: null fields stay as they are. Sealed secrets replace the old ones whole. */
+/**
+ * An admin's edit: null fields stay as they are. Sealed secrets replace the old ones whole.
+ * {@code proxy} is the new proxy display form, "" to remove the proxy.
+ */
 public record AccountPatch(
     String name,
     String baseUrl,
@@ -10,7 +15,16 @@ public record AccountPatch(
     Integer maxConcurrency,
     Boolean paused,
     byte[] sealedSecrets,
-    long updatedAt) implements CborSerializable {
+    long updatedAt,
+    List<String> groups,
+    Double priceMultiplier,
+    SubscriptionTier tier,
+    String proxy) implements CborSerializable {
+
+  public AccountPatch(String name, String baseUrl, Integer priority, Integer maxConcurrency, Boolean paused,
+      byte[] sealedSecrets, long updatedAt) {
+    this(name, baseUrl, priority, maxConcurrency, paused, sealedSecrets, updatedAt, null, null, null, null);
+  }
 
   public AccountDefinition applyTo(AccountDefinition d) {
     return new AccountDefinition(
@@ -23,6 +37,10 @@ public record AccountPatch(
         paused != null ? paused : d.paused(),
         sealedSecrets != null ? sealedSecrets : d.sealedSecrets(),
         d.createdAt(),
-        updatedAt);
+        updatedAt,
+        groups != null ? groups : d.groups(),
+        priceMultiplier != null ? priceMultiplier : d.priceMultiplier(),
+        tier != null ? tier : d.tier(),
+        proxy == null ? d.proxy() : proxy.isEmpty() ? null : proxy);
   }
 }
