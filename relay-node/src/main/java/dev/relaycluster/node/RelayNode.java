@@ -4,10 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountServices;
+import dev.relaycluster.account.ClaudeOAuthClient;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
+import dev.relaycluster.admin.OAuthAccountAdmin;
+import dev.relaycluster.alerts.AlertSink;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.AdminUsers;
 import dev.relaycluster.admin.ClusterAdmin;
@@ -125,8 +129,13 @@ public final class RelayNode implements AutoCloseable {
       PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
       LastUsedClock clock = new LastUsedClock();
       ApiKeyEntity.init(system, keys, settings.usageTagPartitions());
-      AccountEntity.init(system, pool);
-      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
+      // The alerts helper supplies the webhook sink; until then account alerts go nowhere.
+      AlertSink alerts = AlertSink.NONE;
+      CredentialVault vault = new CredentialVault(cipher);
+      UpstreamClient upstream = new UpstreamClient(system, settings.upstream());
+      ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
+      AccountEntity.init(system, new AccountServices(pool, vault, oauth, alerts, settings.accounts()));
+      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
       int loaded = loadDirectories(system, keys, pool);
       UsageProjection.init(system, database, settings.usageTagPartitions());
 
@@ -137,9 +146,8 @@ public final class RelayNode implements AutoCloseable {
 
       ActorRef<LeaseHolder.Command> leaseHolder =
           system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
-      CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
-      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
+      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, upstream,
           new UsageRecords(prices,
               dev.relaycluster.protocol.client.ClientRecognizer.withCustom(settings.keys().clientPatterns()),
               settings.pricing()), settings, leaseHolder);
@@ -147,7 +155,8 @@ public final class RelayNode implements AutoCloseable {
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
-              new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
+              new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts()),
+              new OAuthAccountAdmin(system, ttlStore, vault, oauth, settings.http().askTimeout(), pool),
               new KeyAdmin(system, keys, settings.http().askTimeout()),
               new UsageQueries(database),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),

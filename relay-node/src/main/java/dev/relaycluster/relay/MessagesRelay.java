@@ -15,12 +15,17 @@ import dev.relaycluster.protocol.anthropic.AnthropicUsage;
 import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
 import dev.relaycluster.protocol.anthropic.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.ratelimit.AnswerClass;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
 import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
 import dev.relaycluster.store.CredentialDecryptionException;
 import dev.relaycluster.upstream.ClaudePlatform;
+import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
@@ -128,17 +133,33 @@ public final class MessagesRelay {
     };
   }
 
-  /** Routes, acquires and calls upstream; an account that refuses the lease is excluded and the next tried. */
+  /**
+   * The last upstream refusal of a request that failed over: what the client gets if no further account
+   * can take it. {@code response} is upstream's own error (status, headers, Anthropic error body).
+   */
+  private record Refused(String accountId, int status, String errorType, HttpResponse response) {}
+
   private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n) {
+    return attempt(call, settlement, excluded, n, null);
+  }
+
+  /**
+   * Routes, acquires and calls upstream. An account that refuses the lease, or whose upstream refuses the
+   * request before any byte reached the client, is excluded and the next one tried, up to
+   * {@code relay.upstream.max-account-attempts}; then the last upstream refusal goes to the client.
+   */
+  private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n,
+      Refused last) {
     return route(call, excluded).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
-        return CompletableFuture.completedFuture(noAccount(call, settlement, n, none.reason()));
+        return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n - 1, last)
+            : noAccount(call, settlement, n, none.reason()));
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
       String accountLease = call.requestId() + "/" + n;
       return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(accountLease, leaseHolder, r),
-              settings.http().askTimeout())
+              acquireTimeout())
           // An account whose entity does not answer (its node just died) is passed over like a busy one,
           // and told to drop the lease in case it granted it after all.
           .exceptionally(t -> {
@@ -150,17 +171,28 @@ public final class MessagesRelay {
               Set<String> next = new HashSet<>(excluded);
               next.add(accountId);
               if (n >= settings.upstream().maxAccountAttempts()) {
-                return CompletableFuture.completedFuture(noAccount(call, settlement, n,
-                    "no account could take the request after " + n + " attempts (last: " + unavailable.reason() + ")"));
+                return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n, last)
+                    : noAccount(call, settlement, n,
+                        "no account could take the request after " + n + " attempts (last: " + unavailable.reason() + ")"));
               }
-              return attempt(call, settlement, Set.copyOf(next), n + 1);
+              return attempt(call, settlement, Set.copyOf(next), n + 1, last);
             }
             AccountEntity.Granted granted = (AccountEntity.Granted) acquired;
             settlement.accountAcquired(account, granted.leaseId());
             clock.markUsed(accountId, System.currentTimeMillis());
-            return callUpstream(call, settlement, granted.account(), n);
+            return callUpstream(call, settlement, account, granted, excluded, n, false);
           });
     });
+  }
+
+  /** The account hop may wait for an OAuth refresh inside the entity. */
+  private java.time.Duration acquireTimeout() {
+    return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
+  }
+
+  private Demand demand(RelayCall call) {
+    String model = call.request() == null ? null : call.request().model();
+    return new Demand(call.platform(), model, call.key().binding(call.platform()));
   }
 
   private CompletionStage<SessionEntity.RouteReply> route(RelayCall call, Set<String> excluded) {
@@ -169,7 +201,7 @@ public final class MessagesRelay {
           + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
       EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
       // If the session's entity does not answer (its node just died), route this request without stickiness.
-      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(call.platform(), excluded, r),
+      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), excluded, r),
               settings.http().askTimeout())
           .exceptionally(t -> pickWithoutSession(call, excluded));
     }
@@ -177,9 +209,12 @@ public final class MessagesRelay {
   }
 
   private SessionEntity.RouteReply pickWithoutSession(RelayCall call, Set<String> excluded) {
-    return Scheduler.pick(pool.accounts(), call.platform(), excluded, clock::lastUsedAt)
+    long now = System.currentTimeMillis();
+    Demand demand = demand(call);
+    return Scheduler.pick(pool.accounts(), demand, excluded, now, settings.accounts().maxCoolingShare(),
+            clock::lastUsedAt)
         .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
-        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), call.platform(), excluded)));
+        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, excluded, now)));
   }
 
   private HttpResponse noAccount(RelayCall call, Settlement settlement, int attempts, String reason) {
@@ -188,13 +223,25 @@ public final class MessagesRelay {
     return AnthropicErrorResponses.of(503, "overloaded_error", "no upstream account available: " + reason);
   }
 
-  private CompletionStage<HttpResponse> callUpstream(RelayCall call, Settlement settlement, AccountDefinition account,
-      int attempts) {
+  /** No further account: the client gets the last upstream refusal as upstream sent it. */
+  private HttpResponse giveUp(RelayCall call, Settlement settlement, int attempts, Refused last) {
+    settlement.settle(usageRecords.record(call, last.accountId(), attempts, null, TokenUsage.ZERO, last.status(),
+        last.response() != null && last.status() > 0 ? RequestOutcome.UPSTREAM_ERROR : RequestOutcome.UPSTREAM_FAILED,
+        last.errorType(), 0));
+    return last.response();
+  }
+
+  private CompletionStage<HttpResponse> callUpstream(RelayCall call, Settlement settlement,
+      EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
+      boolean afterRefresh) {
+    AccountDefinition account = granted.account();
     AccountSecrets secrets;
+    ProxySpec proxy;
     try {
       secrets = vault.open(account.id(), account.sealedSecrets());
-    } catch (CredentialDecryptionException e) {
-      log.error("account {} credentials cannot be decrypted: {}", account.id(), e.getMessage());
+      proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
+    } catch (CredentialDecryptionException | IllegalArgumentException e) {
+      log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
       settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, 503,
           RequestOutcome.NO_ACCOUNT, "overloaded_error", 0));
       return CompletableFuture.completedFuture(AnthropicErrorResponses.of(503, "overloaded_error",
@@ -202,20 +249,96 @@ public final class MessagesRelay {
     }
     HttpRequest request = ClaudePlatform.request(account, secrets, call.upstreamPath(), call.rawQuery(),
         call.headers(), call.contentType(), call.body());
-    return upstream.send(request)
-        .thenCompose(response -> answer(call, settlement, account.id(), attempts, response))
-        .exceptionally(failure -> {
-          Throwable cause = unwrap(failure);
-          log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(), cause.toString());
-          boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
-          int status = timeout ? 504 : 502;
-          settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, status,
-              RequestOutcome.UPSTREAM_FAILED, timeout ? "timeout_error" : "api_error", 0));
-          String message = timeout
-              ? "upstream did not answer in time"
-              : "upstream is unreachable: " + UpstreamFailures.describe(cause);
-          return AnthropicErrorResponses.of(status, message);
+    String lease = granted.leaseId();
+    return upstream.send(request, proxy)
+        .handle((response, failure) -> {
+          if (failure != null) {
+            Throwable cause = unwrap(failure);
+            log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(),
+                cause.toString());
+            boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
+            int status = timeout ? 504 : 502;
+            String message = timeout
+                ? "upstream did not answer in time"
+                : "upstream is unreachable: " + UpstreamFailures.describe(cause);
+            accountRef.tell(new AccountEntity.Report(lease, UpstreamAnswers.unreachable(message), afterRefresh, null));
+            Refused refused = new Refused(account.id(), status, timeout ? "timeout_error" : "api_error",
+                AnthropicErrorResponses.of(status, message));
+            return failOver(call, settlement, excluded, attempts, account.id(), refused);
+          }
+          int status = response.status().intValue();
+          if (status < 400) {
+            accountRef.tell(new AccountEntity.Report(lease,
+                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, null));
+            return answer(call, settlement, account.id(), attempts, response);
+          }
+          return refusal(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
+  private CompletionStage<HttpResponse> refusal(RelayCall call, Settlement settlement,
+      EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
+      boolean afterRefresh, HttpResponse response) {
+    String accountId = granted.account().id();
+    int status = response.status().intValue();
+    return response.entity().toStrict(settings.upstream().bodyTimeout().toMillis(),
+            settings.upstream().maxResponseSize(), materializer)
+        .thenCompose(strict -> {
+          ByteString body = strict.getData();
+          AnswerVerdict verdict = UpstreamAnswers.classify(status, rateLimitHeaders(response), body.toArray());
+          HttpResponse passOn = HttpResponse.create().withStatus(response.status())
+              .withHeaders(ClaudePlatform.clientHeaders(response))
+              .withEntity(HttpEntities.create(strict.getContentType(), body));
+          Refused refused = new Refused(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
+          if (verdict.answerClass() == AnswerClass.UNAUTHORIZED && !afterRefresh) {
+            return accountRef.<AccountEntity.ReportReply>ask(
+                    r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r), acquireTimeout())
+                .exceptionally(t -> new AccountEntity.Noted())
+                .thenCompose(reply -> {
+                  if (reply instanceof AccountEntity.RetryWith retry) {
+                    log.info("request {}: account {} refreshed its token after a 401; retrying", call.requestId(),
+                        accountId);
+                    return callUpstream(call, settlement, accountRef,
+                        new AccountEntity.Granted(granted.leaseId(), retry.account()), excluded, attempts, true);
+                  }
+                  return failOver(call, settlement, excluded, attempts, accountId, refused);
+                });
+          }
+          accountRef.tell(new AccountEntity.Report(granted.leaseId(), verdict, afterRefresh, null));
+          if (verdict.failover()) {
+            return failOver(call, settlement, excluded, attempts, accountId, refused);
+          }
+          settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
+              RequestOutcome.UPSTREAM_ERROR, AnthropicErrors.typeForStatus(status), System.nanoTime()));
+          return CompletableFuture.completedFuture(passOn);
         });
+  }
+
+  /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
+  private CompletionStage<HttpResponse> failOver(RelayCall call, Settlement settlement, Set<String> excluded,
+      int attempts, String accountId, Refused refused) {
+    settlement.releaseAccount();
+    if (attempts >= settings.upstream().maxAccountAttempts()) {
+      return CompletableFuture.completedFuture(giveUp(call, settlement, attempts, refused));
+    }
+    log.info("request {}: account {} refused ({}); failing over", call.requestId(), accountId, refused.status());
+    Set<String> next = new HashSet<>(excluded);
+    next.add(accountId);
+    return attempt(call, settlement, Set.copyOf(next), attempts + 1, refused);
+  }
+
+  /** The headers account health is read from: rate-limit windows and retry-after, names in lower case. */
+  private static java.util.Map<String, String> rateLimitHeaders(HttpResponse response) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (HttpHeader h : response.getHeaders()) {
+      String name = h.lowercaseName();
+      if (name.startsWith("anthropic-ratelimit-unified-") || name.equals("retry-after")) {
+        out.put(name, h.value());
+      }
+    }
+    return out;
   }
 
   private CompletionStage<HttpResponse> answer(RelayCall call, Settlement settlement, String accountId, int attempts,
