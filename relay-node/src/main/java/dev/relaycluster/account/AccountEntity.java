@@ -55,8 +55,6 @@ public final class AccountEntity
   public static final String DEFINITION_TAG = "account-def";
   /** A refresh that failed is not retried on acquire for this long (401s still force one). */
   private static final long REFRESH_RETRY_PAUSE_MS = 30_000;
-  /** A 401 seen this soon after a refresh is answered with the fresh tokens, not another refresh. */
-  private static final long FRESH_TOKENS_MS = 10_000;
 
   // ---- commands
 
@@ -83,8 +81,17 @@ public final class AccountEntity
    * What upstream answered a request made with this account. {@code afterRefresh}: the request was
    * already retried with refreshed tokens. {@code replyTo} may be null (nobody waits).
    */
-  public record Report(String leaseId, AnswerVerdict verdict, boolean afterRefresh, ActorRef<ReportReply> replyTo)
-      implements Command {}
+  public record Report(String leaseId, AnswerVerdict verdict, boolean afterRefresh, ActorRef<ReportReply> replyTo,
+      byte[] usedSecrets, String family) implements Command {
+    public Report(String leaseId, AnswerVerdict verdict, boolean afterRefresh, ActorRef<ReportReply> replyTo) {
+      this(leaseId, verdict, afterRefresh, replyTo, null, null);
+    }
+
+    /** Reports an answer to a request for a model of {@code family} ("opus", "sonnet", …; null unknown). */
+    public static Report of(String leaseId, AnswerVerdict verdict, boolean afterRefresh, String family) {
+      return new Report(leaseId, verdict, afterRefresh, null, null, family);
+    }
+  }
 
   /** An admin clears every health mark (cooldowns, block, unauthorized). */
   public record ResetHealth(long at, ActorRef<StatusReply<PoolEntry>> replyTo) implements Command {}
@@ -246,7 +253,6 @@ public final class AccountEntity
   /** In-memory only: the token refresh in flight, who waits for it after a 401, and recent errors. */
   private boolean refreshing;
   private long lastRefreshFailedAt;
-  private long lastRefreshedAt;
   private final List<ActorRef<ReportReply>> awaitingRefresh = new ArrayList<>();
   private final ArrayDeque<RecentError> recentErrors = new ArrayDeque<>();
 
@@ -430,11 +436,13 @@ public final class AccountEntity
         cmd.afterRefresh());
     AccountHealth health = state.health();
     if (decision instanceof HealthDecision.Healthy h) {
+      // A success clears the account-wide marks and those of the request's family; a Sonnet answer
+      // says nothing about an Opus limit.
       List<Event> events = new ArrayList<>(2);
-      List<CooldownMark> cleared = health.marks();
-      if (!cleared.isEmpty()) {
-        events.add(new CooldownsCleared(accountId, now));
-      }
+      List<CooldownMark> cleared = health.marks().stream()
+          .filter(m -> m.family().equals(CooldownMark.WHOLE_ACCOUNT) || m.family().equals(cmd.family()))
+          .toList();
+      cleared.forEach(m -> events.add(new CooldownEnded(accountId, m.family(), now)));
       if (h.utilisation() >= 0 && band(h.utilisation()) != band(health.utilisation())) {
         events.add(new UtilisationSeen(accountId, h.utilisation(), now));
       }
@@ -465,7 +473,9 @@ public final class AccountEntity
       });
     }
     if (decision instanceof HealthDecision.Refresh) {
-      if (now - lastRefreshedAt < FRESH_TOKENS_MS && cmd.replyTo() != null) {
+      boolean tokensChanged = cmd.usedSecrets() != null
+          && !Arrays.equals(cmd.usedSecrets(), state.definition().sealedSecrets());
+      if (tokensChanged && cmd.replyTo() != null) {
         // Tokens changed since this request took its lease: retry with them, no second refresh.
         return Effect().reply(cmd.replyTo(), new RetryWith(state.definition()));
       }
@@ -605,7 +615,6 @@ public final class AccountEntity
     lastRefreshFailedAt = 0;
     return Effect().persist(new TokensRefreshed(accountId, sealed, now))
         .thenRun(next -> {
-          lastRefreshedAt = System.currentTimeMillis();
           pool.publish(next.toEntry());
           waiting.forEach(r -> r.tell(new RetryWith(next.definition())));
         })

@@ -221,13 +221,14 @@ public final class AccountAdmin {
                     java.util.Map<String, String> headers = new java.util.HashMap<>();
                     response.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
                     AnswerVerdict verdict = UpstreamAnswers.classify(status, headers, strict.getData().toArray());
-                    ref.tell(new AccountEntity.Report(null, verdict, false, null));
+                    ref.tell(AccountEntity.Report.of(null, verdict, false,
+                        dev.relaycluster.protocol.ratelimit.ModelFamily.of(settings.testModel()).wireName()));
                     return new AccountTestResult(id, status < 300, status, ms, status < 300 ? "ok" : verdict.message());
                   }))
               .exceptionally(t -> {
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 String why = UpstreamFailures.describe(t);
-                ref.tell(new AccountEntity.Report(null, UpstreamAnswers.unreachable(why), false, null));
+                ref.tell(AccountEntity.Report.of(null, UpstreamAnswers.unreachable(why), false, null));
                 return new AccountTestResult(id, false, 0, ms, why);
               });
         });

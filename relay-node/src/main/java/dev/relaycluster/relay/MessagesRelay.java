@@ -261,15 +261,16 @@ public final class MessagesRelay {
             String message = timeout
                 ? "upstream did not answer in time"
                 : "upstream is unreachable: " + UpstreamFailures.describe(cause);
-            accountRef.tell(new AccountEntity.Report(lease, UpstreamAnswers.unreachable(message), afterRefresh, null));
+            accountRef.tell(AccountEntity.Report.of(lease, UpstreamAnswers.unreachable(message), afterRefresh,
+                demand(call).family()));
             Refused refused = new Refused(account.id(), status, timeout ? "timeout_error" : "api_error",
                 AnthropicErrorResponses.of(status, message));
             return failOver(call, settlement, excluded, attempts, account.id(), refused);
           }
           int status = response.status().intValue();
           if (status < 400) {
-            accountRef.tell(new AccountEntity.Report(lease,
-                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, null));
+            accountRef.tell(AccountEntity.Report.of(lease,
+                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, demand(call).family()));
             return answer(call, settlement, account.id(), attempts, response);
           }
           return refusal(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
@@ -294,7 +295,8 @@ public final class MessagesRelay {
           Refused refused = new Refused(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
           if (verdict.answerClass() == AnswerClass.UNAUTHORIZED && !afterRefresh) {
             return accountRef.<AccountEntity.ReportReply>ask(
-                    r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r), acquireTimeout())
+                    r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
+                        granted.account().sealedSecrets(), demand(call).family()), acquireTimeout())
                 .exceptionally(t -> new AccountEntity.Noted())
                 .thenCompose(reply -> {
                   if (reply instanceof AccountEntity.RetryWith retry) {
@@ -306,7 +308,7 @@ public final class MessagesRelay {
                   return failOver(call, settlement, excluded, attempts, accountId, refused);
                 });
           }
-          accountRef.tell(new AccountEntity.Report(granted.leaseId(), verdict, afterRefresh, null));
+          accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict, afterRefresh, demand(call).family()));
           if (verdict.failover()) {
             return failOver(call, settlement, excluded, attempts, accountId, refused);
           }

@@ -43,6 +43,8 @@ public final class MockOAuthServer implements AutoCloseable {
   private final AtomicInteger exchangeCalls = new AtomicInteger();
   private final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
   private volatile long refreshDelayMillis;
+  private volatile String lastAccessToken;
+  private volatile String lastRefreshToken;
   private volatile String profileOrganizationType = "claude_max";
 
   public MockOAuthServer() throws IOException {
@@ -108,6 +110,14 @@ public final class MockOAuthServer implements AutoCloseable {
     return List.copyOf(refreshTokensPresented);
   }
 
+  public String lastAccessToken() {
+    return lastAccessToken;
+  }
+
+  public String lastRefreshToken() {
+    return lastRefreshToken;
+  }
+
   public boolean refreshTokenLive(String token) {
     return refreshTokens.containsKey(token);
   }
@@ -168,11 +178,13 @@ public final class MockOAuthServer implements AutoCloseable {
     int n = issued.incrementAndGet();
     String access = "sk-ant-oat01-mock-" + n;
     accessTokens.put(access, Boolean.TRUE);
+    lastAccessToken = access;
     ObjectNode out = JSON.createObjectNode();
     out.put("token_type", "Bearer").put("access_token", access).put("expires_in", expiresIn).put("scope", scope);
     if (withRefresh) {
       String refresh = "sk-ant-ort01-mock-" + n;
       refreshTokens.put(refresh, scope);
+      lastRefreshToken = refresh;
       out.put("refresh_token", refresh);
     }
     out.putObject("organization").put("uuid", "org-uuid-1").put("name", "Mock Org");
