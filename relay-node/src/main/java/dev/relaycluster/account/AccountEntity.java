@@ -488,7 +488,8 @@ public final class AccountEntity
       return Effect().none();
     }
     if (decision instanceof HealthDecision.Unauthorized u) {
-      return health.unauthorized() ? replyNoted(cmd) : markUnauthorized(u.reason(), List.of(cmd.replyTo()));
+      return health.unauthorized() ? replyNoted(cmd) : markUnauthorized(u.reason(),
+          cmd.replyTo() == null ? List.of() : List.of(cmd.replyTo()));
     }
     if (decision instanceof HealthDecision.Block b) {
       if (health.blocked()) {
