@@ -103,6 +103,9 @@ public final class AccountEntity
 
   private record CooldownTimer(String family, long until) implements Command {}
 
+  /** Time to refresh the OAuth tokens ahead of their expiry, if nobody has done it meanwhile. */
+  private record RefreshTimer() implements Command {}
+
   // ---- replies
 
   public sealed interface AcquireReply extends CborSerializable {}
@@ -303,6 +306,7 @@ public final class AccountEntity
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
       leases.recover();
       state.health().marks().forEach(this::scheduleEnd);
+      scheduleRefresh(state);
     }).build();
   }
 
@@ -330,6 +334,12 @@ public final class AccountEntity
         .onCommand(ResetHealth.class, this::onReset)
         .onCommand(RefreshDone.class, this::onRefreshDone)
         .onCommand(CooldownTimer.class, this::onCooldownTimer)
+        .onCommand(RefreshTimer.class, (state, cmd) -> {
+          if (state.exists() && !refreshing && refreshDue(state)) {
+            startRefresh(state);
+          }
+          return Effect().none();
+        })
         .onCommand(LeaseMessage.class, (state, cmd) ->
             leases.handle(cmd.message()) ? Effect().unstashAll() : Effect().none())
         .build();
@@ -565,6 +575,22 @@ public final class AccountEntity
         && now >= s.expiresAt() - services.settings().refreshAhead().toMillis();
   }
 
+  /**
+   * While the entity lives, refresh ahead of expiry without waiting for a request (a passivated entity
+   * refreshes on the next acquire instead).
+   */
+  private void scheduleRefresh(State state) {
+    if (!state.exists() || state.definition().type() != AccountType.CLAUDE_OAUTH) {
+      return;
+    }
+    AccountSecrets s = secrets(state);
+    if (s == null || s.refreshToken() == null || s.expiresAt() <= 0) {
+      return;
+    }
+    long delay = s.expiresAt() - services.settings().refreshAhead().toMillis() - System.currentTimeMillis();
+    context.scheduleOnce(Duration.ofMillis(Math.max(0, delay) + 1), context.getSelf(), new RefreshTimer());
+  }
+
   private void startRefresh(State state) {
     AccountSecrets s = secrets(state);
     refreshing = true;
@@ -618,6 +644,7 @@ public final class AccountEntity
         .thenRun(next -> {
           pool.publish(next.toEntry());
           waiting.forEach(r -> r.tell(new RetryWith(next.definition())));
+          scheduleRefresh(next);
         })
         .thenUnstashAll();
   }

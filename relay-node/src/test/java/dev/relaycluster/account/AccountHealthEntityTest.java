@@ -246,6 +246,25 @@ class AccountHealthEntityTest {
   }
 
   @Test
+  void aLiveEntityRefreshesAheadOfExpiryWithoutARequest() throws Exception {
+    String id = "acc-" + UUID.randomUUID();
+    ActorRef<AccountEntity.Command> entity = testKit.spawn(AccountEntity.create(id, services));
+    TestProbe<StatusReply<PoolEntry>> created = testKit.createTestProbe();
+    entity.tell(new AccountEntity.Create(oauth(id, System.currentTimeMillis() + 60_000), created.getRef()));
+    created.receiveMessage();
+    assertEquals(0, refreshCalls.get(), "creating an account does not refresh it");
+    testKit.stop(entity);
+    // Started again (as after a restart): its tokens are within refresh-ahead, so it refreshes by itself.
+    testKit.spawn(AccountEntity.create(id, services));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (refreshCalls.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, refreshCalls.get());
+    assertEquals(List.of("sk-ant-ort01-old"), refreshTokensSeen);
+  }
+
+  @Test
   void a401RefreshesOnceAndTheSecond401MarksTheAccountUnauthorized() {
     String id = "acc-" + UUID.randomUUID();
     ActorRef<AccountEntity.Command> entity = testKit.spawn(AccountEntity.create(id, services));
