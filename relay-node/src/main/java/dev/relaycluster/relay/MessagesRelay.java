@@ -137,7 +137,7 @@ public final class MessagesRelay {
    * The last upstream refusal of a request that failed over: what the client gets if no further account
    * can take it. {@code response} is upstream's own error (status, headers, Anthropic error body).
    */
-  private record Refused(String accountId, int status, String errorType, HttpResponse response) {}
+  private record UpstreamRefusal(String accountId, int status, String errorType, HttpResponse response) {}
 
   private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n) {
     return attempt(call, settlement, excluded, n, null);
@@ -149,7 +149,7 @@ public final class MessagesRelay {
    * {@code relay.upstream.max-account-attempts}; then the last upstream refusal goes to the client.
    */
   private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n,
-      Refused last) {
+      UpstreamRefusal last) {
     return route(call, excluded).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
         return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n - 1, last)
@@ -159,7 +159,7 @@ public final class MessagesRelay {
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
       String accountLease = call.requestId() + "/" + n;
       return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(accountLease, leaseHolder, r),
-              acquireTimeout())
+              acquireTimeout(accountId))
           // An account whose entity does not answer (its node just died) is passed over like a busy one,
           // and told to drop the lease in case it granted it after all.
           .exceptionally(t -> {
@@ -185,8 +185,14 @@ public final class MessagesRelay {
     });
   }
 
-  /** The account hop may wait for an OAuth refresh inside the entity. */
-  private java.time.Duration acquireTimeout() {
+  /** The hop to an OAuth account may wait for a token refresh inside its entity. */
+  private java.time.Duration acquireTimeout(String accountId) {
+    boolean oauth = pool.find(accountId).map(a -> a.type() == dev.relaycluster.account.AccountType.CLAUDE_OAUTH)
+        .orElse(false);
+    return oauth ? refreshTimeout() : settings.http().askTimeout();
+  }
+
+  private java.time.Duration refreshTimeout() {
     return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
   }
 
@@ -224,7 +230,7 @@ public final class MessagesRelay {
   }
 
   /** No further account: the client gets the last upstream refusal as upstream sent it. */
-  private HttpResponse giveUp(RelayCall call, Settlement settlement, int attempts, Refused last) {
+  private HttpResponse giveUp(RelayCall call, Settlement settlement, int attempts, UpstreamRefusal last) {
     settlement.settle(usageRecords.record(call, last.accountId(), attempts, null, TokenUsage.ZERO, last.status(),
         last.response() != null && last.status() > 0 ? RequestOutcome.UPSTREAM_ERROR : RequestOutcome.UPSTREAM_FAILED,
         last.errorType(), 0));
@@ -263,7 +269,7 @@ public final class MessagesRelay {
                 : "upstream is unreachable: " + UpstreamFailures.describe(cause);
             accountRef.tell(AccountEntity.Report.of(lease, UpstreamAnswers.unreachable(message), afterRefresh,
                 demand(call).family()));
-            Refused refused = new Refused(account.id(), status, timeout ? "timeout_error" : "api_error",
+            UpstreamRefusal refused = new UpstreamRefusal(account.id(), status, timeout ? "timeout_error" : "api_error",
                 AnthropicErrorResponses.of(status, message));
             return failOver(call, settlement, excluded, attempts, account.id(), refused);
           }
@@ -273,13 +279,13 @@ public final class MessagesRelay {
                 UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, demand(call).family()));
             return answer(call, settlement, account.id(), attempts, response);
           }
-          return refusal(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
+          return onUpstreamError(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
         })
         .thenCompose(stage -> stage);
   }
 
   /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
-  private CompletionStage<HttpResponse> refusal(RelayCall call, Settlement settlement,
+  private CompletionStage<HttpResponse> onUpstreamError(RelayCall call, Settlement settlement,
       EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
       boolean afterRefresh, HttpResponse response) {
     String accountId = granted.account().id();
@@ -292,11 +298,11 @@ public final class MessagesRelay {
           HttpResponse passOn = HttpResponse.create().withStatus(response.status())
               .withHeaders(ClaudePlatform.clientHeaders(response))
               .withEntity(HttpEntities.create(strict.getContentType(), body));
-          Refused refused = new Refused(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
+          UpstreamRefusal refused = new UpstreamRefusal(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
           if (verdict.answerClass() == AnswerClass.UNAUTHORIZED && !afterRefresh) {
             return accountRef.<AccountEntity.ReportReply>ask(
                     r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
-                        granted.account().sealedSecrets(), demand(call).family()), acquireTimeout())
+                        granted.account().sealedSecrets(), demand(call).family()), refreshTimeout())
                 .exceptionally(t -> new AccountEntity.Noted())
                 .thenCompose(reply -> {
                   if (reply instanceof AccountEntity.RetryWith retry) {
@@ -320,7 +326,7 @@ public final class MessagesRelay {
 
   /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
   private CompletionStage<HttpResponse> failOver(RelayCall call, Settlement settlement, Set<String> excluded,
-      int attempts, String accountId, Refused refused) {
+      int attempts, String accountId, UpstreamRefusal refused) {
     settlement.releaseAccount();
     if (attempts >= settings.upstream().maxAccountAttempts()) {
       return CompletableFuture.completedFuture(giveUp(call, settlement, attempts, refused));
