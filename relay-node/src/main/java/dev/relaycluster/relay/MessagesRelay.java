@@ -337,6 +337,23 @@ public final class MessagesRelay {
     return attempt(call, settlement, Set.copyOf(next), attempts + 1, refused);
   }
 
+  /**
+   * An error event inside a stream that had started (upstream's own {@code event: error}) says the
+   * same about the account as the status would have: overloaded or rate limited.
+   */
+  private void reportStreamError(String accountId, String errorType, RelayCall call) {
+    int status = errorType == null ? 0 : switch (errorType) {
+      case "overloaded_error" -> 529;
+      case "rate_limit_error" -> 429;
+      case "api_error" -> 500;
+      default -> 0;
+    };
+    if (status > 0) {
+      sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId).tell(AccountEntity.Report.of(null,
+          UpstreamAnswers.classify(status, java.util.Map.of(), null), false, demand(call).family()));
+    }
+  }
+
   /** The headers account health is read from: rate-limit windows and retry-after, names in lower case. */
   private static java.util.Map<String, String> rateLimitHeaders(HttpResponse response) {
     java.util.Map<String, String> out = new java.util.HashMap<>();
@@ -406,6 +423,7 @@ public final class MessagesRelay {
         }
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? "api_error" : null;
+        reportStreamError(accountId, tap.errorType(), call);
         settlement.settle(usageRecords.record(call, accountId, attempts, tap.model(), tap.usage(), status, outcome,
             errorType, firstChunkNanos));
       }

@@ -448,6 +448,23 @@ class AccountsRelayTest {
     assertEquals(1200, row.get("inputTokens").asLong());
   }
 
+  @Test
+  void anOverloadAnnouncedInsideAStreamCoolsTheAccount() throws Exception {
+    String k = unique("sk-midstream");
+    String id = console("midstream", k, 1);
+    mock.script(k, Scripted.overloadedMidStream());
+    RelayCall r = call(true);
+    assertEquals(200, r.status());
+    assertTrue(r.body().contains("overloaded_error"), r.body());
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    JsonNode a = account(id);
+    while (a.get("cooldowns").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      a = account(id);
+    }
+    assertEquals(529, a.get("cooldowns").get(0).get("status").asInt(), a.toString());
+  }
+
   private static Map<String, String> query(String url) {
     Map<String, String> out = new HashMap<>();
     for (String pair : URI.create(url).getRawQuery().split("&")) {

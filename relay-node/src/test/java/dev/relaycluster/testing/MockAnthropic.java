@@ -85,6 +85,12 @@ public final class MockAnthropic implements AutoCloseable {
       return new Scripted(status, body, headers, false);
     }
 
+    /** A 200 stream that starts, then carries upstream's own {@code event: error} (overloaded) and ends. */
+    public static Scripted overloadedMidStream() {
+      return new Scripted(200, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+          + "\"message\":\"Overloaded\"}}\n\n", "", true);
+    }
+
     public static Scripted overloaded() {
       return error(529, OVERLOADED_BODY, "");
     }
@@ -197,6 +203,10 @@ public final class MockAnthropic implements AutoCloseable {
     if (next.cutStream()) {
       streamHead(out);
       chunk(out, STREAM.substring(0, STREAM.indexOf("event: content_block_stop")));
+      if (next.body() != null) {
+        chunk(out, next.body());
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
       out.flush();
       return true;
     }
