@@ -359,7 +359,11 @@ public final class AccountEntity
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
     }
     boolean pausing = !state.definition().paused() && Boolean.TRUE.equals(cmd.patch().paused());
-    return Effect().persist(new AccountUpdated(cmd.patch().applyTo(state.definition())))
+    AccountDefinition updated = withMergedProxy(state.definition(), cmd.patch());
+    if (updated == null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("the account's stored credentials cannot be read"));
+    }
+    return Effect().persist(new AccountUpdated(updated))
         .thenRun(next -> {
           pool.publish(next.toEntry());
           if (pausing) {
@@ -367,6 +371,27 @@ public final class AccountEntity
           }
         })
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
+  }
+
+  /**
+   * Applies an edit; new credentials keep the current proxy unless the edit sets one, and a proxy edit
+   * changes only the proxy of the current secrets. Null when the current secrets cannot be opened.
+   */
+  private AccountDefinition withMergedProxy(AccountDefinition current, AccountPatch patch) {
+    AccountDefinition next = patch.applyTo(current);
+    if (services.vault() == null || (patch.sealedSecrets() == null && patch.sealedProxy() == null)) {
+      return next;
+    }
+    try {
+      CredentialVault vault = services.vault();
+      AccountSecrets base = vault.open(accountId, next.sealedSecrets());
+      String proxyUrl = patch.sealedProxy() != null
+          ? vault.open(accountId, patch.sealedProxy()).proxyUrl()
+          : vault.open(accountId, current.sealedSecrets()).proxyUrl();
+      return next.withSecrets(vault.seal(accountId, base.withProxy(proxyUrl)), next.updatedAt());
+    } catch (CredentialDecryptionException | IllegalStateException e) {
+      return null;
+    }
   }
 
   private Effect<Event, State> onDelete(State state, Delete cmd) {

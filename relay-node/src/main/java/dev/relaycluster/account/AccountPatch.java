@@ -5,8 +5,10 @@ import dev.relaycluster.protocol.oauth.SubscriptionTier;
 import java.util.List;
 
 /**
- * An admin's edit: null fields stay as they are. Sealed secrets replace the old ones whole.
- * {@code proxy} is the new proxy display form, "" to remove the proxy.
+ * An admin's edit: null fields stay as they are. Sealed secrets replace the old credentials.
+ * {@code proxy} is the new proxy display form, "" to remove the proxy; {@code sealedProxy} carries the new
+ * proxy URL itself (sealed secrets holding only {@code proxyUrl}, null in them to remove it). The entity
+ * merges the proxy into the current secrets, so a proxy edit never reverts tokens refreshed meanwhile.
  */
 public record AccountPatch(
     String name,
@@ -19,11 +21,12 @@ public record AccountPatch(
     List<String> groups,
     Double priceMultiplier,
     SubscriptionTier tier,
-    String proxy) implements CborSerializable {
+    String proxy,
+    byte[] sealedProxy) implements CborSerializable {
 
   public AccountPatch(String name, String baseUrl, Integer priority, Integer maxConcurrency, Boolean paused,
       byte[] sealedSecrets, long updatedAt) {
-    this(name, baseUrl, priority, maxConcurrency, paused, sealedSecrets, updatedAt, null, null, null, null);
+    this(name, baseUrl, priority, maxConcurrency, paused, sealedSecrets, updatedAt, null, null, null, null, null);
   }
 
   public AccountDefinition applyTo(AccountDefinition d) {

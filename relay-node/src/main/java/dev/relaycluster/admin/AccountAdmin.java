@@ -108,32 +108,20 @@ public final class AccountAdmin {
       AccountOptions options = AccountOptions.parse(body);
       boolean newCredentials = body.has("apiKey") || body.has("accessToken") || body.has("refreshToken")
           || body.has("expiresAt");
-      if (options.changesProxy() && !newCredentials) {
-        // The proxy lives in the sealed secrets: open the current ones, change only the proxy.
-        return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
-            .<AccountEntity.AcquireReply>ask(AccountEntity.Borrow::new, askTimeout)
-            .thenCompose(reply -> {
-              if (!(reply instanceof AccountEntity.Granted granted)) {
-                throw AdminInputException.notFound("no account with id " + id);
-              }
-              AccountSecrets old = vault.open(id, granted.account().sealedSecrets());
-              return patch(id, body, options,
-                  vault.seal(id, old.withProxy(options.proxyUrl().isEmpty() ? null : options.proxyUrl())));
-            });
-      }
-      byte[] sealed = null;
-      if (newCredentials) {
-        AccountSecrets fresh = secrets(current.type(), body);
-        sealed = vault.seal(id, options.changesProxy()
-            ? fresh.withProxy(options.proxyUrl().isEmpty() ? null : options.proxyUrl()) : fresh);
-      }
-      return patch(id, body, options, sealed);
+      // The entity merges credentials and proxy into its current secrets (see AccountPatch).
+      byte[] sealed = newCredentials ? vault.seal(id, secrets(current.type(), body)) : null;
+      byte[] sealedProxy = options.changesProxy()
+          ? vault.seal(id, new AccountSecrets(null, null, null, 0).withProxy(
+              options.proxyUrl().isEmpty() ? null : options.proxyUrl()))
+          : null;
+      return patch(id, body, options, sealed, sealedProxy);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, byte[] sealed) {
+  private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, byte[] sealed,
+      byte[] sealedProxy) {
     try {
       AccountPatch patch = new AccountPatch(
           body.has("name") ? required(body, "name") : null,
@@ -146,7 +134,8 @@ public final class AccountAdmin {
           options.groups(),
           options.priceMultiplier(),
           options.tier(),
-          options.proxyDisplay());
+          options.proxyDisplay(),
+          sealedProxy);
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Update(patch, r), askTimeout)
           .thenApply(StatusReply::getValue)

@@ -208,6 +208,29 @@ class AccountHealthEntityTest {
     assertEquals(AccountStatus.UNAUTHORIZED, state.status());
   }
 
+  @Test
+  void editsMergeCredentialsAndProxyIntoTheCurrentSecrets() {
+    AccountDefinition d = new AccountDefinition(accountId, "proxied", AccountType.CLAUDE_OAUTH,
+        "https://api.anthropic.com", 10, 0, false, vault.seal(accountId, new AccountSecrets(null, "at-1", "rt-1", 0,
+            List.of(), "socks5://u:p@127.0.0.1:1080")), 1_000L, 1_000L);
+    kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.Create(d, r));
+
+    byte[] newTokens = vault.seal(accountId, new AccountSecrets(null, "at-2", "rt-2", 0));
+    kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.Update(
+        new AccountPatch(null, null, null, null, null, newTokens, 2_000L), r));
+    AccountSecrets afterTokens = vault.open(accountId, kit.getState().definition().sealedSecrets());
+    assertEquals("at-2", afterTokens.accessToken());
+    assertEquals("socks5://u:p@127.0.0.1:1080", afterTokens.proxyUrl(), "new credentials keep the proxy");
+
+    byte[] noProxy = vault.seal(accountId, new AccountSecrets(null, null, null, 0).withProxy(null));
+    kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.Update(new AccountPatch(null, null, null, null, null,
+        null, 3_000L, null, null, null, "", noProxy), r));
+    AccountSecrets afterProxy = vault.open(accountId, kit.getState().definition().sealedSecrets());
+    assertEquals(null, afterProxy.proxyUrl());
+    assertEquals("rt-2", afterProxy.refreshToken(), "a proxy edit keeps the tokens");
+    assertEquals(null, kit.getState().definition().proxy());
+  }
+
   // ---- OAuth refresh (spawned entities: acquires wait in the stash while a refresh runs)
 
   @Test
