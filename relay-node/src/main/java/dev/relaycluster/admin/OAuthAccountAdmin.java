@@ -74,7 +74,8 @@ public final class OAuthAccountAdmin {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return store.set(KEY_PREFIX + sessionId, stored, ttl).thenApply(v -> {
+    // The verifier is sealed at rest: the TTL store (Redis) never holds it in plain text.
+    return store.set(KEY_PREFIX + sessionId, vault.sealText(KEY_PREFIX + sessionId, stored), ttl).thenApply(v -> {
       ObjectNode out = JSON.createObjectNode();
       out.put("authUrl", url).put("sessionId", sessionId).put("setupToken", setupToken)
           .put("expiresAt", Instant.now().plus(ttl).toString());
@@ -105,7 +106,7 @@ public final class OAuthAccountAdmin {
       if (value.isEmpty()) {
         throw AdminInputException.invalid("sessionId: unknown or expired login; generate a new authorization URL");
       }
-      OAuthLogin login = read(value.get());
+      OAuthLogin login = read(key, value.get());
       if (code.state() != null && !code.state().equals(login.state())) {
         throw AdminInputException.invalid("code: its state does not belong to this login session");
       }
@@ -161,10 +162,10 @@ public final class OAuthAccountAdmin {
     }
   }
 
-  private static OAuthLogin read(String json) {
+  private OAuthLogin read(String key, String sealed) {
     try {
-      return JSON.readValue(json, OAuthLogin.class);
-    } catch (IOException e) {
+      return JSON.readValue(vault.openText(key, sealed), OAuthLogin.class);
+    } catch (IOException | RuntimeException e) {
       throw AdminInputException.invalid("sessionId: the stored login is unreadable; generate a new authorization URL");
     }
   }

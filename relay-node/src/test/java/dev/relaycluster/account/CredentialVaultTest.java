@@ -73,6 +73,14 @@ class CredentialVaultTest {
   }
 
   @Test
+  void sealedTextOpensOnlyForItsRecord() {
+    String sealed = vault.sealText("oauth-login:1", "{\"verifier\":\"v-secret\"}");
+    assertFalse(sealed.contains("v-secret"));
+    assertEquals("{\"verifier\":\"v-secret\"}", vault.openText("oauth-login:1", sealed));
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> vault.openText("oauth-login:2", sealed));
+  }
+
+  @Test
   void definitionToStringOmitsTheSealedBlob() {
     AccountDefinition d = new AccountDefinition("acc-1", "main", AccountType.CLAUDE_CONSOLE, "https://api.anthropic.com",
         10, 2, false, vault.seal("acc-1", SECRETS), 1, 2);
