@@ -8,7 +8,6 @@ import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.store.CredentialDecryptionException;
 import dev.relaycluster.upstream.ProxySpec;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,9 +149,6 @@ public final class AccountEntity
   /** A cooldown's time ran out (the account recovered). */
   public record CooldownEnded(String accountId, String family, long at) implements HealthEvent {}
 
-  /** A success cleared every cooldown. */
-  public record CooldownsCleared(String accountId, long at) implements HealthEvent {}
-
   public record AccountBlocked(String accountId, String reason, long at) implements HealthEvent {}
 
   public record AccountUnauthorized(String accountId, String reason, long at) implements HealthEvent {}
@@ -219,8 +215,6 @@ public final class AccountEntity
         next = health.cooling(c.mark());
       } else if (event instanceof CooldownEnded e) {
         next = health.ended(e.family());
-      } else if (event instanceof CooldownsCleared) {
-        next = health.withoutCooldowns();
       } else if (event instanceof AccountBlocked b) {
         next = health.withBlock(b.reason());
       } else if (event instanceof AccountUnauthorized u) {
@@ -257,7 +251,7 @@ public final class AccountEntity
   private boolean refreshing;
   private long lastRefreshFailedAt;
   private final List<ActorRef<ReportReply>> awaitingRefresh = new ArrayList<>();
-  private final ArrayDeque<RecentError> recentErrors = new ArrayDeque<>();
+  private final RecentErrors recentErrors;
 
   public static void init(ActorSystem<?> system, AccountServices services) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), services)));
@@ -287,6 +281,7 @@ public final class AccountEntity
     this.accountId = accountId;
     this.pool = services.pool();
     this.services = services;
+    this.recentErrors = new RecentErrors(services.settings().recentErrors());
   }
 
   @Override
@@ -329,7 +324,7 @@ public final class AccountEntity
         })
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
             state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
-            leases.size(), lastUsedAt, context.getSystem().address().toString(), List.copyOf(recentErrors))))
+            leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst())))
         .onCommand(Report.class, this::onReport)
         .onCommand(ResetHealth.class, this::onReset)
         .onCommand(RefreshDone.class, this::onRefreshDone)
@@ -464,8 +459,8 @@ public final class AccountEntity
     long now = System.currentTimeMillis();
     AnswerVerdict v = cmd.verdict();
     if (v.answerClass() != AnswerClass.SUCCESS) {
-      remember(new RecentError(now, v.status(), v.answerClass().name().toLowerCase(java.util.Locale.ROOT),
-          v.message().length() > 500 ? v.message().substring(0, 500) : v.message()));
+      recentErrors.add(new RecentError(now, v.status(), v.answerClass().name().toLowerCase(java.util.Locale.ROOT),
+          v.message()));
     }
     HealthDecision decision = CooldownRules.decide(v, now, services.settings().cooldowns(), canRefresh(state),
         cmd.afterRefresh());
@@ -648,7 +643,7 @@ public final class AccountEntity
       String why = cause == null ? "the account's credentials cannot be read" : cause.getMessage();
       lastRefreshFailedAt = now;
       context.getLog().warn("OAuth refresh of account {} failed: {}", accountId, why);
-      remember(new RecentError(now, 0, "refresh_failed", why));
+      recentErrors.add(new RecentError(now, 0, "refresh_failed", why));
       if (state.exists()) {
         alert(state, AlertKind.REFRESH_FAILED, why, 0);
       }
@@ -695,13 +690,6 @@ public final class AccountEntity
   private void replyNoted(ActorRef<ReportReply> replyTo) {
     if (replyTo != null) {
       replyTo.tell(new Noted());
-    }
-  }
-
-  private void remember(RecentError error) {
-    recentErrors.addFirst(error);
-    while (recentErrors.size() > Math.max(1, services.settings().recentErrors())) {
-      recentErrors.removeLast();
     }
   }
 

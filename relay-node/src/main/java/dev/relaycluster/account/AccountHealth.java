@@ -42,11 +42,6 @@ public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedR
     return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation);
   }
 
-  /** A success: cooldowns go; blocks and unauthorized marks stay (they need an admin or new credentials). */
-  public AccountHealth withoutCooldowns() {
-    return new AccountHealth(Map.of(), blockedReason, unauthorizedReason, utilisation);
-  }
-
   public AccountHealth withBlock(String reason) {
     return new AccountHealth(cooldowns, reason, unauthorizedReason, utilisation);
   }
