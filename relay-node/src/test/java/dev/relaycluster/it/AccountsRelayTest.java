@@ -249,16 +249,31 @@ class AccountsRelayTest {
   void headroomPrefersTheEmptierAccountAmongEqualPriorities() throws Exception {
     String busy = unique("sk-busy");
     String idle = unique("sk-idle");
-    console("busy", busy, 5);
-    console("idle", idle, 5);
+    String busyId = console("busy", busy, 5);
+    String idleId = console("idle", idle, 5);
     mock.utilisation(busy, "0.9");
     mock.utilisation(idle, "0.1");
+    // Least recently used spreads the first two requests, which teach the pool both utilisations.
+    assertEquals(200, call(false).status());
+    assertEquals(200, call(false).status());
+    assertEquals(1, mock.calls(busy));
+    awaitUtilisation(busyId, 0.9);
+    awaitUtilisation(idleId, 0.1);
     for (int i = 0; i < 4; i++) {
       assertEquals(200, call(false).status());
     }
-    // The first two requests taught the pool both utilisations (least recently used spreads them);
-    // from then on the emptier account takes the requests.
-    assertTrue(mock.calls(idle) >= 3, "idle " + mock.calls(idle) + ", busy " + mock.calls(busy));
+    assertEquals(1, mock.calls(busy), "the emptier account took every later request");
+    assertEquals(5, mock.calls(idle));
+  }
+
+  private void awaitUtilisation(String id, double expected) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    JsonNode a = account(id);
+    while (a.get("utilisation").asDouble(-1) != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      a = account(id);
+    }
+    assertEquals(expected, a.get("utilisation").asDouble(-1), a.toString());
   }
 
   // ---- OAuth tokens
