@@ -55,7 +55,8 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .addHeader(RawHeader.create("authorization", "Bearer " + accessToken))
         .addHeader(RawHeader.create("anthropic-beta", "oauth-2025-04-20"))
         .addHeader(RawHeader.create("accept", "application/json"));
-    return upstream.send(request, proxy)
+    return upstream.send(request, proxy).toCompletableFuture()
+        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .thenCompose(this::strict)
         .thenApply(answer -> answer.status() == 200 ? SubscriptionTier.fromProfile(answer.body())
             : SubscriptionTier.UNKNOWN)
@@ -67,7 +68,8 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .withMethod(HttpMethods.POST)
         .addHeader(RawHeader.create("accept", "application/json"))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
-    return upstream.send(request, proxy)
+    return upstream.send(request, proxy).toCompletableFuture()
+        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .exceptionally(t -> {
           throw new OAuthException(what + ": the token endpoint is unreachable ("
               + dev.relaycluster.upstream.UpstreamFailures.describe(t) + ")", false);
