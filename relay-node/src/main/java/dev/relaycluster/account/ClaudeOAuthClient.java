@@ -55,8 +55,7 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .addHeader(RawHeader.create("authorization", "Bearer " + accessToken))
         .addHeader(RawHeader.create("anthropic-beta", "oauth-2025-04-20"))
         .addHeader(RawHeader.create("accept", "application/json"));
-    return upstream.send(request, proxy).toCompletableFuture()
-        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    return bounded(request, proxy)
         .thenCompose(this::strict)
         .thenApply(answer -> answer.status() == 200 ? SubscriptionTier.fromProfile(answer.body())
             : SubscriptionTier.UNKNOWN)
@@ -68,8 +67,7 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .withMethod(HttpMethods.POST)
         .addHeader(RawHeader.create("accept", "application/json"))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
-    return upstream.send(request, proxy).toCompletableFuture()
-        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    return bounded(request, proxy)
         .exceptionally(t -> {
           throw new OAuthException(what + ": the token endpoint is unreachable ("
               + dev.relaycluster.upstream.UpstreamFailures.describe(t) + ")", false);
@@ -88,6 +86,19 @@ public final class ClaudeOAuthClient implements TokenRefresher {
             throw new OAuthException(what + ": " + e.getMessage(), false);
           }
         });
+  }
+
+  /** Sends, giving up after {@code relay.accounts.oauth.timeout}; a later answer's body is discarded. */
+  private CompletionStage<HttpResponse> bounded(HttpRequest request, ProxySpec proxy) {
+    java.util.concurrent.CompletableFuture<HttpResponse> sent = upstream.send(request, proxy).toCompletableFuture();
+    java.util.concurrent.CompletableFuture<HttpResponse> result = sent.copy()
+        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    sent.thenAccept(response -> {
+      if (result.isCompletedExceptionally()) {
+        response.discardEntityBytes(materializer);
+      }
+    });
+    return result;
   }
 
   private record Answer(int status, byte[] body) {}
