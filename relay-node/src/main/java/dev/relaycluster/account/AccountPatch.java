@@ -1,8 +1,15 @@
 package dev.relaycluster.account;
 
 import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.protocol.oauth.SubscriptionTier;
+import java.util.List;
 
-/** An admin's edit: null fields stay as they are. Sealed secrets replace the old ones whole. */
+/**
+ * An admin's edit: null fields stay as they are. Sealed secrets replace the old credentials.
+ * {@code proxy} is the new proxy display form, "" to remove the proxy; {@code sealedProxy} carries the new
+ * proxy URL itself (sealed secrets holding only {@code proxyUrl}, null in them to remove it). The entity
+ * merges the proxy into the current secrets, so a proxy edit never reverts tokens refreshed meanwhile.
+ */
 public record AccountPatch(
     String name,
     String baseUrl,
@@ -10,7 +17,17 @@ public record AccountPatch(
     Integer maxConcurrency,
     Boolean paused,
     byte[] sealedSecrets,
-    long updatedAt) implements CborSerializable {
+    long updatedAt,
+    List<String> groups,
+    Double priceMultiplier,
+    SubscriptionTier tier,
+    String proxy,
+    byte[] sealedProxy) implements CborSerializable {
+
+  public AccountPatch(String name, String baseUrl, Integer priority, Integer maxConcurrency, Boolean paused,
+      byte[] sealedSecrets, long updatedAt) {
+    this(name, baseUrl, priority, maxConcurrency, paused, sealedSecrets, updatedAt, null, null, null, null, null);
+  }
 
   public AccountDefinition applyTo(AccountDefinition d) {
     return new AccountDefinition(
@@ -23,6 +40,10 @@ public record AccountPatch(
         paused != null ? paused : d.paused(),
         sealedSecrets != null ? sealedSecrets : d.sealedSecrets(),
         d.createdAt(),
-        updatedAt);
+        updatedAt,
+        groups != null ? groups : d.groups(),
+        priceMultiplier != null ? priceMultiplier : d.priceMultiplier(),
+        tier != null ? tier : d.tier(),
+        proxy == null ? d.proxy() : proxy.isEmpty() ? null : proxy);
   }
 }

@@ -1,15 +1,39 @@
 package dev.relaycluster.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
 /**
  * An account's credentials in plain text. Only ever held in memory for one request or one admin call;
  * at rest and in events they are sealed by the {@link CredentialVault}. {@code toString} masks them.
+ * {@code proxyUrl} is the account's outbound proxy with its password (null: direct); {@code scopes}
+ * are the OAuth scopes granted.
  */
-public record AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt,
+    List<String> scopes, String proxyUrl) {
+
+  public AccountSecrets {
+    scopes = scopes == null ? List.of() : List.copyOf(scopes);
+  }
+
+  public AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt) {
+    this(apiKey, accessToken, refreshToken, expiresAt, List.of(), null);
+  }
+
+  public AccountSecrets withTokens(String access, String refresh, long expires, List<String> newScopes) {
+    return new AccountSecrets(apiKey, access, refresh, expires, newScopes, proxyUrl);
+  }
+
+  public AccountSecrets withProxy(String url) {
+    return new AccountSecrets(apiKey, accessToken, refreshToken, expiresAt, scopes, url);
+  }
 
   @Override
   public String toString() {
     return "AccountSecrets[apiKey=" + mask(apiKey) + ", accessToken=" + mask(accessToken)
-        + ", refreshToken=" + mask(refreshToken) + ", expiresAt=" + expiresAt + "]";
+        + ", refreshToken=" + mask(refreshToken) + ", expiresAt=" + expiresAt + ", scopes=" + scopes
+        + ", proxyUrl=" + mask(proxyUrl) + "]";
   }
 
   static String mask(String s) {

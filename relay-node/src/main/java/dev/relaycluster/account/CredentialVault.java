@@ -39,6 +39,18 @@ public final class CredentialVault {
     return secrets;
   }
 
+  /** Seals a short secret that is not an account's (e.g. a pending login's PKCE verifier) as base64 text. */
+  public String sealText(String recordId, String text) {
+    return java.util.Base64.getEncoder().encodeToString(
+        cipher.encrypt(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text:" + recordId));
+  }
+
+  /** Opens what {@link #sealText} sealed for the same record id. */
+  public String openText(String recordId, String sealed) {
+    return new String(cipher.decrypt(java.util.Base64.getDecoder().decode(sealed), "text:" + recordId),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private AccountSecrets decrypt(String accountId, byte[] sealed) {
     byte[] plain = cipher.decrypt(sealed, "account:" + accountId);
     try {

@@ -9,7 +9,19 @@ import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
+import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import dev.relaycluster.upstream.ClaudePlatform;
+import dev.relaycluster.upstream.ProxySpec;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamFailures;
 import java.net.URI;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -32,12 +44,19 @@ public final class AccountAdmin {
   private final PoolView pool;
   private final CredentialVault vault;
   private final Duration askTimeout;
+  private final UpstreamClient upstream;
+  private final RelaySettings.Accounts settings;
+  private final Materializer materializer;
 
-  public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout) {
+  public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout,
+      UpstreamClient upstream, RelaySettings.Accounts settings) {
     this.sharding = ClusterSharding.get(system);
     this.pool = pool;
     this.vault = vault;
     this.askTimeout = askTimeout;
+    this.upstream = upstream;
+    this.settings = settings;
+    this.materializer = Materializer.matFromSystem(system);
   }
 
   public CompletionStage<PoolEntry> create(JsonNode body) {
@@ -50,11 +69,17 @@ public final class AccountAdmin {
           .orElseThrow(() -> AdminInputException.invalid("type: must be \"claude-console\" or \"claude-oauth\""));
       String name = required(body, "name");
       String baseUrl = baseUrl(text(body, "baseUrl", DEFAULT_CLAUDE_BASE_URL));
+      AccountOptions options = AccountOptions.parse(body);
       AccountSecrets secrets = secrets(type, body);
+      if (options.proxy() != null) {
+        secrets = secrets.withProxy(options.proxyUrl());
+      }
       String id = UUID.randomUUID().toString();
       long now = System.currentTimeMillis();
       AccountDefinition definition = new AccountDefinition(id, name, type, baseUrl, integer(body, "priority", 50, 0),
-          integer(body, "maxConcurrency", 0, 0), paused(body, false), vault.seal(id, secrets), now, now);
+          integer(body, "maxConcurrency", 0, 0), paused(body, false), vault.seal(id, secrets), now, now,
+          options.groups(), options.priceMultiplier() == null ? 1.0 : options.priceMultiplier(), options.tier(),
+          options.proxy() == null ? null : options.proxy().display());
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
           .thenApply(StatusReply::getValue)
@@ -65,7 +90,7 @@ public final class AccountAdmin {
   }
 
   /** The entity may live on another node: show the change on this node at once (read your writes). */
-  private PoolEntry publishedHere(PoolEntry entry) {
+  PoolEntry publishedHere(PoolEntry entry) {
     pool.publish(entry);
     return entry;
   }
@@ -80,10 +105,24 @@ public final class AccountAdmin {
     try {
       PoolEntry current = pool.find(id).filter(e -> e.status() != dev.relaycluster.account.AccountStatus.DELETED)
           .orElseThrow(() -> AdminInputException.notFound("no account with id " + id));
-      byte[] sealed = null;
-      if (body.has("apiKey") || body.has("accessToken") || body.has("refreshToken") || body.has("expiresAt")) {
-        sealed = vault.seal(id, secrets(current.type(), body));
-      }
+      AccountOptions options = AccountOptions.parse(body);
+      boolean newCredentials = body.has("apiKey") || body.has("accessToken") || body.has("refreshToken")
+          || body.has("expiresAt");
+      // The entity merges credentials and proxy into its current secrets (see AccountPatch).
+      byte[] sealed = newCredentials ? vault.seal(id, secrets(current.type(), body)) : null;
+      byte[] sealedProxy = options.changesProxy()
+          ? vault.seal(id, new AccountSecrets(null, null, null, 0).withProxy(
+              options.proxyUrl().isEmpty() ? null : options.proxyUrl()))
+          : null;
+      return patch(id, body, options, sealed, sealedProxy);
+    } catch (AdminInputException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, byte[] sealed,
+      byte[] sealedProxy) {
+    try {
       AccountPatch patch = new AccountPatch(
           body.has("name") ? required(body, "name") : null,
           body.has("baseUrl") ? baseUrl(text(body, "baseUrl", "")) : null,
@@ -91,7 +130,12 @@ public final class AccountAdmin {
           body.has("maxConcurrency") ? integer(body, "maxConcurrency", 0, 0) : null,
           body.has("paused") || body.has("status") || body.has("schedulable") ? paused(body, false) : null,
           sealed,
-          System.currentTimeMillis());
+          System.currentTimeMillis(),
+          options.groups(),
+          options.priceMultiplier(),
+          options.tier(),
+          options.proxyDisplay(),
+          sealedProxy);
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Update(patch, r), askTimeout)
           .thenApply(StatusReply::getValue)
@@ -108,6 +152,79 @@ public final class AccountAdmin {
     return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
         .<StatusReply<Done>>ask(r -> new AccountEntity.Delete(System.currentTimeMillis(), r), askTimeout)
         .thenApply(StatusReply::getValue);
+  }
+
+  /** The account with what its entity knows right now (leases, recent errors). */
+  public CompletionStage<AccountDetail> detail(String id) {
+    PoolEntry entry = existing(id);
+    if (entry == null) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no account with id " + id));
+    }
+    return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+        .<AccountEntity.AccountStatusReply>ask(AccountEntity.GetStatus::new, askTimeout)
+        .thenApply(s -> new AccountDetail(pool.find(id).orElse(entry), s.leasesInFlight(), s.lastUsedAt(),
+            s.recentErrors()));
+  }
+
+  /** Clears cooldowns, a block and an unauthorized mark. */
+  public CompletionStage<PoolEntry> reset(String id) {
+    if (existing(id) == null) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no account with id " + id));
+    }
+    return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+        .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.ResetHealth(System.currentTimeMillis(), r), askTimeout)
+        .thenApply(StatusReply::getValue)
+        .thenApply(this::publishedHere);
+  }
+
+  /**
+   * Sends a one-token request through the account (its credentials, refreshed if due, and its proxy),
+   * reports the answer to the account like any request, and says what upstream answered and how fast.
+   */
+  public CompletionStage<AccountTestResult> test(String id) {
+    if (existing(id) == null) {
+      return CompletableFuture.failedFuture(AdminInputException.notFound("no account with id " + id));
+    }
+    var ref = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id);
+    return ref.<AccountEntity.AcquireReply>ask(AccountEntity.Borrow::new, askTimeout.plus(settings.oauth().timeout()))
+        .thenCompose(reply -> {
+          if (!(reply instanceof AccountEntity.Granted granted)) {
+            return CompletableFuture.completedFuture(new AccountTestResult(id, false, 0, 0,
+                ((AccountEntity.Unavailable) reply).reason()));
+          }
+          AccountDefinition d = granted.account();
+          AccountSecrets secrets = vault.open(id, d.sealedSecrets());
+          ProxySpec proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
+          String body = "{\"model\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(settings.testModel()).toString()
+              + ",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
+          HttpRequest request = ClaudePlatform.request(d, secrets, "/v1/messages", "",
+              List.of(RawHeader.create("anthropic-version", "2023-06-01")), ContentTypes.APPLICATION_JSON,
+              ByteString.fromString(body));
+          long started = System.nanoTime();
+          return upstream.send(request, proxy)
+              .thenCompose(response -> response.entity().toStrict(settings.oauth().timeout().toMillis(), 1 << 20,
+                      materializer)
+                  .thenApply(strict -> {
+                    long ms = (System.nanoTime() - started) / 1_000_000;
+                    int status = response.status().intValue();
+                    java.util.Map<String, String> headers = new java.util.HashMap<>();
+                    response.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
+                    AnswerVerdict verdict = UpstreamAnswers.classify(status, headers, strict.getData().toArray());
+                    ref.tell(AccountEntity.Report.of(null, verdict, false,
+                        dev.relaycluster.protocol.ratelimit.ModelFamily.of(settings.testModel()).wireName()));
+                    return new AccountTestResult(id, status < 300, status, ms, status < 300 ? "ok" : verdict.message());
+                  }))
+              .exceptionally(t -> {
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                String why = UpstreamFailures.describe(t);
+                ref.tell(AccountEntity.Report.of(null, UpstreamAnswers.unreachable(why), false, null));
+                return new AccountTestResult(id, false, 0, ms, why);
+              });
+        });
+  }
+
+  private PoolEntry existing(String id) {
+    return pool.find(id).filter(e -> e.status() != dev.relaycluster.account.AccountStatus.DELETED).orElse(null);
   }
 
   /**
@@ -136,7 +253,7 @@ public final class AccountAdmin {
     }
   }
 
-  private static boolean paused(JsonNode body, boolean dflt) {
+  static boolean paused(JsonNode body, boolean dflt) {
     if (body.has("paused")) {
       return bool(body, "paused");
     }
@@ -161,7 +278,7 @@ public final class AccountAdmin {
     return n.asBoolean();
   }
 
-  private static String baseUrl(String value) {
+  static String baseUrl(String value) {
     try {
       URI uri = URI.create(value);
       if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -173,7 +290,7 @@ public final class AccountAdmin {
     }
   }
 
-  private static String required(JsonNode body, String field) {
+  static String required(JsonNode body, String field) {
     String v = text(body, field, null);
     if (v == null || v.isBlank()) {
       throw AdminInputException.invalid(field + ": required");
@@ -181,7 +298,7 @@ public final class AccountAdmin {
     return v.strip();
   }
 
-  private static String text(JsonNode body, String field, String dflt) {
+  static String text(JsonNode body, String field, String dflt) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {
       return dflt;
@@ -192,7 +309,7 @@ public final class AccountAdmin {
     return n.asText();
   }
 
-  private static int integer(JsonNode body, String field, int dflt, int min) {
+  static int integer(JsonNode body, String field, int dflt, int min) {
     JsonNode n = body.get(field);
     if (n == null || n.isNull()) {
       return dflt;

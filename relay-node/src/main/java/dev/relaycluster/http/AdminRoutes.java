@@ -12,6 +12,7 @@ import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.KeyJson;
+import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyUsage;
 import java.io.IOException;
@@ -45,14 +46,16 @@ public final class AdminRoutes extends AllDirectives {
 
   private final AdminSessions sessions;
   private final AccountAdmin accounts;
+  private final OAuthAccountAdmin oauthAccounts;
   private final KeyAdmin keys;
   private final UsageRoutes usage;
   private final ClusterAdmin cluster;
   private final WebhookRoutes webhooks;
   private final Materializer materializer;
 
-  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, KeyAdmin keys, UsageRoutes usage,
-      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts, KeyAdmin keys,
+      UsageRoutes usage, ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
+    this.oauthAccounts = oauthAccounts;
     this.cluster = cluster;
     this.webhooks = webhooks;
     this.sessions = sessions;
@@ -81,10 +84,26 @@ public final class AdminRoutes extends AllDirectives {
             get(() -> complete(JsonResponses.ok(Map.of("data", accounts.list().stream().map(AdminRoutes::account).toList())))),
             post(() -> completeWithFuture(handle(json(req).thenCompose(accounts::create)
                 .thenApply(a -> JsonResponses.of(201, account(a)))))))),
+        path(segment("accounts").slash("oauth").slash("generate-auth-url"), () -> post(() -> completeWithFuture(
+            handle(json(req).thenCompose(oauthAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
+        path(segment("accounts").slash("oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
+            handle(json(req).thenCompose(oauthAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
+        path(segment("accounts").slash(PathMatchers.segment()).slash("reset"), id -> post(() -> completeWithFuture(
+            handle(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
+        path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(
+            handle(accounts.test(id).thenApply(JsonResponses::ok))))),
         path(segment("accounts").slash(PathMatchers.segment()), id -> concat(
-            get(() -> complete(accounts.list().stream().filter(a -> a.id().equals(id)).findFirst()
-                .map(a -> JsonResponses.ok(account(a)))
-                .orElseGet(() -> JsonResponses.error(404, "not_found_error", "no account with id " + id)))),
+            get(() -> completeWithFuture(handle(accounts.detail(id).thenApply(d -> {
+              ObjectNode out = account(d.entry());
+              out.put("leasesInFlight", d.leasesInFlight());
+              if (d.lastUsedAt() > 0) {
+                out.put("lastUsedAt", Instant.ofEpochMilli(d.lastUsedAt()).toString());
+              }
+              var errors = out.putArray("recentErrors");
+              d.recentErrors().forEach(e -> errors.addObject().put("at", Instant.ofEpochMilli(e.at()).toString())
+                  .put("status", e.status()).put("kind", e.kind()).put("message", e.message()));
+              return JsonResponses.ok(out);
+            })))),
             patch(() -> completeWithFuture(handle(json(req).thenCompose(body -> accounts.update(id, body))
                 .thenApply(a -> JsonResponses.ok(account(a)))))),
             delete(() -> completeWithFuture(handle(accounts.delete(id)
@@ -168,6 +187,11 @@ public final class AdminRoutes extends AllDirectives {
             ? JsonResponses.error(404, "not_found_error", e.getMessage())
             : JsonResponses.error(400, "invalid_request_error", e.getMessage());
       }
+      if (cause instanceof dev.relaycluster.account.OAuthException e) {
+        return e.rejected()
+            ? JsonResponses.error(400, "invalid_request_error", e.getMessage())
+            : JsonResponses.error(502, "api_error", e.getMessage());
+      }
       if (cause instanceof StatusReply.ErrorMessage e) {
         return JsonResponses.error(409, "conflict_error", e.getMessage());
       }
@@ -192,7 +216,37 @@ public final class AdminRoutes extends AllDirectives {
         .put("status", a.status().name().toLowerCase(java.util.Locale.ROOT)).put("schedulable", a.schedulable())
         .put("createdAt", Instant.ofEpochMilli(a.createdAt()).toString())
         .put("updatedAt", Instant.ofEpochMilli(a.updatedAt()).toString());
+    accountHealth(n, a);
     return n;
+  }
+
+  /** Tier, groups, price multiplier, proxy (without password), and health: state, cooldowns, utilisation. */
+  private static void accountHealth(ObjectNode n, PoolEntry a) {
+    long now = System.currentTimeMillis();
+    var active = a.cooldowns().stream().filter(m -> m.activeAt(now)).toList();
+    boolean wholeAccount = active.stream().anyMatch(m -> m.family().equals(dev.relaycluster.account.CooldownMark.WHOLE_ACCOUNT));
+    n.put("state", !a.schedulable() ? a.status().name().toLowerCase(java.util.Locale.ROOT)
+        : wholeAccount ? "cooling" : active.isEmpty() ? "active" : "partly_cooling");
+    if (a.statusReason() != null) {
+      n.put("stateReason", a.statusReason());
+    }
+    n.put("tier", a.tier().wireName()).put("priceMultiplier", a.priceMultiplier());
+    var groups = n.putArray("groups");
+    a.groups().forEach(groups::add);
+    if (a.proxy() != null) {
+      n.put("proxy", a.proxy());
+    } else {
+      n.putNull("proxy");
+    }
+    if (a.utilisation() >= 0) {
+      n.put("utilisation", a.utilisation());
+    } else {
+      n.putNull("utilisation");
+    }
+    var cooldowns = n.putArray("cooldowns");
+    active.forEach(m -> cooldowns.addObject().put("family", m.family())
+        .put("until", Instant.ofEpochMilli(m.until()).toString()).put("reason", m.reason())
+        .put("status", m.status()).put("transient", m.transientError()));
   }
 
   /** A key, its usage against its limits, and the flat figures earlier clients read (requests, costMicros, inFlight). */

@@ -57,7 +57,8 @@ public final class DirectoryLoader {
     if (env.event() instanceof AccountEntity.Event event) {
       String id = event instanceof AccountEntity.AccountCreated c ? c.definition().id()
           : event instanceof AccountEntity.AccountUpdated u ? u.definition().id()
-          : ((AccountEntity.AccountDeleted) event).accountId();
+          : event instanceof AccountEntity.AccountDeleted d ? d.accountId()
+          : ((AccountEntity.HealthEvent) event).accountId();
       acc.put(id, acc.getOrDefault(id, new AccountEntity.State(id, null, 0, 0)).apply(event));
     }
     return acc;

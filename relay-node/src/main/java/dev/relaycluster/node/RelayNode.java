@@ -4,10 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountServices;
+import dev.relaycluster.account.ClaudeOAuthClient;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
+import dev.relaycluster.admin.OAuthAccountAdmin;
+import dev.relaycluster.alerts.AlertSink;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.AdminUsers;
 import dev.relaycluster.admin.ClusterAdmin;
@@ -144,8 +148,11 @@ public final class RelayNode implements AutoCloseable {
       LastUsedClock clock = new LastUsedClock();
       ApiKeyEntity.init(system, keys, settings.usageTagPartitions(), java.time.Clock.systemUTC(),
           settings.keys().dayZone());
-      AccountEntity.init(system, pool);
-      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl());
+      CredentialVault vault = new CredentialVault(cipher);
+      UpstreamClient upstream = new UpstreamClient(system, settings.upstream());
+      ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
+      AccountEntity.init(system, new AccountServices(pool, vault, oauth, alerts, settings.accounts()));
+      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
       int loaded = loadDirectories(system, keys, pool);
       UsageProjection.init(system, database, settings.usageTagPartitions(), settings.ledger());
       dev.relaycluster.usage.LedgerMaintenance ledger = new dev.relaycluster.usage.LedgerMaintenance(
@@ -164,16 +171,16 @@ public final class RelayNode implements AutoCloseable {
 
       ActorRef<LeaseHolder.Command> leaseHolder =
           system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
-      CredentialVault vault = new CredentialVault(cipher);
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
-      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, new UpstreamClient(system, settings.upstream()),
+      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, upstream,
           new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
-              new AccountAdmin(system, pool, vault, settings.http().askTimeout()),
+              new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts()),
+              new OAuthAccountAdmin(system, ttlStore, vault, oauth, settings.http().askTimeout(), pool),
               new KeyAdmin(system, keys, settings.http().askTimeout(), new KeySettingsInput(clientKinds(settings))),
               new dev.relaycluster.http.UsageRoutes(new dev.relaycluster.admin.UsageAdmin(
                   new UsageQueries(database, settings.ledger().zone()), ledger, priceBook, settings.ledger().zone(),

@@ -79,10 +79,37 @@ public record RelaySettings(
     }
   }
 
-  /** Upstream account health: cooldowns, OAuth, failover (issue 5). */
-  public record Accounts() {
-    static Accounts from(Config c) {
-      return new Accounts();
+  /**
+   * Upstream account health and OAuth (issue 5): how early OAuth tokens are refreshed, the largest share
+   * of a pool that transient cooldowns may take out, the cooldown lengths, the bounded error history,
+   * the model of the admin's test request, and the Claude OAuth endpoints.
+   */
+  public record Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
+      String testModel, OAuth oauth) {
+
+    /** Cooldown lengths per error class; {@code rateLimitMax} caps a reset time read from upstream. */
+    public record Cooldowns(Duration rateLimited, Duration rateLimitMax, Duration overloaded, Duration serverError,
+        Duration unreachable) {}
+
+    /** Claude OAuth: authorize page, token and profile endpoints, client id, redirect, pending-login TTL. */
+    public record OAuth(String authorizeUrl, String tokenUrl, String profileUrl, String clientId, String redirectUri,
+        Duration sessionTtl, Duration timeout) {}
+
+    public static Accounts from(Config c) {
+      Config cd = c.getConfig("cooldowns");
+      Config o = c.getConfig("oauth");
+      double share = c.getDouble("max-cooling-share");
+      if (share < 0 || share > 1) {
+        throw new com.typesafe.config.ConfigException.BadValue("relay.accounts.max-cooling-share",
+            "must be between 0 and 1");
+      }
+      return new Accounts(c.getDuration("refresh-ahead"), share,
+          new Cooldowns(cd.getDuration("rate-limited"), cd.getDuration("rate-limit-max"), cd.getDuration("overloaded"),
+              cd.getDuration("server-error"), cd.getDuration("unreachable")),
+          c.getInt("recent-errors"), c.getString("test-model"),
+          new OAuth(o.getString("authorize-url"), o.getString("token-url"), o.getString("profile-url"),
+              o.getString("client-id"), o.getString("redirect-uri"), o.getDuration("session-ttl"),
+              o.getDuration("timeout")));
     }
   }
 

@@ -19,12 +19,17 @@ import dev.relaycluster.protocol.anthropic.AnthropicUsage;
 import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
 import dev.relaycluster.protocol.anthropic.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.ratelimit.AnswerClass;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
 import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
 import dev.relaycluster.store.CredentialDecryptionException;
 import dev.relaycluster.upstream.ClaudePlatform;
+import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
@@ -159,17 +164,33 @@ public final class MessagesRelay {
     return response.addHeader(RawHeader.create(REQUEST_ID_HEADER, call.requestId()));
   }
 
-  /** Routes, acquires and calls upstream; an account that refuses the lease is excluded and the next tried. */
+  /**
+   * The last upstream refusal of a request that failed over: what the client gets if no further account
+   * can take it. {@code response} is upstream's own error (status, headers, Anthropic error body).
+   */
+  private record UpstreamRefusal(String accountId, int status, String errorType, HttpResponse response) {}
+
   private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n) {
+    return attempt(call, settlement, excluded, n, null);
+  }
+
+  /**
+   * Routes, acquires and calls upstream. An account that refuses the lease, or whose upstream refuses the
+   * request before any byte reached the client, is excluded and the next one tried, up to
+   * {@code relay.upstream.max-account-attempts}; then the last upstream refusal goes to the client.
+   */
+  private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n,
+      UpstreamRefusal last) {
     return route(call, excluded).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
-        return CompletableFuture.completedFuture(noAccount(call, settlement, n, none.reason()));
+        return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n - 1, last)
+            : noAccount(call, settlement, n, none.reason()));
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
       String accountLease = call.requestId() + "/" + n;
       return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(accountLease, leaseHolder, r),
-              settings.http().askTimeout())
+              acquireTimeout(accountId))
           // An account whose entity does not answer (its node just died) is passed over like a busy one,
           // and told to drop the lease in case it granted it after all.
           .exceptionally(t -> {
@@ -181,17 +202,34 @@ public final class MessagesRelay {
               Set<String> next = new HashSet<>(excluded);
               next.add(accountId);
               if (n >= settings.upstream().maxAccountAttempts()) {
-                return CompletableFuture.completedFuture(noAccount(call, settlement, n,
-                    "no account could take the request after " + n + " attempts (last: " + unavailable.reason() + ")"));
+                return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n, last)
+                    : noAccount(call, settlement, n,
+                        "no account could take the request after " + n + " attempts (last: " + unavailable.reason() + ")"));
               }
-              return attempt(call, settlement, Set.copyOf(next), n + 1);
+              return attempt(call, settlement, Set.copyOf(next), n + 1, last);
             }
             AccountEntity.Granted granted = (AccountEntity.Granted) acquired;
             settlement.accountAcquired(account, granted.leaseId());
             clock.markUsed(accountId, System.currentTimeMillis());
-            return callUpstream(call, settlement, granted.account(), n);
+            return callUpstream(call, settlement, account, granted, excluded, n, false);
           });
     });
+  }
+
+  /** The hop to an OAuth account may wait for a token refresh inside its entity. */
+  private java.time.Duration acquireTimeout(String accountId) {
+    boolean oauth = pool.find(accountId).map(a -> a.type() == dev.relaycluster.account.AccountType.CLAUDE_OAUTH)
+        .orElse(false);
+    return oauth ? refreshTimeout() : settings.http().askTimeout();
+  }
+
+  private java.time.Duration refreshTimeout() {
+    return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
+  }
+
+  private Demand demand(RelayCall call) {
+    String model = call.request() == null ? null : call.request().model();
+    return new Demand(call.platform(), model, call.key().binding(call.platform()));
   }
 
   private CompletionStage<SessionEntity.RouteReply> route(RelayCall call, Set<String> excluded) {
@@ -200,7 +238,7 @@ public final class MessagesRelay {
           + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
       EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
       // If the session's entity does not answer (its node just died), route this request without stickiness.
-      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(call.platform(), excluded, r),
+      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), excluded, r),
               settings.http().askTimeout())
           .exceptionally(t -> pickWithoutSession(call, excluded));
     }
@@ -208,9 +246,12 @@ public final class MessagesRelay {
   }
 
   private SessionEntity.RouteReply pickWithoutSession(RelayCall call, Set<String> excluded) {
-    return Scheduler.pick(pool.accounts(), call.platform(), excluded, clock::lastUsedAt)
+    long now = System.currentTimeMillis();
+    Demand demand = demand(call);
+    return Scheduler.pick(pool.accounts(), demand, excluded, now, settings.accounts().maxCoolingShare(),
+            clock::lastUsedAt)
         .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
-        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), call.platform(), excluded)));
+        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, excluded, now)));
   }
 
   private HttpResponse noAccount(RelayCall call, Settlement settlement, int attempts, String reason) {
@@ -219,13 +260,25 @@ public final class MessagesRelay {
     return AnthropicErrorResponses.of(503, "overloaded_error", "no upstream account available: " + reason);
   }
 
-  private CompletionStage<HttpResponse> callUpstream(RelayCall call, Settlement settlement, AccountDefinition account,
-      int attempts) {
+  /** No further account: the client gets the last upstream refusal as upstream sent it. */
+  private HttpResponse giveUp(RelayCall call, Settlement settlement, int attempts, UpstreamRefusal last) {
+    settlement.settle(usageRecords.record(call, last.accountId(), attempts, null, TokenUsage.ZERO, last.status(),
+        last.response() != null && last.status() > 0 ? RequestOutcome.UPSTREAM_ERROR : RequestOutcome.UPSTREAM_FAILED,
+        last.errorType(), 0));
+    return last.response();
+  }
+
+  private CompletionStage<HttpResponse> callUpstream(RelayCall call, Settlement settlement,
+      EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
+      boolean afterRefresh) {
+    AccountDefinition account = granted.account();
     AccountSecrets secrets;
+    ProxySpec proxy;
     try {
       secrets = vault.open(account.id(), account.sealedSecrets());
-    } catch (CredentialDecryptionException e) {
-      log.error("account {} credentials cannot be decrypted: {}", account.id(), e.getMessage());
+      proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
+    } catch (CredentialDecryptionException | IllegalArgumentException e) {
+      log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
       settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, 503,
           RequestOutcome.NO_ACCOUNT, "overloaded_error", 0));
       return CompletableFuture.completedFuture(AnthropicErrorResponses.of(503, "overloaded_error",
@@ -233,31 +286,129 @@ public final class MessagesRelay {
     }
     HttpRequest request = ClaudePlatform.request(account, secrets, call.upstreamPath(), call.rawQuery(),
         call.headers(), call.contentType(), call.body());
-    return upstream.send(request)
-        .thenCompose(response -> answer(call, settlement, account.id(), attempts, response, System.nanoTime()))
-        .exceptionally(failure -> {
-          Throwable cause = unwrap(failure);
-          log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(), cause.toString());
-          boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
-          int status = timeout ? 504 : 502;
-          settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, status,
-              RequestOutcome.UPSTREAM_FAILED, timeout ? "timeout_error" : "api_error", 0));
-          String message = timeout
-              ? "upstream did not answer in time"
-              : "upstream is unreachable: " + UpstreamFailures.describe(cause);
-          return AnthropicErrorResponses.of(status, message);
+    String lease = granted.leaseId();
+    return upstream.send(request, proxy)
+        .handle((response, failure) -> {
+          if (failure != null) {
+            Throwable cause = unwrap(failure);
+            log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(),
+                cause.toString());
+            boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
+            int status = timeout ? 504 : 502;
+            String message = timeout
+                ? "upstream did not answer in time"
+                : "upstream is unreachable: " + UpstreamFailures.describe(cause);
+            accountRef.tell(AccountEntity.Report.of(lease, UpstreamAnswers.unreachable(message), afterRefresh,
+                demand(call).family()));
+            UpstreamRefusal refused = new UpstreamRefusal(account.id(), status, timeout ? "timeout_error" : "api_error",
+                AnthropicErrorResponses.of(status, message));
+            return failOver(call, settlement, excluded, attempts, account.id(), refused);
+          }
+          long headersNanos = System.nanoTime();
+          int status = response.status().intValue();
+          if (status < 400) {
+            accountRef.tell(AccountEntity.Report.of(lease,
+                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, demand(call).family()));
+            return answer(call, settlement, account, attempts, response, headersNanos);
+          }
+          return onUpstreamError(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
+  private CompletionStage<HttpResponse> onUpstreamError(RelayCall call, Settlement settlement,
+      EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
+      boolean afterRefresh, HttpResponse response) {
+    String accountId = granted.account().id();
+    int status = response.status().intValue();
+    return response.entity().toStrict(settings.upstream().bodyTimeout().toMillis(),
+            settings.upstream().maxResponseSize(), materializer)
+        .thenCompose(strict -> {
+          ByteString body = strict.getData();
+          AnswerVerdict verdict = UpstreamAnswers.classify(status, rateLimitHeaders(response), body.toArray());
+          HttpResponse passOn = HttpResponse.create().withStatus(response.status())
+              .withHeaders(ClaudePlatform.clientHeaders(response))
+              .withEntity(HttpEntities.create(strict.getContentType(), body));
+          UpstreamRefusal refused = new UpstreamRefusal(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
+          if (verdict.answerClass() == AnswerClass.UNAUTHORIZED && !afterRefresh) {
+            return accountRef.<AccountEntity.ReportReply>ask(
+                    r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
+                        granted.account().sealedSecrets(), demand(call).family()), refreshTimeout())
+                .exceptionally(t -> new AccountEntity.Noted())
+                .thenCompose(reply -> {
+                  if (reply instanceof AccountEntity.RetryWith retry) {
+                    log.info("request {}: account {} refreshed its token after a 401; retrying", call.requestId(),
+                        accountId);
+                    return callUpstream(call, settlement, accountRef,
+                        new AccountEntity.Granted(granted.leaseId(), retry.account()), excluded, attempts, true);
+                  }
+                  return failOver(call, settlement, excluded, attempts, accountId, refused);
+                });
+          }
+          accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict, afterRefresh, demand(call).family()));
+          if (verdict.failover()) {
+            return failOver(call, settlement, excluded, attempts, accountId, refused);
+          }
+          settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
+              RequestOutcome.UPSTREAM_ERROR, AnthropicErrors.typeForStatus(status), System.nanoTime()));
+          return CompletableFuture.completedFuture(passOn);
         });
   }
 
-  private CompletionStage<HttpResponse> answer(RelayCall call, Settlement settlement, String accountId, int attempts,
-      HttpResponse response, long headersNanos) {
+  /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
+  private CompletionStage<HttpResponse> failOver(RelayCall call, Settlement settlement, Set<String> excluded,
+      int attempts, String accountId, UpstreamRefusal refused) {
+    settlement.releaseAccount();
+    if (attempts >= settings.upstream().maxAccountAttempts()) {
+      return CompletableFuture.completedFuture(giveUp(call, settlement, attempts, refused));
+    }
+    log.info("request {}: account {} refused ({}); failing over", call.requestId(), accountId, refused.status());
+    Set<String> next = new HashSet<>(excluded);
+    next.add(accountId);
+    return attempt(call, settlement, Set.copyOf(next), attempts + 1, refused);
+  }
+
+  /**
+   * An error event inside a stream that had started (upstream's own {@code event: error}) says the
+   * same about the account as the status would have: overloaded or rate limited.
+   */
+  private void reportStreamError(String accountId, String errorType, RelayCall call) {
+    int status = errorType == null ? 0 : switch (errorType) {
+      case "overloaded_error" -> 529;
+      case "rate_limit_error" -> 429;
+      case "api_error" -> 500;
+      default -> 0;
+    };
+    if (status > 0) {
+      sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId).tell(AccountEntity.Report.of(null,
+          UpstreamAnswers.classify(status, java.util.Map.of(), null), false, demand(call).family()));
+    }
+  }
+
+  /** The headers account health is read from: rate-limit windows and retry-after, names in lower case. */
+  private static java.util.Map<String, String> rateLimitHeaders(HttpResponse response) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (HttpHeader h : response.getHeaders()) {
+      String name = h.lowercaseName();
+      if (name.startsWith("anthropic-ratelimit-unified-") || name.equals("retry-after")) {
+        out.put(name, h.value());
+      }
+    }
+    return out;
+  }
+
+  private CompletionStage<HttpResponse> answer(RelayCall call, Settlement settlement, AccountDefinition account,
+      int attempts, HttpResponse response, long headersNanos) {
+    String accountId = account.id();
+    double multiplier = account.priceMultiplier();
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
     List<HttpHeader> headers = new ArrayList<>(ClaudePlatform.clientHeaders(response));
     if (eventStream && status < 300) {
-      return CompletableFuture.completedFuture(stream(call, settlement, accountId, attempts, response, headers,
-          headersNanos));
+      return CompletableFuture.completedFuture(stream(call, settlement, accountId, multiplier, attempts, response,
+          headers, headersNanos));
     }
     return entity.toStrict(settings.upstream().bodyTimeout().toMillis(), settings.upstream().maxResponseSize(),
             materializer)
@@ -269,7 +420,7 @@ public final class MessagesRelay {
           RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
           settlement.settle(usageRecords.record(call, accountId, attempts, usage.model(), usage.usage(), status,
               outcome, status < 300 ? null : AnthropicErrors.typeForStatus(status), System.nanoTime(), headersNanos,
-              1.0)); // TODO accounts: account.priceMultiplier()
+              multiplier));
           return HttpResponse.create()
               .withStatus(response.status())
               .withHeaders(headers)
@@ -277,8 +428,8 @@ public final class MessagesRelay {
         });
   }
 
-  private HttpResponse stream(RelayCall call, Settlement settlement, String accountId, int attempts,
-      HttpResponse response, List<HttpHeader> headers, long headersNanos) {
+  private HttpResponse stream(RelayCall call, Settlement settlement, String accountId, double multiplier,
+      int attempts, HttpResponse response, List<HttpHeader> headers, long headersNanos) {
     AnthropicUsageTap tap = new AnthropicUsageTap();
     int status = response.status().intValue();
     java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
@@ -308,8 +459,9 @@ public final class MessagesRelay {
         }
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? "api_error" : null;
+        reportStreamError(accountId, tap.errorType(), call);
         settlement.settle(usageRecords.record(call, accountId, attempts, tap.model(), tap.usage(), status, outcome,
-            errorType, firstChunkNanos, headersNanos, 1.0)); // TODO accounts: account.priceMultiplier()
+            errorType, firstChunkNanos, headersNanos, multiplier));
       }
     };
     Source<ByteString, Object> body = response.entity().getDataBytes()
@@ -322,7 +474,7 @@ public final class MessagesRelay {
       if (!started.get() && !settlement.settled()) {
         response.discardEntityBytes(materializer);
         settlement.settle(usageRecords.record(call, accountId, attempts, null, TokenUsage.ZERO, status,
-            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, 1.0)); // TODO accounts: account.priceMultiplier()
+            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, multiplier));
       }
     }, system.executionContext()));
     ContentType contentType = response.entity().getContentType();

@@ -3,10 +3,12 @@ package dev.relaycluster.session;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.store.TtlStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,7 +34,11 @@ public final class SessionEntity {
   public sealed interface Command extends CborSerializable {}
 
   /** Route a request of this session; {@code excluded} are accounts that already failed it. */
-  public record Route(String platform, Set<String> excluded, ActorRef<RouteReply> replyTo) implements Command {}
+  public record Route(Demand demand, Set<String> excluded, ActorRef<RouteReply> replyTo) implements Command {
+    public Route(String platform, Set<String> excluded, ActorRef<RouteReply> replyTo) {
+      this(Demand.of(platform), excluded, replyTo);
+    }
+  }
 
   private record Loaded(Optional<String> accountId) implements Command {}
 
@@ -43,12 +49,22 @@ public final class SessionEntity {
   public record NoAccount(String reason) implements RouteReply {}
 
   public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
+    init(system, pool, clock, store, ttl, Scheduler.DEFAULT_MAX_COOLING_SHARE);
+  }
+
+  public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl,
+      double maxCoolingShare) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
-        ctx -> create(ctx.getEntityId(), pool, clock, store, ttl)));
+        ctx -> create(ctx.getEntityId(), pool, clock, store, ttl, maxCoolingShare)));
   }
 
   public static Behavior<Command> create(
       String sessionId, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
+    return create(sessionId, pool, clock, store, ttl, Scheduler.DEFAULT_MAX_COOLING_SHARE);
+  }
+
+  public static Behavior<Command> create(
+      String sessionId, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl, double maxCoolingShare) {
     return Behaviors.withStash(256, stash -> Behaviors.setup(ctx -> {
       String storeKey = "session:" + sessionId;
       ctx.pipeToSelf(store.get(storeKey), (value, failure) -> {
@@ -58,7 +74,7 @@ public final class SessionEntity {
         }
         return new Loaded(value);
       });
-      return new SessionEntity(ctx, stash, storeKey, pool, clock, store, ttl).loading();
+      return new SessionEntity(ctx, stash, storeKey, pool, clock, store, ttl, maxCoolingShare).loading();
     }));
   }
 
@@ -69,9 +85,11 @@ public final class SessionEntity {
   private final LastUsedClock clock;
   private final TtlStore store;
   private final Duration ttl;
+  private final double maxCoolingShare;
 
   private SessionEntity(ActorContext<Command> ctx, StashBuffer<Command> stash, String storeKey, PoolView pool,
-      LastUsedClock clock, TtlStore store, Duration ttl) {
+      LastUsedClock clock, TtlStore store, Duration ttl, double maxCoolingShare) {
+    this.maxCoolingShare = maxCoolingShare;
     this.ctx = ctx;
     this.stash = stash;
     this.storeKey = storeKey;
@@ -100,9 +118,11 @@ public final class SessionEntity {
 
   private Behavior<Command> onRoute(Route route, String accountId, long touchedAt) {
     long now = System.currentTimeMillis();
+    // The bound account stays while the scheduler would still consider it (eligible, not cooling, bound).
+    List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), route.demand(), route.excluded(), now, maxCoolingShare,
+        clock::lastUsedAt);
     if (accountId != null) {
-      Optional<PoolEntry> current = pool.find(accountId);
-      if (current.isPresent() && Scheduler.eligible(current.get(), route.platform(), route.excluded())) {
+      if (ranked.stream().anyMatch(a -> a.id().equals(accountId))) {
         route.replyTo().tell(new Routed(accountId, false));
         if (now - touchedAt > ttl.toMillis() / 4) {
           store.expire(storeKey, ttl).exceptionally(this::logStoreFailure);
@@ -111,12 +131,11 @@ public final class SessionEntity {
         return Behaviors.same();
       }
     }
-    Optional<PoolEntry> next = Scheduler.pick(pool.accounts(), route.platform(), route.excluded(), clock::lastUsedAt);
-    if (next.isEmpty()) {
-      route.replyTo().tell(new NoAccount(Scheduler.whyNone(pool.accounts(), route.platform(), route.excluded())));
+    if (ranked.isEmpty()) {
+      route.replyTo().tell(new NoAccount(Scheduler.whyNone(pool.accounts(), route.demand(), route.excluded(), now)));
       return Behaviors.same();
     }
-    String chosen = next.get().id();
+    String chosen = ranked.get(0).id();
     store.set(storeKey, chosen, ttl).exceptionally(this::logStoreFailure);
     route.replyTo().tell(new Routed(chosen, accountId != null));
     return bound(chosen, now);

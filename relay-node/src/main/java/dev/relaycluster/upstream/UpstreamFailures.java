@@ -16,6 +16,11 @@ public final class UpstreamFailures {
       if (t instanceof CompletionException || t instanceof ExecutionException) {
         continue;
       }
+      // The proxy's address and user are the operator's business: clients learn only that it failed (the
+      // node's log has the whole message, password masked).
+      if (t instanceof dev.relaycluster.upstream.proxy.UpstreamProxyException) {
+        return "the account's outbound proxy could not carry the request";
+      }
       String m = String.valueOf(t.getMessage());
       if (t instanceof UnknownHostException || m.contains("UnknownHostException")) {
         return "upstream host name does not resolve";

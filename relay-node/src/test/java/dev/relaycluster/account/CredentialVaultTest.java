@@ -55,8 +55,29 @@ class CredentialVaultTest {
     assertFalse(s.contains("sk-ant-oat01-BBBB"), s);
     assertFalse(s.contains("sk-ant-ort01-CCCC"), s);
     assertFalse(s.contains("AAAA") || s.contains("BBBB") || s.contains("CCCC"), s);
-    assertEquals("AccountSecrets[apiKey=****(17), accessToken=****(17), refreshToken=****(17), expiresAt=1760000000000]", s);
+    assertEquals("AccountSecrets[apiKey=****(17), accessToken=****(17), refreshToken=****(17), expiresAt=1760000000000,"
+        + " scopes=[], proxyUrl=-]", s);
+    String proxied = SECRETS.withProxy("socks5://user:hunter2@proxy.example:1080").toString();
+    assertFalse(proxied.contains("hunter2") || proxied.contains("proxy.example"), proxied);
     assertTrue(new AccountSecrets(null, "", "x", 0).toString().contains("apiKey=-, accessToken=-, refreshToken=****(1)"));
+  }
+
+  @Test
+  void secretsSealedBeforeScopesAndProxiesExistedStillOpen() {
+    byte[] old = CredentialCipher.fromSecret("vault-test-secret-0123456789abcdef").encrypt(
+        "{\"apiKey\":null,\"accessToken\":\"a\",\"refreshToken\":\"r\",\"expiresAt\":5}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8), "account:acc-old");
+    AccountSecrets opened = new CredentialVault(CredentialCipher.fromSecret("vault-test-secret-0123456789abcdef")).open("acc-old", old);
+    assertEquals(new AccountSecrets(null, "a", "r", 5), opened);
+    assertEquals(java.util.List.of(), opened.scopes());
+  }
+
+  @Test
+  void sealedTextOpensOnlyForItsRecord() {
+    String sealed = vault.sealText("oauth-login:1", "{\"verifier\":\"v-secret\"}");
+    assertFalse(sealed.contains("v-secret"));
+    assertEquals("{\"verifier\":\"v-secret\"}", vault.openText("oauth-login:1", sealed));
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> vault.openText("oauth-login:2", sealed));
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.TtlStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -120,6 +121,25 @@ class SessionEntityTest {
     assertEquals(new SessionEntity.Routed("b", false), routed(session, Set.of()));
     assertEquals(new SessionEntity.Routed("b", false), routed(session, Set.of("a")));
     assertEquals(Optional.of("b"), stored());
+  }
+
+  @Test
+  void aBoundAccountThatCoolsDownForTheModelsFamilyIsLeft() {
+    pool.publish(account("a", 20, AccountStatus.ACTIVE, 1));
+    pool.publish(account("b", 10, AccountStatus.ACTIVE, 1));
+    ActorRef<SessionEntity.Command> session = spawnSession();
+    dev.relaycluster.scheduling.Demand opus = new dev.relaycluster.scheduling.Demand("claude",
+        "claude-opus-4-5-20251101", dev.relaycluster.apikey.KeyBinding.NONE);
+    session.tell(new SessionEntity.Route(opus, Set.of(), probe.getRef()));
+    assertEquals(new SessionEntity.Routed("b", false), probe.receiveMessage());
+    // b hits its weekly Opus limit: Opus requests of this session move to a, Sonnet ones could still use b.
+    long until = System.currentTimeMillis() + 3_600_000;
+    pool.publish(new PoolEntry("b", "name-b", "claude", AccountType.CLAUDE_CONSOLE, "https://api.anthropic.com", 10, 0,
+        AccountStatus.ACTIVE, 1_000L, 1_000L, 2, null, List.of(),
+        List.of(new dev.relaycluster.account.CooldownMark("opus", until, "weekly limit", 429, false, 0)), -1, 1.0,
+        null, null));
+    session.tell(new SessionEntity.Route(opus, Set.of(), probe.getRef()));
+    assertEquals(new SessionEntity.Routed("a", true), probe.receiveMessage());
   }
 
   @Test

@@ -68,6 +68,57 @@ public final class MockAnthropic implements AutoCloseable {
   public static final String SERVER_ERROR_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"api_error\","
       + "\"message\":\"Internal server error\"},\"request_id\":\"req_011CServerError\"}";
 
+  public static final String OVERLOADED_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+      + "\"message\":\"Overloaded\"},\"request_id\":\"req_011COverloaded\"}";
+  public static final String UNAUTHORIZED_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","
+      + "\"message\":\"OAuth token has expired. Please obtain a new token or refresh your existing token.\"},"
+      + "\"request_id\":\"req_011CUnauthorized\"}";
+  public static final String ORG_DISABLED_BODY = "{\"type\":\"error\",\"error\":{\"type\":\"permission_error\","
+      + "\"message\":\"This organization has been disabled.\"},\"request_id\":\"req_011CDisabled\"}";
+
+  /**
+   * A scripted answer for one credential (an x-api-key value or a bearer token): an error status with
+   * its body and extra header lines ("name: value\r\n" each), or a stream cut after its first events.
+   */
+  public record Scripted(int status, String body, String headers, boolean cutStream) {
+    public static Scripted error(int status, String body, String headers) {
+      return new Scripted(status, body, headers, false);
+    }
+
+    /** A 200 stream that starts, then carries upstream's own {@code event: error} (overloaded) and ends. */
+    public static Scripted overloadedMidStream() {
+      return new Scripted(200, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+          + "\"message\":\"Overloaded\"}}\n\n", "", true);
+    }
+
+    public static Scripted overloaded() {
+      return error(529, OVERLOADED_BODY, "");
+    }
+
+    public static Scripted serverError() {
+      return error(500, SERVER_ERROR_BODY, "");
+    }
+
+    public static Scripted unauthorized() {
+      return error(401, UNAUTHORIZED_BODY, "");
+    }
+
+    public static Scripted orgDisabled() {
+      return error(403, ORG_DISABLED_BODY, "");
+    }
+
+    /** 429 with the unified reset at {@code resetEpochSeconds}, optionally about one family window. */
+    public static Scripted rateLimited(long resetEpochSeconds, String claim) {
+      return error(429, RATE_LIMIT_BODY, "anthropic-ratelimit-unified-status: rejected\r\n"
+          + "anthropic-ratelimit-unified-reset: " + resetEpochSeconds + "\r\n"
+          + (claim == null ? "" : "anthropic-ratelimit-unified-representative-claim: " + claim + "\r\n"));
+    }
+
+    public static Scripted streamCut() {
+      return new Scripted(200, null, "", true);
+    }
+  }
+
   /** One request as the mock received it; header names lower-case. */
   public record Received(String method, String target, Map<String, String> headers, byte[] body) {
     public String header(String name) {
@@ -89,6 +140,79 @@ public final class MockAnthropic implements AutoCloseable {
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, int[]> concurrency = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
+  private final Map<String, java.util.Deque<Scripted>> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Scripted> always = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> callsByCredential =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> utilisationByCredential = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The next requests made with this credential get these answers, one each, then normal answers again. */
+  public void script(String credential, Scripted... answers) {
+    scripts.computeIfAbsent(credential, c -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+        .addAll(List.of(answers));
+  }
+
+  /** Every request made with this credential gets this answer (null: normal answers again). */
+  public void always(String credential, Scripted answer) {
+    if (answer == null) {
+      always.remove(credential);
+    } else {
+      always.put(credential, answer);
+    }
+  }
+
+  /** Successful answers to this credential report this 5-hour utilisation (e.g. "0.8"). */
+  public void utilisation(String credential, String fraction) {
+    utilisationByCredential.put(credential, fraction);
+  }
+
+  /** How many Messages requests arrived with this credential (x-api-key value or bearer token). */
+  public int calls(String credential) {
+    java.util.concurrent.atomic.AtomicInteger n = callsByCredential.get(credential);
+    return n == null ? 0 : n.get();
+  }
+
+  private static String credential(Received req) {
+    String auth = req.header("authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    return req.header("x-api-key");
+  }
+
+  /** Answers a scripted credential's request; false when the credential has nothing scripted. */
+  private boolean scripted(Received req, OutputStream out) throws IOException {
+    String credential = credential(req);
+    if (credential == null) {
+      return false;
+    }
+    callsByCredential.computeIfAbsent(credential, c -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    java.util.Deque<Scripted> queue = scripts.get(credential);
+    Scripted next = queue == null ? null : queue.pollFirst();
+    if (next == null) {
+      next = always.get(credential);
+    }
+    if (next == null) {
+      String u = utilisationByCredential.get(credential);
+      if (u != null && !JSON.readTree(req.body()).path("stream").asBoolean(false)) {
+        json(out, 200, MESSAGE, "anthropic-ratelimit-unified-5h-utilization: " + u + "\r\n");
+        return true;
+      }
+      return false;
+    }
+    if (next.cutStream()) {
+      streamHead(out);
+      chunk(out, STREAM.substring(0, STREAM.indexOf("event: content_block_stop")));
+      if (next.body() != null) {
+        chunk(out, next.body());
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      out.flush();
+      return true;
+    }
+    json(out, next.status(), next.body(), next.headers());
+    return true;
+  }
 
   public MockAnthropic() throws IOException {
     server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -190,6 +314,9 @@ public final class MockAnthropic implements AutoCloseable {
       json(out, 200, "{\"input_tokens\":42}", "");
       return;
     }
+    if (scripted(req, out)) {
+      return;
+    }
     JsonNode body = JSON.readTree(req.body());
     String model = body.path("model").asText();
     enter(model);
@@ -276,6 +403,9 @@ public final class MockAnthropic implements AutoCloseable {
     return switch (status) {
       case 200 -> "OK";
       case 429 -> "Too Many Requests";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 529 -> "Overloaded";
       default -> "Internal Server Error";
     };
   }

@@ -1,0 +1,56 @@
+package dev.relaycluster.account;
+
+import dev.relaycluster.node.CborSerializable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What upstream's answers left on an account: cooldown marks per family, a block (organisation
+ * disabled) or an unauthorized mark with their reasons, and the fullest rate-limit window seen
+ * ({@code utilisation} 0..1, -1 unknown). Immutable; methods return new values.
+ */
+public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedReason, String unauthorizedReason,
+    double utilisation) implements CborSerializable {
+  public static final AccountHealth CLEAR = new AccountHealth(Map.of(), null, null, -1);
+
+  public AccountHealth {
+    cooldowns = cooldowns == null ? Map.of() : Map.copyOf(cooldowns);
+  }
+
+  public boolean blocked() {
+    return blockedReason != null;
+  }
+
+  public boolean unauthorized() {
+    return unauthorizedReason != null;
+  }
+
+  public List<CooldownMark> marks() {
+    return new TreeMap<>(cooldowns).values().stream().toList();
+  }
+
+  public AccountHealth cooling(CooldownMark mark) {
+    Map<String, CooldownMark> next = new TreeMap<>(cooldowns);
+    next.put(mark.family(), mark);
+    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation);
+  }
+
+  public AccountHealth ended(String family) {
+    Map<String, CooldownMark> next = new TreeMap<>(cooldowns);
+    next.remove(family);
+    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation);
+  }
+
+  public AccountHealth withBlock(String reason) {
+    return new AccountHealth(cooldowns, reason, unauthorizedReason, utilisation);
+  }
+
+  public AccountHealth withUnauthorized(String reason) {
+    return new AccountHealth(cooldowns, blockedReason, reason, utilisation);
+  }
+
+  public AccountHealth withUtilisation(double u) {
+    return new AccountHealth(cooldowns, blockedReason, unauthorizedReason, u);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.relaycluster.account;
+
+import com.typesafe.config.ConfigFactory;
+import dev.relaycluster.alerts.AlertSink;
+import dev.relaycluster.node.RelaySettings;
+
+/**
+ * What an {@link AccountEntity} needs besides its journal: the pool view it publishes to, the vault
+ * that opens and seals its credentials, the token refresher, where its alerts go, and the settings.
+ */
+public record AccountServices(PoolView pool, CredentialVault vault, TokenRefresher refresher, AlertSink alerts,
+    RelaySettings.Accounts settings) {
+
+  /** Only the pool view: no vault, no refresher, no alerts, default settings (API-key accounts, tests). */
+  public static AccountServices poolOnly(PoolView pool) {
+    return new AccountServices(pool, null, TokenRefresher.NONE, AlertSink.NONE,
+        RelaySettings.Accounts.from(ConfigFactory.load().getConfig("relay.accounts")));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.relaycluster.account;
+
+import dev.relaycluster.protocol.oauth.OAuthTokens;
+import dev.relaycluster.upstream.ProxySpec;
+import java.util.concurrent.CompletionStage;
+
+/** Exchanges a refresh token for new tokens (through the account's proxy, null for direct). */
+@FunctionalInterface
+public interface TokenRefresher {
+  TokenRefresher NONE = (refreshToken, proxy) -> java.util.concurrent.CompletableFuture.failedFuture(
+      new OAuthException("token refresh is not configured on this node", false));
+
+  CompletionStage<OAuthTokens> refresh(String refreshToken, ProxySpec proxy);
+}

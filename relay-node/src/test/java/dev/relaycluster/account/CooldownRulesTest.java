@@ -1,0 +1,115 @@
+package dev.relaycluster.account;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each error class of an upstream answer and the health decision it leads to. */
+class CooldownRulesTest {
+  private static final long NOW = 1_800_000_000_000L;
+  private static final RelaySettings.Accounts.Cooldowns CFG = new RelaySettings.Accounts.Cooldowns(
+      Duration.ofSeconds(60), Duration.ofDays(7), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(45));
+
+  private static HealthDecision decide(int status, Map<String, String> headers, String body) {
+    return decide(status, headers, body, false, false);
+  }
+
+  private static HealthDecision decide(int status, Map<String, String> headers, String body, boolean canRefresh,
+      boolean afterRefresh) {
+    return CooldownRules.decide(UpstreamAnswers.classify(status, headers, body.getBytes(StandardCharsets.UTF_8)), NOW,
+        CFG, canRefresh, afterRefresh);
+  }
+
+  private static CooldownMark cool(HealthDecision d) {
+    return assertInstanceOf(HealthDecision.Cool.class, d).mark();
+  }
+
+  private static String error(String type, String message) {
+    return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
+  }
+
+  @Test
+  void rateLimitWithAResetCoolsUntilTheReset() {
+    long reset = NOW / 1000 + 4 * 3600;
+    CooldownMark m = cool(decide(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset)),
+        error("rate_limit_error", "limit")));
+    assertEquals(reset * 1000, m.until());
+    assertEquals(CooldownMark.WHOLE_ACCOUNT, m.family());
+    assertFalse(m.transientError(), "a real window limit is not transient");
+    assertEquals(429, m.status());
+  }
+
+  @Test
+  void rateLimitForOneFamilyCoolsThatFamily() {
+    long reset = NOW / 1000 + 3 * 86400;
+    CooldownMark m = cool(decide(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset),
+        "anthropic-ratelimit-unified-representative-claim", "seven_day_opus"), error("rate_limit_error", "limit")));
+    assertEquals("opus", m.family());
+    assertEquals(reset * 1000, m.until());
+  }
+
+  @Test
+  void aResetFurtherThanTheCapIsCapped() {
+    long reset = NOW / 1000 + 30L * 86400;
+    assertEquals(NOW + Duration.ofDays(7).toMillis(),
+        cool(decide(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset)), "")).until());
+  }
+
+  @Test
+  void rateLimitWithRetryAfterOrNothingCoolsBrieflyAndTransiently() {
+    CooldownMark retry = cool(decide(429, Map.of("retry-after", "17"), error("rate_limit_error", "slow down")));
+    assertEquals(NOW + 17_000, retry.until());
+    assertTrue(retry.transientError());
+    CooldownMark none = cool(decide(429, Map.of(), error("rate_limit_error", "slow down")));
+    assertEquals(NOW + 60_000, none.until());
+    assertTrue(none.transientError());
+    CooldownMark stale = cool(decide(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(NOW / 1000 - 10)),
+        ""));
+    assertEquals(NOW + 60_000, stale.until(), "a reset in the past is no reset");
+  }
+
+  @Test
+  void overloadedServerErrorsAndTimeoutsCoolForTheirConfiguredSpans() {
+    CooldownMark overloaded = cool(decide(529, Map.of(), error("overloaded_error", "Overloaded")));
+    assertEquals(NOW + 300_000, overloaded.until());
+    assertTrue(overloaded.transientError());
+    assertEquals(NOW + 60_000, cool(decide(500, Map.of(), "")).until());
+    assertEquals(NOW + 60_000, cool(decide(503, Map.of(), "")).until());
+    assertEquals(NOW + 45_000, cool(decide(504, Map.of(), "")).until());
+    assertEquals(NOW + 45_000, cool(CooldownRules.decide(UpstreamAnswers.unreachable("refused"), NOW, CFG, false,
+        false)).until());
+  }
+
+  @Test
+  void unauthorizedRefreshesOnceThenMarksTheAccount() {
+    String body = error("authentication_error", "OAuth token has expired.");
+    assertInstanceOf(HealthDecision.Refresh.class, decide(401, Map.of(), body, true, false));
+    HealthDecision after = decide(401, Map.of(), body, true, true);
+    assertTrue(assertInstanceOf(HealthDecision.Unauthorized.class, after).reason().contains("after a token refresh"));
+    assertInstanceOf(HealthDecision.Unauthorized.class, decide(401, Map.of(), body, false, false));
+  }
+
+  @Test
+  void disabledOrganisationBlocks() {
+    HealthDecision d = decide(403, Map.of(), error("permission_error", "This organization has been disabled."));
+    assertTrue(assertInstanceOf(HealthDecision.Block.class, d).reason().contains("organization has been disabled"));
+    assertInstanceOf(HealthDecision.Block.class,
+        decide(400, Map.of(), error("invalid_request_error", "This organization has been disabled.")));
+  }
+
+  @Test
+  void successIsHealthyWithItsUtilisationAndBadRequestsSayNothing() {
+    HealthDecision ok = decide(200, Map.of("anthropic-ratelimit-unified-5h-utilization", "0.42"), "{}");
+    assertEquals(0.42, assertInstanceOf(HealthDecision.Healthy.class, ok).utilisation());
+    assertInstanceOf(HealthDecision.Nothing.class, decide(400, Map.of(), error("invalid_request_error", "bad")));
+    assertInstanceOf(HealthDecision.Nothing.class, decide(404, Map.of(), error("not_found_error", "no model")));
+  }
+}
