@@ -11,7 +11,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Serves the admin web UI (the static files of the admin-frontend module, on the classpath under
- * {@code admin-ui/}) at {@code /admin/}. The admin API under {@code /admin/api} is matched before this.
+ * {@code admin-ui/}) at {@code /admin/}, and the key holders' usage page at {@code /key-usage}. The admin API
+ * under {@code /admin/api} is matched before this.
  */
 public final class AdminUiRoutes extends AllDirectives {
   private static final String ROOT = "admin-ui";
@@ -25,6 +26,8 @@ public final class AdminUiRoutes extends AllDirectives {
 
   public Route route() {
     return get(() -> concat(
+        // The key holders' page: public, it asks for the key and reads /api/v1/key-usage with it.
+        path("key-usage", () -> respondWithHeaders(SECURITY_HEADERS, () -> getFromResource(ROOT + "/key.html"))),
         path("admin", () -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/admin/"),
             StatusCodes.PERMANENT_REDIRECT)),
         pathPrefix("admin", () -> respondWithHeaders(SECURITY_HEADERS, () -> concat(

@@ -65,6 +65,20 @@ class AdminUiTest {
   }
 
   @Test
+  void theKeyHoldersPageIsPublicAndReadsUsageWithTheKeyItself() throws Exception {
+    HttpResponse<String> page = get("/key-usage", "text/html");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("src=\"/admin/key.js\""), page.body());
+    String js = get("/admin/key.js", null).body();
+    assertTrue(js.contains("fetch('/api/v1/key-usage'") && js.contains("'x-api-key'"), "the page does not read usage by key");
+    String key = node.createKey("holder", 2).get("key").asText();
+    HttpResponse<String> usage = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/key-usage"))
+        .header("x-api-key", key).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, usage.statusCode(), usage.body());
+    assertTrue(usage.body().contains("\"name\":\"holder\"") && usage.body().contains("\"usage\""), usage.body());
+  }
+
+  @Test
   void browsersAreSentToTheUiAndApiClientsStillGetJson() throws Exception {
     HttpResponse<String> bare = get("/admin", null);
     assertEquals(308, bare.statusCode());
@@ -92,10 +106,17 @@ class AdminUiTest {
     String js = get("/admin/app.js", null).body();
     Matcher m = Pattern.compile("api\\('GET', '(/[^'?]*)").matcher(js);
     Set<String> paths = new LinkedHashSet<>();
+    // Paths built by concatenation ("/keys/" + id) are checked with a real id of that kind.
+    Map<String, String> ids = Map.of(
+        "/keys/", node.createKey("ui-check", 0).get("id").asText(),
+        "/accounts/", node.createConsoleAccount("ui-check", "http://127.0.0.1:9", "sk-ui-check", 5));
     while (m.find()) {
       String p = m.group(1);
-      // Paths built by concatenation ("/keys/" + id) are checked with a real id below.
-      paths.add(p.endsWith("/") ? p + node.createKey("ui-check", 0).get("id").asText() : p);
+      if (p.endsWith("/")) {
+        assertTrue(ids.containsKey(p), "the UI reads " + p + "<id>: add an id of that kind to this test");
+        p = p + ids.get(p);
+      }
+      paths.add(p);
     }
     assertFalse(paths.isEmpty(), "no api('GET', ...) calls found in app.js");
     String token = node.login();
