@@ -409,6 +409,10 @@ public final class AccountEntity
     if (leases.holds(cmd.leaseId())) {
       return Effect().reply(cmd.replyTo(), new Granted(cmd.leaseId(), d));
     }
+    if (leases.released(cmd.leaseId())) {
+      // The requester gave up waiting and released this lease already; its reply goes nowhere.
+      return Effect().reply(cmd.replyTo(), new Unavailable("the request gave up waiting"));
+    }
     if (d.paused()) {
       return Effect().reply(cmd.replyTo(), new Unavailable("account is paused"));
     }

@@ -445,6 +445,10 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     if (leases.holds(cmd.leaseId())) {
       return Effect().reply(cmd.replyTo(), new Admitted(cmd.leaseId()));
     }
+    if (leases.released(cmd.leaseId())) {
+      // The requester gave up waiting and released this lease already; its reply goes nowhere.
+      return Effect().reply(cmd.replyTo(), new Refused(Refusal.CONCURRENCY, "the request gave up waiting", 1, 0));
+    }
     long now = clock.millis();
     RequestFacts facts = cmd.facts() == null ? RequestFacts.UNKNOWN : cmd.facts();
     KeyEntry key = state.exists() ? state.toEntry() : null;

@@ -17,7 +17,6 @@ import dev.relaycluster.protocol.anthropic.InvalidRequestException;
 import dev.relaycluster.protocol.anthropic.MessagesRequest;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import dev.relaycluster.protocol.client.ClientRecognizer;
-import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.relay.MessagesRelay;
 import dev.relaycluster.relay.RelayCall;
@@ -51,14 +50,15 @@ public final class RelayRoutes extends AllDirectives {
 
   private final KeyDirectory keys;
   private final MessagesRelay relay;
-  private final PriceTable prices;
+  /** Read per request: the operator's override file is reloaded while the node runs. */
+  private final dev.relaycluster.usage.PriceBook prices;
   private final RelaySettings settings;
   private final Materializer materializer;
   private final NodeDrain drain;
   private final ClientRecognizer clients;
   private final KeyUsageRoutes keyUsage;
 
-  public RelayRoutes(KeyDirectory keys, MessagesRelay relay, PriceTable prices, RelaySettings settings,
+  public RelayRoutes(KeyDirectory keys, MessagesRelay relay, dev.relaycluster.usage.PriceBook prices, RelaySettings settings,
       Materializer materializer, NodeDrain drain, ClientRecognizer clients, KeyUsageRoutes keyUsage) {
     this.clients = clients;
     this.keyUsage = keyUsage;
@@ -207,7 +207,10 @@ public final class RelayRoutes extends AllDirectives {
     double rate = settings.pricing().serviceRate(PLATFORM) * key.serviceRate(PLATFORM);
     long maxTokens = call.request().maxTokens();
     return new RequestFacts(PLATFORM, ClientPaths.ANTHROPIC, model, clients.recognize(call.userAgent()).kind(),
-        generates ? CostEstimate.ratedMicros(prices, model, maxTokens, bodyBytes, rate) : 0,
+        generates
+            ? CostEstimate.ratedMicros(prices.current().price(model, prices.fallbackModel()).price(), maxTokens,
+                bodyBytes, rate)
+            : 0,
         generates ? CostEstimate.tokens(maxTokens, bodyBytes) : 0);
   }
 
@@ -219,7 +222,7 @@ public final class RelayRoutes extends AllDirectives {
   private HttpResponse models(KeyEntry key) {
     ObjectNode body = JsonResponses.MAPPER.createObjectNode();
     ArrayNode data = body.putArray("data");
-    List<String> claude = prices.models().stream()
+    List<String> claude = prices.current().models().stream()
         .filter(m -> m.startsWith("claude-") && !m.contains(":") && !m.contains("/"))
         .filter(m -> key.settings().access().allowsModel(m))
         .toList();

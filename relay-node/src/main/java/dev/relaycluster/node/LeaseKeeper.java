@@ -60,6 +60,15 @@ public final class LeaseKeeper<C> {
     add(leaseId, holder);
   }
 
+  /**
+   * Whether the requester already released this lease: its ask timed out while the entity held the
+   * request back (recovering leases, refreshing a token), and its release arrived first. Such a lease must
+   * not be granted any more; nobody would ever release it.
+   */
+  public boolean released(String leaseId) {
+    return released.contains(leaseId);
+  }
+
   public boolean holds(String leaseId) {
     return leases.containsKey(leaseId);
   }

@@ -188,7 +188,7 @@ public final class RelayNode implements AutoCloseable {
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer).route(),
-          new RelayRoutes(keys, relay, prices, settings, materializer, NodeDrain.get(system), clients,
+          new RelayRoutes(keys, relay, priceBook, settings, materializer, NodeDrain.get(system), clients,
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer)).route());
       waitUntilUp(system);
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)

@@ -168,7 +168,8 @@ public final class MessagesRelay {
    * The last upstream refusal of a request that failed over: what the client gets if no further account
    * can take it. {@code response} is upstream's own error (status, headers, Anthropic error body).
    */
-  private record UpstreamRefusal(String accountId, int status, String errorType, HttpResponse response) {}
+  private record UpstreamRefusal(String accountId, int status, String errorType, HttpResponse response,
+      boolean transport) {}
 
   private CompletionStage<HttpResponse> attempt(RelayCall call, Settlement settlement, Set<String> excluded, int n) {
     return attempt(call, settlement, excluded, n, null);
@@ -184,7 +185,7 @@ public final class MessagesRelay {
     return route(call, excluded).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
         return CompletableFuture.completedFuture(last != null ? giveUp(call, settlement, n - 1, last)
-            : noAccount(call, settlement, n, none.reason()));
+            : noAccount(call, settlement, n - 1, none.reason()));
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
@@ -263,7 +264,7 @@ public final class MessagesRelay {
   /** No further account: the client gets the last upstream refusal as upstream sent it. */
   private HttpResponse giveUp(RelayCall call, Settlement settlement, int attempts, UpstreamRefusal last) {
     settlement.settle(usageRecords.record(call, last.accountId(), attempts, null, TokenUsage.ZERO, last.status(),
-        last.response() != null && last.status() > 0 ? RequestOutcome.UPSTREAM_ERROR : RequestOutcome.UPSTREAM_FAILED,
+        last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
         last.errorType(), 0));
     return last.response();
   }
@@ -278,15 +279,32 @@ public final class MessagesRelay {
       secrets = vault.open(account.id(), account.sealedSecrets());
       proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
     } catch (CredentialDecryptionException | IllegalArgumentException e) {
+      // Nothing was sent: pass the request to the next account (this one stays excluded for it).
       log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
-      settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, 503,
-          RequestOutcome.NO_ACCOUNT, "overloaded_error", 0));
-      return CompletableFuture.completedFuture(AnthropicErrorResponses.of(503, "overloaded_error",
-          "the chosen upstream account's credentials cannot be read by this relay"));
+      return failOver(call, settlement, excluded, attempts, account.id(), new UpstreamRefusal(account.id(), 503,
+          "overloaded_error", AnthropicErrorResponses.of(503, "overloaded_error",
+              "the chosen upstream account's credentials cannot be read by this relay"), true));
     }
+    return sendAndAnswer(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, secrets, proxy)
+        // A failure after upstream was reached (the body of an answer broke off, it was too large) is this
+        // account's request: recorded with it, and the client gets a 502 in its dialect.
+        .exceptionally(failure -> {
+          Throwable cause = unwrap(failure);
+          log.warn("request {}: the answer of account {} could not be relayed: {}", call.requestId(), account.id(),
+              cause.toString());
+          settlement.settle(usageRecords.record(call, account.id(), attempts, null, TokenUsage.ZERO, 502,
+              RequestOutcome.UPSTREAM_FAILED, "api_error", 0, 0, account.priceMultiplier()));
+          return AnthropicErrorResponses.of(502, "the upstream answer broke off: " + UpstreamFailures.describe(cause));
+        });
+  }
+
+  private CompletionStage<HttpResponse> sendAndAnswer(RelayCall call, Settlement settlement,
+      EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted, Set<String> excluded, int attempts,
+      boolean afterRefresh, AccountSecrets secrets, ProxySpec proxy) {
+    AccountDefinition account = granted.account();
+    String lease = granted.leaseId();
     HttpRequest request = ClaudePlatform.request(account, secrets, call.upstreamPath(), call.rawQuery(),
         call.headers(), call.contentType(), call.body());
-    String lease = granted.leaseId();
     return upstream.send(request, proxy)
         .handle((response, failure) -> {
           if (failure != null) {
@@ -301,7 +319,7 @@ public final class MessagesRelay {
             accountRef.tell(AccountEntity.Report.of(lease, UpstreamAnswers.unreachable(message), afterRefresh,
                 demand(call).family()));
             UpstreamRefusal refused = new UpstreamRefusal(account.id(), status, timeout ? "timeout_error" : "api_error",
-                AnthropicErrorResponses.of(status, message));
+                AnthropicErrorResponses.of(status, message), true);
             return failOver(call, settlement, excluded, attempts, account.id(), refused);
           }
           long headersNanos = System.nanoTime();
@@ -330,7 +348,8 @@ public final class MessagesRelay {
           HttpResponse passOn = HttpResponse.create().withStatus(response.status())
               .withHeaders(ClaudePlatform.clientHeaders(response))
               .withEntity(HttpEntities.create(strict.getContentType(), body));
-          UpstreamRefusal refused = new UpstreamRefusal(accountId, status, AnthropicErrors.typeForStatus(status), passOn);
+          UpstreamRefusal refused = new UpstreamRefusal(accountId, status, AnthropicErrors.typeForStatus(status), passOn,
+              false);
           if (verdict.answerClass() == AnswerClass.UNAUTHORIZED && !afterRefresh) {
             return accountRef.<AccountEntity.ReportReply>ask(
                     r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,

@@ -99,6 +99,8 @@ public final class Settlement {
       } else {
         log.error("usage of request {} (key {}) could not be recorded after {} attempts: {}",
             usage.requestId(), usage.keyId(), ATTEMPTS, failure.toString());
+        // The entity may be alive but slow: do not leave it holding the lease (and its cost reservation).
+        key.tell(new ApiKeyEntity.Release(keyLeaseId));
         onRecorded.run();
       }
     });

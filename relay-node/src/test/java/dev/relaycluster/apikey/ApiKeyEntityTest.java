@@ -422,4 +422,14 @@ class ApiKeyEntityTest {
     kit.runCommand(new ApiKeyEntity.Release("req-42"));
     assertEquals(0, status().leasesInFlight());
   }
+
+  @Test
+  void aLeaseReleasedBeforeItsAdmitArrivedIsNeverGranted() {
+    create(hash(), 2);
+    // The requester's ask timed out while the entity held the admit back, and its release came first.
+    kit.runCommand(new ApiKeyEntity.Release("req-late"));
+    var late = kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit("req-late", holder.getRef(), r));
+    assertInstanceOf(ApiKeyEntity.Refused.class, late.reply());
+    assertEquals(0, status().leasesInFlight(), "a lease nobody would release was granted");
+  }
 }

@@ -173,6 +173,27 @@ class AccountWiringTest {
   }
 
   @Test
+  void anAnswerThatBreaksOffMidBodyIsRecordedWithItsAccount() throws Exception {
+    String apiKey = "sk-cut-" + UUID.randomUUID();
+    String id = account("cut-answers", apiKey, null);
+    ObjectNode bindings = JSON.createObjectNode();
+    bindings.putObject("claude").put("accountId", id).put("fallbackToPool", false);
+    ObjectNode body = JSON.createObjectNode().put("name", "cut");
+    body.set("bindings", bindings);
+    JsonNode key = node.admin("POST", "/admin/api/keys", body);
+
+    RelayCall r = RelayCall.call(node.baseUrl(), key.get("key").asText(), false, "mock-break-json",
+        UUID.randomUUID().toString());
+
+    assertEquals(502, r.status(), r.body());
+    assertTrue(r.body().startsWith("{\"type\":\"error\""), r.body());
+    JsonNode rows = node.awaitRequests(key.get("id").asText(), d -> d.size() == 1);
+    assertEquals(id, rows.get(0).get("accountId").asText(), rows.toString());
+    assertEquals("upstream_failed", rows.get(0).get("outcome").asText().toLowerCase(java.util.Locale.ROOT));
+    assertEquals(1, rows.get(0).get("attempts").asInt());
+  }
+
+  @Test
   void anAccountUpstreamRejectsIsMarkedAndAlerted() throws Exception {
     String apiKey = "sk-revoked-" + UUID.randomUUID();
     String id = account("revoked-upstream", apiKey, null);

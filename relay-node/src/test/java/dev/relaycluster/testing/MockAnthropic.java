@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
  * abrupt close. It speaks the real wire format: the message_start … message_stop SSE sequence with
  * full usage, JSON messages, real error bodies and headers. The request's model picks a scenario:
  * {@code mock-429}, {@code mock-500}, {@code mock-hang}, {@code mock-break} (stream cut mid-way),
+ * {@code mock-break-json} (a JSON answer cut mid-body),
  * {@code mock-slow} (stream spread over about two seconds), {@code mock-paced…} (the same over half a
  * second); any other model answers normally. It counts how many answers per model run at once.
  */
@@ -333,6 +334,14 @@ public final class MockAnthropic implements AutoCloseable {
           "retry-after: 7\r\nanthropic-ratelimit-unified-status: rejected\r\nanthropic-ratelimit-unified-reset: 1795310000\r\n");
       case "mock-500" -> json(out, 500, SERVER_ERROR_BODY, "");
       case "mock-hang" -> Thread.sleep(30_000);
+      case "mock-break-json" -> {
+        // A JSON answer that promises more bytes than it sends, then the connection ends.
+        byte[] b = MESSAGE.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nrequest-id: req_011CCut\r\n"
+            + "content-length: " + b.length + "\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b, 0, b.length / 2);
+        out.flush();
+      }
       case "mock-break" -> {
         streamHead(out);
         String cut = STREAM.substring(0, STREAM.indexOf("event: content_block_stop"));
