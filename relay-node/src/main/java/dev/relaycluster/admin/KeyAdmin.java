@@ -61,11 +61,27 @@ public final class KeyAdmin {
         });
   }
 
-  /** Changes the settings the body names; the rest stay as they are. */
+  /**
+   * Changes the settings the body names; the rest stay as they are. The new settings are computed from the
+   * ones read, and written only if nobody changed the key in between (else read again, a few times).
+   */
   public CompletionStage<KeyEntry> update(String id, JsonNode body) {
+    return update(id, body, 3);
+  }
+
+  private CompletionStage<KeyEntry> update(String id, JsonNode body, int triesLeft) {
     return usage(id).thenCompose(current -> {
       KeySettings next = input.apply(current.key().settings(), body);
-      return change(id, r -> new ApiKeyEntity.Update(next, System.currentTimeMillis(), r));
+      long revision = current.key().revision();
+      return change(id, r -> new ApiKeyEntity.Update(next, System.currentTimeMillis(), revision, r));
+    }).exceptionallyCompose(failure -> {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      if (triesLeft > 1 && cause instanceof StatusReply.ErrorMessage e
+          && ApiKeyEntity.CHANGED_CONCURRENTLY.equals(e.getMessage())) {
+        return update(id, body, triesLeft - 1);
+      }
+      return CompletableFuture.failedFuture(cause);
     });
   }
 

@@ -62,7 +62,20 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   /** Replaces the key's settings (the admin merged the change into the current ones). */
-  public record Update(KeySettings settings, long at, ActorRef<StatusReply<KeyEntry>> replyTo) implements Command {}
+  /**
+   * Replaces the key's settings. {@code expectedRevision} is the definition revision the new settings were
+   * computed from (an admin's read-modify-write); if the key changed since, the update is refused so the
+   * caller can re-read and try again. A negative value skips the check.
+   */
+  public record Update(KeySettings settings, long at, long expectedRevision, ActorRef<StatusReply<KeyEntry>> replyTo)
+      implements Command {
+    public Update(KeySettings settings, long at, ActorRef<StatusReply<KeyEntry>> replyTo) {
+      this(settings, at, -1, replyTo);
+    }
+  }
+
+  /** The message of the error an {@link Update} gets when the key changed since its settings were read. */
+  public static final String CHANGED_CONCURRENTLY = "the key changed while it was being edited";
 
   public record Revoke(long revokedAt, ActorRef<StatusReply<KeyEntry>> replyTo) implements Command {}
 
@@ -391,6 +404,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private Effect<Event, State> onUpdate(State state, Update cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown key"));
+    }
+    if (cmd.expectedRevision() >= 0 && cmd.expectedRevision() != state.revision()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(CHANGED_CONCURRENTLY));
     }
     if (state.currentSettings().equals(cmd.settings())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));

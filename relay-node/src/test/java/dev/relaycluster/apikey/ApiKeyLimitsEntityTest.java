@@ -133,6 +133,14 @@ class ApiKeyLimitsEntityTest {
     assertEquals(1, directory.findById(keyId).orElseThrow().concurrencyLimit());
     assertTrue(kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Update(changed, 8L, r)).hasNoEvents(),
         "an update that changes nothing writes nothing");
+    // An edit computed from an older revision is refused, so a concurrent edit is never overwritten.
+    long revision = directory.findById(keyId).orElseThrow().revision();
+    KeySettings other = settings(new KeyLimits(5, null, 0, 0, 0, 1, 0), KeyExpiry.NONE);
+    var stale = kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Update(other, 8L, revision - 1, r));
+    assertTrue(stale.hasNoEvents());
+    assertEquals(ApiKeyEntity.CHANGED_CONCURRENTLY, stale.reply().getError().getMessage());
+    var current = kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Update(other, 8L, revision, r));
+    assertEquals(5, current.reply().getValue().concurrencyLimit());
 
     var deleted = kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Delete(9L, r));
     assertEquals(KeyStatus.DELETED, deleted.reply().getValue().status());
