@@ -107,6 +107,7 @@ public final class RelayNode implements AutoCloseable {
   }
 
   public static RelayNode start(Config base) {
+    StartupPhases phases = new StartupPhases();
     RelaySettings settings = RelaySettings.from(base);
     StorageProfile profile = StorageProfile.from(settings);
     try {
@@ -117,6 +118,7 @@ public final class RelayNode implements AutoCloseable {
     String secret = EncryptionKeySource.resolve(settings.encryptionKey(), settings.db().embedded(), settings.dataDir());
     Config config = profile.persistenceConfig().withFallback(clusterConfig(settings)).withFallback(base);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
+    phases.mark("actor system");
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       joinCluster(system, settings.cluster());
@@ -130,7 +132,9 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
       tables.addAll(WebhookTargetStore.ddl());
+      phases.mark("database");
       SchemaSetup.run(system, database, tables, STARTUP_TIMEOUT);
+      phases.mark("schema");
       CredentialCipher cipher = CredentialCipher.fromSecret(secret);
       EncryptionCheck.verify(database, cipher);
       TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
@@ -153,7 +157,9 @@ public final class RelayNode implements AutoCloseable {
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
       AccountEntity.init(system, new AccountServices(pool, vault, oauth, alerts, settings.accounts()));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
-      int loaded = loadDirectories(system, keys, pool);
+      phases.mark("stores and prices");
+      int loaded = loadDirectories(system, database, keys, pool);
+      phases.mark("directories");
       UsageProjection.init(system, database, settings.usageTagPartitions(), settings.ledger());
       dev.relaycluster.usage.LedgerMaintenance ledger = new dev.relaycluster.usage.LedgerMaintenance(
           system, database, settings.usageTagPartitions(), settings.ledger(), priceBook);
@@ -166,6 +172,7 @@ public final class RelayNode implements AutoCloseable {
 
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database, hasher);
+      phases.mark("projections");
       Optional<Path> credentials = adminUsers.bootstrap(
           settings.admin().username(), settings.admin().password(), settings.dataDir());
 
@@ -190,11 +197,15 @@ public final class RelayNode implements AutoCloseable {
               materializer).route(),
           new RelayRoutes(keys, relay, priceBook, settings, materializer, NodeDrain.get(system), clients,
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer)).route());
+      phases.mark("admin users and routes");
       waitUntilUp(system);
+      phases.mark("cluster up");
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       drainOnShutdown(system, binding, settings.drain());
       system.getWhenTerminated().thenRun(() -> closeAll(resources));
+      phases.mark("bind");
+      log.info("Start-up took {} ms: {}", phases.totalMillis(), phases);
       log.info("Relay node up on http://{}:{} ({} storage, {} TTL store, {} directory entries, pricing {})",
           settings.host(), binding.localAddress().getPort(), profile.dialect().displayName(), ttlStore.kind(), loaded,
           prices.version());
@@ -215,10 +226,11 @@ public final class RelayNode implements AutoCloseable {
   }
 
   /** Rebuilds the directories from the journal, trying again if a busy database makes a query time out. */
-  private static int loadDirectories(ActorSystem<?> system, KeyDirectory keys, PoolView pool) throws Exception {
+  private static int loadDirectories(ActorSystem<?> system, Database database, KeyDirectory keys, PoolView pool)
+      throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        return DirectoryLoader.load(system, keys, pool).toCompletableFuture()
+        return DirectoryLoader.load(system, database, keys, pool).toCompletableFuture()
             .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         if (attempt >= 3) {
