@@ -30,7 +30,8 @@ cluster_bench() {
   admin_setup
   [[ $(relay_request /v1/messages '{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}') == 200 ]] \
     || { cluster_skip "a first request through the cluster failed"; RELAY_PORT=$saved_port; cluster_stop; return 0; }
-  run_wrk warmup cluster 64 true "$secs" 0
+  # Three JVMs compile their hot paths on the same two cores: give them a longer warm-up than one node.
+  run_wrk warmup cluster 64 true "$(( WARMUP_SECONDS * 2 ))" 0
   for ((rep = 1; rep <= reps; rep++)); do
     run_wrk matrix direct-c 64 true "$secs" "$rep"
     run_wrk matrix cluster 64 true "$secs" "$rep"
