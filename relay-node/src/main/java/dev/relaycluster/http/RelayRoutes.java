@@ -158,9 +158,15 @@ public final class RelayRoutes extends AllDirectives {
     long startedNanos = System.nanoTime();
     long startedAt = System.currentTimeMillis();
     long limit = settings.http().maxBodySize();
-    if (req.entity().getContentLengthOption().orElse(0L) > limit) {
-      req.discardEntityBytes(materializer);
-      return done(tooLarge(limit));
+    long declared = req.entity().getContentLengthOption().orElse(0L);
+    if (declared > limit) {
+      // Read the body away before answering, so the client (still sending) sees the 413 rather than a
+      // reset connection; a body far over the limit is not worth reading: answer and close.
+      if (declared > 4 * limit) {
+        req.discardEntityBytes(materializer);
+        return done(tooLarge(limit).addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close")));
+      }
+      return req.discardEntityBytes(materializer).completionStage().thenApply(d -> tooLarge(limit));
     }
     return req.entity().toStrict(settings.upstream().bodyTimeout().toMillis(), limit, materializer)
         .thenCompose(strict -> {

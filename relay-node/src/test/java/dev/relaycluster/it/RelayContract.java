@@ -328,7 +328,10 @@ abstract class RelayContract {
     assertAnthropicError(raw("/api/v1/messages", plain, "[1,2]", Map.of()), 400, "invalid_request_error");
     String huge = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
         + "x".repeat((int) MAX_BODY) + "\"}]}";
-    assertAnthropicError(raw("/api/v1/messages", plain, huge, Map.of()), 413, "request_too_large");
+    // Again and again: the client, still sending, must always read the 413 (never a reset connection).
+    for (int i = 0; i < 10; i++) {
+      assertAnthropicError(raw("/api/v1/messages", plain, huge, Map.of()), 413, "request_too_large");
+    }
     HttpResponse<String> get = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/messages"))
         .header("x-api-key", plain).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(405, get.statusCode());
