@@ -1,5 +1,7 @@
 package dev.relaycluster.http;
 
+import static dev.relaycluster.http.AdminCalls.withErrors;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,14 +17,10 @@ import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyUsage;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -31,17 +29,13 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.Materializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JSON admin API under /admin/api: login, accounts, keys and the request log. Every call but
  * login needs {@code Authorization: Bearer <token>}. Errors are {"error":{"type","message"}}.
  */
 public final class AdminRoutes extends AllDirectives {
-  private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
   private static final long MAX_ADMIN_BODY = 1024 * 1024;
 
   private final AdminSessions sessions;
@@ -68,7 +62,7 @@ public final class AdminRoutes extends AllDirectives {
   public Route route() {
     return pathPrefix(segment("admin").slash("api"), () -> concat(
         path("login", () -> concat(
-            post(() -> extractRequest(req -> completeWithFuture(handle(login(req))))),
+            post(() -> extractRequest(req -> completeWithFuture(withErrors(login(req))))),
             complete(JsonResponses.error(405, "invalid_request_error", "use POST")))),
         extractRequest(req -> onSuccess(sessions.authenticate(bearer(req).orElse(null)), session -> session
             .map(s -> authorized(s, req))
@@ -78,22 +72,22 @@ public final class AdminRoutes extends AllDirectives {
 
   private Route authorized(AdminSession session, HttpRequest req) {
     return concat(
-        path("logout", () -> post(() -> completeWithFuture(handle(
+        path("logout", () -> post(() -> completeWithFuture(withErrors(
             sessions.logout(bearer(req).orElse("")).thenApply(v -> JsonResponses.ok(Map.of("loggedOut", true))))))),
         path("accounts", () -> concat(
             get(() -> complete(JsonResponses.ok(Map.of("data", accounts.list().stream().map(AdminRoutes::account).toList())))),
-            post(() -> completeWithFuture(handle(json(req).thenCompose(accounts::create)
+            post(() -> completeWithFuture(withErrors(json(req).thenCompose(accounts::create)
                 .thenApply(a -> JsonResponses.of(201, account(a)))))))),
         path(segment("accounts").slash("oauth").slash("generate-auth-url"), () -> post(() -> completeWithFuture(
-            handle(json(req).thenCompose(oauthAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
+            withErrors(json(req).thenCompose(oauthAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
         path(segment("accounts").slash("oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
-            handle(json(req).thenCompose(oauthAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
+            withErrors(json(req).thenCompose(oauthAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("reset"), id -> post(() -> completeWithFuture(
-            handle(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
+            withErrors(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(
-            handle(accounts.test(id).thenApply(JsonResponses::ok))))),
+            withErrors(accounts.test(id).thenApply(JsonResponses::ok))))),
         path(segment("accounts").slash(PathMatchers.segment()), id -> concat(
-            get(() -> completeWithFuture(handle(accounts.detail(id).thenApply(d -> {
+            get(() -> completeWithFuture(withErrors(accounts.detail(id).thenApply(d -> {
               ObjectNode out = account(d.entry());
               out.put("leasesInFlight", d.leasesInFlight());
               if (d.lastUsedAt() > 0) {
@@ -104,35 +98,35 @@ public final class AdminRoutes extends AllDirectives {
                   .put("status", e.status()).put("kind", e.kind()).put("message", e.message()));
               return JsonResponses.ok(out);
             })))),
-            patch(() -> completeWithFuture(handle(json(req).thenCompose(body -> accounts.update(id, body))
+            patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> accounts.update(id, body))
                 .thenApply(a -> JsonResponses.ok(account(a)))))),
-            delete(() -> completeWithFuture(handle(accounts.delete(id)
+            delete(() -> completeWithFuture(withErrors(accounts.delete(id)
                 .thenApply(d -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
         path("keys", () -> concat(
             get(() -> parameterOptional("deleted", deleted -> parameterOptional("usage", withUsage -> {
               boolean all = deleted.map("true"::equals).orElse(false);
               if (withUsage.map("true"::equals).orElse(false)) {
-                return completeWithFuture(handle(keys.listWithUsage(all).thenApply(rows -> JsonResponses.ok(
+                return completeWithFuture(withErrors(keys.listWithUsage(all).thenApply(rows -> JsonResponses.ok(
                     Map.of("data", rows.stream().map(e -> e.getValue() == null ? KeyJson.key(e.getKey())
                         : keyWithUsage(e.getValue())).toList())))));
               }
               return complete(JsonResponses.ok(Map.of("data", keys.list(all).stream().map(KeyJson::key).toList())));
             }))),
-            post(() -> completeWithFuture(handle(json(req).thenCompose(keys::create).thenApply(created -> {
+            post(() -> completeWithFuture(withErrors(json(req).thenCompose(keys::create).thenApply(created -> {
               ObjectNode out = KeyJson.key(created.entry());
               out.put("key", created.plainKey());
               return JsonResponses.of(201, out);
             })))))),
         path(segment("keys").slash(PathMatchers.segment()), id -> concat(
-            get(() -> completeWithFuture(handle(keys.usage(id).thenApply(u -> JsonResponses.ok(keyWithUsage(u)))))),
-            patch(() -> completeWithFuture(handle(json(req).thenCompose(body -> keys.update(id, body))
+            get(() -> completeWithFuture(withErrors(keys.usage(id).thenApply(u -> JsonResponses.ok(keyWithUsage(u)))))),
+            patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> keys.update(id, body))
                 .thenApply(k -> JsonResponses.ok(KeyJson.key(k)))))),
-            delete(() -> completeWithFuture(handle(keys.delete(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k)))))))),
+            delete(() -> completeWithFuture(withErrors(keys.delete(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k)))))))),
         path(segment("keys").slash(PathMatchers.segment()).slash("restore"), id -> post(() ->
-            completeWithFuture(handle(keys.restore(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
+            completeWithFuture(withErrors(keys.restore(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
         path(segment("keys").slash(PathMatchers.segment()).slash("revoke"), id -> post(() ->
-            completeWithFuture(handle(keys.revoke(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
-        path("cluster", () -> get(() -> completeWithFuture(handle(cluster.describe().thenApply(JsonResponses::ok))))),
+            completeWithFuture(withErrors(keys.revoke(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
+        path("cluster", () -> get(() -> completeWithFuture(withErrors(cluster.describe().thenApply(JsonResponses::ok))))),
         usage.route(),
         webhooks.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
@@ -158,48 +152,6 @@ public final class AdminRoutes extends AllDirectives {
             .addHeader(RawHeader.create("retry-after", Long.toString(t.retryAfterSeconds())));
       }
       return JsonResponses.error(401, "authentication_error", "wrong username or password");
-    });
-  }
-
-  private CompletionStage<JsonNode> json(HttpRequest req) {
-    return req.entity().toStrict(10_000, MAX_ADMIN_BODY, materializer).thenApply(strict -> {
-      try {
-        JsonNode node = JsonResponses.MAPPER.readTree(strict.getData().toArrayUnsafe());
-        if (node == null || !node.isObject()) {
-          throw AdminInputException.invalid("the body must be a JSON object");
-        }
-        return node;
-      } catch (IOException e) {
-        throw AdminInputException.invalid("the body is not valid JSON");
-      }
-    });
-  }
-
-  /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
-  static CompletionStage<HttpResponse> handle(CompletionStage<HttpResponse> call) {
-    return call.exceptionally(failure -> {
-      Throwable cause = failure;
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof AdminInputException e) {
-        return e.notFound()
-            ? JsonResponses.error(404, "not_found_error", e.getMessage())
-            : JsonResponses.error(400, "invalid_request_error", e.getMessage());
-      }
-      if (cause instanceof dev.relaycluster.account.OAuthException e) {
-        return e.rejected()
-            ? JsonResponses.error(400, "invalid_request_error", e.getMessage())
-            : JsonResponses.error(502, "api_error", e.getMessage());
-      }
-      if (cause instanceof StatusReply.ErrorMessage e) {
-        return JsonResponses.error(409, "conflict_error", e.getMessage());
-      }
-      if (cause instanceof TimeoutException || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
-        return JsonResponses.error(503, "overloaded_error", "the cluster did not answer in time; retry");
-      }
-      log.error("admin call failed", cause);
-      return JsonResponses.error(500, "api_error", "internal error");
     });
   }
 
@@ -257,4 +209,7 @@ public final class AdminRoutes extends AllDirectives {
     return out;
   }
 
+  private CompletionStage<JsonNode> json(HttpRequest req) {
+    return AdminCalls.jsonObject(req, MAX_ADMIN_BODY, materializer);
+  }
 }

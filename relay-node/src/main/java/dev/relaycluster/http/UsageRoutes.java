@@ -1,13 +1,12 @@
 package dev.relaycluster.http;
 
+import static dev.relaycluster.http.AdminCalls.withErrors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.UsageAdmin;
 import dev.relaycluster.usage.CsvExport;
-import dev.relaycluster.usage.LedgerMaintenance;
-import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -18,8 +17,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The usage ledger's admin endpoints, mounted inside the authenticated admin API (/admin/api/usage/…):
@@ -27,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * dashboard, price table, re-pricing and rebuild. Errors are {"error":{"type","message"}}.
  */
 public final class UsageRoutes extends AllDirectives {
-  private static final Logger log = LoggerFactory.getLogger(UsageRoutes.class);
   private static final long MAX_BODY = 64 * 1024;
 
   private final UsageAdmin usage;
@@ -40,17 +36,17 @@ public final class UsageRoutes extends AllDirectives {
 
   public Route route() {
     return pathPrefix("usage", () -> concat(
-        path("requests", () -> get(() -> parameterMap(p -> completeWithFuture(handle(requests(p, csv(p))))))),
-        path("requests.csv", () -> get(() -> parameterMap(p -> completeWithFuture(handle(requests(p, true)))))),
-        path("aggregates", () -> get(() -> parameterMap(p -> completeWithFuture(handle(aggregates(p, csv(p))))))),
-        path("aggregates.csv", () -> get(() -> parameterMap(p -> completeWithFuture(handle(aggregates(p, true)))))),
-        path("accounts", () -> get(() -> parameterMap(p -> completeWithFuture(handle(
+        path("requests", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(requests(p, csv(p))))))),
+        path("requests.csv", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(requests(p, true)))))),
+        path("aggregates", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(aggregates(p, csv(p))))))),
+        path("aggregates.csv", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(aggregates(p, true)))))),
+        path("accounts", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(
             usage.accounts(p).thenApply(rows -> JsonResponses.ok(Map.of("zone", usage.zone().getId(), "data", rows)))))))),
-        path("dashboard", () -> get(() -> completeWithFuture(handle(usage.dashboard().thenApply(JsonResponses::ok))))),
+        path("dashboard", () -> get(() -> completeWithFuture(withErrors(usage.dashboard().thenApply(JsonResponses::ok))))),
         path("prices", () -> get(() -> complete(JsonResponses.ok(usage.prices())))),
-        path("reprice", () -> post(() -> extractRequest(req -> completeWithFuture(handle(
+        path("reprice", () -> post(() -> extractRequest(req -> completeWithFuture(withErrors(
             json(req).thenCompose(usage::reprice).thenApply(JsonResponses::ok)))))),
-        path("rebuild", () -> post(() -> completeWithFuture(handle(
+        path("rebuild", () -> post(() -> completeWithFuture(withErrors(
             usage.rebuild().thenApply(r -> JsonResponses.of(202, r))))))));
   }
 
@@ -85,34 +81,6 @@ public final class UsageRoutes extends AllDirectives {
   }
 
   private CompletionStage<JsonNode> json(HttpRequest req) {
-    return req.entity().toStrict(10_000, MAX_BODY, materializer).thenApply(strict -> {
-      try {
-        JsonNode node = JsonResponses.MAPPER.readTree(strict.getData().toArrayUnsafe());
-        if (node == null || !node.isObject()) {
-          throw AdminInputException.invalid("the body must be a JSON object");
-        }
-        return node;
-      } catch (IOException e) {
-        throw AdminInputException.invalid("the body is not valid JSON");
-      }
-    });
-  }
-
-  /** Turns a failed call into its JSON error; unexpected failures are logged, not shown. */
-  private static CompletionStage<HttpResponse> handle(CompletionStage<HttpResponse> call) {
-    return call.exceptionally(failure -> {
-      Throwable cause = failure;
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof AdminInputException e) {
-        return JsonResponses.error(400, "invalid_request_error", e.getMessage());
-      }
-      if (cause instanceof LedgerMaintenance.BusyException e) {
-        return JsonResponses.error(409, "conflict_error", e.getMessage());
-      }
-      log.error("usage admin call failed", cause);
-      return JsonResponses.error(500, "api_error", "internal error");
-    });
+    return AdminCalls.jsonObject(req, MAX_BODY, materializer);
   }
 }

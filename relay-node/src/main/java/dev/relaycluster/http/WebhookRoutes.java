@@ -1,10 +1,11 @@
 package dev.relaycluster.http;
 
+import static dev.relaycluster.http.AdminCalls.withErrors;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.WebhookAdmin;
 import dev.relaycluster.alerts.AlertText;
@@ -12,12 +13,10 @@ import dev.relaycluster.alerts.Channel;
 import dev.relaycluster.alerts.ChannelField;
 import dev.relaycluster.alerts.DeliveryResult;
 import dev.relaycluster.alerts.WebhookTargetView;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -43,38 +42,24 @@ public final class WebhookRoutes extends AllDirectives {
   public Route route(AdminSession session, HttpRequest req) {
     return pathPrefix("webhooks", () -> concat(
         pathEnd(() -> concat(
-            get(() -> completeWithFuture(AdminRoutes.handle(webhooks.list()
+            get(() -> completeWithFuture(withErrors(webhooks.list()
                 .thenApply(list -> JsonResponses.ok(Map.of("data", list.stream().map(WebhookRoutes::target).toList())))))),
-            post(() -> completeWithFuture(AdminRoutes.handle(json(req).thenCompose(webhooks::create)
+            post(() -> completeWithFuture(withErrors(json(req).thenCompose(webhooks::create)
                 .thenApply(t -> JsonResponses.of(201, target(t)))))))),
         path("channels", () -> get(() -> complete(JsonResponses.ok(Map.of("data", channels()))))),
         pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> concat(
-                get(() -> completeWithFuture(AdminRoutes.handle(webhooks.get(id).thenApply(t -> JsonResponses.ok(target(t)))))),
-                patch(() -> completeWithFuture(AdminRoutes.handle(json(req).thenCompose(body -> webhooks.update(id, body))
+                get(() -> completeWithFuture(withErrors(webhooks.get(id).thenApply(t -> JsonResponses.ok(target(t)))))),
+                patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> webhooks.update(id, body))
                     .thenApply(t -> JsonResponses.ok(target(t)))))),
-                delete(() -> completeWithFuture(AdminRoutes.handle(webhooks.delete(id)
+                delete(() -> completeWithFuture(withErrors(webhooks.delete(id)
                     .thenApply(v -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
-            path("enable", () -> post(() -> completeWithFuture(AdminRoutes.handle(webhooks.setEnabled(id, true)
+            path("enable", () -> post(() -> completeWithFuture(withErrors(webhooks.setEnabled(id, true)
                 .thenApply(t -> JsonResponses.ok(target(t))))))),
-            path("disable", () -> post(() -> completeWithFuture(AdminRoutes.handle(webhooks.setEnabled(id, false)
+            path("disable", () -> post(() -> completeWithFuture(withErrors(webhooks.setEnabled(id, false)
                 .thenApply(t -> JsonResponses.ok(target(t))))))),
-            path("test", () -> post(() -> completeWithFuture(AdminRoutes.handle(webhooks.test(id, session.username())
+            path("test", () -> post(() -> completeWithFuture(withErrors(webhooks.test(id, session.username())
                 .thenApply(r -> JsonResponses.ok(result(id, r)))))))))));
-  }
-
-  private CompletionStage<JsonNode> json(HttpRequest req) {
-    return req.entity().toStrict(10_000, MAX_BODY, materializer).thenApply(strict -> {
-      try {
-        JsonNode node = JsonResponses.MAPPER.readTree(strict.getData().toArrayUnsafe());
-        if (node == null || !node.isObject()) {
-          throw AdminInputException.invalid("the body must be a JSON object");
-        }
-        return node;
-      } catch (IOException e) {
-        throw AdminInputException.invalid("the body is not valid JSON");
-      }
-    });
   }
 
   /** Each channel's config fields, so a UI can build its form. */
@@ -115,5 +100,9 @@ public final class WebhookRoutes extends AllDirectives {
       n.put("error", r.error());
     }
     return n;
+  }
+
+  private CompletionStage<JsonNode> json(HttpRequest req) {
+    return AdminCalls.jsonObject(req, MAX_BODY, materializer);
   }
 }
