@@ -26,9 +26,13 @@ done
 if (( QUICK )); then
   REPS=1 RUN_SECONDS=3 WARMUP_SECONDS=5 TTFB_SAMPLES=5 IDLE_COUNT=1000 IDLE_HOLD=5 PROFILE_SECONDS=5 MOCK_ALONE_SECONDS=3
 else
-  REPS=3 RUN_SECONDS=10 WARMUP_SECONDS=20 TTFB_SAMPLES=20 IDLE_COUNT=10000 IDLE_HOLD=20 PROFILE_SECONDS=20 MOCK_ALONE_SECONDS=10
+  REPS=3 RUN_SECONDS=10 WARMUP_SECONDS=60 TTFB_SAMPLES=20 IDLE_COUNT=10000 IDLE_HOLD=20 PROFILE_SECONDS=20 MOCK_ALONE_SECONDS=10
 fi
 CONNECTIONS=(1 16 64 256)
+# Paced runs at 64 connections: each connection waits 0.5-1.5 x this many ms before each request, so the
+# offered load (at most 64 / 0.1 s = 640 req/s) stays under what the relay serves, and the latency is the
+# relay's own work rather than the queue of a saturated machine.
+PACED_THINK_MS=${BENCH_PACED_THINK_MS:-100}
 CHUNK_DELAY_MS=10            # the delayed stream: 20 deltas, one every 10 ms (about 200 ms)
 KEY_CONCURRENCY=20000        # the key's concurrency limit: admission is on, set above any load here
 MOCK_PORT=${BENCH_MOCK_PORT:-18089}
@@ -72,16 +76,16 @@ rm -f "$RESULTS_DIR"/measurements.jsonl "$RESULTS_DIR"/profile*.md "$RESULTS_DIR
 log "work dir $WORK; results in $RESULTS_DIR"
 
 # Machine and run description.
-emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$RELAY_HEAP" "$STARTED" "$*" "$RELAY_JAR" "$ROOT" "$IDLE_RELAY_HEAP" <<'PY'
+emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$RELAY_HEAP" "$STARTED" "$*" "$RELAY_JAR" "$ROOT" "$IDLE_RELAY_HEAP" "$PACED_THINK_MS" <<'PY'
 import json, os, platform, subprocess, sys
-quick, reps, secs, heap, started, args, jar, root, idle_heap = sys.argv[1:]
+quick, reps, secs, heap, started, args, jar, root, idle_heap, think = sys.argv[1:]
 def sh(c):
     try: return subprocess.run(c, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
     except Exception: return ""
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
 print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "reps": int(reps),
-  "run_seconds": int(secs), "relay_heap": heap, "idle_relay_heap": idle_heap, "command": ("bash bench/run.sh " + args).strip(),
+  "run_seconds": int(secs), "paced_think_ms": int(think), "relay_heap": heap, "idle_relay_heap": idle_heap, "command": ("bash bench/run.sh " + args).strip(),
   "nproc": os.cpu_count(), "cpu": cpu, "mem_gib": round(mem / 1048576, 1), "kernel": platform.release(),
   "java": sh("java -version 2>&1 | head -1"), "wrk": sh("wrk -v 2>&1 | head -1"),
   "git": sh("git rev-parse --short HEAD") + (" + uncommitted changes" if sh("git status --porcelain -- relay-node protocol") else ""),
@@ -121,6 +125,8 @@ for ((rep = 1; rep <= REPS; rep++)); do
   done
   run_wrk matrix direct 64 false "$RUN_SECONDS" "$rep"
   run_wrk matrix relay 64 false "$RUN_SECONDS" "$rep"
+  BENCH_THINK_MS=$PACED_THINK_MS run_wrk paced direct 64 true "$RUN_SECONDS" "$rep"
+  BENCH_THINK_MS=$PACED_THINK_MS run_wrk paced relay 64 true "$RUN_SECONDS" "$rep"
 done
 
 # 4. Time to first byte of the delayed stream (20 chunks over about 200 ms).

@@ -6,6 +6,16 @@
 
 local next_id = 0
 
+-- Paced runs: BENCH_THINK_MS set makes each connection wait a random 0.5-1.5 x that many milliseconds
+-- before each request (wrk looks for delay() when it loads the script, so this is decided here, not in
+-- init). The latencies wrk reports do not include the wait.
+local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0") or 0
+if think_ms > 0 then
+  function delay()
+    return math.floor(think_ms * (0.5 + math.random()))
+  end
+end
+
 function setup(thread)
   next_id = next_id + 1
   thread:set("thread_id", next_id)

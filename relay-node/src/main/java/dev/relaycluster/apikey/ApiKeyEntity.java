@@ -201,7 +201,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
 
     public boolean recorded(String requestId) {
-      return recentRequestIds.contains(requestId);
+      return RecentRequestIds.contains(recentRequestIds, requestId);
     }
 
     /** The settings in force (keys created before settings existed have a name and a concurrency limit). */
@@ -247,12 +247,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
 
     private State withUsage(UsageRecord u, java.time.ZoneId zone) {
-      List<String> recent = new ArrayList<>(recentRequestIds.size() + 1);
-      int from = Math.max(0, recentRequestIds.size() + 1 - REMEMBERED_REQUEST_IDS);
-      recent.addAll(recentRequestIds.subList(from, recentRequestIds.size()));
-      recent.add(u.requestId());
+      List<String> recent = RecentRequestIds.append(recentRequestIds, u.requestId(), REMEMBERED_REQUEST_IDS);
       return new State(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, revokedAt, revision,
-          requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), List.copyOf(recent), settings,
+          requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), recent, settings,
           activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone));
     }
 

@@ -18,11 +18,11 @@ import dev.relaycluster.protocol.anthropic.MessagesRequest;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.session.SessionKeys;
+import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.relay.MessagesRelay;
 import dev.relaycluster.relay.RelayCall;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +57,8 @@ public final class RelayRoutes extends AllDirectives {
   private final NodeDrain drain;
   private final ClientRecognizer clients;
   private final KeyUsageRoutes keyUsage;
+  /** Time-ordered, so the request log (keyed by request id) grows at the end of its index. */
+  private final TimeOrderedIds requestIds = TimeOrderedIds.systemClock();
 
   public RelayRoutes(KeyDirectory keys, MessagesRelay relay, dev.relaycluster.usage.PriceBook prices, RelaySettings settings,
       Materializer materializer, NodeDrain drain, ClientRecognizer clients, KeyUsageRoutes keyUsage) {
@@ -105,9 +107,12 @@ public final class RelayRoutes extends AllDirectives {
             () -> post(() -> complete(JsonResponses.ok(JsonResponses.MAPPER.createObjectNode())))));
   }
 
+  /** Built once: the route below is assembled again for every request that reaches it. */
+  private static final HttpResponse POST_ONLY = AnthropicErrorResponses.of(405, "invalid_request_error",
+      "method not allowed: use POST");
+
   private Route postOnly(Supplier<Route> inner) {
-    return concat(post(inner), complete(AnthropicErrorResponses.of(405, "invalid_request_error",
-        "method not allowed: use POST")));
+    return concat(post(inner), complete(POST_ONLY));
   }
 
   private Route messages(String endpoint, String upstreamPath) {
@@ -176,7 +181,7 @@ public final class RelayRoutes extends AllDirectives {
           } catch (InvalidRequestException e) {
             return done(AnthropicErrorResponses.of(400, "invalid_request_error", e.getMessage()));
           }
-          String requestId = UUID.randomUUID().toString();
+          String requestId = requestIds.next().toString();
           RelayCall call = new RelayCall(
               requestId,
               key,

@@ -40,7 +40,9 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
   private static final String EVENTS = "SELECT j.\"ordering\", j.\"persistence_id\", j.\"sequence_number\","
       + " j.\"write_timestamp\", j.\"event_payload\", j.\"event_ser_id\", j.\"event_ser_manifest\""
       + " FROM \"event_journal\" j JOIN \"event_tag\" t ON t.\"event_id\" = j.\"ordering\""
-      + " WHERE t.\"tag\" = ? AND j.\"deleted\" = FALSE AND j.\"ordering\" > ? AND j.\"ordering\" <= ?"
+      // The range is stated on the tag's side too: without it H2 walks the tag's index from its first row.
+      + " WHERE t.\"tag\" = ? AND t.\"event_id\" > ? AND t.\"event_id\" <= ?"
+      + " AND j.\"deleted\" = FALSE AND j.\"ordering\" > ? AND j.\"ordering\" <= ?"
       + " ORDER BY j.\"ordering\" LIMIT " + BATCH;
 
   private final ActorSystem<?> system;
@@ -96,6 +98,8 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
           st.setString(1, tag);
           st.setLong(2, from.safe());
           st.setLong(3, to.safe());
+          st.setLong(4, from.safe());
+          st.setLong(5, to.safe());
           try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
               long ordering = rs.getLong(1);
