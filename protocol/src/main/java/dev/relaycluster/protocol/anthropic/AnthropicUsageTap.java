@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  */
 public final class AnthropicUsageTap {
 
-    private final SseDecoder decoder = new SseDecoder();
+    /** Content deltas and pings are most of a stream and carry no usage: their data is not decoded. */
+    private final SseDecoder decoder = new SseDecoder(AnthropicUsageTap::carriesUsage);
     private final UsageAccumulator usage = new UsageAccumulator();
     private String model;
     private String stopReason;
@@ -47,6 +48,13 @@ public final class AnthropicUsageTap {
                 // content_block_*, ping and unknown events carry no usage
             }
         }
+    }
+
+    private static boolean carriesUsage(String eventType) {
+        return switch (eventType) {
+            case "message_start", "message_delta", "error" -> true;
+            default -> false;
+        };
     }
 
     /** The model named by message_start, or null before it. */

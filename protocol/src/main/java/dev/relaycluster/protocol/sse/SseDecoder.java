@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Incremental {@code text/event-stream} parser following the WHATWG EventSource rules; bytes go in as
@@ -18,6 +19,10 @@ import java.util.Objects;
  * line dispatches the event when a {@code data} or {@code event} field was seen (an event with only
  * {@code event:} has data ""). Unlike a browser, {@link SseEvent#id()} is the id given in the event's own
  * block rather than the sticky "last event ID".
+ *
+ * <p>A reader that needs the data of only some event types says which ({@link #SseDecoder(Predicate)}):
+ * an event whose {@code event} field refuses is still dispatched, with data "", and its data lines are
+ * neither copied nor decoded.
  */
 public final class SseDecoder {
 
@@ -45,6 +50,19 @@ public final class SseDecoder {
     private boolean skipLf;
     private byte[] scratch;
     private List<SseEvent> out;
+    private final Predicate<String> keepsDataOf;
+    /** The current event's type refused its data. */
+    private boolean dropData;
+
+    /** A decoder that keeps the data of every event. */
+    public SseDecoder() {
+        this(type -> true);
+    }
+
+    /** A decoder that keeps the data only of events whose {@code event} field {@code keepsDataOf} accepts. */
+    public SseDecoder(Predicate<String> keepsDataOf) {
+        this.keepsDataOf = Objects.requireNonNull(keepsDataOf);
+    }
 
     /** Parses {@code length} bytes of {@code bytes} from {@code offset}; returns the events they complete. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
@@ -189,9 +207,17 @@ public final class SseDecoder {
         }
         int nameLength = colon - off;
         if (is(b, off, nameLength, DATA)) {
-            appendData(b, valueStart, end - valueStart);
+            if (dropData) {
+                hasData = true;
+            } else {
+                appendData(b, valueStart, end - valueStart);
+            }
         } else if (is(b, off, nameLength, EVENT)) {
             eventType = utf8(b, valueStart, end - valueStart);
+            dropData = !keepsDataOf.test(eventType);
+            if (dropData) {
+                dataLength = 0;
+            }
         } else if (is(b, off, nameLength, ID) && !containsNul(b, valueStart, end)) {
             id = utf8(b, valueStart, end - valueStart);
         }
@@ -215,13 +241,14 @@ public final class SseDecoder {
             if (out == null) {
                 out = new ArrayList<>();
             }
-            out.add(new SseEvent(eventType, hasData ? utf8(data, 0, dataLength) : "", id));
+            out.add(new SseEvent(eventType, hasData && !dropData ? utf8(data, 0, dataLength) : "", id));
         }
         clearEvent();
     }
 
     private void clearEvent() {
         hasData = false;
+        dropData = false;
         dataLength = 0;
         eventType = null;
         id = null;

@@ -51,6 +51,21 @@ class SseDecoderTest {
     }
 
     @Test
+    void eventsWhoseDataIsRefusedComeOutWithEmptyDataAndTheRestUnchanged() {
+        java.util.function.Predicate<String> usageOnly = t -> t.equals("message_start") || t.equals("message_delta");
+        List<SseEvent> expected = EXPECTED.stream()
+                .map(e -> usageOnly.test(e.event()) ? e : new SseEvent(e.event(), "", e.id()))
+                .toList();
+        assertEquals(expected, byteByByte(STREAM, new SseDecoder(usageOnly)));
+        assertEquals(expected, new SseDecoder(usageOnly).feed(STREAM, 0, STREAM.length));
+        // Data lines before the event line are dropped too; an event without an event field keeps its data.
+        SseDecoder decoder = new SseDecoder(usageOnly);
+        assertEquals(List.of(new SseEvent("ping", "", null), new SseEvent(null, "kept", null),
+                        new SseEvent("message_delta", "a\nb", null)),
+                feed(decoder, "data: early\nevent: ping\ndata: late\n\ndata: kept\n\nevent: message_delta\ndata: a\ndata: b\n\n"));
+    }
+
+    @Test
     void byteByByteGivesTheSameEvents() {
         assertEquals(EXPECTED, byteByByte(STREAM, new SseDecoder()));
     }
