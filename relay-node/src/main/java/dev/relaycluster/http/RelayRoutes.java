@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class RelayRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(RelayRoutes.class);
   static final String PLATFORM = "claude";
+  /** Built once: {@link #postOnly} is assembled again for every request that reaches it. */
+  private static final HttpResponse POST_ONLY = AnthropicErrorResponses.of(405, "invalid_request_error",
+      "method not allowed: use POST");
 
   private final KeyDirectory keys;
   private final MessagesRelay relay;
@@ -106,10 +109,6 @@ public final class RelayRoutes extends AllDirectives {
         path(segment("api").slash("event_logging").slash("batch"),
             () -> post(() -> complete(JsonResponses.ok(JsonResponses.MAPPER.createObjectNode())))));
   }
-
-  /** Built once: the route below is assembled again for every request that reaches it. */
-  private static final HttpResponse POST_ONLY = AnthropicErrorResponses.of(405, "invalid_request_error",
-      "method not allowed: use POST");
 
   private Route postOnly(Supplier<Route> inner) {
     return concat(post(inner), complete(POST_ONLY));
