@@ -47,6 +47,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private static final int REMEMBERED_REQUEST_IDS = 512;
   private static final int MAX_USAGE_BATCH = 100;
   private static final Duration USAGE_BATCH_WINDOW = Duration.ofMillis(5);
+  /** A flush this late was dropped (or waits behind a very slow write): another is scheduled. */
+  private static final long FLUSH_LOST_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
   // ---- commands
 
@@ -281,7 +283,10 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final LeaseKeeper<Command> leases;
   /** In-memory only: settlements whose usage waits for the next batch write (their senders retry if lost). */
   private final List<Settle> pendingUsage = new ArrayList<>();
-  private boolean flushScheduled;
+  /** When the pending FlushUsage was scheduled, 0 if none; a flush stashed past the stash's capacity is lost. */
+  private long flushScheduledAt;
+  /** In-memory only: ids whose usage this incarnation wrote, beyond the state's last 512. */
+  private final RecordedRequestIds written = new RecordedRequestIds(16_384);
   /** In-memory only: what each admitted request in flight reserved, by lease id. Owned by this actor. */
   private final HashMap<String, Reservation> reservations = new HashMap<>();
   /** In-memory only: the current rate window, or null. */
@@ -528,7 +533,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     long real = state.costMicros();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (Settle pending : pendingUsage) {
-      if (seen.add(pending.usage().requestId()) && !state.recorded(pending.usage().requestId())) {
+      if (seen.add(pending.usage().requestId()) && !recorded(state, pending.usage().requestId())) {
         requests++;
         tokens += pending.usage().totalTokens();
         real += pending.usage().costMicros();
@@ -551,7 +556,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private Effect<Event, State> onSettle(State state, Settle cmd) {
     leases.release(cmd.leaseId());
     Reservation reservation = reservations.remove(cmd.leaseId());
-    if (cmd.usage() == null || state.recorded(cmd.usage().requestId())) {
+    if (cmd.usage() == null || recorded(state, cmd.usage().requestId())) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
     if (reservation != null && window != null && reservation.windowStart() == window.start()) {
@@ -563,15 +568,18 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     if (pendingUsage.size() >= MAX_USAGE_BATCH) {
       return flushUsage(state);
     }
-    if (!flushScheduled) {
-      flushScheduled = true;
+    long now = System.nanoTime();
+    // A flush dropped by a full stash (thousands of streams ending together) would otherwise leave the
+    // queued usage waiting for a full batch; scheduling another is harmless (an empty flush does nothing).
+    if (flushScheduledAt == 0 || now - flushScheduledAt > FLUSH_LOST_AFTER_NANOS) {
+      flushScheduledAt = now;
       context.scheduleOnce(USAGE_BATCH_WINDOW, context.getSelf(), new FlushUsage());
     }
     return Effect().none();
   }
 
   private Effect<Event, State> flushUsage(State state) {
-    flushScheduled = false;
+    flushScheduledAt = 0;
     if (pendingUsage.isEmpty()) {
       return Effect().none();
     }
@@ -579,10 +587,18 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     pendingUsage.clear();
     java.util.Set<String> seen = new java.util.HashSet<>();
     List<Event> events = batch.stream()
-        .filter(s -> seen.add(s.usage().requestId()) && !state.recorded(s.usage().requestId()))
+        .filter(s -> seen.add(s.usage().requestId()) && !recorded(state, s.usage().requestId()))
         .<Event>map(s -> new UsageRecorded(s.usage()))
         .toList();
-    return Effect().persist(events).thenRun(next -> batch.forEach(s -> s.replyTo().tell(Done.getInstance())));
+    return Effect().persist(events).thenRun(next -> {
+      written.addAll(seen);
+      batch.forEach(s -> s.replyTo().tell(Done.getInstance()));
+    });
+  }
+
+  /** Whether usage for this request was written already (in the state's window or by this incarnation). */
+  private boolean recorded(State state, String requestId) {
+    return state.recorded(requestId) || written.contains(requestId);
   }
 
   @Override

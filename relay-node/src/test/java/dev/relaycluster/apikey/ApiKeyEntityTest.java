@@ -203,6 +203,23 @@ class ApiKeyEntityTest {
   }
 
   @Test
+  void aSettlementRepeatedAfterMoreThanTheSnapshotWindowIsStillCountedOnce() {
+    create(hash(), 0);
+    for (int i = 0; i < 600; i++) {
+      String lease = admitted(holder.getRef());
+      UsageRecord u = usage("burst-" + i, 1, 1, 1);
+      kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(lease, u, r));
+    }
+    assertEquals(600L, kit.getState().requests());
+    assertFalse(kit.getState().recentRequestIds().contains("burst-0"), "past the state's own window");
+    String again = admitted(holder.getRef());
+    var repeated = kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(again, usage("burst-0", 1, 1, 1), r));
+    assertTrue(repeated.hasNoEvents());
+    assertEquals(Done.getInstance(), repeated.reply());
+    assertEquals(600L, kit.getState().requests());
+  }
+
+  @Test
   void settleWithoutUsageOnlyReleases() {
     create(hash(), 1);
     String lease = admitted(holder.getRef());
