@@ -24,9 +24,9 @@ for arg in "$@"; do
 done
 
 if (( QUICK )); then
-  REPS=1 RUN_SECONDS=3 WARMUP_SECONDS=5 TTFB_SAMPLES=5 IDLE_COUNT=1000 IDLE_HOLD=5 PROFILE_SECONDS=5 MOCK_ALONE_SECONDS=3
+  STARTUP_REPS=1 REPS=1 RUN_SECONDS=3 WARMUP_SECONDS=5 TTFB_SAMPLES=5 IDLE_COUNT=1000 IDLE_HOLD=5 PROFILE_SECONDS=5 MOCK_ALONE_SECONDS=3
 else
-  REPS=3 RUN_SECONDS=10 WARMUP_SECONDS=60 TTFB_SAMPLES=20 IDLE_COUNT=10000 IDLE_HOLD=20 PROFILE_SECONDS=20 MOCK_ALONE_SECONDS=10
+  STARTUP_REPS=3 REPS=3 RUN_SECONDS=10 WARMUP_SECONDS=60 TTFB_SAMPLES=20 IDLE_COUNT=10000 IDLE_HOLD=20 PROFILE_SECONDS=20 MOCK_ALONE_SECONDS=10
 fi
 CONNECTIONS=(1 16 64 256)
 # Paced runs at 64 connections: each connection waits 0.5-1.5 x this many ms before each request, so the
@@ -71,6 +71,7 @@ ensure_wrk
 raise_nofile 65536
 build_if_needed "$REBUILD"
 snapshot_jars
+train_class_archive
 mkdir -p "$RESULTS_DIR"
 rm -f "$RESULTS_DIR"/measurements.jsonl "$RESULTS_DIR"/profile*.md "$RESULTS_DIR"/relay*.jfr
 log "work dir $WORK; results in $RESULTS_DIR"
@@ -111,7 +112,19 @@ admin_setup
 [[ $(relay_request /v1/messages '{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}') == 200 ]] \
   || die "a first relay request failed; log: $WORK/relay-setup.log"
 stop_relay
-measure_startup small-journal relay-main || die "the relay did not come back"
+# Start-up, three times each, alternating: as `java -jar` alone, and with the class-data archive as the
+# README and the image start it. The last (archived) node stays up for the runs below.
+ARCHIVE_OPTS_SAVED=("${CLASS_ARCHIVE_OPTS[@]}")
+for ((rep = 1; rep <= STARTUP_REPS; rep++)); do
+  CLASS_ARCHIVE_OPTS=()
+  measure_startup small-journal-no-archive "relay-plain-$rep" || die "the relay did not come back"
+  stop_relay
+  CLASS_ARCHIVE_OPTS=("${ARCHIVE_OPTS_SAVED[@]}")
+  (( ${#CLASS_ARCHIVE_OPTS[@]} )) || continue
+  measure_startup small-journal "relay-main-$rep" || die "the relay did not come back"
+  (( rep == STARTUP_REPS )) || stop_relay
+done
+[[ -n $RELAY_PID ]] || measure_startup small-journal-no-archive relay-main || die "the relay did not come back"
 
 # 3. Warm-up, a profile of the request path while the journal is still small, then the interleaved
 #    matrix: direct, relay, direct, relay…, each configuration REPS times.

@@ -3,13 +3,15 @@
 # Sets RELAY_PID; admin_setup sets ADMIN_TOKEN, KEY, KEY_ID, ACCOUNT_ID.
 
 RELAY_PID=
+CLASS_ARCHIVE_OPTS=()
 
-# start_relay LOGNAME [extra JVM options…]: launches the node in the background; returns at once.
+# start_relay LOGNAME [extra JVM options…]: launches the node in the background (with the class-data
+# archive in CLASS_ARCHIVE_OPTS, as the README starts it); returns at once.
 start_relay() {
   local name=$1; shift
   PORT=$RELAY_PORT HOST=127.0.0.1 CLUSTER_PORT=$CLUSTER_PORT CLUSTER_HOST=127.0.0.1 \
   RELAY_DATA_DIR=$DATA_DIR ADMIN_USERNAME=admin ADMIN_PASSWORD=$ADMIN_PASSWORD \
-    java "-Xmx$RELAY_HEAP" "$@" -jar "$RELAY_JAR" > "$WORK/$name.log" 2>&1 &
+    java "-Xmx$RELAY_HEAP" "${CLASS_ARCHIVE_OPTS[@]}" "$@" -jar "$RELAY_JAR" > "$WORK/$name.log" 2>&1 &
   RELAY_PID=$!
 }
 

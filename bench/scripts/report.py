@@ -217,10 +217,15 @@ class Report:
                 else:
                     verdict = met(False)
                 self.w(f"| {TARGET_IDLE_STREAMS:,} open streams on one node, heap < 1 GiB | {opened:,} open{why}; live heap after GC {live:,.0f} MiB, used {heap:,.0f} MiB{extra} | {verdict} |")
-        st = next((x for x in self.rows if x["kind"] == "startup" and x["label"] == "small-journal"), None)
+        st = self.startup_ms("small-journal")
+        plain = self.startup_ms("small-journal-no-archive")
         if st:
-            v = st.get("ms")
-            self.w(f"| start-up to first served request < 5 s | {fmt(v, 0, ' ms') if v is not None else 'never'} (restart of a node with a small journal) | {met(v is not None and v < TARGET_STARTUP_MS)} |")
+            v = med(st)
+            without = (f"; {fmt(med(plain), 0, ' ms')} without the archive (median of {len(plain)})" if plain else "")
+            self.w(f"| start-up to first served request < 5 s | {fmt(v, 0, ' ms')} (median of {len(st)}: restarts of a node with a small journal, started with the class-data archive as the README and the image start it{without}) | {met(v < TARGET_STARTUP_MS)} |")
+        elif plain:
+            v = med(plain)
+            self.w(f"| start-up to first served request < 5 s | {fmt(v, 0, ' ms')} (median of {len(plain)}, without the class-data archive: its training failed in this run) | {met(v < TARGET_STARTUP_MS)} |")
         full = next((x for x in self.rows if x["kind"] == "startup" and x["label"] == "full-journal"), None)
         if full:
             v = full.get("ms")
@@ -323,18 +328,23 @@ class Report:
             self.w(f"| **added by the relay** | | {vals['relay'][0] - vals['direct'][0]:+,.2f} | {vals['relay'][1] - vals['direct'][1]:+,.2f} | {vals['relay'][2] - vals['direct'][2]:+,.1f} | |")
         self.w()
 
+    def startup_ms(self, label):
+        return [x["ms"] for x in self.rows if x["kind"] == "startup" and x["label"] == label and x.get("ms") is not None]
+
     def startup(self):
         s = [x for x in self.rows if x["kind"] == "startup"]
         if not s:
             return
         self.w("## Start-up to first served request")
         self.w()
-        self.w("From launching `java -jar relay-node.jar` to the first `POST /v1/messages` answered 200 (polled every 20 ms).")
+        self.w("From launching the node to the first `POST /v1/messages` answered 200 (polled every 20 ms); each row is one start, in the order they ran.")
+        self.w("With the archive: `java -XX:SharedArchiveFile=relay-node.jsa -jar relay-node.jar`, the archive trained for that jar by `ClassArchiveTraining` as `mvn package` does. Without: `java -jar relay-node.jar` alone.")
         self.w()
         self.w("| node | journal at start | ms |")
         self.w("|---|---|---:|")
-        names = {"small-journal": "restart after setup (one account, one key, one request)",
-                 "full-journal": "restart after the load runs (every request of the run is in the journal)"}
+        names = {"small-journal": "restart after setup (one account, one key, one request), with the archive",
+                 "small-journal-no-archive": "restart after setup (one account, one key, one request), without the archive",
+                 "full-journal": "restart after the load runs (every request of the run is in the journal), with the archive"}
         for x in s:
             self.w(f"| {names.get(x['label'], x['label'])} | {x.get('journal', '?')} | {fmt(x.get('ms'), 0)} |")
         self.w()

@@ -112,6 +112,10 @@ class DeployFilesTest {
     assertTrue(dockerfile.contains("/src/relay-node/target/relay-node.jar"));
     assertTrue(dockerfile.contains("EXPOSE 3000 25520 8558"));
     assertTrue(dockerfile.contains("USER 10001"), "the node does not run as root");
+    assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=/opt/relay/relay-node.jsa")
+        && dockerfile.contains("-cp /opt/relay/relay-node.jar " + dev.relaycluster.node.ClassArchiveTraining.class.getName())
+        && dockerfile.contains("exec java -XX:SharedArchiveFile=/opt/relay/relay-node.jsa $JAVA_OPTS -jar /opt/relay/relay-node.jar"),
+        "the image trains its class-data archive against the jar where it runs, and starts with it whatever JAVA_OPTS says");
     String local = Files.readString(DEPLOY.resolve("local/nginx.conf.template"));
     for (String directive : List.of("proxy_buffering off", "proxy_next_upstream error timeout http_502 http_503 non_idempotent")) {
       assertTrue(local.contains(directive) && Files.readString(DEPLOY.resolve("compose/nginx.conf")).contains(directive),
