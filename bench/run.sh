@@ -114,13 +114,13 @@ admin_setup
 stop_relay
 # Start-up, three times each, alternating: as `java -jar` alone, and with the class-data archive as the
 # README and the image start it. The last (archived) node stays up for the runs below.
-ARCHIVE_OPTS_SAVED=("${CLASS_ARCHIVE_OPTS[@]}")
+ARCHIVE_TRAINED=$RELAY_CLASS_ARCHIVE
 for ((rep = 1; rep <= STARTUP_REPS; rep++)); do
-  CLASS_ARCHIVE_OPTS=()
+  RELAY_CLASS_ARCHIVE=off
   measure_startup small-journal-no-archive "relay-plain-$rep" || die "the relay did not come back"
   stop_relay
-  CLASS_ARCHIVE_OPTS=("${ARCHIVE_OPTS_SAVED[@]}")
-  (( ${#CLASS_ARCHIVE_OPTS[@]} )) || continue
+  RELAY_CLASS_ARCHIVE=$ARCHIVE_TRAINED
+  [[ $RELAY_CLASS_ARCHIVE != off ]] || continue
   measure_startup small-journal "relay-main-$rep" || die "the relay did not come back"
   (( rep == STARTUP_REPS )) || stop_relay
 done

@@ -35,14 +35,14 @@ snapshot_jars() {
 
 # The class-data archive the README's start command and the image use fits one jar at one path: train
 # one for the copy, as `mvn package` does for relay-node/target (ClassArchiveTraining). Sets
-# CLASS_ARCHIVE_OPTS for start_relay; left empty (a plain start) if the training fails.
+# RELAY_CLASS_ARCHIVE for start_relay; left off (a plain start) if the training fails.
 train_class_archive() {
   local archive=$WORK/relay-node.jsa
-  CLASS_ARCHIVE_OPTS=()
+  RELAY_CLASS_ARCHIVE=off
   if java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx512m \
       -cp "$RELAY_JAR" dev.relaycluster.node.ClassArchiveTraining > "$WORK/class-archive-training.log" 2>&1 \
       && [[ -f $archive ]]; then
-    CLASS_ARCHIVE_OPTS=(-XX:SharedArchiveFile="$archive")
+    RELAY_CLASS_ARCHIVE=$archive
     log "class-data archive trained: $(du -m "$archive" | cut -f1) MiB"
   else
     log "class-data archive training failed (see $WORK/class-archive-training.log); nodes start without one"

@@ -8,8 +8,14 @@ IDLE_PING_MS=${IDLE_PING_MS:-10000}
 
 idle_capacity() { echo $(( ($(ulimit -n) - 400) / 2 )); }
 
-heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
-heap_committed_kib() { jcmd "$1" GC.heap_info 2>/dev/null | grep -oE 'total [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
+# The Java heap's totals from GC.heap_info: G1 prints one "garbage-first heap" line, the parallel
+# collector one line per generation (PSYoungGen, ParOldGen); metaspace is not heap.
+heap_field_kib() {
+  jcmd "$1" GC.heap_info 2>/dev/null | grep -E '^ *(garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation) ' \
+    | grep -oE "$2 [0-9]+K" | grep -oE '[0-9]+' | awk '{s += $1} END {if (NR) print s}'
+}
+heap_used_kib() { heap_field_kib "$1" used; }
+heap_committed_kib() { heap_field_kib "$1" total; }
 threads_of() { awk '/^Threads:/{print $2}' "/proc/$1/status"; }
 fds_of() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 mock_open() { curl -s --max-time 5 "http://127.0.0.1:$MOCK_PORT/stats" | json_get open 2>/dev/null || echo -1; }

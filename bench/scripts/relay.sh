@@ -3,15 +3,17 @@
 # Sets RELAY_PID; admin_setup sets ADMIN_TOKEN, KEY, KEY_ID, ACCOUNT_ID.
 
 RELAY_PID=
-CLASS_ARCHIVE_OPTS=()
+RELAY_CLASS_ARCHIVE=off
 
-# start_relay LOGNAME [extra JVM options…]: launches the node in the background (with the class-data
-# archive in CLASS_ARCHIVE_OPTS, as the README starts it); returns at once.
+# start_relay LOGNAME [extra JVM options…]: launches the node in the background through
+# deploy/run-node.sh, as the README starts it (the class-data archive RELAY_CLASS_ARCHIVE, or off);
+# returns at once. The options must not contain spaces (JAVA_OPTS is split on them).
 start_relay() {
   local name=$1; shift
   PORT=$RELAY_PORT HOST=127.0.0.1 CLUSTER_PORT=$CLUSTER_PORT CLUSTER_HOST=127.0.0.1 \
   RELAY_DATA_DIR=$DATA_DIR ADMIN_USERNAME=admin ADMIN_PASSWORD=$ADMIN_PASSWORD \
-    java "-Xmx$RELAY_HEAP" "${CLASS_ARCHIVE_OPTS[@]}" "$@" -jar "$RELAY_JAR" > "$WORK/$name.log" 2>&1 &
+    RELAY_JAR=$RELAY_JAR RELAY_CLASS_ARCHIVE=$RELAY_CLASS_ARCHIVE JAVA_OPTS="-Xmx$RELAY_HEAP $*" \
+    "$ROOT/deploy/run-node.sh" > "$WORK/$name.log" 2>&1 &
   RELAY_PID=$!
 }
 

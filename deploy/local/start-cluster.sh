@@ -24,9 +24,6 @@ export ADMIN_PASSWORD=${ADMIN_PASSWORD:-$(cat "$run/admin.password")}
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "installing nginx"; apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
 jar="$root/relay-node/target/relay-node.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
-# The class-data archive the build trains for this jar (start-up about halved); without it, a plain start.
-archive_opt=()
-[ -f "$root/relay-node/target/relay-node.jsa" ] && archive_opt=(-XX:SharedArchiveFile="$root/relay-node/target/relay-node.jsa")
 
 # The default database is created if it does not exist (local PostgreSQL, trust auth).
 if [[ "$RELAY_DB_URL" == jdbc:postgresql://127.0.0.1:5432/* ]]; then
@@ -44,7 +41,7 @@ for i in 1 2 3; do
     echo "node $i already running"; continue
   fi
   PORT=$port CLUSTER_PORT=$((25520 + i)) CLUSTER_SEED_NODES=$seeds RELAY_DATA_DIR="$run/node-$i" \
-    nohup java -Xmx512m "${archive_opt[@]}" -jar "$jar" >"$run/node-$i.log" 2>&1 &
+    RELAY_JAR="$jar" JAVA_OPTS=-Xmx512m nohup "$root/deploy/run-node.sh" >"$run/node-$i.log" 2>&1 &
   echo $! > "$run/node-$i.pid"
   echo "node $i: http://127.0.0.1:$port (log $run/node-$i.log)"
 done

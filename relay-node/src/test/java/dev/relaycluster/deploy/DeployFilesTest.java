@@ -114,8 +114,12 @@ class DeployFilesTest {
     assertTrue(dockerfile.contains("USER 10001"), "the node does not run as root");
     assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=/opt/relay/relay-node.jsa")
         && dockerfile.contains("-cp /opt/relay/relay-node.jar " + dev.relaycluster.node.ClassArchiveTraining.class.getName())
-        && dockerfile.contains("exec java -XX:SharedArchiveFile=/opt/relay/relay-node.jsa $JAVA_OPTS -jar /opt/relay/relay-node.jar"),
-        "the image trains its class-data archive against the jar where it runs, and starts with it whatever JAVA_OPTS says");
+        && dockerfile.contains("RELAY_JAR=/opt/relay/relay-node.jar")
+        && dockerfile.contains("ENTRYPOINT [\"/opt/relay/run-node.sh\"]"),
+        "the image trains its class-data archive against the jar where it runs, and starts through run-node.sh");
+    String runNode = Files.readString(DEPLOY.resolve("run-node.sh"));
+    assertTrue(runNode.contains("${jar%.jar}.jsa") && runNode.contains("-XX:SharedArchiveFile="),
+        "run-node.sh finds the archive beside the jar, where the image and mvn package put it");
     String local = Files.readString(DEPLOY.resolve("local/nginx.conf.template"));
     for (String directive : List.of("proxy_buffering off", "proxy_next_upstream error timeout http_502 http_503 non_idempotent")) {
       assertTrue(local.contains(directive) && Files.readString(DEPLOY.resolve("compose/nginx.conf")).contains(directive),
