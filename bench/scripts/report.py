@@ -338,7 +338,7 @@ class Report:
         self.w("## Start-up to first served request")
         self.w()
         self.w("From launching the node to the first `POST /v1/messages` answered 200 (polled every 20 ms); each row is one start, in the order they ran.")
-        self.w("With the archive: `java -XX:SharedArchiveFile=relay-node.jsa -jar relay-node.jar`, the archive trained for that jar by `ClassArchiveTraining` as `mvn package` does. Without: `java -jar relay-node.jar` alone.")
+        self.w("Every start goes through `deploy/run-node.sh`, as the README's does. With the archive: the class-data archive trained for that jar by `ClassArchiveTraining`, as `mvn package` does, passed as `-XX:SharedArchiveFile`. Without: `RELAY_CLASS_ARCHIVE=off`, the same as `java -XX:+UseParallelGC -jar relay-node.jar`.")
         self.w()
         self.w("| node | journal at start | ms |")
         self.w("|---|---|---:|")
