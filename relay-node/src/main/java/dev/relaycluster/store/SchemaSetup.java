@@ -1,5 +1,8 @@
 package dev.relaycluster.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,7 +24,8 @@ public final class SchemaSetup {
       execute(database, H2JournalSchema.ddl());
     }
     try {
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      SchemaUtils.applyScript(journalScript(database.dialect()), system)
+          .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       // Nodes starting together may race on CREATE TABLE IF NOT EXISTS; a second try sees the tables.
       for (int attempt = 1; ; attempt++) {
         try {
@@ -40,6 +44,27 @@ public final class SchemaSetup {
       throw new StorageException("cannot create the journal and projection schema: " + e.getMessage(), e);
     }
     execute(database, ownTableStatements);
+  }
+
+  /**
+   * The journal plugin's create script for the dialect. Not {@code SchemaUtils.createIfNotExists}: that
+   * picks the plugin's legacy schema (a "journal" table, no "event_tag") whenever {@code jdbc-journal.dao}
+   * is not the plugin's own class, and ours is {@link SeekingJournalDao}. The scripts create only what
+   * does not exist, so running one again is harmless.
+   */
+  static String journalScript(SqlDialect dialect) {
+    String resource = switch (dialect) {
+      case POSTGRES -> "schema/postgres/postgres-create-schema.sql";
+      case H2 -> "schema/h2/h2-create-schema.sql";
+    };
+    try (InputStream in = SchemaSetup.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new StorageException("the journal plugin's " + resource + " is not on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + resource + ": " + e.getMessage(), e);
+    }
   }
 
   private static void execute(Database database, List<String> statements) {

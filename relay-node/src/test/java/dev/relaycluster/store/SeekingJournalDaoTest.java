@@ -2,6 +2,7 @@ package dev.relaycluster.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.relaycluster.testing.TestDatabases;
 import dev.relaycluster.testing.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An entity with snapshots and many events recovers to its last sequence number on the node's own
- * journal (embedded H2 with {@link SeekingJournalDao}): the state is whole, and its next event takes the
- * next number. A lookup that stopped short would make that write collide with a stored event.
+ * journal ({@link SeekingJournalDao} on embedded H2 and on PostgreSQL): the state is whole, and its next
+ * event takes the next number. A lookup that stopped short would make that write collide with a stored
+ * event.
  */
 class SeekingJournalDaoTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -33,32 +35,45 @@ class SeekingJournalDaoTest {
   Path dataDir;
 
   @Test
-  void anEntityRecoversFromItsSnapshotToItsLastEventAndWritesTheNextNumber() {
+  void onTheEmbeddedJournalAnEntityRecoversFromItsSnapshotToItsLastEvent() {
     try (TestNode node = TestNode.embedded(dataDir, Map.of())) {
-      ActorSystem<Void> system = node.node().system();
-      assertEquals(SeekingJournalDao.class.getName(), system.settings().config().getString("jdbc-journal.dao"));
-      TestProbe<long[]> replies = TestProbe.create(system);
-
-      ActorRef<Command> first = system.systemActorOf(Counter.create("counter-1"), "counter-a", Props.empty());
-      for (int i = 1; i <= 250; i++) {
-        first.tell(new Add(i, replies.getRef()));
-        assertEquals(i, replies.receiveMessage(WAIT)[1], "sequence number of event " + i);
-      }
-      first.tell(new Stop());
-      replies.expectTerminated(first, WAIT);
-
-      // Snapshots were taken at 100 and 200; recovery starts from the one at 200.
-      ActorRef<Command> second = system.systemActorOf(Counter.create("counter-1"), "counter-b", Props.empty());
-      second.tell(new Add(0, replies.getRef()));
-      long[] afterRecovery = replies.receiveMessage(WAIT);
-      assertEquals(250L * 251 / 2, afterRecovery[0], "state rebuilt from the snapshot and the events after it");
-      assertEquals(251, afterRecovery[1], "the first event after recovery takes the next sequence number");
-
-      // An entity without a snapshot still recovers through the plugin's own query.
-      ActorRef<Command> fresh = system.systemActorOf(Counter.create("counter-2"), "counter-c", Props.empty());
-      fresh.tell(new Add(7, replies.getRef()));
-      assertEquals(1, replies.receiveMessage(WAIT)[1]);
+      recoversFromItsSnapshotToItsLastEventAndWritesTheNextNumber(node.node().system());
     }
+  }
+
+  @Test
+  void onPostgresAnEntityRecoversFromItsSnapshotToItsLastEvent() throws Exception {
+    String database = TestDatabases.create();
+    try (TestNode node = TestNode.postgresAndRedis(dataDir, database, "seeking-dao-" + System.nanoTime() + ":", Map.of())) {
+      recoversFromItsSnapshotToItsLastEventAndWritesTheNextNumber(node.node().system());
+    } finally {
+      TestDatabases.drop(database);
+    }
+  }
+
+  private static void recoversFromItsSnapshotToItsLastEventAndWritesTheNextNumber(ActorSystem<Void> system) {
+    assertEquals(SeekingJournalDao.class.getName(), system.settings().config().getString("jdbc-journal.dao"));
+    TestProbe<long[]> replies = TestProbe.create(system);
+
+    ActorRef<Command> first = system.systemActorOf(Counter.create("counter-1"), "counter-a", Props.empty());
+    for (int i = 1; i <= 250; i++) {
+      first.tell(new Add(i, replies.getRef()));
+      assertEquals(i, replies.receiveMessage(WAIT)[1], "sequence number of event " + i);
+    }
+    first.tell(new Stop());
+    replies.expectTerminated(first, WAIT);
+
+    // Snapshots were taken at 100 and 200; recovery starts from the one at 200.
+    ActorRef<Command> second = system.systemActorOf(Counter.create("counter-1"), "counter-b", Props.empty());
+    second.tell(new Add(0, replies.getRef()));
+    long[] afterRecovery = replies.receiveMessage(WAIT);
+    assertEquals(250L * 251 / 2, afterRecovery[0], "state rebuilt from the snapshot and the events after it");
+    assertEquals(251, afterRecovery[1], "the first event after recovery takes the next sequence number");
+
+    // An entity without a snapshot still recovers through the plugin's own query.
+    ActorRef<Command> fresh = system.systemActorOf(Counter.create("counter-2"), "counter-c", Props.empty());
+    fresh.tell(new Add(7, replies.getRef()));
+    assertEquals(1, replies.receiveMessage(WAIT)[1]);
   }
 
   interface Command {}
