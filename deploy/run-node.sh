@@ -1,7 +1,7 @@
 #!/bin/sh
 # Starts one relay node with the JVM options it is built and measured for; every way of running a node
 # uses this (the README, the image, deploy/local/start-cluster.sh, the benchmark).
-#   RELAY_JAR           the node's jar (default: relay-node/target/relay-node.jar beside this script)
+#   RELAY_JAR           the node's jar (default: relay-node/target/relay-node.jar of this checkout)
 #   RELAY_CLASS_ARCHIVE the class-data archive trained for that jar (default: the jar's name with .jsa,
 #                       as `mvn package` writes it); "off", or no such file, starts without one
 #   JAVA_OPTS           further JVM options, e.g. -Xmx2g; they come after ours and win (a collector
