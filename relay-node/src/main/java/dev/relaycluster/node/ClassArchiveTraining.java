@@ -38,8 +38,7 @@ public final class ClassArchiveTraining {
   private ClassArchiveTraining() {}
 
   public static void main(String[] args) {
-    System.setProperty(Main.COMMON_POOL_PARALLELISM,
-        Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    Main.giveTheCommonPoolTwoWorkers();
     try {
       train();
     } catch (Exception e) {

@@ -13,11 +13,16 @@ public final class Main {
    */
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
-  public static void main(String[] args) {
+  /** At least two common-pool workers unless the operator set them; before anything touches the pool. */
+  static void giveTheCommonPoolTwoWorkers() {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(COMMON_POOL_PARALLELISM,
           Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
+  }
+
+  public static void main(String[] args) {
+    giveTheCommonPoolTwoWorkers();
     RelayNode node;
     try {
       node = RelayNode.start(ConfigFactory.load());
