@@ -2,7 +2,7 @@
 # Relay Cluster load benchmark: direct-to-mock vs through one relay node, interleaved and repeated.
 #   bash bench/run.sh            full run (about 10 minutes), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    smoke check (about 3 minutes): 1 repetition, short runs, 1,000 idle streams
-# Options: --rebuild (build the jars even if present), --no-idle, --no-profile, --no-cluster.
+# Options: --rebuild (build the jars even if present), --no-idle, --no-profile, --no-cluster, --no-client-compare.
 # Ports (env): BENCH_MOCK_PORT (18089), BENCH_RELAY_PORT (13900), BENCH_CLUSTER_PORT (25590); RELAY_HEAP (512m).
 # Output (env): BENCH_RESULTS_DIR (bench/results), BENCH_REPORT (bench/RESULTS.md), e.g. to smoke-test elsewhere.
 set -euo pipefail
@@ -11,7 +11,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 for f in common build relay load ttfb startup idle profile usage cluster; do source "$BENCH_DIR/scripts/$f.sh"; done
 
-QUICK=0 REBUILD=0 IDLE=1 PROFILE=1 CLUSTER=1
+QUICK=0 REBUILD=0 IDLE=1 PROFILE=1 CLUSTER=1 COMPARE_CLIENTS=1
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=1 ;;
@@ -19,14 +19,17 @@ for arg in "$@"; do
     --no-idle) IDLE=0 ;;
     --no-profile) PROFILE=0 ;;
     --no-cluster) CLUSTER=0 ;;
-    *) die "unknown option $arg (use --quick, --rebuild, --no-idle, --no-profile, --no-cluster)" ;;
+    --no-client-compare) COMPARE_CLIENTS=0 ;;
+    *) die "unknown option $arg (use --quick, --rebuild, --no-idle, --no-profile, --no-cluster, --no-client-compare)" ;;
   esac
 done
 
 if (( QUICK )); then
   STARTUP_REPS=1 REPS=1 RUN_SECONDS=3 WARMUP_SECONDS=5 TTFB_SAMPLES=5 IDLE_COUNT=1000 IDLE_HOLD=5 PROFILE_SECONDS=5 MOCK_ALONE_SECONDS=3
+  CLIENT_REPS=1 CLIENT_WARMUP_SECONDS=5
 else
   STARTUP_REPS=3 REPS=3 RUN_SECONDS=10 WARMUP_SECONDS=60 TTFB_SAMPLES=20 IDLE_COUNT=10000 IDLE_HOLD=20 PROFILE_SECONDS=20 MOCK_ALONE_SECONDS=10
+  CLIENT_REPS=2 CLIENT_WARMUP_SECONDS=60
 fi
 CONNECTIONS=(1 16 64 256)
 # Paced runs at 64 connections: each connection waits 0.5-1.5 x this many ms before each request, so the
@@ -158,6 +161,22 @@ measure_startup full-journal relay-idle "${IDLE_NODE_OPTS[@]}" || die "the relay
 (( IDLE )) && idle_streams "$IDLE_COUNT" "$IDLE_HOLD"
 sleep 5
 stop_relay
+
+# 7b. The two upstream clients on the same node and journal, alternately: the direct client (the default)
+#     and pekko-http's pooled one, each warmed up alike and measured.
+if (( COMPARE_CLIENTS )); then
+  for ((rep = 1; rep <= CLIENT_REPS; rep++)); do
+    for client in direct pekko; do
+      opt=-Drelay.upstream.client=direct
+      [[ $client == pekko ]] && opt=-Drelay.upstream.client=pekko-http
+      start_relay "relay-client-$client-$rep" "$opt"
+      wait_http "http://127.0.0.1:$RELAY_PORT/health" 60 || die "the relay did not start: $(tail -20 "$WORK/relay-client-$client-$rep.log")"
+      run_wrk warmup "relay-$client" 64 true "$CLIENT_WARMUP_SECONDS" "$rep"
+      run_wrk client-compare "relay-$client" 64 true "$RUN_SECONDS" "$rep"
+      stop_relay
+    done
+  done
+fi
 
 # 8. Three nodes on PostgreSQL and Redis behind nginx, against the same mock.
 (( CLUSTER )) && cluster_bench "$REPS" "$RUN_SECONDS"

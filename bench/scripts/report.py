@@ -94,7 +94,7 @@ class Report:
             "errors": sum(errors(r) for r in runs),
             "load": [r["loadavg"].split()[0] for r in runs],
             "cpu_ms_per_req": med([1000 * r["relay_cpu_s"] / max(r["wrk"]["requests"], 1) for r in runs])
-            if target == "relay" else None,
+            if target.startswith("relay") else None,
             "mock_cpu_ms_per_req": med([1000 * r["mock_cpu_s"] / max(r["wrk"]["requests"], 1) for r in runs]),
             "busy": med([r.get("machine_busy_pct") for r in runs]),
         }
@@ -137,6 +137,7 @@ class Report:
         self.streaming()
         self.nonstreaming()
         self.paced()
+        self.clients()
         self.ttfb()
         self.startup()
         self.idle()
@@ -279,6 +280,24 @@ class Report:
         self.w(HEAD)
         self.w(RULE)
         self.pair_row(64, False)
+        self.w()
+
+    def clients(self):
+        pairs = [("direct client (the default)", self.summary("relay-direct", 64, True, "client-compare")),
+                 ("pekko-http pooled client", self.summary("relay-pekko", 64, True, "client-compare"))]
+        if not all(p for _, p in pairs):
+            return
+        self.w("## The two upstream clients, streaming at 64 connections")
+        self.w()
+        self.w("The same node and journal started alternately with `relay.upstream.client = direct` and"
+               " `= pekko-http`, each time warmed up for the same time and then measured, repeated; everything else"
+               " as in the matrix. Proxied accounts always use pekko-http's client.")
+        self.w()
+        self.w("| upstream client | req/s (median) | each run | p50 / p90 / p99 ms | relay CPU ms per request | non-2xx |")
+        self.w("|---|---|---|---|---|---|")
+        for name, s in pairs:
+            self.w(f"| {name} | {s['rps']:,.0f} | {' / '.join(f'{x:,.0f}' for x in s['rps_all'])} |"
+                   f" {s['p50']:,.2f} / {s['p90']:,.2f} / {s['p99']:,.2f} | {fmt(s['cpu_ms_per_req'], 2)} | {s['non2xx']} |")
         self.w()
 
     def cluster(self):

@@ -172,7 +172,7 @@ public final class RelayRoutes extends AllDirectives {
       }
       return req.discardEntityBytes(materializer).completionStage().thenApply(d -> tooLarge(limit));
     }
-    return req.entity().toStrict(settings.upstream().bodyTimeout().toMillis(), limit, materializer)
+    return StrictEntities.of(req.entity(), settings.upstream().bodyTimeout().toMillis(), limit, materializer)
         .thenCompose(strict -> {
           MessagesRequest parsed;
           try {

@@ -154,6 +154,10 @@ public final class RelayNode implements AutoCloseable {
           settings.keys().dayZone());
       CredentialVault vault = new CredentialVault(cipher);
       UpstreamClient upstream = new UpstreamClient(system, settings.upstream());
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-direct-upstream", () -> {
+        upstream.close();
+        return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+      });
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
       AccountEntity.init(system, new AccountServices(pool, vault, oauth, alerts, settings.accounts()));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());

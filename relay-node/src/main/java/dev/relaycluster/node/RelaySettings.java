@@ -177,7 +177,26 @@ public record RelaySettings(
       Duration idleTimeout,
       Duration bodyTimeout,
       long maxResponseSize,
-      int maxAccountAttempts) {}
+      int maxAccountAttempts,
+      Client client) {
+    /** Which client calls upstream when an account has no outbound proxy (proxied calls always use pekko-http). */
+    public enum Client { DIRECT, PEKKO }
+
+    public Upstream(Duration connectTimeout, Duration responseTimeout, Duration idleTimeout, Duration bodyTimeout,
+        long maxResponseSize, int maxAccountAttempts) {
+      this(connectTimeout, responseTimeout, idleTimeout, bodyTimeout, maxResponseSize, maxAccountAttempts,
+          Client.DIRECT);
+    }
+  }
+
+  private static Upstream.Client upstreamClient(String value) {
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "direct" -> Upstream.Client.DIRECT;
+      case "pekko", "pekko-http" -> Upstream.Client.PEKKO;
+      default -> throw new IllegalArgumentException(
+          "relay.upstream.client must be direct or pekko-http, not '" + value + "'");
+    };
+  }
 
   public static RelaySettings from(Config root) {
     Config c = root.getConfig("relay");
@@ -212,7 +231,8 @@ public record RelaySettings(
             up.getDuration("idle-timeout"),
             up.getDuration("body-timeout"),
             up.getBytes("max-response-size"),
-            up.getInt("max-account-attempts")),
+            up.getInt("max-account-attempts"),
+            upstreamClient(up.getString("client"))),
         c.getDuration("session.ttl"),
         Pricing.from(c.getConfig("pricing")),
         c.getInt("usage.tag-partitions"),

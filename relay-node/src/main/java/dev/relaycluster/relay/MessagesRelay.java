@@ -11,6 +11,7 @@ import dev.relaycluster.apikey.Refusal;
 import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.http.StrictEntities;
 import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
@@ -340,7 +341,7 @@ public final class MessagesRelay {
       boolean afterRefresh, HttpResponse response) {
     String accountId = granted.account().id();
     int status = response.status().intValue();
-    return response.entity().toStrict(settings.upstream().bodyTimeout().toMillis(),
+    return StrictEntities.of(response.entity(), settings.upstream().bodyTimeout().toMillis(),
             settings.upstream().maxResponseSize(), materializer)
         .thenCompose(strict -> {
           ByteString body = strict.getData();
@@ -429,8 +430,8 @@ public final class MessagesRelay {
       return CompletableFuture.completedFuture(stream(call, settlement, accountId, multiplier, attempts, response,
           headers, headersNanos));
     }
-    return entity.toStrict(settings.upstream().bodyTimeout().toMillis(), settings.upstream().maxResponseSize(),
-            materializer)
+    return StrictEntities.of(entity, settings.upstream().bodyTimeout().toMillis(),
+            settings.upstream().maxResponseSize(), materializer)
         .thenApply(strict -> {
           ByteString body = strict.getData();
           MessageUsage usage = status < 300 && call.endpoint().equals("messages")

@@ -1,6 +1,7 @@
 package dev.relaycluster.upstream;
 
 import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.upstream.direct.DirectHttpClient;
 import dev.relaycluster.upstream.proxy.ProxyErrors;
 import dev.relaycluster.upstream.proxy.ProxyTransports;
 import java.time.Duration;
@@ -17,20 +18,24 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 
 /**
- * Calls upstream APIs with pekko-http's pooled client: one pool per host, and per (host, proxy) for
- * accounts with an outbound proxy (HTTP CONNECT or SOCKS5; the pool settings carry the proxy's
+ * Calls upstream APIs. Without an outbound proxy, by default through {@link DirectHttpClient} (HTTP/1.1
+ * on Netty with kept-alive connections per origin: no actor or stream graph per call); with
+ * {@code relay.upstream.client = pekko-http}, and always for accounts with an outbound proxy, with
+ * pekko-http's pooled client: one pool per host, and per (host, proxy) for accounts with an outbound proxy (HTTP CONNECT or SOCKS5; the pool settings carry the proxy's
  * transport, so each proxy gets pools of its own). A response that does not start within the
  * response timeout fails with {@link UpstreamTimeoutException}; if it arrives later its body is
  * discarded so the pooled connection is freed. A proxy that cannot carry the request fails it with
  * an {@link dev.relaycluster.upstream.proxy.UpstreamProxyException} saying why.
  */
-public final class UpstreamClient {
+public final class UpstreamClient implements AutoCloseable {
   private final ActorSystem<?> system;
   private final Http http;
   private final Duration responseTimeout;
   private final ConnectionPoolSettings directPool;
   private final LoggingAdapter log;
   private final Map<ProxySpec, ConnectionPoolSettings> proxiedPools = new ConcurrentHashMap<>();
+  /** Null when relay.upstream.client is pekko-http. */
+  private final DirectHttpClient direct;
 
   public UpstreamClient(ActorSystem<?> system, RelaySettings.Upstream settings) {
     this.system = system;
@@ -38,6 +43,10 @@ public final class UpstreamClient {
     this.responseTimeout = settings.responseTimeout();
     this.directPool = ConnectionPoolSettings.create(system.classicSystem());
     this.log = system.classicSystem().log();
+    this.direct = settings.client() == RelaySettings.Upstream.Client.DIRECT
+        ? new DirectHttpClient(settings.connectTimeout(), settings.responseTimeout(), settings.idleTimeout(),
+            system.executionContext(), 1)
+        : null;
   }
 
   public CompletionStage<HttpResponse> send(HttpRequest request) {
@@ -46,6 +55,10 @@ public final class UpstreamClient {
 
   /** Sends through the account's proxy, or directly when {@code proxy} is null. */
   public CompletionStage<HttpResponse> send(HttpRequest request, ProxySpec proxy) {
+    if (proxy == null && direct != null) {
+      // Its own response timeout, and a late answer closes its connection.
+      return direct.send(request);
+    }
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     Cancellable timer = system.scheduler().scheduleOnce(responseTimeout,
         () -> result.completeExceptionally(new UpstreamTimeoutException(
@@ -64,6 +77,14 @@ public final class UpstreamClient {
       }
     });
     return result;
+  }
+
+  /** Closes the direct client's connections (pekko-http's pools close with the actor system). */
+  @Override
+  public void close() {
+    if (direct != null) {
+      direct.close();
+    }
   }
 
   private ConnectionPoolSettings poolFor(ProxySpec proxy) {
