@@ -263,8 +263,10 @@ public final class RelayNode implements AutoCloseable {
         })
         .build();
     Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
-    return d.handleExceptions(unexpected, () -> d.concat(health, admin, adminUi, relay,
-        d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay"))));
+    // Built once: the supplier below is called for every request.
+    Route all = d.concat(health, admin, adminUi, relay,
+        d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay")));
+    return d.handleExceptions(unexpected, () -> all);
   }
 
   /** Seed nodes and shutdown phase timeouts, which follow from the relay settings. */
