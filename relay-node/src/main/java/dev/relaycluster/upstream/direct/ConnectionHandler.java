@@ -47,6 +47,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private Exchange current;
   private boolean reused;
   private boolean headReceived;
+  /** Inside an interim (1xx) answer, whose end is not the exchange's. */
+  private boolean interim;
   private boolean keepAlive;
   private ScheduledFuture<?> responseTimer;
   /** Streamed answers: the body, and this read's bytes not yet handed to it. */
@@ -78,6 +80,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     current = exchange;
     reused = reusedConnection;
     headReceived = false;
+    interim = false;
     body = null;
     strictHead = null;
     buffered = 0;
@@ -130,6 +133,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void onHead(io.netty.handler.codec.http.HttpResponse head) {
     if (head.status().code() / 100 == 1) {
+      interim = true;
       return;
     }
     if (head.decoderResult().isFailure()) {
@@ -183,6 +187,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onContent(HttpContent content) {
+    if (interim) {
+      interim = !(content instanceof LastHttpContent);
+      return;
+    }
     if (content.decoderResult().isFailure()) {
       failCurrent(new IOException("upstream sent an unreadable answer: " + content.decoderResult().cause()));
       return;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.testing.MockAnthropic;
+import dev.relaycluster.testing.SelfSignedTls;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
 import java.io.IOException;
@@ -329,5 +330,39 @@ class DirectHttpClientTest {
     HttpResponse response = await(client().send(post(upstream.url("/v1/messages"))));
     assertEquals("event: ping\ndata: {}\n\n", text(response));
     assertNotNull(failure(response.entity().getDataBytes().runWith(Sink.ignore(), materializer)));
+  }
+
+  @Test
+  void anInterimContinueIsSkippedAndTheRealAnswerRead() throws Exception {
+    upstream = new ScriptedUpstream((r, out, s) -> {
+      out.write(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
+      out.write(ascii("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"));
+      return true;
+    });
+    HttpResponse response = await(client().send(post(upstream.url("/v1/messages"))));
+    assertEquals(200, response.status().intValue());
+    assertEquals("{}", text(response));
+  }
+
+  /**
+   * https: the certificate is checked against the host the URL names (localhost is in it, 127.0.0.1 is
+   * not), with the trust the client was given.
+   */
+  @Test
+  void httpsChecksTheCertificateAgainstTheHostName() throws Exception {
+    SelfSignedTls certificate = SelfSignedTls.forNames("localhost");
+    com.sun.net.httpserver.HttpsServer tls = certificate.messagesServer();
+    client = new DirectHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        system.executionContext(), 1, certificate.trust());
+    try {
+      int port = tls.getAddress().getPort();
+      HttpResponse ok = await(client.send(post("https://localhost:" + port + "/v1/messages")));
+      assertEquals(200, ok.status().intValue());
+      assertEquals(MockAnthropic.MESSAGE, text(ok));
+      Throwable wrongName = failure(client.send(post("https://127.0.0.1:" + port + "/v1/messages")));
+      assertEquals("TLS handshake with upstream failed", UpstreamFailures.describe(wrongName), String.valueOf(wrongName));
+    } finally {
+      tls.stop(0);
+    }
   }
 }

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.testing.HttpConnectProxy;
 import dev.relaycluster.testing.MockAnthropic;
+import dev.relaycluster.testing.SelfSignedTls;
 import dev.relaycluster.testing.Socks5Proxy;
 import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
@@ -22,14 +22,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -270,39 +264,9 @@ class ProxiedUpstreamTest {
    */
   @Test
   void httpsPassesThroughBothKindsOfProxy() throws Exception {
-    Path dir = Files.createTempDirectory("proxy-tls-");
-    Path keystore = dir.resolve("upstream.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "upstream", "-keystore", keystore.toString(),
-        "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit", "-dname", "CN=upstream", "-validity", "2",
-        "-ext", "SAN=dns:localhost,dns:" + SOCKS_ONLY_NAME).redirectErrorStream(true).start();
-    String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, keytool.waitFor(), keytoolOutput);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(keystore)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(kmf.getKeyManagers(), null, null);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, tmf.getTrustManagers(), null);
-    Http.get(system).setDefaultClientHttpsContext(ConnectionContext.httpsClient(clientTls));
-
-    HttpsServer tls = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    tls.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-    tls.createContext("/v1/messages", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] bytes = MockAnthropic.MESSAGE.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("content-type", "application/json");
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    tls.start();
+    SelfSignedTls certificate = SelfSignedTls.forNames("localhost", SOCKS_ONLY_NAME);
+    Http.get(system).setDefaultClientHttpsContext(ConnectionContext.httpsClient(certificate.clientContext()));
+    HttpsServer tls = certificate.messagesServer();
     int port = tls.getAddress().getPort();
     try (HttpConnectProxy http = new HttpConnectProxy("u", "p");
          Socks5Proxy socks = new Socks5Proxy("u", "p", Map.of(SOCKS_ONLY_NAME, "127.0.0.1"))) {
