@@ -19,10 +19,11 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 
 /**
  * Calls upstream APIs. Without an outbound proxy, by default through {@link DirectHttpClient} (HTTP/1.1
- * on Netty with kept-alive connections per origin: no actor or stream graph per call); with
+ * on Netty with kept-alive connections per origin: no actor or stream graph per call). With
  * {@code relay.upstream.client = pekko-http}, and always for accounts with an outbound proxy, with
- * pekko-http's pooled client: one pool per host, and per (host, proxy) for accounts with an outbound proxy (HTTP CONNECT or SOCKS5; the pool settings carry the proxy's
- * transport, so each proxy gets pools of its own). A response that does not start within the
+ * pekko-http's pooled client: one pool per host, and per (host, proxy) for accounts with an outbound
+ * proxy (HTTP CONNECT or SOCKS5; the pool settings carry the proxy's transport, so each proxy gets
+ * pools of its own). A response that does not start within the
  * response timeout fails with {@link UpstreamTimeoutException}; if it arrives later its body is
  * discarded so the pooled connection is freed. A proxy that cannot carry the request fails it with
  * an {@link dev.relaycluster.upstream.proxy.UpstreamProxyException} saying why.

@@ -167,11 +167,6 @@ public final class DirectHttpClient implements AutoCloseable {
     };
   }
 
-  /** Connections open to upstream, in use or pooled; for tests and the admin view. */
-  public int idleConnections() {
-    return idle.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
-  }
-
   @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -107,7 +107,7 @@ final class ScriptedUpstream implements AutoCloseable {
         return null;
       }
       head.write(b);
-      matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
     }
     String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
     Map<String, String> headers = new LinkedHashMap<>();
