@@ -26,6 +26,11 @@ public final class HeaderPolicy {
   static final Set<String> RESPONSE_DROPPED = Set.of(
       "date", "server", "set-cookie", "anthropic-organization-id", "alt-svc", "cf-ray", "cf-cache-status", "via");
 
+  /** Whether the HTTP layer owns this header (hop by hop, or set from the connection and the body). */
+  public static boolean hopByHop(String lowercaseName) {
+    return HOP_BY_HOP.contains(lowercaseName);
+  }
+
   public static boolean forwardToUpstream(String lowercaseName) {
     return !HOP_BY_HOP.contains(lowercaseName)
         && !CLIENT_ADDRESS.contains(lowercaseName)

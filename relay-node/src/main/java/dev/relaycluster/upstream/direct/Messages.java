@@ -1,5 +1,6 @@
 package dev.relaycluster.upstream.direct;
 
+import dev.relaycluster.upstream.HeaderPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,7 +11,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -24,23 +24,19 @@ import org.apache.pekko.util.ByteString;
 
 /** Pekko HTTP request model to Netty's wire objects and Netty's response head back to the model. */
 final class Messages {
-  /** Headers the connection sets itself, in either direction (names in lower case). */
-  private static final Set<String> CONNECTION_HEADERS = Set.of(
-      "host", "content-length", "content-type", "transfer-encoding", "connection", "keep-alive",
-      "proxy-connection", "te", "trailer", "upgrade");
   /** Parsed content types by header value: upstream sends a handful of distinct ones. */
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
   private static final int CONTENT_TYPES_KEPT = 64;
 
   private Messages() {}
 
-  /** The request with a strict body, in origin form, with Host, Content-Type and Content-Length. */
+  /**
+   * The request in origin form, with Host, Content-Type and Content-Length; its body is strict
+   * ({@link DirectHttpClient#send} takes no other).
+   */
   static FullHttpRequest request(HttpRequest request, Origin origin) {
     HttpEntity entity = request.entity();
-    if (!(entity instanceof HttpEntity.Strict strict)) {
-      throw new IllegalArgumentException("the direct upstream client sends strict bodies only");
-    }
-    ByteString data = strict.getData();
+    ByteString data = ((HttpEntity.Strict) entity).getData();
     String path = request.getUri().path();
     String target = (path.isEmpty() ? "/" : path)
         + request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
@@ -50,7 +46,7 @@ final class Messages {
     HttpHeaders headers = out.headers();
     headers.set(HttpHeaderNames.HOST, origin.hostHeader());
     for (HttpHeader h : request.getHeaders()) {
-      if (!CONNECTION_HEADERS.contains(h.lowercaseName())) {
+      if (!HeaderPolicy.hopByHop(h.lowercaseName())) {
         headers.add(h.name(), h.value());
       }
     }
@@ -75,7 +71,7 @@ final class Messages {
     while (it.hasNext()) {
       var e = it.next();
       String name = e.getKey();
-      if (!CONNECTION_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      if (!HeaderPolicy.hopByHop(name.toLowerCase(java.util.Locale.ROOT))) {
         out.add(RawHeader.create(name, e.getValue()));
       }
     }
