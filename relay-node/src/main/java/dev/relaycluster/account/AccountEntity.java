@@ -473,11 +473,9 @@ public final class AccountEntity
       // A success clears the account-wide marks and those of the request's family; a Sonnet answer
       // says nothing about an Opus limit.
       List<Event> events = new ArrayList<>(2);
-      List<CooldownMark> cleared = health.marks().stream()
-          .filter(m -> m.family().equals(CooldownMark.WHOLE_ACCOUNT) || m.family().equals(cmd.family()))
-          .toList();
+      List<CooldownMark> cleared = SuccessHealth.cleared(health.marks(), cmd.family());
       cleared.forEach(m -> events.add(new CooldownEnded(accountId, m.family(), now)));
-      if (h.utilisation() >= 0 && band(h.utilisation()) != band(health.utilisation())) {
+      if (SuccessHealth.utilisationMoved(health.utilisation(), h.utilisation())) {
         events.add(new UtilisationSeen(accountId, h.utilisation(), now));
       }
       if (events.isEmpty()) {
@@ -704,11 +702,6 @@ public final class AccountEntity
     } catch (RuntimeException e) {
       context.getLog().warn("alert {} for account {} could not be raised: {}", kind, accountId, e.toString());
     }
-  }
-
-  /** Utilisation in 10 % bands; -1 (unknown) is its own band. */
-  private static int band(double utilisation) {
-    return utilisation < 0 ? -1 : (int) Math.min(10, Math.floor(utilisation * 10));
   }
 
   @Override

@@ -180,12 +180,13 @@ public final class RelayNode implements AutoCloseable {
       Optional<Path> credentials = adminUsers.bootstrap(
           settings.admin().username(), settings.admin().password(), settings.dataDir());
 
+      LeaseBook leaseBook = new LeaseBook();
       ActorRef<LeaseHolder.Command> leaseHolder =
-          system.systemActorOf(LeaseHolder.create(), "lease-holder", Props.empty());
+          system.systemActorOf(LeaseHolder.create(leaseBook), "lease-holder", Props.empty());
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, upstream,
-          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder);
+          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder, leaseBook);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(

@@ -5,6 +5,7 @@ import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.AccountSecrets;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
+import dev.relaycluster.account.SuccessHealth;
 import dev.relaycluster.apikey.Admission;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.Refusal;
@@ -12,6 +13,7 @@ import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.http.AnthropicErrorResponses;
 import dev.relaycluster.http.StrictEntities;
+import dev.relaycluster.node.LeaseBook;
 import dev.relaycluster.node.LeaseHolder;
 import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
@@ -82,11 +84,12 @@ public final class MessagesRelay {
   private final UsageRecords usageRecords;
   private final RelaySettings settings;
   private final ActorRef<LeaseHolder.Command> leaseHolder;
+  private final LeaseBook leaseBook;
   private final NodeDrain drain;
 
   public MessagesRelay(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
-      ActorRef<LeaseHolder.Command> leaseHolder) {
+      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook) {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.sharding = ClusterSharding.get(system);
@@ -97,6 +100,7 @@ public final class MessagesRelay {
     this.usageRecords = usageRecords;
     this.settings = settings;
     this.leaseHolder = leaseHolder;
+    this.leaseBook = leaseBook;
     this.drain = NodeDrain.get(system);
   }
 
@@ -122,7 +126,7 @@ public final class MessagesRelay {
           if (reply instanceof ApiKeyEntity.Refused refused) {
             return CompletableFuture.completedFuture(refusal(call, key, refused));
           }
-          Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), leaseHolder,
+          Settlement settlement = new Settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), leaseBook,
               settings.http().askTimeout(), system.scheduler(), system.executionContext(), drain::finished);
           return attempt(call, settlement, Set.of(), 1).exceptionally(failure -> {
             log.error("request {} failed inside the relay", call.requestId(), unwrap(failure));
@@ -151,7 +155,7 @@ public final class MessagesRelay {
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {
       drain.finished();
     } else {
-      new Settlement(key, call.requestId(), leaseHolder, settings.http().askTimeout(), system.scheduler(),
+      new Settlement(key, call.requestId(), leaseBook, settings.http().askTimeout(), system.scheduler(),
           system.executionContext(), drain::finished)
           .settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status, RequestOutcome.REFUSED, type, 0));
     }
@@ -326,13 +330,25 @@ public final class MessagesRelay {
           long headersNanos = System.nanoTime();
           int status = response.status().intValue();
           if (status < 400) {
-            accountRef.tell(AccountEntity.Report.of(lease,
-                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), afterRefresh, demand(call).family()));
+            reportSuccess(accountRef, account.id(), lease, afterRefresh,
+                UpstreamAnswers.classify(status, rateLimitHeaders(response), null), demand(call).family());
             return answer(call, settlement, account, attempts, response, headersNanos);
           }
           return onUpstreamError(call, settlement, accountRef, granted, excluded, attempts, afterRefresh, response);
         })
         .thenCompose(stage -> stage);
+  }
+
+  /**
+   * Most successes are no news to the account (no cooldown to end, utilisation in the same band, as this
+   * node's pool view shows it): those are not sent, which saves the entity one message per request.
+   */
+  private void reportSuccess(EntityRef<AccountEntity.Command> accountRef, String accountId, String lease,
+      boolean afterRefresh, AnswerVerdict verdict, String family) {
+    boolean news = pool.find(accountId).map(entry -> SuccessHealth.isNews(entry, verdict, family)).orElse(true);
+    if (news) {
+      accountRef.tell(AccountEntity.Report.of(lease, verdict, afterRefresh, family));
+    }
   }
 
   /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */

@@ -2,13 +2,12 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.apikey.ApiKeyEntity;
-import dev.relaycluster.node.LeaseHolder;
+import dev.relaycluster.node.LeaseBook;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import scala.concurrent.ExecutionContext;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The leases of one request and its end, done exactly once whatever path ends it: the account lease is
  * released, the usage is recorded in the key's entity (idempotent by request id, retried on timeouts)
- * and the key lease released with it. The node's lease holder is kept informed of every lease held,
- * so an entity restarted elsewhere can recover them.
+ * and the key lease released with it. Every lease held is noted in the node's lease book, so an entity
+ * restarted elsewhere can recover them.
  */
 public final class Settlement {
   private static final Logger log = LoggerFactory.getLogger(Settlement.class);
@@ -32,7 +31,7 @@ public final class Settlement {
   private final Scheduler scheduler;
   private final ExecutionContext executor;
   private final Runnable onRecorded;
-  private final ActorRef<LeaseHolder.Command> holder;
+  private final LeaseBook book;
   private final String keyEntity;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile EntityRef<AccountEntity.Command> account;
@@ -42,12 +41,12 @@ public final class Settlement {
   /**
    * @param onRecorded run once the usage is recorded, or recording was given up
    */
-  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, ActorRef<LeaseHolder.Command> holder,
+  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       Duration askTimeout, Scheduler scheduler, ExecutionContext executor, Runnable onRecorded) {
     this.key = key;
-    this.holder = holder;
+    this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
-    holder.tell(new LeaseHolder.Held(keyEntity, keyLeaseId));
+    book.held(keyEntity, keyLeaseId);
     this.keyLeaseId = keyLeaseId;
     this.askTimeout = askTimeout;
     this.scheduler = scheduler;
@@ -59,7 +58,7 @@ public final class Settlement {
     this.account = ref;
     this.accountLeaseId = leaseId;
     this.accountEntity = AccountEntity.persistenceId(ref.getEntityId()).id();
-    holder.tell(new LeaseHolder.Held(accountEntity, leaseId));
+    book.held(accountEntity, leaseId);
   }
 
   /** Releases the current account lease early (the account was refused upstream or failed before answering). */
@@ -70,7 +69,7 @@ public final class Settlement {
     accountLeaseId = null;
     if (ref != null) {
       ref.tell(new AccountEntity.Release(lease));
-      holder.tell(new LeaseHolder.Released(accountEntity, lease));
+      book.released(accountEntity, lease);
     }
   }
 
@@ -84,7 +83,7 @@ public final class Settlement {
       return;
     }
     releaseAccount();
-    holder.tell(new LeaseHolder.Released(keyEntity, keyLeaseId));
+    book.released(keyEntity, keyLeaseId);
     record(usage, 1);
   }
 

@@ -398,7 +398,8 @@ class ApiKeyEntityTest {
   @Test
   void leasesHeldByRequestsComeBackWhenTheEntityRestartsElsewhere() throws Exception {
     create(hash(), 2);
-    ActorRef<LeaseHolder.Command> nodeHolder = testKit.spawn(LeaseHolder.create(), "lease-holder-" + UUID.randomUUID());
+    dev.relaycluster.node.LeaseBook book = new dev.relaycluster.node.LeaseBook();
+    ActorRef<LeaseHolder.Command> nodeHolder = testKit.spawn(LeaseHolder.create(book), "lease-holder-" + UUID.randomUUID());
     TestProbe<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing = testKit.createTestProbe();
     listing.awaitAssert(Duration.ofSeconds(10), () -> {
       testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
@@ -408,10 +409,10 @@ class ApiKeyEntityTest {
     });
     String lease = admitted(nodeHolder);
     String entity = ApiKeyEntity.persistenceId(keyId).id();
-    nodeHolder.tell(new LeaseHolder.Held(entity, lease));
+    book.held(entity, lease);
     String released = admitted(nodeHolder);
-    nodeHolder.tell(new LeaseHolder.Held(entity, released));
-    nodeHolder.tell(new LeaseHolder.Released(entity, released));
+    book.held(entity, released);
+    book.released(entity, released);
     kit.<ApiKeyEntity.KeyStatusReply>runCommand(ApiKeyEntity.GetStatus::new);
 
     kit.restart();

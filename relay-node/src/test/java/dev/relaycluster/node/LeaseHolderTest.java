@@ -29,12 +29,13 @@ class LeaseHolderTest {
 
   @Test
   void reportsTheLeasesItStillHoldsPerEntityAndRegistersItself() {
-    ActorRef<LeaseHolder.Command> holder = testKit.spawn(LeaseHolder.create());
-    holder.tell(new LeaseHolder.Held("ApiKey|k1", "l1"));
-    holder.tell(new LeaseHolder.Held("ApiKey|k1", "l2"));
-    holder.tell(new LeaseHolder.Held("Account|a1", "l3"));
-    holder.tell(new LeaseHolder.Released("ApiKey|k1", "l1"));
-    holder.tell(new LeaseHolder.Released("ApiKey|k1", "never-held"));
+    LeaseBook book = new LeaseBook();
+    ActorRef<LeaseHolder.Command> holder = testKit.spawn(LeaseHolder.create(book));
+    book.held("ApiKey|k1", "l1");
+    book.held("ApiKey|k1", "l2");
+    book.held("Account|a1", "l3");
+    book.released("ApiKey|k1", "l1");
+    book.released("ApiKey|k1", "never-held");
     TestProbe<LeaseHolder.HeldLeases> probe = testKit.createTestProbe();
     holder.tell(new LeaseHolder.Report("ApiKey|k1", probe.getRef()));
     LeaseHolder.HeldLeases report = probe.receiveMessage();
