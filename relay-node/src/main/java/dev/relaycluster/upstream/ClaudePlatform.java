@@ -22,6 +22,8 @@ import org.apache.pekko.util.ByteString;
  */
 public final class ClaudePlatform {
   static final String DEFAULT_VERSION = "2023-06-01";
+  /** Upstream URIs parsed once; shared by every request this node relays. */
+  private static final ParsedUris URIS = new ParsedUris();
   static final String OAUTH_BETA = "oauth-2025-04-20";
 
   private ClaudePlatform() {}
@@ -63,7 +65,8 @@ public final class ClaudePlatform {
       headers.add(RawHeader.create("x-api-key", secrets.apiKey()));
     }
     String uri = joinUrl(account.baseUrl(), path) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-    return HttpRequest.create(uri)
+    return HttpRequest.create()
+        .withUri(URIS.of(uri))
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
         .withEntity(HttpEntities.create(contentType, body));

@@ -8,6 +8,15 @@ import java.util.HexFormat;
 /** SHA-256 digests rendered as lower-case hex. */
 public final class Hashing {
 
+    /** One digest per thread: looking the algorithm up among the providers costs as much as hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    });
+
     private Hashing() {
     }
 
@@ -23,10 +32,7 @@ public final class Hashing {
 
     /** Raw SHA-256 of {@code b}. */
     public static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        // digest(b) resets the digest, so each thread's one instance is ready for its next call.
+        return SHA256.get().digest(b);
     }
 }
