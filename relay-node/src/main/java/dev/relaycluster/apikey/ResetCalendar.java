@@ -12,12 +12,24 @@ import java.time.temporal.TemporalAdjusters;
  * the week at a given hour in that zone (CRS's weekly Opus reset). Pure; times are epoch milliseconds.
  */
 public final class ResetCalendar {
+  /** A day in a zone, [start, end): every usage of a day asks for the same one. */
+  private record Day(ZoneId zone, long start, long end) {}
+
+  /** The day asked for last; a race between threads only costs a second computation. */
+  private static volatile Day lastDay;
+
   private ResetCalendar() {}
 
   /** The start of the day containing {@code at}, in {@code zone}. */
   public static long dayStart(long at, ZoneId zone) {
+    Day last = lastDay;
+    if (last != null && at >= last.start() && at < last.end() && last.zone().equals(zone)) {
+      return last.start();
+    }
     LocalDate day = Instant.ofEpochMilli(at).atZone(zone).toLocalDate();
-    return day.atStartOfDay(zone).toInstant().toEpochMilli();
+    long start = day.atStartOfDay(zone).toInstant().toEpochMilli();
+    lastDay = new Day(zone, start, day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+    return start;
   }
 
   /** The start of the day after the one containing {@code at}. */

@@ -30,6 +30,22 @@ class ResetCalendarTest {
   }
 
   @Test
+  void theDayAskedForLastIsReusedOnlyForItsOwnZoneAndHours() {
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    ZoneId shanghai = ZoneId.of("Asia/Shanghai");
+    // The 25-hour day: its last hour is still the same day, the next millisecond is not.
+    assertEquals(at("2026-10-24T22:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T12:00:00Z"), berlin));
+    assertEquals(at("2026-10-24T22:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T22:59:59.999Z"), berlin));
+    assertEquals(at("2026-10-25T23:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T23:00:00Z"), berlin));
+    assertEquals(at("2026-10-25T23:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T23:30:00Z"), berlin));
+    // Another zone at the same instant gets its own day, and the first zone's still answers right after.
+    assertEquals(at("2026-10-25T16:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T23:30:00Z"), shanghai));
+    assertEquals(at("2026-10-25T23:00:00Z"), ResetCalendar.dayStart(at("2026-10-25T23:30:00Z"), berlin));
+    // Earlier than the remembered day.
+    assertEquals(at("2026-10-23T22:00:00Z"), ResetCalendar.dayStart(at("2026-10-24T21:59:59.999Z"), berlin));
+  }
+
+  @Test
   void weeksResetOnTheirDayAndHour() {
     ZoneId utc = ZoneOffset.UTC;
     // Monday 00:00 (CRS's default): Sunday 23:59:59.999 belongs to the week that began the Monday before.

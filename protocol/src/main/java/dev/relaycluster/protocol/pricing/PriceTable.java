@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Per-token model prices read from a LiteLLM {@code model_prices_and_context_window.json}; immutable. */
 public final class PriceTable {
@@ -24,6 +25,13 @@ public final class PriceTable {
     private final Map<String, ModelPrice> prices;
     private final Map<String, ModelPrice> longContextPrices;
     private final Map<String, String> keysByLowerCase;
+    /**
+     * The key each model name looked up so far matched (empty: none); requests name a few models, and
+     * working out the candidates of a name takes a regular expression. Bounded: past
+     * {@value #MAX_REMEMBERED_MATCHES} names, further ones are worked out on every lookup.
+     */
+    private final Map<String, Optional<String>> matches = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED_MATCHES = 1024;
     private final String version;
 
     private PriceTable(Map<String, ModelPrice> prices, Map<String, ModelPrice> longContextPrices,
@@ -144,6 +152,18 @@ public final class PriceTable {
         if (model == null || model.isBlank()) {
             return null;
         }
+        Optional<String> known = matches.get(model);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        String key = findKey(model);
+        if (matches.size() < MAX_REMEMBERED_MATCHES) {
+            matches.putIfAbsent(model, Optional.ofNullable(key));
+        }
+        return key;
+    }
+
+    private String findKey(String model) {
         for (String name : ModelNames.candidates(model)) {
             if (prices.containsKey(name)) {
                 return name;

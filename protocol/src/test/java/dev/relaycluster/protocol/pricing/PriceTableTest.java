@@ -57,6 +57,19 @@ class PriceTableTest {
     }
 
     @Test
+    void aNameLookedUpAgainMatchesAsTheFirstTime() {
+        PriceTable t = PriceTable.bundled();
+        for (String name : new String[] {"Claude-Sonnet-4-5", "anthropic/claude-sonnet-4-5-20250929",
+                "claude-sonnet-4-5[1m]", "no-such-model-8"}) {
+            PricedModel first = t.price(name, PriceTable.DEFAULT_FALLBACK);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(first, t.price(name, PriceTable.DEFAULT_FALLBACK), name);
+                assertEquals(t.find(name), Optional.ofNullable(first.matchedKey() == null ? null : first.price()), name);
+            }
+        }
+    }
+
+    @Test
     void unknownModelGetsTheFallback() {
         ModelPrice fallback = new ModelPrice(1, 2, 3, 4, 5);
         assertEquals(new PricedModel("no-such-model-9", null, fallback, true),
