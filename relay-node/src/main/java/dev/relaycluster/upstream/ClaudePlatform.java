@@ -3,6 +3,7 @@ package dev.relaycluster.upstream;
 import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.account.AccountSecrets;
 import dev.relaycluster.account.AccountType;
+import dev.relaycluster.protocol.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -11,6 +12,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.util.ByteString;
 
@@ -22,8 +24,11 @@ import org.apache.pekko.util.ByteString;
  */
 public final class ClaudePlatform {
   static final String DEFAULT_VERSION = "2023-06-01";
-  /** Upstream URIs parsed once; shared by every request this node relays. */
-  private static final ParsedUris URIS = new ParsedUris();
+  /**
+   * Upstream URIs parsed once, up to 1,024 of them: every call to an account goes to one of a few (its
+   * base URL, the endpoint's path, usually no query), and pekko's URI parser would run for each request.
+   */
+  private static final BoundedMemo<String, Uri> URIS = new BoundedMemo<>(1024, Uri::create);
   static final String OAUTH_BETA = "oauth-2025-04-20";
 
   private ClaudePlatform() {}
@@ -66,7 +71,7 @@ public final class ClaudePlatform {
     }
     String uri = joinUrl(account.baseUrl(), path) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     return HttpRequest.create()
-        .withUri(URIS.of(uri))
+        .withUri(URIS.get(uri))
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
         .withEntity(HttpEntities.create(contentType, body));

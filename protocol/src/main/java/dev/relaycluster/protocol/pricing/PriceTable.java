@@ -2,6 +2,7 @@ package dev.relaycluster.protocol.pricing;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.util.BoundedMemo;
 import dev.relaycluster.protocol.util.Hashing;
 import dev.relaycluster.protocol.util.Json;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Per-token model prices read from a LiteLLM {@code model_prices_and_context_window.json}; immutable. */
 public final class PriceTable {
@@ -26,12 +26,11 @@ public final class PriceTable {
     private final Map<String, ModelPrice> longContextPrices;
     private final Map<String, String> keysByLowerCase;
     /**
-     * The key each model name looked up so far matched (empty: none); requests name a few models, and
-     * working out the candidates of a name takes a regular expression. Bounded: past
-     * {@value #MAX_REMEMBERED_MATCHES} names, further ones are worked out on every lookup.
+     * The key each model name looked up so far matched (empty: none), for up to 1,024 names: requests name
+     * a few models, and working out the candidates of a name takes a regular expression.
      */
-    private final Map<String, Optional<String>> matches = new ConcurrentHashMap<>();
-    private static final int MAX_REMEMBERED_MATCHES = 1024;
+    private final BoundedMemo<String, Optional<String>> matches =
+            new BoundedMemo<>(1024, model -> Optional.ofNullable(findKey(model)));
     private final String version;
 
     private PriceTable(Map<String, ModelPrice> prices, Map<String, ModelPrice> longContextPrices,
@@ -152,15 +151,7 @@ public final class PriceTable {
         if (model == null || model.isBlank()) {
             return null;
         }
-        Optional<String> known = matches.get(model);
-        if (known != null) {
-            return known.orElse(null);
-        }
-        String key = findKey(model);
-        if (matches.size() < MAX_REMEMBERED_MATCHES) {
-            matches.putIfAbsent(model, Optional.ofNullable(key));
-        }
-        return key;
+        return matches.get(model).orElse(null);
     }
 
     private String findKey(String model) {
