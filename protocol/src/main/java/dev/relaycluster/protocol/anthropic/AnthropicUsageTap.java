@@ -1,18 +1,20 @@
 package dev.relaycluster.protocol.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Watches an Anthropic Messages SSE stream as it passes through and collects model, token usage, stop
  * reason and any error event. Only message_start, message_delta and error data are JSON-parsed; malformed
  * JSON is ignored. One instance per stream; not thread-safe.
  */
-public final class AnthropicUsageTap {
+public final class AnthropicUsageTap implements UsageTap {
 
     /** Content deltas and pings are most of a stream and carry no usage: their data is not decoded. */
     private final SseDecoder decoder = new SseDecoder(AnthropicUsageTap::carriesUsage);
@@ -21,9 +23,11 @@ public final class AnthropicUsageTap {
     private String stopReason;
     private String errorType;
     private String errorMessage;
+    private byte[] errorJson;
     private boolean sawMessageStop;
 
     /** Feeds the remaining bytes of {@code chunk} without moving its position. */
+    @Override
     public void feed(ByteBuffer chunk) {
         decoder.feed(chunk).forEach(this::onEvent);
     }
@@ -31,6 +35,11 @@ public final class AnthropicUsageTap {
     /** Feeds {@code len} bytes of {@code b} from {@code off}. */
     public void feed(byte[] b, int off, int len) {
         decoder.feed(b, off, len).forEach(this::onEvent);
+    }
+
+    @Override
+    public void onEventJson(byte[] json) {
+        onEvent(new SseEvent(null, new String(json, StandardCharsets.UTF_8), null));
     }
 
     /** Applies one decoded event; the type comes from the event field, else from the data's "type". */
@@ -43,7 +52,10 @@ public final class AnthropicUsageTap {
             case "message_start" -> Json.tryParse(e.data()).ifPresent(this::onMessageStart);
             case "message_delta" -> Json.tryParse(e.data()).ifPresent(this::onMessageDelta);
             case "message_stop" -> sawMessageStop = true;
-            case "error" -> Json.tryParse(e.data()).ifPresent(this::onError);
+            case "error" -> Json.tryParse(e.data()).ifPresent(root -> {
+                errorJson = e.data().getBytes(StandardCharsets.UTF_8);
+                onError(root);
+            });
             default -> {
                 // content_block_*, ping and unknown events carry no usage
             }
@@ -58,11 +70,13 @@ public final class AnthropicUsageTap {
     }
 
     /** The model named by message_start, or null before it. */
+    @Override
     public String model() {
         return model;
     }
 
     /** Usage collected so far. */
+    @Override
     public TokenUsage usage() {
         return usage.usage();
     }
@@ -72,12 +86,24 @@ public final class AnthropicUsageTap {
         return sawMessageStop;
     }
 
+    @Override
+    public boolean sawEnd() {
+        return sawMessageStop;
+    }
+
+    @Override
+    public byte[] errorJson() {
+        return errorJson;
+    }
+
     /** Whether the bytes fed so far end exactly between events. */
+    @Override
     public boolean atEventBoundary() {
         return decoder.atEventBoundary();
     }
 
     /** {@code error.type} of an error event, or null if none came. */
+    @Override
     public String errorType() {
         return errorType;
     }

@@ -16,6 +16,11 @@ public record AnswerVerdict(
     double utilisation7d,
     String message) {
 
+  /** No answer at all: a connection failure or a response that did not come in time. */
+  public static AnswerVerdict unreachable(String why) {
+    return new AnswerVerdict(AnswerClass.UNREACHABLE, 0, null, 0, -1, -1, -1, why);
+  }
+
   /** The fullest rate-limit window seen, -1 when no utilisation header was sent. */
   public double utilisation() {
     return Math.max(utilisation5h, utilisation7d);

@@ -1,6 +1,9 @@
-package dev.relaycluster.protocol.ratelimit;
+package dev.relaycluster.protocol.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.ratelimit.AnswerClass;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.ratelimit.ModelFamily;
 import dev.relaycluster.protocol.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -10,13 +13,13 @@ import java.util.Map;
  * Reads an Anthropic answer (status, {@code anthropic-ratelimit-unified-*} and {@code retry-after}
  * headers, error body) into an {@link AnswerVerdict}. Header names must be lower-case. Pure.
  */
-public final class UpstreamAnswers {
+public final class ClaudeAnswers {
   static final String PREFIX = "anthropic-ratelimit-unified-";
   private static final String[] ORG_DISABLED_TEXT = {
       "organization has been disabled", "organisation has been disabled",
       "oauth authentication is currently not allowed"};
 
-  private UpstreamAnswers() {}
+  private ClaudeAnswers() {}
 
   public static AnswerVerdict classify(int status, Map<String, String> headers, byte[] body) {
     String message = errorMessage(body);
@@ -49,11 +52,6 @@ public final class UpstreamAnswers {
       resetAt = resetAtMillis(headers);
     }
     return new AnswerVerdict(answerClass, status, family, resetAt, retryAfter, u5h, u7d, message);
-  }
-
-  /** No answer at all: a connection failure or a response that did not come in time. */
-  public static AnswerVerdict unreachable(String why) {
-    return new AnswerVerdict(AnswerClass.UNREACHABLE, 0, null, 0, -1, -1, -1, why);
   }
 
   /**
