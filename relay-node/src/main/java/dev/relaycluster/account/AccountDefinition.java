@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.oauth.SubscriptionTier;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.relaycluster.account;
 
 import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
@@ -11,8 +11,8 @@ import dev.relaycluster.upstream.ProxySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.LeaseKeeper;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.LeaseKeeper;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -580,12 +580,12 @@ public final class AccountEntity
 
   private boolean canRefresh(State state) {
     AccountSecrets s = secrets(state);
-    return s != null && state.definition().type() == AccountType.CLAUDE_OAUTH && s.refreshToken() != null
+    return s != null && state.definition().type().oauth() && s.refreshToken() != null
         && !s.refreshToken().isBlank();
   }
 
   private boolean refreshDue(State state) {
-    if (state.definition().type() != AccountType.CLAUDE_OAUTH || services.vault() == null) {
+    if (!state.definition().type().oauth() || services.vault() == null) {
       return false;
     }
     long now = System.currentTimeMillis();
@@ -602,7 +602,7 @@ public final class AccountEntity
    * refreshes on the next acquire instead).
    */
   private void scheduleRefresh(State state) {
-    if (!state.exists() || state.definition().type() != AccountType.CLAUDE_OAUTH) {
+    if (!state.exists() || !state.definition().type().oauth()) {
       return;
     }
     AccountSecrets s = secrets(state);
@@ -628,7 +628,8 @@ public final class AccountEntity
       return;
     }
     context.getLog().info("refreshing the OAuth tokens of account {}", accountId);
-    context.pipeToSelf(services.refresher().refresh(s.refreshToken(), proxy), RefreshDone::new);
+    context.pipeToSelf(services.refresher().refresh(state.definition().type(), s.refreshToken(), proxy),
+        RefreshDone::new);
   }
 
   private Effect<Event, State> onRefreshDone(State state, RefreshDone done) {
@@ -660,6 +661,10 @@ public final class AccountEntity
     AccountSecrets renewed = old.withTokens(t.accessToken(),
         t.refreshToken() != null ? t.refreshToken() : old.refreshToken(),
         t.expiresAt(), t.scopes().isEmpty() ? old.scopes() : t.scopes());
+    if (state.definition().type() == AccountType.CODEX_OAUTH && t.accountUuid() != null) {
+      // ChatGPT names the account in the id token that comes with each refresh.
+      renewed = renewed.withUpstreamAccountId(t.accountUuid());
+    }
     byte[] sealed = services.vault().seal(accountId, renewed);
     lastRefreshFailedAt = 0;
     return Effect().persist(new TokensRefreshed(accountId, sealed, now))

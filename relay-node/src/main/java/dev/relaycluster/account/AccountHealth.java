@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

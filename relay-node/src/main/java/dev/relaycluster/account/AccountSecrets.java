@@ -7,33 +7,43 @@ import java.util.List;
  * An account's credentials in plain text. Only ever held in memory for one request or one admin call;
  * at rest and in events they are sealed by the {@link CredentialVault}. {@code toString} masks them.
  * {@code proxyUrl} is the account's outbound proxy with its password (null: direct); {@code scopes}
- * are the OAuth scopes granted.
+ * are the OAuth scopes granted; {@code upstreamAccountId} is the upstream's own id of the account where
+ * requests must name it (ChatGPT's account id), else null.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt,
-    List<String> scopes, String proxyUrl) {
+    List<String> scopes, String proxyUrl, String upstreamAccountId) {
 
   public AccountSecrets {
     scopes = scopes == null ? List.of() : List.copyOf(scopes);
   }
 
   public AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt) {
-    this(apiKey, accessToken, refreshToken, expiresAt, List.of(), null);
+    this(apiKey, accessToken, refreshToken, expiresAt, List.of(), null, null);
+  }
+
+  public AccountSecrets(String apiKey, String accessToken, String refreshToken, long expiresAt, List<String> scopes,
+      String proxyUrl) {
+    this(apiKey, accessToken, refreshToken, expiresAt, scopes, proxyUrl, null);
   }
 
   public AccountSecrets withTokens(String access, String refresh, long expires, List<String> newScopes) {
-    return new AccountSecrets(apiKey, access, refresh, expires, newScopes, proxyUrl);
+    return new AccountSecrets(apiKey, access, refresh, expires, newScopes, proxyUrl, upstreamAccountId);
+  }
+
+  public AccountSecrets withUpstreamAccountId(String id) {
+    return new AccountSecrets(apiKey, accessToken, refreshToken, expiresAt, scopes, proxyUrl, id);
   }
 
   public AccountSecrets withProxy(String url) {
-    return new AccountSecrets(apiKey, accessToken, refreshToken, expiresAt, scopes, url);
+    return new AccountSecrets(apiKey, accessToken, refreshToken, expiresAt, scopes, url, upstreamAccountId);
   }
 
   @Override
   public String toString() {
     return "AccountSecrets[apiKey=" + mask(apiKey) + ", accessToken=" + mask(accessToken)
         + ", refreshToken=" + mask(refreshToken) + ", expiresAt=" + expiresAt + ", scopes=" + scopes
-        + ", proxyUrl=" + mask(proxyUrl) + "]";
+        + ", proxyUrl=" + mask(proxyUrl) + ", upstreamAccountId=" + upstreamAccountId + "]";
   }
 
   static String mask(String s) {

@@ -2,7 +2,7 @@ package dev.relaycluster.account;
 
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.alerts.AlertSink;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 
 /**
  * What an {@link AccountEntity} needs besides its journal: the pool view it publishes to, the vault

@@ -7,7 +7,11 @@ public enum AccountType {
   /** An Anthropic API key (Console), sent as x-api-key. */
   CLAUDE_CONSOLE("claude-console", "claude"),
   /** A Claude subscription's OAuth access token, sent as a bearer token. */
-  CLAUDE_OAUTH("claude-oauth", "claude");
+  CLAUDE_OAUTH("claude-oauth", "claude"),
+  /** An OpenAI API key, sent as a bearer token to the Responses API. */
+  OPENAI_API("openai-api", "openai"),
+  /** A ChatGPT subscription's OAuth access token (Codex), with its ChatGPT account id. */
+  CODEX_OAUTH("codex-oauth", "openai");
 
   private final String wireName;
   private final String platform;
@@ -21,8 +25,14 @@ public enum AccountType {
     return wireName;
   }
 
+  /** The pool its accounts serve ("claude", "openai"). */
   public String platform() {
     return platform;
+  }
+
+  /** Whether its credential is an OAuth token pair that the account entity refreshes. */
+  public boolean oauth() {
+    return this == CLAUDE_OAUTH || this == CODEX_OAUTH;
   }
 
   public static Optional<AccountType> fromWire(String name) {

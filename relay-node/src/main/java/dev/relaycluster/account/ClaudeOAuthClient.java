@@ -1,10 +1,10 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.oauth.ClaudeOAuth;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.oauth.SubscriptionTier;
-import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
 import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +75,7 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .thenCompose(this::strict)
         .thenApply(answer -> {
           if (answer.status() != 200) {
-            String why = UpstreamAnswers.errorMessage(answer.body());
+            String why = ClaudeAnswers.errorMessage(answer.body());
             boolean rejected = answer.status() >= 400 && answer.status() < 500 && answer.status() != 429;
             throw new OAuthException(what + " refused (" + answer.status() + ")" + (why.isEmpty() ? "" : ": " + why),
                 rejected);

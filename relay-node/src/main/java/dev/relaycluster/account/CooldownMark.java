@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * An account cooling down until {@code until} (epoch millis): for all models ({@code family}

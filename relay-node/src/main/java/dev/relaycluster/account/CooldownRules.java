@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import java.time.Instant;
 

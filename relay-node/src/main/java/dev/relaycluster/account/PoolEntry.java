@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.Versioned;
+import dev.relaycluster.cluster.Versioned;
 import dev.relaycluster.protocol.oauth.SubscriptionTier;
 import java.util.List;
 import java.util.Optional;

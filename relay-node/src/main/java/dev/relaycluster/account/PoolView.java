@@ -1,6 +1,6 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.ReplicatedView;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -11,4 +11,9 @@ public interface TokenRefresher {
       new OAuthException("token refresh is not configured on this node", false));
 
   CompletionStage<OAuthTokens> refresh(String refreshToken, ProxySpec proxy);
+
+  /** Refreshes the tokens of an account of {@code type}; one refresher serves every type unless it says otherwise. */
+  default CompletionStage<OAuthTokens> refresh(AccountType type, String refreshToken, ProxySpec proxy) {
+    return refresh(refreshToken, proxy);
+  }
 }

@@ -9,10 +9,14 @@ import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
-import dev.relaycluster.upstream.ClaudePlatform;
+import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
+import dev.relaycluster.account.Credentials;
+import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.Platform;
+import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.upstream.openai.CodexPlatform;
 import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
@@ -39,6 +43,7 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class AccountAdmin {
   static final String DEFAULT_CLAUDE_BASE_URL = "https://api.anthropic.com";
+  static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
 
   private final ClusterSharding sharding;
   private final PoolView pool;
@@ -62,13 +67,16 @@ public final class AccountAdmin {
   public CompletionStage<PoolEntry> create(JsonNode body) {
     try {
       String platform = text(body, "platform", "claude");
-      if (!platform.equals("claude")) {
-        throw AdminInputException.invalid("platform: only \"claude\" is supported so far");
+      if (!platform.equals("claude") && !platform.equals("openai")) {
+        throw AdminInputException.invalid("platform: must be \"claude\" or \"openai\"");
       }
       AccountType type = AccountType.fromWire(text(body, "type", ""))
-          .orElseThrow(() -> AdminInputException.invalid("type: must be \"claude-console\" or \"claude-oauth\""));
+          .filter(t -> t.platform().equals(platform))
+          .orElseThrow(() -> AdminInputException.invalid(platform.equals("claude")
+              ? "type: must be \"claude-console\" or \"claude-oauth\""
+              : "type: must be \"openai-api\" or \"codex-oauth\""));
       String name = required(body, "name");
-      String baseUrl = baseUrl(text(body, "baseUrl", DEFAULT_CLAUDE_BASE_URL));
+      String baseUrl = baseUrl(text(body, "baseUrl", defaultBaseUrl(type)));
       AccountOptions options = AccountOptions.parse(body);
       AccountSecrets secrets = secrets(type, body);
       if (options.proxy() != null) {
@@ -193,31 +201,27 @@ public final class AccountAdmin {
                 ((AccountEntity.Unavailable) reply).reason()));
           }
           AccountDefinition d = granted.account();
-          AccountSecrets secrets = vault.open(id, d.sealedSecrets());
-          ProxySpec proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
-          String body = "{\"model\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(settings.testModel()).toString()
-              + ",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
-          HttpRequest request = ClaudePlatform.request(d, secrets, "/v1/messages", "",
-              List.of(RawHeader.create("anthropic-version", "2023-06-01")), ContentTypes.APPLICATION_JSON,
-              ByteString.fromString(body));
+          Credential credential = Credentials.open(vault, d);
+          Platform platform = Platforms.standard().of(d.type().wireName());
+          // The configured test model is a Claude model; other pools use their platform's cheapest.
+          String model = d.type().platform().equals("claude") ? settings.testModel() : platform.probeModel();
+          HttpRequest request = platform.request(platform.probe(model), credential);
           long started = System.nanoTime();
-          return upstream.send(request, proxy)
+          return upstream.send(request, credential.proxy())
               .thenCompose(response -> response.entity().toStrict(settings.oauth().timeout().toMillis(), 1 << 20,
                       materializer)
                   .thenApply(strict -> {
                     long ms = (System.nanoTime() - started) / 1_000_000;
                     int status = response.status().intValue();
-                    java.util.Map<String, String> headers = new java.util.HashMap<>();
-                    response.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
-                    AnswerVerdict verdict = UpstreamAnswers.classify(status, headers, strict.getData().toArray());
-                    ref.tell(AccountEntity.Report.of(null, verdict, false,
-                        dev.relaycluster.protocol.ratelimit.ModelFamily.of(settings.testModel()).wireName()));
+                    AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response),
+                        status < 300 ? null : strict.getData().toArray(), System.currentTimeMillis());
+                    ref.tell(AccountEntity.Report.of(null, verdict, false, platform.modelFamily(model)));
                     return new AccountTestResult(id, status < 300, status, ms, status < 300 ? "ok" : verdict.message());
                   }))
               .exceptionally(t -> {
                 long ms = (System.nanoTime() - started) / 1_000_000;
                 String why = UpstreamFailures.describe(t);
-                ref.tell(AccountEntity.Report.of(null, UpstreamAnswers.unreachable(why), false, null));
+                ref.tell(AccountEntity.Report.of(null, AnswerVerdict.unreachable(why), false, null));
                 return new AccountTestResult(id, false, 0, ms, why);
               });
         });
@@ -232,8 +236,11 @@ public final class AccountAdmin {
    * old secrets are not readable here, so an edit must send the whole credential of its type.
    */
   private static AccountSecrets secrets(AccountType type, JsonNode body) {
-    if (type == AccountType.CLAUDE_CONSOLE) {
+    if (!type.oauth()) {
       return new AccountSecrets(required(body, "apiKey"), null, null, 0);
+    }
+    if (type == AccountType.CODEX_OAUTH) {
+      return CodexTokenInput.secrets(body);
     }
     String access = required(body, "accessToken");
     String refresh = text(body, "refreshToken", null);
@@ -241,8 +248,16 @@ public final class AccountAdmin {
     return new AccountSecrets(null, access, refresh, expiresAt);
   }
 
+  static String defaultBaseUrl(AccountType type) {
+    return switch (type) {
+      case CLAUDE_CONSOLE, CLAUDE_OAUTH -> DEFAULT_CLAUDE_BASE_URL;
+      case OPENAI_API -> DEFAULT_OPENAI_BASE_URL;
+      case CODEX_OAUTH -> CodexPlatform.DEFAULT_BASE_URL;
+    };
+  }
+
   /** Epoch milliseconds, or an ISO-8601 instant. */
-  private static long expiresAt(JsonNode node) {
+  static long expiresAt(JsonNode node) {
     if (node.isNumber()) {
       return node.asLong();
     }

@@ -1,7 +1,7 @@
 package dev.relaycluster.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.util.Hashing;
 import dev.relaycluster.store.PasswordHasher;
 import dev.relaycluster.store.TtlStore;

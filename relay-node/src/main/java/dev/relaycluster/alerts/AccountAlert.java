@@ -1,6 +1,6 @@
 package dev.relaycluster.alerts;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * One account event for the webhook targets. {@code detail} is a human sentence (never a credential);

@@ -1,6 +1,6 @@
 package dev.relaycluster.alerts;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,8 +1,8 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.CborSerializable;
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.LeaseKeeper;
+import dev.relaycluster.cluster.CborSerializable;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.LeaseKeeper;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
 import java.time.Clock;

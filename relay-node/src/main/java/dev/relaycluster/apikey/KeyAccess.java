@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

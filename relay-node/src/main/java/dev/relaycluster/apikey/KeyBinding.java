@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * A key's dedicated upstream for one pool: a single account ({@code accountId}) or an account group

@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.ReplicatedView;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.Versioned;
+import dev.relaycluster.cluster.Versioned;
 
 /**
  * What every node knows about a key, replicated by the {@link KeyDirectory}: enough to authenticate it,

@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * When a key stops working: never, at a fixed time ({@code expiresAt}), or {@code activationMillis}

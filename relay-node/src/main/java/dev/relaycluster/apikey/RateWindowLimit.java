@@ -1,6 +1,6 @@
 package dev.relaycluster.apikey;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * A fixed rate window: it opens with the first request and lasts {@code minutes}; within it at most

@@ -2,7 +2,7 @@ package dev.relaycluster.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaycluster.node.NodeDrain;
+import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.TtlStore;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package dev.relaycluster.http;
 
+import dev.relaycluster.protocol.anthropic.AnthropicDialect;
+import dev.relaycluster.protocol.dialect.ErrorKind;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +53,8 @@ public final class KeyUsageRoutes extends AllDirectives {
     return ask(key).thenApply(u -> JsonResponses.ok(body(u)))
         .exceptionally(failure -> {
           log.warn("usage of key {} could not be read: {}", key.id(), failure.toString());
-          return AnthropicErrorResponses.of(503, "overloaded_error", "usage could not be read in time; retry shortly");
+          return DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.OVERLOADED,
+              "usage could not be read in time; retry shortly");
         });
   }
 

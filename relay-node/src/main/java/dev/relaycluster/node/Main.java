@@ -1,5 +1,7 @@
 package dev.relaycluster.node;
 
+import dev.relaycluster.config.RelaySettings;
+
 import com.typesafe.config.ConfigFactory;
 
 /** Starts a node with the configuration from application.conf and the environment; runs until stopped. */

@@ -1,5 +1,7 @@
 package dev.relaycluster.node;
 
+import dev.relaycluster.cluster.NodeDrain;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;

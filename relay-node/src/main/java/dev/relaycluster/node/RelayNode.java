@@ -1,5 +1,11 @@
 package dev.relaycluster.node;
 
+import dev.relaycluster.cluster.LeaseBook;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.NodeDrain;
+import dev.relaycluster.cluster.ReplicatedView;
+import dev.relaycluster.config.RelaySettings;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -27,14 +33,22 @@ import dev.relaycluster.apikey.ClientPaths;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.http.AdminRoutes;
-import dev.relaycluster.http.AnthropicErrorResponses;
+import dev.relaycluster.http.ClientRequests;
+import dev.relaycluster.http.DialectResponses;
+import dev.relaycluster.http.ModelLists;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.KeyUsageRoutes;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
-import dev.relaycluster.relay.MessagesRelay;
+import dev.relaycluster.relay.RelayFlow;
+import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.account.AccountType;
+import dev.relaycluster.account.TokenRefresher;
+import dev.relaycluster.account.TokenRefreshers;
+import dev.relaycluster.protocol.anthropic.AnthropicDialect;
+import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.relay.UsageRecords;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.session.SessionEntity;
@@ -159,7 +173,8 @@ public final class RelayNode implements AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
       });
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
-      AccountEntity.init(system, new AccountServices(pool, vault, oauth, alerts, settings.accounts()));
+      TokenRefresher refreshers = new TokenRefreshers().with(AccountType.CLAUDE_OAUTH, oauth);
+      AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts()));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
       phases.mark("stores and prices");
       int loaded = loadDirectories(system, database, keys, pool);
@@ -185,8 +200,11 @@ public final class RelayNode implements AutoCloseable {
           system.systemActorOf(LeaseHolder.create(leaseBook), "lease-holder", Props.empty());
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
-      MessagesRelay relay = new MessagesRelay(system, pool, clock, vault, upstream,
-          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder, leaseBook);
+      RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream,
+          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder, leaseBook,
+          Platforms.standard());
+      ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
+          NodeDrain.get(system), clients);
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
@@ -200,8 +218,9 @@ public final class RelayNode implements AutoCloseable {
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer).route(),
-          new RelayRoutes(keys, relay, priceBook, settings, materializer, NodeDrain.get(system), clients,
-              new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer)).route());
+          new RelayRoutes(clientRequests, new ModelLists(priceBook),
+              new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
+              new AllDirectives() {}.reject()).route());
       phases.mark("admin users and routes");
       waitUntilUp(system);
       phases.mark("cluster up");
@@ -260,13 +279,15 @@ public final class RelayNode implements AutoCloseable {
     ExceptionHandler unexpected = ExceptionHandler.newBuilder()
         .matchAny(t -> {
           log.error("unhandled error in a route", t);
-          return d.complete(AnthropicErrorResponses.of(500, "api_error", "internal relay error"));
+          return d.complete(DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.API_ERROR,
+              "internal relay error"));
         })
         .build();
     Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
     // Built once: the supplier below is called for every request.
     Route all = d.concat(health, admin, adminUi, relay,
-        d.complete(AnthropicErrorResponses.of(404, "not_found_error", "no such endpoint on this relay")));
+        d.complete(DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.NOT_FOUND,
+            "no such endpoint on this relay")));
     return d.handleExceptions(unexpected, () -> all);
   }
 

@@ -1,30 +1,43 @@
 package dev.relaycluster.relay;
 
 import dev.relaycluster.apikey.KeyEntry;
-import dev.relaycluster.protocol.anthropic.MessagesRequest;
+import dev.relaycluster.protocol.dialect.Dialect;
+import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.session.SessionKey;
+import dev.relaycluster.upstream.UpstreamCall;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.util.ByteString;
 
-/** One authenticated, parsed client request on its way upstream. */
+/**
+ * One authenticated, read client request on its way upstream: the client's dialect, the pool it is
+ * served from, the dialect's endpoint name, what was sent, and what the dialect read from it.
+ */
 public record RelayCall(
     String requestId,
     KeyEntry key,
-    String platform,
+    Dialect dialect,
+    String pool,
     String endpoint,
-    String upstreamPath,
     String rawQuery,
     List<HttpHeader> headers,
     ContentType contentType,
     ByteString body,
-    MessagesRequest request,
-    Optional<SessionKey> sessionKey,
+    RequestView request,
     String userAgent,
     long startedAtMillis,
     long startedNanos) {
+
+  public Optional<SessionKey> sessionKey() {
+    return request.sessionKey();
+  }
+
+  /** The call as a platform builds its upstream request from it. */
+  public UpstreamCall upstreamCall() {
+    return new UpstreamCall(endpoint, rawQuery, headers, contentType, body, request);
+  }
 
   public long elapsedMillis() {
     return (System.nanoTime() - startedNanos) / 1_000_000;

@@ -2,7 +2,7 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.apikey.ApiKeyEntity;
-import dev.relaycluster.node.LeaseBook;
+import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,6 @@
 package dev.relaycluster.relay;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.client.ClientIdentity;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.Cost;
@@ -52,7 +52,7 @@ public final class UsageRecords {
     double multiplier = usable(accountPriceMultiplier, "account price multiplier", accountId);
     Cost cost = CostCalculator.cost(priced, usage, multiplier);
     ClientIdentity client = clients.recognize(call.userAgent());
-    double serviceRate = usable(pricing.serviceRate(call.platform()) * call.key().serviceRate(call.platform()),
+    double serviceRate = usable(pricing.serviceRate(call.pool()) * call.key().serviceRate(call.pool()),
         "service rate", call.key().id());
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
     long headersMs = headersNanos == 0 ? -1 : (headersNanos - call.startedNanos()) / 1_000_000;
@@ -60,7 +60,7 @@ public final class UsageRecords {
         call.requestId(),
         call.key().id(),
         accountId,
-        call.platform(),
+        call.pool(),
         call.endpoint(),
         call.request().model(),
         servedModel,

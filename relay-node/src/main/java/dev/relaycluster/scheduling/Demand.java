@@ -1,7 +1,7 @@
 package dev.relaycluster.scheduling;
 
 import dev.relaycluster.apikey.KeyBinding;
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.ratelimit.ModelFamily;
 
 /**

@@ -2,7 +2,7 @@ package dev.relaycluster.session;
 
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;

@@ -3,7 +3,7 @@ package dev.relaycluster.store;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 
 /**
  * Where the journal lives: the embedded H2 file under the data directory, or PostgreSQL when a

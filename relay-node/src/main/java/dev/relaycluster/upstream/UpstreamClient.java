@@ -1,6 +1,6 @@
 package dev.relaycluster.upstream;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.upstream.direct.DirectHttpClient;
 import dev.relaycluster.upstream.proxy.ProxyErrors;
 import dev.relaycluster.upstream.proxy.ProxyTransports;

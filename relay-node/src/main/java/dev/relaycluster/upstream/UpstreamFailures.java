@@ -43,4 +43,13 @@ public final class UpstreamFailures {
     }
     return "upstream connection failed";
   }
+
+  /** The cause inside the wrappers a CompletionStage puts around a failure. */
+  public static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
 }

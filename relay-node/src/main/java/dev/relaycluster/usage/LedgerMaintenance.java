@@ -58,7 +58,7 @@ public final class LedgerMaintenance {
   private final AtomicBoolean busy = new AtomicBoolean();
 
   public LedgerMaintenance(ActorSystem<?> system, Database database, int partitions,
-      dev.relaycluster.node.RelaySettings.Ledger ledger, PriceBook prices) {
+      dev.relaycluster.config.RelaySettings.Ledger ledger, PriceBook prices) {
     this.system = system;
     this.database = database;
     this.projections = UsageProjection.ids(partitions);

@@ -1,6 +1,6 @@
 package dev.relaycluster.usage;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import java.io.IOException;
 import java.nio.file.Files;

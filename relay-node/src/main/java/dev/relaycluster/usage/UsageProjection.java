@@ -1,7 +1,7 @@
 package dev.relaycluster.usage;
 
 import dev.relaycluster.apikey.ApiKeyEntity;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.PlainJdbcSession;
 import dev.relaycluster.store.SqlDialect;

@@ -1,6 +1,6 @@
 package dev.relaycluster.usage;
 
-import dev.relaycluster.node.CborSerializable;
+import dev.relaycluster.cluster.CborSerializable;
 
 /**
  * One relayed request's audit record: who, where, which model, every token class, cost in integer

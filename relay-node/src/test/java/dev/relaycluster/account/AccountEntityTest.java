@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.ReplicatedView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

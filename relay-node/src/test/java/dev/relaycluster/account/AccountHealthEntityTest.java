@@ -9,12 +9,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.RelaySettings;
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
 import dev.relaycluster.store.CredentialCipher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,7 +103,7 @@ class AccountHealthEntityTest {
   }
 
   private static AnswerVerdict answer(int status, Map<String, String> headers, String body) {
-    return UpstreamAnswers.classify(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    return ClaudeAnswers.classify(status, headers, body.getBytes(StandardCharsets.UTF_8));
   }
 
   private AccountEntity.Event report(AnswerVerdict verdict, String family) {

@@ -1,12 +1,14 @@
 package dev.relaycluster.account;
 
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaycluster.node.RelaySettings;
-import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -24,7 +26,7 @@ class CooldownRulesTest {
 
   private static HealthDecision decide(int status, Map<String, String> headers, String body, boolean canRefresh,
       boolean afterRefresh) {
-    return CooldownRules.decide(UpstreamAnswers.classify(status, headers, body.getBytes(StandardCharsets.UTF_8)), NOW,
+    return CooldownRules.decide(ClaudeAnswers.classify(status, headers, body.getBytes(StandardCharsets.UTF_8)), NOW,
         CFG, canRefresh, afterRefresh);
   }
 
@@ -84,7 +86,7 @@ class CooldownRulesTest {
     assertEquals(NOW + 60_000, cool(decide(500, Map.of(), "")).until());
     assertEquals(NOW + 60_000, cool(decide(503, Map.of(), "")).until());
     assertEquals(NOW + 45_000, cool(decide(504, Map.of(), "")).until());
-    assertEquals(NOW + 45_000, cool(CooldownRules.decide(UpstreamAnswers.unreachable("refused"), NOW, CFG, false,
+    assertEquals(NOW + 45_000, cool(CooldownRules.decide(AnswerVerdict.unreachable("refused"), NOW, CFG, false,
         false)).until());
   }
 

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.ratelimit.UpstreamAnswers;
+import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SuccessHealthTest {
-  private static final AnswerVerdict OK = UpstreamAnswers.classify(200, Map.of(), null);
+  private static final AnswerVerdict OK = ClaudeAnswers.classify(200, Map.of(), null);
 
   private static PoolEntry entry(List<CooldownMark> marks, double utilisation) {
     PoolEntry plain = new PoolEntry("a1", "one", "claude", AccountType.CLAUDE_CONSOLE, "http://upstream", 10, 0,
@@ -28,7 +28,7 @@ class SuccessHealthTest {
   @Test
   void aSuccessToAHealthyAccountInTheSameBandIsNoNews() {
     assertFalse(SuccessHealth.isNews(entry(List.of(), -1), OK, "sonnet"));
-    AnswerVerdict at42 = UpstreamAnswers.classify(200, Map.of("anthropic-ratelimit-unified-5h-utilization", "0.42"), null);
+    AnswerVerdict at42 = ClaudeAnswers.classify(200, Map.of("anthropic-ratelimit-unified-5h-utilization", "0.42"), null);
     assertFalse(SuccessHealth.isNews(entry(List.of(), 0.47), at42, "sonnet"));
   }
 
@@ -38,14 +38,14 @@ class SuccessHealthTest {
     assertTrue(SuccessHealth.isNews(entry(List.of(mark("sonnet")), -1), OK, "sonnet"));
     assertFalse(SuccessHealth.isNews(entry(List.of(mark("opus")), -1), OK, "sonnet"),
         "a Sonnet answer says nothing about an Opus limit");
-    AnswerVerdict at42 = UpstreamAnswers.classify(200, Map.of("anthropic-ratelimit-unified-5h-utilization", "0.42"), null);
+    AnswerVerdict at42 = ClaudeAnswers.classify(200, Map.of("anthropic-ratelimit-unified-5h-utilization", "0.42"), null);
     assertTrue(SuccessHealth.isNews(entry(List.of(), 0.55), at42, "sonnet"));
     assertTrue(SuccessHealth.isNews(entry(List.of(), -1), at42, "sonnet"), "the first utilisation seen");
   }
 
   @Test
   void aFailureIsAlwaysNews() {
-    assertTrue(SuccessHealth.isNews(entry(List.of(), -1), UpstreamAnswers.classify(529, Map.of(), null), "sonnet"));
+    assertTrue(SuccessHealth.isNews(entry(List.of(), -1), ClaudeAnswers.classify(529, Map.of(), null), "sonnet"));
   }
 
   @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.testing.SmtpReceiver;
 import dev.relaycluster.testing.WebhookReceiver;
 import dev.relaycluster.testing.WebhookReceiver.Answer;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.store.CredentialCipher;
 import dev.relaycluster.store.CredentialDecryptionException;
 import dev.relaycluster.store.Database;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
@@ -398,7 +398,7 @@ class ApiKeyEntityTest {
   @Test
   void leasesHeldByRequestsComeBackWhenTheEntityRestartsElsewhere() throws Exception {
     create(hash(), 2);
-    dev.relaycluster.node.LeaseBook book = new dev.relaycluster.node.LeaseBook();
+    dev.relaycluster.cluster.LeaseBook book = new dev.relaycluster.cluster.LeaseBook();
     ActorRef<LeaseHolder.Command> nodeHolder = testKit.spawn(LeaseHolder.create(book), "lease-holder-" + UUID.randomUUID());
     TestProbe<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing = testKit.createTestProbe();
     listing.awaitAssert(Duration.ofSeconds(10), () -> {

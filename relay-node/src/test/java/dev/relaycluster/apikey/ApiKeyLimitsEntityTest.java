@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaycluster.node.LeaseHolder;
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;

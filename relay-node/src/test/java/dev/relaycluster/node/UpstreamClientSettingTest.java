@@ -1,5 +1,7 @@
 package dev.relaycluster.node;
 
+import dev.relaycluster.config.RelaySettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

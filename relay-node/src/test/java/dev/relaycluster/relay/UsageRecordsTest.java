@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.apikey.KeyStatus;
-import dev.relaycluster.node.RelaySettings;
-import dev.relaycluster.protocol.anthropic.MessagesRequest;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.anthropic.AnthropicDialect;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.protocol.usage.TokenUsage;
@@ -30,10 +30,10 @@ class UsageRecordsTest {
   private static RelayCall call(String model, String userAgent, long startedNanos) {
     String body = "{\"model\":\"" + model + "\",\"max_tokens\":10,\"stream\":true,\"messages\":[]}";
     KeyEntry key = new KeyEntry("key-1", "k", "hash", "cr_ab", 0, KeyStatus.ACTIVE, 0, 0, 1);
-    return new RelayCall("req-1", key, "claude", "messages", "/v1/messages", null, List.of(),
+    return new RelayCall("req-1", key, AnthropicDialect.INSTANCE, "claude", "messages", null, List.of(),
         ContentTypes.APPLICATION_JSON, ByteString.fromString(body),
-        MessagesRequest.parse(body.getBytes(StandardCharsets.UTF_8)), Optional.empty(), userAgent,
-        1_700_000_000_000L, startedNanos);
+        AnthropicDialect.INSTANCE.read("messages", body.getBytes(StandardCharsets.UTF_8), name -> null, "key-1"),
+        userAgent, 1_700_000_000_000L, startedNanos);
   }
 
   private static UsageRecords records(double claudeRate) {

@@ -8,7 +8,7 @@ import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
-import dev.relaycluster.node.ReplicatedView;
+import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.TtlStore;

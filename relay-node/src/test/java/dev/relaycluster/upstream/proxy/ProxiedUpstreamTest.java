@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import com.typesafe.config.ConfigFactory;
-import dev.relaycluster.node.RelaySettings;
+import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.testing.HttpConnectProxy;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.SelfSignedTls;

@@ -1,4 +1,4 @@
-package dev.relaycluster.http;
+package dev.relaycluster.upstream;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

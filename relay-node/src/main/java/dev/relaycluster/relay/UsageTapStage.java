@@ -1,6 +1,6 @@
 package dev.relaycluster.relay;
 
-import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
+import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseFormatException;
 import java.util.function.Function;
 import org.apache.pekko.stream.Attributes;
@@ -14,11 +14,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Passes an upstream SSE body to the client chunk by chunk, unchanged, while the usage tap reads it.
+ * Passes an upstream SSE body to the client chunk by chunk, unchanged, while the dialect's usage tap reads it.
  * Reports exactly once how the stream ended: completed, upstream failed (then a final SSE error event
  * is sent, never a silent clean end), or the client went away (upstream is cancelled).
  */
-public final class SseUsageTapStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   /** Told once, when the stream ends, with the time the first chunk passed (nanoTime, 0 if none). */
   public interface Listener {
@@ -28,14 +28,14 @@ public final class SseUsageTapStage extends GraphStage<FlowShape<ByteString, Byt
     default void started() {}
   }
 
-  private final Inlet<ByteString> in = Inlet.create("SseUsageTap.in");
-  private final Outlet<ByteString> out = Outlet.create("SseUsageTap.out");
+  private final Inlet<ByteString> in = Inlet.create("UsageTap.in");
+  private final Outlet<ByteString> out = Outlet.create("UsageTap.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-  private final AnthropicUsageTap tap;
+  private final UsageTap tap;
   private final Function<Throwable, ByteString> errorEvent;
   private final Listener listener;
 
-  public SseUsageTapStage(AnthropicUsageTap tap, Function<Throwable, ByteString> errorEvent, Listener listener) {
+  public UsageTapStage(UsageTap tap, Function<Throwable, ByteString> errorEvent, Listener listener) {
     this.tap = tap;
     this.errorEvent = errorEvent;
     this.listener = listener;

@@ -1,11 +1,12 @@
-package dev.relaycluster.upstream;
+package dev.relaycluster.upstream.claude;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaycluster.account.AccountDefinition;
-import dev.relaycluster.account.AccountSecrets;
-import dev.relaycluster.account.AccountType;
+import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.UpstreamCall;
+import dev.relaycluster.upstream.UpstreamUris;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -20,13 +21,19 @@ import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 class ClaudePlatformTest {
-  private static final AccountSecrets CONSOLE_SECRETS = new AccountSecrets("sk-ant-api03-account", null, null, 0);
-  private static final AccountSecrets OAUTH_SECRETS =
-      new AccountSecrets(null, "sk-ant-oat01-token", "sk-ant-ort01-refresh", 0);
+  private static final ClaudePlatform CONSOLE = new ClaudePlatform("claude-console", false);
+  private static final ClaudePlatform OAUTH = new ClaudePlatform("claude-oauth", true);
   private static final ByteString BODY = ByteString.fromString("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16}");
 
-  private static AccountDefinition account(AccountType type, String baseUrl) {
-    return new AccountDefinition("acc-1", "main", type, baseUrl, 10, 0, false, new byte[0], 1, 1);
+  private static Credential credential(ClaudePlatform platform, String baseUrl) {
+    return platform.oauth()
+        ? new Credential("acc-1", platform.accountType(), baseUrl, null, "sk-ant-oat01-token", null, null)
+        : new Credential("acc-1", platform.accountType(), baseUrl, "sk-ant-api03-account", null, null, null);
+  }
+
+  private static HttpRequest request(ClaudePlatform platform, String baseUrl, String query, List<HttpHeader> headers) {
+    return platform.request(new UpstreamCall("messages", query, headers, ContentTypes.APPLICATION_JSON, BODY,
+        new RequestView("claude-sonnet-4-5", false, 16, true, null)), credential(platform, baseUrl));
   }
 
   private static List<HttpHeader> clientHeaders(String beta) {
@@ -50,9 +57,8 @@ class ClaudePlatformTest {
     return h;
   }
 
-  private static HttpRequest build(AccountType type, AccountSecrets secrets, List<HttpHeader> headers) {
-    return ClaudePlatform.request(account(type, "https://api.anthropic.com"), secrets, "/v1/messages", null,
-        headers, ContentTypes.APPLICATION_JSON, BODY);
+  private static HttpRequest build(ClaudePlatform platform, List<HttpHeader> headers) {
+    return request(platform, "https://api.anthropic.com", null, headers);
   }
 
   private static List<String> values(HttpRequest request, String name) {
@@ -68,7 +74,7 @@ class ClaudePlatformTest {
 
   @Test
   void consoleKeepsClientHeadersAndUsesTheAccountKey() {
-    HttpRequest r = build(AccountType.CLAUDE_CONSOLE, CONSOLE_SECRETS,
+    HttpRequest r = build(CONSOLE,
         clientHeaders("interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14"));
 
     assertEquals(List.of("2023-06-01"), values(r, "anthropic-version"));
@@ -92,7 +98,7 @@ class ClaudePlatformTest {
 
   @Test
   void relayKeyNeverReachesUpstream() {
-    HttpRequest r = build(AccountType.CLAUDE_CONSOLE, CONSOLE_SECRETS, clientHeaders(null));
+    HttpRequest r = build(CONSOLE, clientHeaders(null));
     for (HttpHeader h : r.getHeaders()) {
       assertTrue(!h.value().contains("cr_relay_client_key"), h.toString());
     }
@@ -100,7 +106,7 @@ class ClaudePlatformTest {
 
   @Test
   void requestIsAPostWithTheBodyUnchanged() {
-    HttpRequest r = build(AccountType.CLAUDE_CONSOLE, CONSOLE_SECRETS, clientHeaders(null));
+    HttpRequest r = build(CONSOLE, clientHeaders(null));
     assertEquals(HttpMethods.POST, r.method());
     assertEquals("https://api.anthropic.com/v1/messages", r.getUri().toString());
     assertEquals(ContentTypes.APPLICATION_JSON, r.entity().getContentType());
@@ -109,7 +115,7 @@ class ClaudePlatformTest {
 
   @Test
   void oauthUsesBearerTokenAndAddsTheOauthBeta() {
-    HttpRequest r = build(AccountType.CLAUDE_OAUTH, OAUTH_SECRETS,
+    HttpRequest r = build(OAUTH,
         clientHeaders("interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14"));
     assertEquals(List.of("Bearer sk-ant-oat01-token"), values(r, "authorization"));
     assertEquals(List.of(), values(r, "x-api-key"));
@@ -122,13 +128,13 @@ class ClaudePlatformTest {
 
   @Test
   void oauthWithoutClientBetaSendsOnlyTheOauthBeta() {
-    HttpRequest r = build(AccountType.CLAUDE_OAUTH, OAUTH_SECRETS, clientHeaders(null));
+    HttpRequest r = build(OAUTH, clientHeaders(null));
     assertEquals(List.of("oauth-2025-04-20"), values(r, "anthropic-beta"));
   }
 
   @Test
   void oauthBetaIsNotDuplicated() {
-    HttpRequest r = build(AccountType.CLAUDE_OAUTH, OAUTH_SECRETS,
+    HttpRequest r = build(OAUTH,
         clientHeaders("claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14"));
     assertEquals(List.of("claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14"),
         values(r, "anthropic-beta"));
@@ -138,7 +144,7 @@ class ClaudePlatformTest {
   void oauthMergesSeveralClientBetaHeaders() {
     List<HttpHeader> headers = clientHeaders("claude-code-20250219");
     headers.add(RawHeader.create("anthropic-beta", "context-1m-2025-08-07"));
-    HttpRequest r = build(AccountType.CLAUDE_OAUTH, OAUTH_SECRETS, headers);
+    HttpRequest r = build(OAUTH, headers);
     assertEquals(List.of("oauth-2025-04-20,claude-code-20250219,context-1m-2025-08-07"), values(r, "anthropic-beta"));
   }
 
@@ -154,13 +160,13 @@ class ClaudePlatformTest {
   void anthropicVersionIsDefaultedWhenMissing() {
     List<HttpHeader> headers = new ArrayList<>(clientHeaders(null));
     headers.removeIf(h -> h.lowercaseName().equals("anthropic-version"));
-    HttpRequest r = build(AccountType.CLAUDE_CONSOLE, CONSOLE_SECRETS, headers);
+    HttpRequest r = build(CONSOLE, headers);
     assertEquals(List.of("2023-06-01"), values(r, "anthropic-version"));
   }
 
   @Test
   void clientAnthropicVersionIsKept() {
-    HttpRequest r = build(AccountType.CLAUDE_CONSOLE, CONSOLE_SECRETS,
+    HttpRequest r = build(CONSOLE,
         List.of(RawHeader.create("Anthropic-Version", "2024-01-01")));
     assertEquals(List.of("2024-01-01"), values(r, "anthropic-version"));
   }
@@ -168,26 +174,24 @@ class ClaudePlatformTest {
   @Test
   void urlJoining() {
     assertEquals("https://api.anthropic.com/v1/messages",
-        ClaudePlatform.joinUrl("https://api.anthropic.com", "/v1/messages"));
+        UpstreamUris.join("https://api.anthropic.com", "/v1/messages"));
     assertEquals("https://api.anthropic.com/v1/messages",
-        ClaudePlatform.joinUrl("https://api.anthropic.com/", "/v1/messages"));
+        UpstreamUris.join("https://api.anthropic.com/", "/v1/messages"));
     assertEquals("https://api.anthropic.com/v1/messages",
-        ClaudePlatform.joinUrl("https://api.anthropic.com//", "/v1/messages"));
+        UpstreamUris.join("https://api.anthropic.com//", "/v1/messages"));
     assertEquals("https://proxy.example/v1/messages",
-        ClaudePlatform.joinUrl("https://proxy.example/v1", "/v1/messages"));
+        UpstreamUris.join("https://proxy.example/v1", "/v1/messages"));
     assertEquals("https://proxy.example/v1/messages",
-        ClaudePlatform.joinUrl("https://proxy.example/v1/", "/v1/messages"));
+        UpstreamUris.join("https://proxy.example/v1/", "/v1/messages"));
     assertEquals("https://proxy.example/anthropic/v1/messages/count_tokens",
-        ClaudePlatform.joinUrl("https://proxy.example/anthropic", "/v1/messages/count_tokens"));
+        UpstreamUris.join("https://proxy.example/anthropic", "/v1/messages/count_tokens"));
   }
 
   @Test
   void queryStringIsAppended() {
-    HttpRequest r = ClaudePlatform.request(account(AccountType.CLAUDE_CONSOLE, "https://proxy.example/v1/"),
-        CONSOLE_SECRETS, "/v1/messages", "beta=true", List.of(), ContentTypes.APPLICATION_JSON, BODY);
+    HttpRequest r = request(CONSOLE, "https://proxy.example/v1/", "beta=true", List.of());
     assertEquals("https://proxy.example/v1/messages?beta=true", r.getUri().toString());
-    HttpRequest noQuery = ClaudePlatform.request(account(AccountType.CLAUDE_CONSOLE, "https://proxy.example"),
-        CONSOLE_SECRETS, "/v1/messages", "", List.of(), ContentTypes.APPLICATION_JSON, BODY);
+    HttpRequest noQuery = request(CONSOLE, "https://proxy.example", "", List.of());
     assertEquals("https://proxy.example/v1/messages", noQuery.getUri().toString());
   }
 
@@ -208,7 +212,7 @@ class ClaudePlatformTest {
         RawHeader.create("anthropic-ratelimit-requests-limit", "4000"),
         RawHeader.create("anthropic-ratelimit-requests-remaining", "3999"),
         RawHeader.create("anthropic-ratelimit-tokens-reset", "2025-10-07T10:00:30Z")));
-    List<HttpHeader> kept = ClaudePlatform.clientHeaders(upstream);
+    List<HttpHeader> kept = CONSOLE.clientHeaders(upstream);
     assertEquals(List.of("request-id", "retry-after", "anthropic-ratelimit-requests-limit",
         "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-reset"), names(kept));
     assertEquals(List.of("req_011CT", "12", "4000", "3999", "2025-10-07T10:00:30Z"),

@@ -1,4 +1,4 @@
-package dev.relaycluster.node;
+package dev.relaycluster.cluster;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

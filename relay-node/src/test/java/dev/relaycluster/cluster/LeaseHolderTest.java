@@ -1,4 +1,4 @@
-package dev.relaycluster.node;
+package dev.relaycluster.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.relaycluster.node;
+package dev.relaycluster.cluster;
 
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,4 +1,4 @@
-package dev.relaycluster.node;
+package dev.relaycluster.config;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;

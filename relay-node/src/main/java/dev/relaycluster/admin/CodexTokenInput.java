@@ -1,0 +1,54 @@
+package dev.relaycluster.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.account.AccountSecrets;
+import dev.relaycluster.protocol.oauth.CodexIdToken;
+
+/**
+ * The tokens of a ChatGPT (Codex) account as an admin gives them: the fields {@code accessToken},
+ * {@code refreshToken}, {@code idToken}, {@code expiresAt} and {@code chatgptAccountId}, or a Codex CLI
+ * {@code auth.json} pasted whole as {@code authJson}. The ChatGPT account id is read from the id token
+ * when not given.
+ */
+final class CodexTokenInput {
+  private CodexTokenInput() {}
+
+  static AccountSecrets secrets(JsonNode body) {
+    JsonNode source = body;
+    if (body.has("authJson")) {
+      JsonNode auth = body.get("authJson");
+      if (auth.isTextual()) {
+        auth = dev.relaycluster.protocol.util.Json.tryParse(auth.asText()).orElseThrow(() ->
+            AdminInputException.invalid("authJson: not JSON (paste the whole ~/.codex/auth.json)"));
+      }
+      JsonNode tokens = auth.path("tokens");
+      if (!tokens.isObject()) {
+        throw AdminInputException.invalid("authJson: has no \"tokens\" (log in to Codex with ChatGPT first)");
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode fields = dev.relaycluster.protocol.util.Json.mapper()
+          .createObjectNode();
+      fields.set("accessToken", tokens.path("access_token"));
+      fields.set("refreshToken", tokens.path("refresh_token"));
+      fields.set("idToken", tokens.path("id_token"));
+      fields.set("chatgptAccountId", tokens.path("account_id"));
+      source = fields;
+    }
+    String access = AccountAdmin.required(source, "accessToken");
+    String refresh = AccountAdmin.text(source, "refreshToken", null);
+    long expiresAt = source.has("expiresAt") ? AccountAdmin.expiresAt(source.get("expiresAt")) : 0;
+    String accountId = AccountAdmin.text(source, "chatgptAccountId", null);
+    String idToken = AccountAdmin.text(source, "idToken", null);
+    if (idToken != null && !idToken.isBlank()) {
+      try {
+        CodexIdToken claims = CodexIdToken.decode(idToken.strip());
+        accountId = accountId != null ? accountId : claims.chatgptAccountId();
+      } catch (IllegalArgumentException e) {
+        throw AdminInputException.invalid("idToken: " + e.getMessage());
+      }
+    }
+    if (accountId == null || accountId.isBlank()) {
+      throw AdminInputException.invalid("chatgptAccountId: required (or an idToken that names it)");
+    }
+    return new AccountSecrets(null, access, refresh, expiresAt).withUpstreamAccountId(accountId);
+  }
+}

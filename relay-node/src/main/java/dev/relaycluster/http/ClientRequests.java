@@ -1,0 +1,184 @@
+package dev.relaycluster.http;
+
+import dev.relaycluster.apikey.CostEstimate;
+import dev.relaycluster.apikey.KeyDirectory;
+import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.apikey.KeyStatus;
+import dev.relaycluster.apikey.RequestFacts;
+import dev.relaycluster.apikey.StaticPolicy;
+import dev.relaycluster.cluster.NodeDrain;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.apikey.ApiKeyFormat;
+import dev.relaycluster.protocol.client.ClientRecognizer;
+import dev.relaycluster.protocol.dialect.Dialect;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.InvalidRequestException;
+import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.util.TimeOrderedIds;
+import dev.relaycluster.relay.RelayCall;
+import dev.relaycluster.relay.RelayFlow;
+import dev.relaycluster.upstream.StrictEntities;
+import dev.relaycluster.usage.PriceBook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 1–2 of a client request in any dialect (ARCHITECTURE.md §1): authenticate the key on this
+ * node's directory, bound and read the body, let the dialect read it into a {@link RequestView}, then
+ * hand the call to the {@link RelayFlow} and render its answer. Every error is in the client's dialect.
+ */
+public final class ClientRequests {
+  private static final Logger log = LoggerFactory.getLogger(ClientRequests.class);
+
+  private final KeyDirectory keys;
+  private final RelayFlow relay;
+  /** Read per request: the operator's override file is reloaded while the node runs. */
+  private final PriceBook prices;
+  private final RelaySettings settings;
+  private final Materializer materializer;
+  private final NodeDrain drain;
+  private final ClientRecognizer clients;
+  /** Time-ordered, so the request log (keyed by request id) grows at the end of its index. */
+  private final TimeOrderedIds requestIds = TimeOrderedIds.systemClock();
+
+  public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
+      Materializer materializer, NodeDrain drain, ClientRecognizer clients) {
+    this.keys = keys;
+    this.relay = relay;
+    this.prices = prices;
+    this.settings = settings;
+    this.materializer = materializer;
+    this.drain = drain;
+    this.clients = clients;
+  }
+
+  /** Relays a POST of {@code endpoint} in {@code dialect} to the {@code pool}'s accounts. */
+  public CompletionStage<HttpResponse> relay(HttpRequest req, Dialect dialect, String pool, String endpoint) {
+    if (drain.draining()) {
+      // Nothing happened yet, so a balancer may retry this on another node.
+      req.discardEntityBytes(materializer);
+      return done(DialectResponses.error(dialect, ErrorKind.OVERLOADED, "this relay node is shutting down; retry", 1)
+          .addHeader(Connection.create("close")));
+    }
+    // A revoked or deleted key's call is refused by its policy after the body is read, so that the refusal
+    // is recorded in the key's ledger like every other.
+    return identified(req, dialect, key -> readAndRelay(req, key, dialect, pool, endpoint));
+  }
+
+  /** Runs {@code next} with the request's active key; 401 in the dialect for a missing, unknown or unusable key. */
+  public CompletionStage<HttpResponse> authenticated(HttpRequest req, Dialect dialect,
+      Function<KeyEntry, CompletionStage<HttpResponse>> next) {
+    return identified(req, dialect, key -> {
+      if (!key.active()) {
+        req.discardEntityBytes(materializer);
+        return done(DialectResponses.error(dialect, ErrorKind.AUTHENTICATION, key.status() == KeyStatus.DELETED
+            ? StaticPolicy.DELETED_MESSAGE : StaticPolicy.REVOKED_MESSAGE));
+      }
+      return next.apply(key);
+    });
+  }
+
+  /** The key the request names, active or not; 401 for a missing or unknown key. */
+  private CompletionStage<HttpResponse> identified(HttpRequest req, Dialect dialect,
+      Function<KeyEntry, CompletionStage<HttpResponse>> next) {
+    Optional<KeyEntry> key = key(req);
+    if (key.isEmpty()) {
+      req.discardEntityBytes(materializer);
+      return done(DialectResponses.error(dialect, ErrorKind.AUTHENTICATION, ClientKeys.from(req).isEmpty()
+          ? "missing API key: send it in x-api-key or Authorization: Bearer"
+          : "invalid API key"));
+    }
+    return next.apply(key.get());
+  }
+
+  /** The key a request names, if it is one of this relay's (active or not). */
+  public Optional<KeyEntry> key(HttpRequest req) {
+    Optional<String> plain = ClientKeys.from(req);
+    return plain.isPresent() && ApiKeyFormat.isWellFormed(plain.get())
+        ? keys.findByHash(ApiKeyFormat.hash(plain.get()))
+        : Optional.empty();
+  }
+
+  private CompletionStage<HttpResponse> readAndRelay(HttpRequest req, KeyEntry key, Dialect dialect, String pool,
+      String endpoint) {
+    long startedNanos = System.nanoTime();
+    long startedAt = System.currentTimeMillis();
+    long limit = settings.http().maxBodySize();
+    long declared = req.entity().getContentLengthOption().orElse(0L);
+    if (declared > limit) {
+      // Read the body away before answering, so the client (still sending) sees the 413 rather than a
+      // reset connection; a body far over the limit is not worth reading: answer and close.
+      if (declared > 4 * limit) {
+        req.discardEntityBytes(materializer);
+        return done(tooLarge(dialect, limit).addHeader(Connection.create("close")));
+      }
+      return req.discardEntityBytes(materializer).completionStage().thenApply(d -> tooLarge(dialect, limit));
+    }
+    return StrictEntities.of(req.entity(), settings.upstream().bodyTimeout().toMillis(), limit, materializer)
+        .thenCompose(strict -> {
+          RequestView view;
+          try {
+            view = dialect.read(endpoint, strict.getData().toArrayUnsafe(),
+                name -> req.getHeader(name).map(HttpHeader::value).orElse(null), key.id());
+          } catch (InvalidRequestException e) {
+            return done(DialectResponses.error(dialect, ErrorKind.INVALID_REQUEST, e.getMessage()));
+          }
+          RelayCall call = new RelayCall(requestIds.next().toString(), key, dialect, pool, endpoint,
+              ClientKeys.queryWithoutKey(req), toList(req.getHeaders()), strict.getContentType(), strict.getData(),
+              view, req.getHeader("user-agent").map(HttpHeader::value).orElse(null), startedAt, startedNanos);
+          return relay.relay(call, facts(call, strict.getData().size()))
+              .thenApply(answer -> DialectResponses.render(dialect, answer));
+        })
+        .exceptionally(failure -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof EntityStreamSizeException) {
+            return tooLarge(dialect, limit);
+          }
+          log.warn("could not read a request body: {}", cause.toString());
+          return DialectResponses.error(dialect, ErrorKind.INVALID_REQUEST, "the request body could not be read");
+        });
+  }
+
+  /** What the key's policy and limits judge the request by, with the estimate admission reserves. */
+  private RequestFacts facts(RelayCall call, long bodyBytes) {
+    RequestView view = call.request();
+    double rate = settings.pricing().serviceRate(call.pool()) * call.key().serviceRate(call.pool());
+    long maxTokens = view.maxTokens();
+    return new RequestFacts(call.pool(), call.dialect().id().wireName(), view.model(),
+        clients.recognize(call.userAgent()).kind(),
+        view.generates()
+            ? CostEstimate.ratedMicros(prices.current().price(view.model(), prices.fallbackModel()).price(),
+                maxTokens, bodyBytes, rate)
+            : 0,
+        view.generates() ? CostEstimate.tokens(maxTokens, bodyBytes) : 0);
+  }
+
+  private static HttpResponse tooLarge(Dialect dialect, long limit) {
+    return DialectResponses.error(dialect, ErrorKind.TOO_LARGE,
+        "request body exceeds the relay's limit of " + limit + " bytes");
+  }
+
+  private static List<HttpHeader> toList(Iterable<HttpHeader> headers) {
+    List<HttpHeader> out = new ArrayList<>();
+    headers.forEach(out::add);
+    return out;
+  }
+
+  static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.usage.MessageUsage;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.upstream.Platform;
+import dev.relaycluster.upstream.StrictEntities;
+import dev.relaycluster.upstream.UpstreamFailures;
+import dev.relaycluster.usage.RequestOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns upstream's accepted answer into the client's: a stream passes byte for byte through the
+ * dialect's usage tap and settles when it ends however it ends; a whole answer is read (bounded), its
+ * usage taken, settled and passed on. Vendor-blind: the dialect taps, the platform judges in-stream errors.
+ */
+final class Answering {
+  private static final Logger log = LoggerFactory.getLogger(Answering.class);
+  private static final Duration UNSTARTED_STREAM_GRACE = Duration.ofSeconds(30);
+
+  private final ActorSystem<?> system;
+  private final Materializer materializer;
+  private final ClusterSharding sharding;
+  private final UsageRecords usageRecords;
+  private final RelaySettings.Upstream settings;
+
+  Answering(ActorSystem<?> system, UsageRecords usageRecords, RelaySettings.Upstream settings) {
+    this.system = system;
+    this.materializer = Materializer.matFromSystem(system);
+    this.sharding = ClusterSharding.get(system);
+    this.usageRecords = usageRecords;
+    this.settings = settings;
+  }
+
+  CompletionStage<RelayAnswer> answer(Attempt attempt, AccountDefinition account, Platform platform,
+      HttpResponse response, long headersNanos) {
+    RelayCall call = attempt.call();
+    int status = response.status().intValue();
+    HttpEntity entity = response.entity();
+    boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
+    List<HttpHeader> headers = new ArrayList<>(platform.clientHeaders(response));
+    if (eventStream && status < 300) {
+      return CompletableFuture.completedFuture(
+          new RelayAnswer.Streamed(stream(attempt, account, platform, response, headers, headersNanos)));
+    }
+    return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
+        .thenApply(strict -> {
+          ByteString body = strict.getData();
+          MessageUsage usage = status < 300
+              ? call.dialect().wholeUsage(call.endpoint(), body.toArrayUnsafe())
+              : new MessageUsage(null, TokenUsage.ZERO);
+          RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
+          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), usage.model(),
+              usage.usage(), status, outcome,
+              status < 300 ? null : call.dialect().errorType(ErrorKind.forStatus(status)), System.nanoTime(),
+              headersNanos, account.priceMultiplier()));
+          return new RelayAnswer.Whole(HttpResponse.create()
+              .withStatus(response.status())
+              .withHeaders(headers)
+              .withEntity(HttpEntities.create(entity.getContentType(), body)));
+        });
+  }
+
+  private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, HttpResponse response,
+      List<HttpHeader> headers, long headersNanos) {
+    RelayCall call = attempt.call();
+    Settlement settlement = attempt.settlement();
+    UsageTap tap = call.dialect().newTap();
+    int status = response.status().intValue();
+    AtomicBoolean started = new AtomicBoolean();
+    AtomicReference<Cancellable> guard = new AtomicReference<>();
+    UsageTapStage.Listener listener = new UsageTapStage.Listener() {
+      @Override
+      public void started() {
+        started.set(true);
+        // The guard below holds the whole response; drop it as soon as the stream runs.
+        Cancellable g = guard.getAndSet(null);
+        if (g != null) {
+          g.cancel();
+        }
+      }
+
+      @Override
+      public void ended(StreamEnd end, long firstChunkNanos, Throwable failure) {
+        RequestOutcome outcome = switch (end) {
+          case COMPLETED -> tap.sawEnd() || tap.errorType() == null
+              ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED;
+          case UPSTREAM_FAILED -> RequestOutcome.UPSTREAM_FAILED;
+          case CLIENT_CANCELLED -> RequestOutcome.CLIENT_DISCONNECTED;
+        };
+        if (failure != null) {
+          log.warn("request {}: upstream stream broke off: {}", call.requestId(), failure.toString());
+        }
+        String errorType = tap.errorType() != null ? tap.errorType()
+            : end == StreamEnd.UPSTREAM_FAILED ? call.dialect().errorType(ErrorKind.API_ERROR) : null;
+        reportStreamError(account.id(), platform, tap, call);
+        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(), tap.usage(), status,
+            outcome, errorType, firstChunkNanos, headersNanos, account.priceMultiplier()));
+      }
+    };
+    Source<ByteString, Object> body = response.entity().getDataBytes()
+        .via(new UsageTapStage(tap,
+            failure -> ByteString.fromArrayUnsafe(call.dialect().streamErrorEvent(ErrorKind.API_ERROR,
+                "upstream stream broke off: " + UpstreamFailures.describe(failure))),
+            listener));
+    // If the client is gone before its response is written, the body is never run: settle and free upstream.
+    guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
+      if (!started.get() && !settlement.settled()) {
+        response.discardEntityBytes(materializer);
+        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), null, TokenUsage.ZERO, status,
+            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, account.priceMultiplier()));
+      }
+    }, system.executionContext()));
+    if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
+      headers.add(RawHeader.create("cache-control", "no-cache"));
+    }
+    headers.add(RawHeader.create("x-accel-buffering", "no"));
+    return HttpResponse.create()
+        .withStatus(response.status())
+        .withHeaders(headers)
+        .withEntity(HttpEntities.createChunked(response.entity().getContentType(), body));
+  }
+
+  /** An error event inside a stream that had started may say something about the account (rate limited, …). */
+  private void reportStreamError(String accountId, Platform platform, UsageTap tap, RelayCall call) {
+    if (tap.errorType() == null) {
+      return;
+    }
+    AnswerVerdict verdict = platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis());
+    if (verdict != null) {
+      sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId).tell(AccountEntity.Report.of(null, verdict,
+          false, platform.modelFamily(call.request().model())));
+    }
+  }
+}

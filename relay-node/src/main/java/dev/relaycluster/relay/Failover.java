@@ -1,0 +1,310 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.Credentials;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.account.SuccessHealth;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.scheduling.Demand;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.scheduling.Scheduler;
+import dev.relaycluster.session.SessionEntity;
+import dev.relaycluster.store.CredentialDecryptionException;
+import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.Platform;
+import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.upstream.StrictEntities;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamFailures;
+import dev.relaycluster.upstream.UpstreamTimeoutException;
+import dev.relaycluster.usage.RequestOutcome;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes, acquires and calls upstream (ARCHITECTURE.md §1 steps 5–7). An account that refuses the lease,
+ * or whose upstream refuses the request before any byte reached the client, is excluded and the next
+ * one tried ({@link FailoverPolicy}), up to {@code relay.upstream.max-account-attempts}; then the last
+ * upstream refusal goes to the client. Vendor-blind: each account's {@link Platform} builds the call and
+ * judges the answer.
+ */
+final class Failover {
+  private static final Logger log = LoggerFactory.getLogger(Failover.class);
+
+  private final Materializer materializer;
+  private final ClusterSharding sharding;
+  private final PoolView pool;
+  private final LastUsedClock clock;
+  private final CredentialVault vault;
+  private final UpstreamClient upstream;
+  private final UsageRecords usageRecords;
+  private final RelaySettings settings;
+  private final ActorRef<LeaseHolder.Command> leaseHolder;
+  private final Platforms platforms;
+  private final Answering answering;
+
+  Failover(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault, UpstreamClient upstream,
+      UsageRecords usageRecords, RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder,
+      Platforms platforms) {
+    this.materializer = Materializer.matFromSystem(system);
+    this.sharding = ClusterSharding.get(system);
+    this.pool = pool;
+    this.clock = clock;
+    this.vault = vault;
+    this.upstream = upstream;
+    this.usageRecords = usageRecords;
+    this.settings = settings;
+    this.leaseHolder = leaseHolder;
+    this.platforms = platforms;
+    this.answering = new Answering(system, usageRecords, settings.upstream());
+  }
+
+  CompletionStage<RelayAnswer> attempt(Attempt attempt) {
+    RelayCall call = attempt.call();
+    return route(attempt).thenCompose(routed -> {
+      if (routed instanceof SessionEntity.NoAccount none) {
+        return done(attempt.last() != null ? giveUp(attempt, attempt.number() - 1, attempt.last())
+            : noAccount(attempt, attempt.number() - 1, none.reason()));
+      }
+      String accountId = ((SessionEntity.Routed) routed).accountId();
+      EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
+      String lease = attempt.accountLease();
+      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
+              acquireTimeout(accountId))
+          // An account whose entity does not answer (its node just died) is passed over like a busy one,
+          // and told to drop the lease in case it granted it after all.
+          .exceptionally(t -> {
+            account.tell(new AccountEntity.Release(lease));
+            return new AccountEntity.Unavailable("account did not answer in time");
+          })
+          .thenCompose(acquired -> {
+            if (acquired instanceof AccountEntity.Unavailable unavailable) {
+              if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
+                return done(attempt.last() != null ? giveUp(attempt, attempt.number(), attempt.last())
+                    : noAccount(attempt, attempt.number(), "no account could take the request after "
+                        + attempt.number() + " attempts (last: " + unavailable.reason() + ")"));
+              }
+              return attempt(attempt.next(accountId, null));
+            }
+            AccountEntity.Granted granted = (AccountEntity.Granted) acquired;
+            attempt.settlement().accountAcquired(account, granted.leaseId());
+            clock.markUsed(accountId, System.currentTimeMillis());
+            return callUpstream(attempt, account, granted, false);
+          });
+    });
+  }
+
+  /** The hop to an OAuth account may wait for a token refresh inside its entity. */
+  private Duration acquireTimeout(String accountId) {
+    boolean oauth = pool.find(accountId).map(a -> a.type().oauth()).orElse(false);
+    return oauth ? refreshTimeout() : settings.http().askTimeout();
+  }
+
+  private Duration refreshTimeout() {
+    return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
+  }
+
+  private static Demand demand(RelayCall call) {
+    return new Demand(call.pool(), call.request().model(), call.key().binding(call.pool()));
+  }
+
+  private CompletionStage<SessionEntity.RouteReply> route(Attempt attempt) {
+    RelayCall call = attempt.call();
+    if (call.sessionKey().isPresent()) {
+      String sessionId = call.pool() + ":"
+          + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
+      EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
+      // If the session's entity does not answer (its node just died), route this request without stickiness.
+      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), attempt.excluded(), r),
+              settings.http().askTimeout())
+          .exceptionally(t -> pickWithoutSession(attempt));
+    }
+    return CompletableFuture.completedFuture(pickWithoutSession(attempt));
+  }
+
+  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt) {
+    long now = System.currentTimeMillis();
+    Demand demand = demand(attempt.call());
+    return Scheduler.pick(pool.accounts(), demand, attempt.excluded(), now, settings.accounts().maxCoolingShare(),
+            clock::lastUsedAt)
+        .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
+        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(),
+            now)));
+  }
+
+  private RelayAnswer noAccount(Attempt attempt, int attempts, String reason) {
+    RelayCall call = attempt.call();
+    attempt.settlement().settle(usageRecords.record(call, null, attempts, null, TokenUsage.ZERO, 503,
+        RequestOutcome.NO_ACCOUNT, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
+    return new RelayAnswer.Refused(ErrorKind.OVERLOADED, "no upstream account available: " + reason);
+  }
+
+  /** No further account: the client gets the last upstream refusal as upstream sent it. */
+  private RelayAnswer giveUp(Attempt attempt, int attempts, UpstreamRefusal last) {
+    attempt.settlement().settle(usageRecords.record(attempt.call(), last.accountId(), attempts, null, TokenUsage.ZERO,
+        last.status(), last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
+        last.errorType(), 0));
+    return last.answer();
+  }
+
+  private CompletionStage<RelayAnswer> callUpstream(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
+      AccountEntity.Granted granted, boolean afterRefresh) {
+    RelayCall call = attempt.call();
+    AccountDefinition account = granted.account();
+    Credential credential;
+    Platform platform;
+    try {
+      platform = platforms.of(account.type().wireName());
+      credential = Credentials.open(vault, account);
+    } catch (CredentialDecryptionException | IllegalArgumentException e) {
+      // Nothing was sent: pass the request to the next account (this one stays excluded for it).
+      log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
+      String message = "the chosen upstream account's credentials cannot be read by this relay";
+      return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), 503,
+          call.dialect().errorType(ErrorKind.OVERLOADED), new RelayAnswer.Refused(ErrorKind.OVERLOADED, message),
+          true));
+    }
+    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential)
+        // A failure after upstream was reached (the body of an answer broke off, it was too large) is this
+        // account's request: recorded with it, and the client gets a 502 in its dialect.
+        .exceptionally(failure -> {
+          Throwable cause = UpstreamFailures.unwrap(failure);
+          log.warn("request {}: the answer of account {} could not be relayed: {}", call.requestId(), account.id(),
+              cause.toString());
+          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), null,
+              TokenUsage.ZERO, 502, RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0,
+              0, account.priceMultiplier()));
+          return new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY,
+              "the upstream answer broke off: " + UpstreamFailures.describe(cause));
+        });
+  }
+
+  private CompletionStage<RelayAnswer> sendAndAnswer(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential) {
+    RelayCall call = attempt.call();
+    AccountDefinition account = granted.account();
+    String lease = granted.leaseId();
+    String family = platform.modelFamily(call.request().model());
+    return upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy())
+        .handle((response, failure) -> {
+          if (failure != null) {
+            Throwable cause = UpstreamFailures.unwrap(failure);
+            log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(),
+                cause.toString());
+            boolean timeout = cause instanceof UpstreamTimeoutException || cause instanceof TimeoutException;
+            ErrorKind kind = timeout ? ErrorKind.TIMEOUT : ErrorKind.BAD_GATEWAY;
+            String message = timeout
+                ? "upstream did not answer in time"
+                : "upstream is unreachable: " + UpstreamFailures.describe(cause);
+            accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
+            UpstreamRefusal refused = new UpstreamRefusal(account.id(), kind.status(),
+                call.dialect().errorType(timeout ? ErrorKind.TIMEOUT : ErrorKind.API_ERROR),
+                new RelayAnswer.Refused(kind, message), true);
+            return failOver(attempt, account.id(), refused);
+          }
+          long headersNanos = System.nanoTime();
+          int status = response.status().intValue();
+          if (status < 400) {
+            reportSuccess(accountRef, account.id(), lease, afterRefresh,
+                platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
+            return answering.answer(attempt, account, platform, response, headersNanos);
+          }
+          return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, response);
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  /**
+   * Most successes are no news to the account (no cooldown to end, utilisation in the same band, as this
+   * node's pool view shows it): those are not sent, which saves the entity one message per request.
+   */
+  private void reportSuccess(EntityRef<AccountEntity.Command> accountRef, String accountId, String lease,
+      boolean afterRefresh, AnswerVerdict verdict, String family) {
+    boolean news = pool.find(accountId).map(entry -> SuccessHealth.isNews(entry, verdict, family)).orElse(true);
+    if (news) {
+      accountRef.tell(AccountEntity.Report.of(lease, verdict, afterRefresh, family));
+    }
+  }
+
+  /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
+  private CompletionStage<RelayAnswer> onUpstreamError(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, HttpResponse response) {
+    RelayCall call = attempt.call();
+    String accountId = granted.account().id();
+    String family = platform.modelFamily(call.request().model());
+    int status = response.status().intValue();
+    return StrictEntities.of(response.entity(), settings.upstream().bodyTimeout().toMillis(),
+            settings.upstream().maxResponseSize(), materializer)
+        .thenCompose(strict -> {
+          ByteString body = strict.getData();
+          AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body.toArray(),
+              System.currentTimeMillis());
+          String errorType = call.dialect().errorType(ErrorKind.forStatus(status));
+          RelayAnswer passOn = new RelayAnswer.Whole(HttpResponse.create().withStatus(response.status())
+              .withHeaders(platform.clientHeaders(response))
+              .withEntity(HttpEntities.create(strict.getContentType(), body)));
+          UpstreamRefusal refused = new UpstreamRefusal(accountId, status, errorType, passOn, false);
+          switch (FailoverPolicy.afterRefusal(verdict, afterRefresh)) {
+            case REFRESH_AND_RETRY -> {
+              return accountRef.<AccountEntity.ReportReply>ask(
+                      r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
+                          granted.account().sealedSecrets(), family), refreshTimeout())
+                  .exceptionally(t -> new AccountEntity.Noted())
+                  .thenCompose(reply -> {
+                    if (reply instanceof AccountEntity.RetryWith retry) {
+                      log.info("request {}: account {} refreshed its token after a 401; retrying", call.requestId(),
+                          accountId);
+                      return callUpstream(attempt, accountRef,
+                          new AccountEntity.Granted(granted.leaseId(), retry.account()), true);
+                    }
+                    return failOver(attempt, accountId, refused);
+                  });
+            }
+            case FAIL_OVER -> {
+              accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict, afterRefresh, family));
+              return failOver(attempt, accountId, refused);
+            }
+            default -> {
+              accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict, afterRefresh, family));
+              attempt.settlement().settle(usageRecords.record(call, accountId, attempt.number(), null,
+                  TokenUsage.ZERO, status, RequestOutcome.UPSTREAM_ERROR, errorType, System.nanoTime()));
+              return done(passOn);
+            }
+          }
+        });
+  }
+
+  /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
+  private CompletionStage<RelayAnswer> failOver(Attempt attempt, String accountId, UpstreamRefusal refused) {
+    attempt.settlement().releaseAccount();
+    if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
+      return done(giveUp(attempt, attempt.number(), refused));
+    }
+    log.info("request {}: account {} refused ({}); failing over", attempt.call().requestId(), accountId,
+        refused.status());
+    return attempt(attempt.next(accountId, refused));
+  }
+
+  private static CompletionStage<RelayAnswer> done(RelayAnswer answer) {
+    return CompletableFuture.completedFuture(answer);
+  }
+}

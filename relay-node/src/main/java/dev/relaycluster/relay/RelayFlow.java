@@ -1,0 +1,132 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.apikey.Admission;
+import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.Refusal;
+import dev.relaycluster.apikey.RequestFacts;
+import dev.relaycluster.apikey.StaticPolicy;
+import dev.relaycluster.cluster.LeaseBook;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.NodeDrain;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamFailures;
+import dev.relaycluster.usage.RequestOutcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path of ARCHITECTURE.md §1 from the static policy on, for every dialect and platform:
+ * check the key's policy on this node's replica, admit on the key's entity, then let {@link Failover}
+ * route, acquire and call upstream, and settle usage and leases exactly once however the request ends.
+ * Answers a {@link RelayAnswer} that the HTTP routes (or the WebSocket route) render in the client's
+ * dialect; never a failed stage.
+ */
+public final class RelayFlow {
+  private static final Logger log = LoggerFactory.getLogger(RelayFlow.class);
+  /** Carried by every answer to an admitted request: the id its usage record is filed under. */
+  public static final String REQUEST_ID_HEADER = "x-relay-request-id";
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final UsageRecords usageRecords;
+  private final RelaySettings settings;
+  private final ActorRef<LeaseHolder.Command> leaseHolder;
+  private final LeaseBook leaseBook;
+  private final NodeDrain drain;
+  private final Failover failover;
+
+  public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
+      UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
+      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook, Platforms platforms) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.usageRecords = usageRecords;
+    this.settings = settings;
+    this.leaseHolder = leaseHolder;
+    this.leaseBook = leaseBook;
+    this.drain = NodeDrain.get(system);
+    this.failover = new Failover(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder, platforms);
+  }
+
+  /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
+  public CompletionStage<RelayAnswer> relay(RelayCall call, RequestFacts facts) {
+    EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
+    drain.started();
+    HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
+    // Static policy: from this node's replica of the key, no hop.
+    Optional<Admission.Refuse> policy = StaticPolicy.check(call.key(), facts, System.currentTimeMillis());
+    if (policy.isPresent()) {
+      Admission.Refuse r = policy.get();
+      return CompletableFuture.completedFuture(
+          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))
+              .withHeader(requestId));
+    }
+    // The key lease is named after the request, so that it can be released even if this ask times out.
+    String keyLease = call.requestId();
+    return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
+            settings.http().askTimeout())
+        .thenCompose(reply -> {
+          if (reply instanceof ApiKeyEntity.Refused refused) {
+            return CompletableFuture.completedFuture(refusal(call, key, refused).withHeader(requestId));
+          }
+          Settlement settlement = settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId());
+          return failover.attempt(Attempt.first(call, settlement)).exceptionally(failure -> {
+            log.error("request {} failed inside the relay", call.requestId(), UpstreamFailures.unwrap(failure));
+            settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
+                RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));
+            return new RelayAnswer.Refused(ErrorKind.API_ERROR,
+                "internal relay error (request " + call.requestId() + ")");
+          }).thenApply(answer -> answer.withHeader(requestId));
+        })
+        .exceptionally(failure -> {
+          drain.finished();
+          key.tell(new ApiKeyEntity.Release(keyLease));
+          log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
+          return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
+              "the relay could not admit the request in time; retry shortly");
+        });
+  }
+
+  private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId) {
+    return new Settlement(key, leaseId, leaseBook, settings.http().askTimeout(), system.scheduler(),
+        system.executionContext(), drain::finished);
+  }
+
+  /**
+   * A refusal by the key: 429 + retry-after for windows and concurrency, 402 with the reset time for cost
+   * limits, 403 for policy rules, 401 for keys that cannot be used. A refusal of a known key is part of
+   * its ledger: recorded once by request id, with no tokens.
+   */
+  private RelayAnswer refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused) {
+    int status = refused.refusal().status();
+    ErrorKind kind = ErrorKind.forStatus(status);
+    if (refused.refusal() == Refusal.UNKNOWN_KEY) {
+      drain.finished();
+    } else {
+      settlement(key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status,
+          RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
+    }
+    List<HttpHeader> headers = refused.resetAt() > 0
+        ? List.of(RawHeader.create("x-relay-limit-reset", Instant.ofEpochMilli(refused.resetAt()).toString()))
+        : List.of();
+    return new RelayAnswer.Refused(kind, refused.message(), Math.max(0, refused.retryAfterSeconds()), headers);
+  }
+}

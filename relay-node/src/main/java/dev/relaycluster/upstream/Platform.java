@@ -1,0 +1,84 @@
+package dev.relaycluster.upstream;
+
+import dev.relaycluster.protocol.dialect.DialectId;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * How one type of upstream account is called (ARCHITECTURE.md §2): the dialect it speaks, the request
+ * built from a client call and the account's credential, which response headers say something about
+ * the account's health, and how an answer is judged ({@link AnswerVerdict}, through the vendor's pure
+ * {@code *Answers} rules in {@code protocol}). Stateless; one instance per account type in {@link Platforms}.
+ */
+public interface Platform {
+
+  /** The account type this platform serves ("claude-oauth", "codex-oauth", …). */
+  String accountType();
+
+  /** The pool its accounts belong to ("claude", "openai", …). */
+  String pool();
+
+  /** The dialect its upstream speaks. */
+  DialectId dialect();
+
+  /** Whether its credential is an OAuth access token that its account entity refreshes. */
+  boolean oauth();
+
+  /** Whether it serves the client dialect's endpoint ("messages", "responses", "compact", …). */
+  boolean serves(String endpoint);
+
+  /** The upstream request for {@code call} made with {@code credential}. */
+  HttpRequest request(UpstreamCall call, Credential credential);
+
+  /** Whether a response header (lower-case name) carries health news that {@link #classify} reads. */
+  boolean healthHeader(String lowerCaseName);
+
+  /**
+   * What an answer says about the account: {@code headers} are the health headers only (lower-case
+   * names), {@code body} the error body or null for a success.
+   */
+  AnswerVerdict classify(int status, Map<String, String> headers, byte[] body, long nowMillis);
+
+  /**
+   * What an error event inside a started stream says about the account ({@code errorJson} is the event's
+   * JSON, {@code errorType} its type); null when it says nothing.
+   */
+  AnswerVerdict classifyStreamError(String errorType, byte[] errorJson, long nowMillis);
+
+  /** A cheap model to send the admin's one-token test request to. */
+  String probeModel();
+
+  /** The admin's one-token test request with {@code model}: the smallest real request of this platform's dialect. */
+  UpstreamCall probe(String model);
+
+  /** The model family cooldowns of this platform are kept per ("opus", "sonnet", …; "other"). */
+  String modelFamily(String model);
+
+  /** The health headers of a response, by lower-case name. */
+  default Map<String, String> healthHeaders(HttpResponse response) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (HttpHeader h : response.getHeaders()) {
+      String name = h.lowercaseName();
+      if (healthHeader(name)) {
+        out.put(name, h.value());
+      }
+    }
+    return out;
+  }
+
+  /** Upstream response headers the client may see (rate-limit headers, request ids, retry-after). */
+  default List<HttpHeader> clientHeaders(HttpResponse upstream) {
+    List<HttpHeader> out = new ArrayList<>();
+    for (HttpHeader h : upstream.getHeaders()) {
+      if (HeaderPolicy.forwardToClient(h.lowercaseName())) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+}

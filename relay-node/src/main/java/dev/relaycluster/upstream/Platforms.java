@@ -1,0 +1,43 @@
+package dev.relaycluster.upstream;
+
+import dev.relaycluster.upstream.claude.ClaudePlatform;
+import dev.relaycluster.upstream.openai.CodexPlatform;
+import dev.relaycluster.upstream.openai.OpenAiPlatform;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every {@link Platform} the node knows, by the account type it serves. */
+public final class Platforms {
+  private static final Platforms STANDARD = new Platforms(
+      new ClaudePlatform("claude-console", false),
+      new ClaudePlatform("claude-oauth", true),
+      new OpenAiPlatform(),
+      new CodexPlatform());
+
+  private final Map<String, Platform> byType = new LinkedHashMap<>();
+
+  public Platforms(Platform... platforms) {
+    for (Platform p : platforms) {
+      byType.put(p.accountType(), p);
+    }
+  }
+
+  /** The platforms of this release. */
+  public static Platforms standard() {
+    return STANDARD;
+  }
+
+  public Optional<Platform> find(String accountType) {
+    return Optional.ofNullable(byType.get(accountType));
+  }
+
+  /** The platform of an account type this node created accounts of. */
+  public Platform of(String accountType) {
+    Platform p = byType.get(accountType);
+    if (p == null) {
+      throw new IllegalArgumentException("no platform serves account type " + accountType);
+    }
+    return p;
+  }
+}

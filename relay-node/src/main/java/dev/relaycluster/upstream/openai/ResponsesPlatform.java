@@ -1,0 +1,87 @@
+package dev.relaycluster.upstream.openai;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.relaycluster.protocol.dialect.DialectId;
+import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.Platform;
+import dev.relaycluster.upstream.UpstreamCall;
+import dev.relaycluster.upstream.UpstreamHeaders;
+import dev.relaycluster.upstream.UpstreamUris;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * What the two OpenAI Responses upstreams share: the client's headers (originator, version, session-id,
+ * thread-id, x-codex-*, openai-beta, user-agent) and body go up unchanged, the relay key is replaced by
+ * the account's bearer token, and upstream is asked for an uncompressed answer so the usage tap can read
+ * it. Each platform names its paths and any header its credential type requires.
+ */
+abstract class ResponsesPlatform implements Platform {
+  static final String RESPONSES = "responses";
+  static final String COMPACT = "compact";
+
+  @Override
+  public final String pool() {
+    return "openai";
+  }
+
+  @Override
+  public final DialectId dialect() {
+    return DialectId.OPENAI_RESPONSES;
+  }
+
+  @Override
+  public final boolean serves(String endpoint) {
+    return RESPONSES.equals(endpoint) || COMPACT.equals(endpoint);
+  }
+
+  /** The path under the account's base URL for an endpoint. */
+  abstract String path(String endpoint);
+
+  /** The bearer token of the credential. */
+  abstract String token(Credential credential);
+
+  /** Headers the credential type requires besides authorization. */
+  void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {}
+
+  @Override
+  public final HttpRequest request(UpstreamCall call, Credential credential) {
+    List<HttpHeader> headers = UpstreamHeaders.forwarded(call.headers(), name -> true);
+    headers.add(RawHeader.create("accept-encoding", "identity"));
+    headers.add(RawHeader.create("authorization", "Bearer " + token(credential)));
+    addCredentialHeaders(headers, credential);
+    return HttpRequest.create()
+        .withUri(UpstreamUris.of(credential.baseUrl(), path(call.endpoint()), call.rawQuery()))
+        .withMethod(HttpMethods.POST)
+        .withHeaders(headers)
+        .withEntity(HttpEntities.create(call.contentType(), call.body()));
+  }
+
+  @Override
+  public String probeModel() {
+    return "gpt-5-codex-mini";
+  }
+
+  /** A streamed one-line request, as Codex sends them (the ChatGPT backend takes only streamed, unstored ones). */
+  @Override
+  public UpstreamCall probe(String model) {
+    String body = "{\"model\":" + TextNode.valueOf(model) + ",\"instructions\":\"\",\"input\":[{\"type\":\"message\","
+        + "\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"ping\"}]}],"
+        + "\"store\":false,\"stream\":true}";
+    return new UpstreamCall(RESPONSES, "", List.of(RawHeader.create("accept", "text/event-stream")),
+        ContentTypes.APPLICATION_JSON, ByteString.fromString(body), new RequestView(model, true, -1, true, null));
+  }
+
+  @Override
+  public final String modelFamily(String model) {
+    // OpenAI's limits are per account (and per plan window), not per model family.
+    return "other";
+  }
+}
