@@ -154,6 +154,10 @@ public final class ClientRequests {
   }
 
   /** What the key's policy and limits judge the request by, with the estimate admission reserves. */
+  public RequestFacts facts(RelayCall call) {
+    return facts(call, call.body().size());
+  }
+
   private RequestFacts facts(RelayCall call, long bodyBytes) {
     RequestView view = call.request();
     double rate = settings.pricing().serviceRate(call.pool()) * call.key().serviceRate(call.pool());

@@ -43,6 +43,8 @@ import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.RelayFlow;
+import dev.relaycluster.relay.SocketRelay;
+import dev.relaycluster.http.ResponsesSocketRoute;
 import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.TokenRefresher;
@@ -200,11 +202,13 @@ public final class RelayNode implements AutoCloseable {
           system.systemActorOf(LeaseHolder.create(leaseBook), "lease-holder", Props.empty());
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
-      RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream,
-          new UsageRecords(priceBook, clients, settings.pricing()), settings, leaseHolder, leaseBook,
-          Platforms.standard());
+      UsageRecords usageRecords = new UsageRecords(priceBook, clients, settings.pricing());
+      RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
+          leaseBook, Platforms.standard());
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients);
+      SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
+          leaseHolder, Platforms.standard());
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
@@ -220,7 +224,7 @@ public final class RelayNode implements AutoCloseable {
               materializer).route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
-              new AllDirectives() {}.reject()).route());
+              new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route());
       phases.mark("admin users and routes");
       waitUntilUp(system);
       phases.mark("cluster up");

@@ -51,104 +51,40 @@ final class Failover {
   private static final Logger log = LoggerFactory.getLogger(Failover.class);
 
   private final Materializer materializer;
-  private final ClusterSharding sharding;
   private final PoolView pool;
-  private final LastUsedClock clock;
   private final CredentialVault vault;
   private final UpstreamClient upstream;
   private final UsageRecords usageRecords;
   private final RelaySettings settings;
-  private final ActorRef<LeaseHolder.Command> leaseHolder;
   private final Platforms platforms;
+  private final AccountChoice choice;
   private final Answering answering;
 
   Failover(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault, UpstreamClient upstream,
       UsageRecords usageRecords, RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder,
       Platforms platforms) {
     this.materializer = Materializer.matFromSystem(system);
-    this.sharding = ClusterSharding.get(system);
     this.pool = pool;
-    this.clock = clock;
     this.vault = vault;
     this.upstream = upstream;
     this.usageRecords = usageRecords;
     this.settings = settings;
-    this.leaseHolder = leaseHolder;
     this.platforms = platforms;
+    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
     this.answering = new Answering(system, usageRecords, settings.upstream());
   }
 
   CompletionStage<RelayAnswer> attempt(Attempt attempt) {
-    RelayCall call = attempt.call();
-    return route(attempt).thenCompose(routed -> {
-      if (routed instanceof SessionEntity.NoAccount none) {
-        return done(attempt.last() != null ? giveUp(attempt, attempt.number() - 1, attempt.last())
-            : noAccount(attempt, attempt.number() - 1, none.reason()));
+    return choice.choose(attempt).thenCompose(result -> {
+      if (result instanceof AccountChoice.NoneLeft none) {
+        Attempt last = none.attempt();
+        return done(last.last() != null ? giveUp(last, none.attempts(), last.last())
+            : noAccount(last, none.attempts(), none.reason()));
       }
-      String accountId = ((SessionEntity.Routed) routed).accountId();
-      EntityRef<AccountEntity.Command> account = sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
-      String lease = attempt.accountLease();
-      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
-              acquireTimeout(accountId))
-          // An account whose entity does not answer (its node just died) is passed over like a busy one,
-          // and told to drop the lease in case it granted it after all.
-          .exceptionally(t -> {
-            account.tell(new AccountEntity.Release(lease));
-            return new AccountEntity.Unavailable("account did not answer in time");
-          })
-          .thenCompose(acquired -> {
-            if (acquired instanceof AccountEntity.Unavailable unavailable) {
-              if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
-                return done(attempt.last() != null ? giveUp(attempt, attempt.number(), attempt.last())
-                    : noAccount(attempt, attempt.number(), "no account could take the request after "
-                        + attempt.number() + " attempts (last: " + unavailable.reason() + ")"));
-              }
-              return attempt(attempt.next(accountId, null));
-            }
-            AccountEntity.Granted granted = (AccountEntity.Granted) acquired;
-            attempt.settlement().accountAcquired(account, granted.leaseId());
-            clock.markUsed(accountId, System.currentTimeMillis());
-            return callUpstream(attempt, account, granted, false);
-          });
+      AccountChoice.Chosen chosen = (AccountChoice.Chosen) result;
+      chosen.attempt().settlement().accountAcquired(chosen.ref(), chosen.granted().leaseId());
+      return callUpstream(chosen.attempt(), chosen.ref(), chosen.granted(), false);
     });
-  }
-
-  /** The hop to an OAuth account may wait for a token refresh inside its entity. */
-  private Duration acquireTimeout(String accountId) {
-    boolean oauth = pool.find(accountId).map(a -> a.type().oauth()).orElse(false);
-    return oauth ? refreshTimeout() : settings.http().askTimeout();
-  }
-
-  private Duration refreshTimeout() {
-    return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
-  }
-
-  private static Demand demand(RelayCall call) {
-    return new Demand(call.pool(), call.request().model(), call.key().binding(call.pool()));
-  }
-
-  private CompletionStage<SessionEntity.RouteReply> route(Attempt attempt) {
-    RelayCall call = attempt.call();
-    if (call.sessionKey().isPresent()) {
-      String sessionId = call.pool() + ":"
-          + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
-      EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
-      // If the session's entity does not answer (its node just died), route this request without stickiness.
-      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), attempt.excluded(), r),
-              settings.http().askTimeout())
-          .exceptionally(t -> pickWithoutSession(attempt));
-    }
-    return CompletableFuture.completedFuture(pickWithoutSession(attempt));
-  }
-
-  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt) {
-    long now = System.currentTimeMillis();
-    Demand demand = demand(attempt.call());
-    return Scheduler.pick(pool.accounts(), demand, attempt.excluded(), now, settings.accounts().maxCoolingShare(),
-            clock::lastUsedAt)
-        .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
-        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(),
-            now)));
   }
 
   private RelayAnswer noAccount(Attempt attempt, int attempts, String reason) {
@@ -267,7 +203,7 @@ final class Failover {
             case REFRESH_AND_RETRY -> {
               return accountRef.<AccountEntity.ReportReply>ask(
                       r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
-                          granted.account().sealedSecrets(), family), refreshTimeout())
+                          granted.account().sealedSecrets(), family), choice.refreshTimeout())
                   .exceptionally(t -> new AccountEntity.Noted())
                   .thenCompose(reply -> {
                     if (reply instanceof AccountEntity.RetryWith retry) {

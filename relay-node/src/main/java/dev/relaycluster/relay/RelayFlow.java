@@ -68,41 +68,56 @@ public final class RelayFlow {
 
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
   public CompletionStage<RelayAnswer> relay(RelayCall call, RequestFacts facts) {
+    HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
+    return admit(call, facts).thenCompose(admitted -> {
+      if (admitted.refused() != null) {
+        return CompletableFuture.completedFuture(admitted.refused().withHeader(requestId));
+      }
+      Settlement settlement = admitted.settlement();
+      return failover.attempt(Attempt.first(call, settlement)).exceptionally(failure -> {
+        log.error("request {} failed inside the relay", call.requestId(), UpstreamFailures.unwrap(failure));
+        settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
+            RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));
+        return new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error (request " + call.requestId() + ")");
+      }).thenApply(answer -> answer.withHeader(requestId));
+    });
+  }
+
+  /**
+   * Steps 3–4: the key's static policy on this node's replica (no hop), then admission on the key's
+   * entity. Admitted: the request's {@link Settlement} (the node counts it in flight until it settles).
+   * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
+   */
+  public CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts) {
     EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
     drain.started();
-    HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
-    // Static policy: from this node's replica of the key, no hop.
     Optional<Admission.Refuse> policy = StaticPolicy.check(call.key(), facts, System.currentTimeMillis());
     if (policy.isPresent()) {
       Admission.Refuse r = policy.get();
-      return CompletableFuture.completedFuture(
-          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))
-              .withHeader(requestId));
+      return CompletableFuture.completedFuture(Admitted.refused(
+          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))));
     }
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
             settings.http().askTimeout())
-        .thenCompose(reply -> {
-          if (reply instanceof ApiKeyEntity.Refused refused) {
-            return CompletableFuture.completedFuture(refusal(call, key, refused).withHeader(requestId));
-          }
-          Settlement settlement = settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId());
-          return failover.attempt(Attempt.first(call, settlement)).exceptionally(failure -> {
-            log.error("request {} failed inside the relay", call.requestId(), UpstreamFailures.unwrap(failure));
-            settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
-                RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));
-            return new RelayAnswer.Refused(ErrorKind.API_ERROR,
-                "internal relay error (request " + call.requestId() + ")");
-          }).thenApply(answer -> answer.withHeader(requestId));
-        })
+        .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
+            ? Admitted.refused(refusal(call, key, refused))
+            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId()), null))
         .exceptionally(failure -> {
           drain.finished();
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
-          return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
-              "the relay could not admit the request in time; retry shortly");
+          return Admitted.refused(new RelayAnswer.Refused(ErrorKind.OVERLOADED,
+              "the relay could not admit the request in time; retry shortly"));
         });
+  }
+
+  /** The outcome of {@link #admit}: a settlement to settle exactly once, or the refusal. */
+  public record Admitted(Settlement settlement, RelayAnswer.Refused refused) {
+    static Admitted refused(RelayAnswer.Refused refused) {
+      return new Admitted(null, refused);
+    }
   }
 
   private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId) {
@@ -115,7 +130,7 @@ public final class RelayFlow {
    * limits, 403 for policy rules, 401 for keys that cannot be used. A refusal of a known key is part of
    * its ledger: recorded once by request id, with no tokens.
    */
-  private RelayAnswer refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused) {
+  private RelayAnswer.Refused refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused) {
     int status = refused.refusal().status();
     ErrorKind kind = ErrorKind.forStatus(status);
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {

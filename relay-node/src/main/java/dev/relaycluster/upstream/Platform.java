@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 
 /**
  * How one type of upstream account is called (ARCHITECTURE.md §2): the dialect it speaks, the request
@@ -34,6 +35,14 @@ public interface Platform {
 
   /** The upstream request for {@code call} made with {@code credential}. */
   HttpRequest request(UpstreamCall call, Credential credential);
+
+  /**
+   * The upstream WebSocket handshake for a client's socket on {@code call}'s endpoint (the Responses
+   * WebSocket mode), or empty when this platform has no socket mode.
+   */
+  default java.util.Optional<WebSocketRequest> socketRequest(UpstreamCall call, Credential credential) {
+    return java.util.Optional.empty();
+  }
 
   /** Whether a response header (lower-case name) carries health news that {@link #classify} reads. */
   boolean healthHeader(String lowerCaseName);

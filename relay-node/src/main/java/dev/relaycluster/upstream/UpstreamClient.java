@@ -15,7 +15,14 @@ import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * Calls upstream APIs. Without an outbound proxy, by default through {@link DirectHttpClient} (HTTP/1.1
@@ -78,6 +85,34 @@ public final class UpstreamClient implements AutoCloseable {
       }
     });
     return result;
+  }
+
+  /**
+   * Opens an upstream WebSocket through the account's proxy (null: direct) with {@code flow} as the
+   * client side; the stage completes with the handshake's answer (a refused upgrade is a normal HTTP
+   * response in it), or fails when upstream cannot be reached or does not answer in the response timeout.
+   */
+  public <T> Pair<CompletionStage<WebSocketUpgradeResponse>, T> openSocket(WebSocketRequest request,
+      Flow<Message, Message, T> flow, ProxySpec proxy) {
+    ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem());
+    if (proxy != null) {
+      connection = connection.withTransport(ProxyTransports.of(proxy));
+    }
+    Pair<CompletionStage<WebSocketUpgradeResponse>, T> opened = http.singleWebSocketRequest(request, flow,
+        http.defaultClientHttpsContext(), java.util.Optional.empty(), connection, log,
+        Materializer.matFromSystem(system));
+    CompletionStage<WebSocketUpgradeResponse> bounded = opened.first().toCompletableFuture()
+        .orTimeout(responseTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(t -> {
+          Throwable cause = UpstreamFailures.unwrap(t);
+          if (cause instanceof java.util.concurrent.TimeoutException) {
+            throw new UpstreamTimeoutException("upstream did not answer the WebSocket handshake within "
+                + responseTimeout.toSeconds() + " s");
+          }
+          throw new java.util.concurrent.CompletionException(
+              proxy == null ? cause : ProxyErrors.translate(cause, proxy.display(), request.asScala().uri().authority().toString()));
+        });
+    return Pair.create(bounded, opened.second());
   }
 
   /** Closes the direct client's connections (pekko-http's pools close with the actor system). */

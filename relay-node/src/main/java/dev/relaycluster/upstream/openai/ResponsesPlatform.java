@@ -9,12 +9,14 @@ import dev.relaycluster.upstream.UpstreamCall;
 import dev.relaycluster.upstream.UpstreamHeaders;
 import dev.relaycluster.upstream.UpstreamUris;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -26,6 +28,7 @@ import org.apache.pekko.util.ByteString;
 abstract class ResponsesPlatform implements Platform {
   static final String RESPONSES = "responses";
   static final String COMPACT = "compact";
+  static final String SOCKET_BETA = "responses_websockets=2026-02-06";
 
   @Override
   public final String pool() {
@@ -62,6 +65,27 @@ abstract class ResponsesPlatform implements Platform {
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
         .withEntity(HttpEntities.create(call.contentType(), call.body()));
+  }
+
+  /**
+   * The Responses WebSocket mode: the same URL with the ws(s) scheme, the same headers, and the beta
+   * flag that names the socket protocol (kept when the client sent its own).
+   */
+  @Override
+  public final Optional<WebSocketRequest> socketRequest(UpstreamCall call, Credential credential) {
+    List<HttpHeader> headers = UpstreamHeaders.forwarded(call.headers(),
+        name -> !name.startsWith("sec-websocket") && !name.equals("accept-encoding"));
+    if (headers.stream().noneMatch(h -> h.lowercaseName().equals("openai-beta"))) {
+      headers.add(RawHeader.create("openai-beta", SOCKET_BETA));
+    }
+    headers.add(RawHeader.create("authorization", "Bearer " + token(credential)));
+    addCredentialHeaders(headers, credential);
+    String url = UpstreamUris.join(credential.baseUrl(), path(RESPONSES)).replaceFirst("^http", "ws");
+    WebSocketRequest request = WebSocketRequest.create(url);
+    for (HttpHeader h : headers) {
+      request = request.addHeader(h);
+    }
+    return Optional.of(request);
   }
 
   @Override

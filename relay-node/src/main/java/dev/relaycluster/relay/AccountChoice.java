@@ -1,0 +1,125 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.util.Hashing;
+import dev.relaycluster.scheduling.Demand;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.scheduling.Scheduler;
+import dev.relaycluster.session.SessionEntity;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * Steps 5–6 of a request (ARCHITECTURE.md §1): the session's bound account or the scheduler's pick,
+ * then a lease on it from its entity (with its credentials, refreshed if due). An account that refuses
+ * the lease or does not answer is passed over like a busy one, up to the attempt limit.
+ */
+final class AccountChoice {
+
+  /** What {@link #choose} found. */
+  sealed interface Result permits Chosen, NoneLeft {}
+
+  /** A leased account, on the attempt that leased it. */
+  record Chosen(Attempt attempt, EntityRef<AccountEntity.Command> ref, AccountEntity.Granted granted)
+      implements Result {}
+
+  /** No account could be had after {@code attempts} tries, and why. */
+  record NoneLeft(Attempt attempt, int attempts, String reason) implements Result {}
+
+  private final ClusterSharding sharding;
+  private final PoolView pool;
+  private final LastUsedClock clock;
+  private final RelaySettings settings;
+  private final ActorRef<LeaseHolder.Command> leaseHolder;
+
+  AccountChoice(ActorSystem<?> system, PoolView pool, LastUsedClock clock, RelaySettings settings,
+      ActorRef<LeaseHolder.Command> leaseHolder) {
+    this.sharding = ClusterSharding.get(system);
+    this.pool = pool;
+    this.clock = clock;
+    this.settings = settings;
+    this.leaseHolder = leaseHolder;
+  }
+
+  CompletionStage<Result> choose(Attempt attempt) {
+    return route(attempt).thenCompose(routed -> {
+      if (routed instanceof SessionEntity.NoAccount none) {
+        return CompletableFuture.completedFuture(new NoneLeft(attempt, attempt.number() - 1, none.reason()));
+      }
+      String accountId = ((SessionEntity.Routed) routed).accountId();
+      EntityRef<AccountEntity.Command> account = ref(accountId);
+      String lease = attempt.accountLease();
+      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
+              acquireTimeout(accountId))
+          // An account whose entity does not answer (its node just died) is passed over like a busy one,
+          // and told to drop the lease in case it granted it after all.
+          .exceptionally(t -> {
+            account.tell(new AccountEntity.Release(lease));
+            return new AccountEntity.Unavailable("account did not answer in time");
+          })
+          .thenCompose(acquired -> {
+            if (acquired instanceof AccountEntity.Unavailable unavailable) {
+              if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
+                return CompletableFuture.completedFuture(new NoneLeft(attempt, attempt.number(),
+                    "no account could take the request after " + attempt.number() + " attempts (last: "
+                        + unavailable.reason() + ")"));
+              }
+              return choose(attempt.next(accountId, null));
+            }
+            clock.markUsed(accountId, System.currentTimeMillis());
+            return CompletableFuture.completedFuture(
+                new Chosen(attempt, account, (AccountEntity.Granted) acquired));
+          });
+    });
+  }
+
+  EntityRef<AccountEntity.Command> ref(String accountId) {
+    return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
+  }
+
+  /** The hop to an OAuth account may wait for a token refresh inside its entity. */
+  Duration acquireTimeout(String accountId) {
+    boolean oauth = pool.find(accountId).map(a -> a.type().oauth()).orElse(false);
+    return oauth ? refreshTimeout() : settings.http().askTimeout();
+  }
+
+  Duration refreshTimeout() {
+    return settings.http().askTimeout().plus(settings.accounts().oauth().timeout());
+  }
+
+  static Demand demand(RelayCall call) {
+    return new Demand(call.pool(), call.request().model(), call.key().binding(call.pool()));
+  }
+
+  private CompletionStage<SessionEntity.RouteReply> route(Attempt attempt) {
+    RelayCall call = attempt.call();
+    if (call.sessionKey().isPresent()) {
+      String sessionId = call.pool() + ":"
+          + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
+      EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
+      // If the session's entity does not answer (its node just died), route this request without stickiness.
+      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), attempt.excluded(), r),
+              settings.http().askTimeout())
+          .exceptionally(t -> pickWithoutSession(attempt));
+    }
+    return CompletableFuture.completedFuture(pickWithoutSession(attempt));
+  }
+
+  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt) {
+    long now = System.currentTimeMillis();
+    Demand demand = demand(attempt.call());
+    return Scheduler.pick(pool.accounts(), demand, attempt.excluded(), now, settings.accounts().maxCoolingShare(),
+            clock::lastUsedAt)
+        .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
+        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(),
+            now)));
+  }
+}

@@ -1,0 +1,174 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.Credentials;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.apikey.RequestFacts;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.SocketFrames;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.store.CredentialDecryptionException;
+import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.HeaderPolicy;
+import dev.relaycluster.upstream.Platform;
+import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.upstream.UpstreamClient;
+import dev.relaycluster.upstream.UpstreamFailures;
+import dev.relaycluster.upstream.UpstreamTimeoutException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's WebSocket (the Responses WebSocket mode), pinned for its whole life to one account and one
+ * upstream socket: the account is chosen like a request's (session binding, scheduler, lease), the
+ * upstream handshake is made with its credential, and a refused or failed handshake fails over to the
+ * next account like an HTTP refusal. Once open, {@link SocketConversation} relays the frames and settles
+ * each turn. Vendor-blind: the platform builds the handshake, the dialect's {@link SocketFrames} reads frames.
+ */
+public final class SocketRelay {
+  private static final Logger log = LoggerFactory.getLogger(SocketRelay.class);
+
+  /** An open socket's client side and the headers for the client's 101, or the refusal of the upgrade. */
+  public record Opening(Flow<Message, Message, NotUsed> clientFlow, List<HttpHeader> headers, RelayAnswer refused) {}
+
+  private final SocketConversation.Services services;
+  private final CredentialVault vault;
+  private final UpstreamClient upstream;
+  private final RelaySettings settings;
+  private final Platforms platforms;
+  private final AccountChoice choice;
+
+  public SocketRelay(ActorSystem<?> system, RelayFlow flow, PoolView pool, LastUsedClock clock, CredentialVault vault,
+      UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
+      org.apache.pekko.actor.typed.ActorRef<LeaseHolder.Command> leaseHolder, Platforms platforms) {
+    this.vault = vault;
+    this.upstream = upstream;
+    this.settings = settings;
+    this.platforms = platforms;
+    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
+    this.services = new SocketConversation.Services(system, flow, choice, usageRecords, settings, leaseHolder);
+  }
+
+  /**
+   * Opens the upstream socket for {@code handshake} (the client's upgrade request read as a call with no
+   * body). {@code facts} gives each turn's policy facts. Never a failed stage.
+   */
+  public CompletionStage<Opening> open(RelayCall handshake, SocketFrames frames,
+      Function<RelayCall, RequestFacts> facts) {
+    return open(Attempt.first(handshake, null), frames, facts)
+        .exceptionally(failure -> {
+          log.error("socket {} could not be opened", handshake.requestId(), UpstreamFailures.unwrap(failure));
+          return refused(new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error"));
+        });
+  }
+
+  private CompletionStage<Opening> open(Attempt attempt, SocketFrames frames, Function<RelayCall, RequestFacts> facts) {
+    return choice.choose(attempt).thenCompose(result -> {
+      if (result instanceof AccountChoice.NoneLeft none) {
+        UpstreamRefusal last = none.attempt().last();
+        return done(refused(last != null ? last.answer()
+            : new RelayAnswer.Refused(ErrorKind.OVERLOADED, "no upstream account available: " + none.reason())));
+      }
+      AccountChoice.Chosen chosen = (AccountChoice.Chosen) result;
+      Attempt current = chosen.attempt();
+      AccountDefinition account = chosen.granted().account();
+      // The lease covers the handshake; each turn takes one of its own.
+      chosen.ref().tell(new AccountEntity.Release(chosen.granted().leaseId()));
+      Platform platform;
+      Credential credential;
+      try {
+        platform = platforms.of(account.type().wireName());
+        credential = Credentials.open(vault, account);
+      } catch (CredentialDecryptionException | IllegalArgumentException e) {
+        log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
+        return next(current, account.id(), new UpstreamRefusal(account.id(), 503, null,
+            new RelayAnswer.Refused(ErrorKind.OVERLOADED,
+                "the chosen upstream account's credentials cannot be read by this relay"), true), frames, facts);
+      }
+      Optional<WebSocketRequest> request = platform.socketRequest(current.call().upstreamCall(), credential);
+      if (request.isEmpty()) {
+        return done(refused(new RelayAnswer.Refused(ErrorKind.NOT_FOUND,
+            "this pool's accounts have no WebSocket mode; use HTTP")));
+      }
+      SocketConversation conversation = new SocketConversation(services, current.call(), frames, facts, account,
+          platform);
+      String family = platform.modelFamily(null);
+      return upstream.openSocket(request.get(), conversation.upstreamFlow(), credential.proxy()).first()
+          .handle((answer, failure) -> {
+            if (failure != null) {
+              Throwable cause = UpstreamFailures.unwrap(failure);
+              boolean timeout = cause instanceof UpstreamTimeoutException;
+              String message = timeout ? "upstream did not answer in time"
+                  : "upstream is unreachable: " + UpstreamFailures.describe(cause);
+              chosen.ref().tell(AccountEntity.Report.of(null, AnswerVerdict.unreachable(message), false, family));
+              conversation.abandon();
+              ErrorKind kind = timeout ? ErrorKind.TIMEOUT : ErrorKind.BAD_GATEWAY;
+              return next(current, account.id(), new UpstreamRefusal(account.id(), kind.status(), null,
+                  new RelayAnswer.Refused(kind, message), true), frames, facts);
+            }
+            HttpResponse response = answer.response();
+            int status = response.status().intValue();
+            if (answer.isValid()) {
+              AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), null,
+                  System.currentTimeMillis());
+              chosen.ref().tell(AccountEntity.Report.of(null, verdict, false, family));
+              return done(new Opening(conversation.clientFlow(), handshakeHeaders(platform, response), null));
+            }
+            conversation.abandon();
+            byte[] body = response.entity() instanceof HttpEntity.Strict strict ? strict.getData().toArray() : null;
+            AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body,
+                System.currentTimeMillis());
+            chosen.ref().tell(AccountEntity.Report.of(null, verdict, false, family));
+            log.info("socket {}: account {} refused the upgrade ({})", current.call().requestId(), account.id(), status);
+            RelayAnswer passOn = new RelayAnswer.Whole(response.withHeaders(platform.clientHeaders(response)));
+            if (!verdict.failover()) {
+              return done(refused(passOn));
+            }
+            return next(current, account.id(), new UpstreamRefusal(account.id(), status, null, passOn, false),
+                frames, facts);
+          })
+          .thenCompose(stage -> stage);
+    });
+  }
+
+  private CompletionStage<Opening> next(Attempt attempt, String accountId, UpstreamRefusal refusal,
+      SocketFrames frames, Function<RelayCall, RequestFacts> facts) {
+    if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
+      return done(refused(refusal.answer()));
+    }
+    return open(attempt.next(accountId, refusal), frames, facts);
+  }
+
+  /** Upstream's handshake headers the client may see (turn state, model etag, rate limits), not the socket's own. */
+  private static List<HttpHeader> handshakeHeaders(Platform platform, HttpResponse response) {
+    return platform.clientHeaders(response).stream()
+        .filter(h -> !h.lowercaseName().startsWith("sec-websocket") && !HeaderPolicy.hopByHop(h.lowercaseName()))
+        .toList();
+  }
+
+  private static Opening refused(RelayAnswer answer) {
+    return new Opening(null, List.of(), answer);
+  }
+
+  private static CompletionStage<Opening> done(Opening opening) {
+    return CompletableFuture.completedFuture(opening);
+  }
+}
