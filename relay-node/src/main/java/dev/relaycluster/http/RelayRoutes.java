@@ -13,7 +13,7 @@ import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.node.NodeDrain;
 import dev.relaycluster.node.RelaySettings;
-import dev.relaycluster.protocol.anthropic.InvalidRequestException;
+import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.anthropic.MessagesRequest;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import dev.relaycluster.protocol.client.ClientRecognizer;

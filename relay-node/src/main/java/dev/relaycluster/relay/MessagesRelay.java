@@ -20,7 +20,7 @@ import dev.relaycluster.node.RelaySettings;
 import dev.relaycluster.protocol.anthropic.AnthropicErrors;
 import dev.relaycluster.protocol.anthropic.AnthropicUsage;
 import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
-import dev.relaycluster.protocol.anthropic.MessageUsage;
+import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;

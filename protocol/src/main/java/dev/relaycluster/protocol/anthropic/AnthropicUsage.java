@@ -1,5 +1,6 @@
 package dev.relaycluster.protocol.anthropic;
 
+import dev.relaycluster.protocol.usage.MessageUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;

@@ -1,5 +1,6 @@
 package dev.relaycluster.protocol.anthropic;
 
+import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.util.Json;

@@ -1,7 +1,7 @@
 package dev.relaycluster.protocol.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaycluster.protocol.anthropic.MessageUsage;
+import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.TokenUsage;

@@ -1,5 +1,6 @@
 package dev.relaycluster.protocol.anthropic;
 
+import dev.relaycluster.protocol.usage.MessageUsage;
 import static dev.relaycluster.protocol.testing.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

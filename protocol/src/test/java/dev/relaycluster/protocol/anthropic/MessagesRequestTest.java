@@ -1,5 +1,6 @@
 package dev.relaycluster.protocol.anthropic;
 
+import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import static dev.relaycluster.protocol.testing.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.protocol.anthropic.AnthropicUsageTap;
-import dev.relaycluster.protocol.anthropic.MessageUsage;
+import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.openai.ResponsesUsage;
 import dev.relaycluster.protocol.testing.Fixtures;
 import dev.relaycluster.protocol.usage.TokenUsage;

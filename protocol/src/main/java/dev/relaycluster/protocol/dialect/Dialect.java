@@ -1,0 +1,38 @@
+package dev.relaycluster.protocol.dialect;
+
+import dev.relaycluster.protocol.usage.MessageUsage;
+import java.util.function.Function;
+
+/**
+ * How one kind of client speaks: reading a request into a {@link RequestView}, tapping usage from an
+ * answer, and the error bodies the real API would send (whole, and as an event inside a stream).
+ * Implementations are stateless and pure.
+ */
+public interface Dialect {
+
+  DialectId id();
+
+  /**
+   * Reads a client request. {@code endpoint} is the dialect's name for what is called (for example
+   * "messages", "count_tokens", "responses", "compact"); {@code header} maps a lower-case header name to
+   * its value or null; {@code keyId} salts a session key derived from the request's prefix.
+   *
+   * @throws InvalidRequestException with a message for the client when the body cannot be relayed
+   */
+  RequestView read(String endpoint, byte[] body, Function<String, String> header, String keyId);
+
+  /** A new tap for one streamed answer in this dialect. */
+  UsageTap newTap();
+
+  /** Model and usage of a whole (not streamed) successful answer to {@code endpoint}. */
+  MessageUsage wholeUsage(String endpoint, byte[] body);
+
+  /** The error type this dialect's API names {@code kind} with (stored in the usage record too). */
+  String errorType(ErrorKind kind);
+
+  /** A whole error body, UTF-8 JSON. */
+  byte[] errorBody(ErrorKind kind, String message);
+
+  /** An error event to end a stream that broke off, as the real API would send it (SSE bytes). */
+  byte[] streamErrorEvent(ErrorKind kind, String message);
+}

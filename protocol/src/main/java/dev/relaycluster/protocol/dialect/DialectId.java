@@ -1,0 +1,22 @@
+package dev.relaycluster.protocol.dialect;
+
+/**
+ * The wire formats clients speak (and upstream platforms answer in). {@link #wireName()} is the name used
+ * in client restrictions, usage records and the admin API.
+ */
+public enum DialectId {
+  /** Anthropic Messages ({@code /v1/messages}): Claude Code and the Anthropic SDKs. */
+  ANTHROPIC("anthropic"),
+  /** OpenAI Responses ({@code /responses}): Codex CLI and the OpenAI SDKs' Responses API. */
+  OPENAI_RESPONSES("openai-responses");
+
+  private final String wireName;
+
+  DialectId(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+}
