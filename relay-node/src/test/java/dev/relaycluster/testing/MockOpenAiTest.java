@@ -325,6 +325,14 @@ class MockOpenAiTest {
     assertEquals("usage_limit_reached", events.get(1).path("error").path("type").asText());
 
     r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
+        "{\"model\":\"mock-limit-failed\",\"input\":[],\"stream\":true}");
+    events = events(r.body());
+    assertEquals(List.of("response.created", "response.failed"),
+        events.stream().map(e -> e.path("type").asText()).toList());
+    assertEquals("usage_limit_reached", events.get(1).path("response").path("error").path("code").asText());
+    assertEquals("failed", events.get(1).path("response").path("status").asText());
+
+    r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
         "{\"model\":\"mock-500\",\"input\":[],\"stream\":true}");
     assertEquals(500, r.statusCode());
     assertEquals("server_error", JSON.readTree(r.body()).path("error").path("type").asText());
@@ -424,6 +432,15 @@ class MockOpenAiTest {
     assertEquals(2, mock.refreshCalls());
     assertEquals(1, mock.exchangeCalls());
     assertTrue(mock.refreshTokenLive(refreshed.path("refresh_token").asText()));
+
+    // Tokens seeded without the login flow; codex-rs sends its refreshes as JSON.
+    MockOpenAiAuth.Tokens seeded = mock.login("acct-seeded", "seeded@example.com");
+    assertEquals(200, post(mock.codexBaseUrl() + "/responses", seeded.accessToken(), "acct-seeded", body).statusCode());
+    HttpResponse<String> json = post(mock.tokenUrl(), null, null, "{\"client_id\":\"" + MockOpenAi.CLIENT_ID
+        + "\",\"grant_type\":\"refresh_token\",\"refresh_token\":\"" + seeded.refreshToken() + "\"}");
+    assertEquals(200, json.statusCode());
+    assertFalse(mock.accessTokenLive(seeded.accessToken()));
+    assertEquals(3, mock.refreshCalls());
   }
 
   // ---- WebSocket ----
