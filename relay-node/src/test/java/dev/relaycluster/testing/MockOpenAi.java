@@ -837,8 +837,15 @@ public final class MockOpenAi implements AutoCloseable {
 
   private boolean fail(OutputStream out, Kind kind, int status, Received req, String credential, String account)
       throws IOException {
-    return send(out, status, reason(status), errorBody(failureError(kind, status)),
-        commonHeaders(kind, req, credential, account) + failureHeaders(kind, status, credential, account));
+    String extra = failureHeaders(kind, status, credential, account);
+    StringBuilder headers = new StringBuilder();
+    for (String line : commonHeaders(kind, req, credential, account).split("(?<=\r\n)")) {
+      String name = line.substring(0, Math.max(0, line.indexOf(':')) + 1);
+      if (name.isEmpty() || !extra.contains(name)) {
+        headers.append(line); // the failure's own value of a header replaces the normal one
+      }
+    }
+    return send(out, status, reason(status), errorBody(failureError(kind, status)), headers + extra);
   }
 
   private ObjectNode failureError(Kind kind, int status) {

@@ -192,6 +192,7 @@ class MockOpenAiTest {
         ResponseCreateParams.builder().model("mock-429").input("hi").build()));
     assertEquals("rate_limit_exceeded", limited.code().orElseThrow());
     assertEquals(String.valueOf(MockOpenAi.RETRY_AFTER_SECONDS), limited.headers().values("retry-after").get(0));
+    assertEquals(List.of("0"), limited.headers().values("x-ratelimit-remaining-requests"));
 
     OpenAIClient bad = OpenAIOkHttpClient.builder().apiKey("sk-wrong-key-1234").baseUrl(mock.apiBaseUrl())
         .maxRetries(0).build();
@@ -313,6 +314,8 @@ class MockOpenAiTest {
     assertEquals("usage_limit_reached", error.path("type").asText());
     assertEquals("plus", error.path("plan_type").asText());
     assertEquals(3600, error.path("resets_in_seconds").asInt());
+    assertEquals(List.of("100"), r.headers().allValues("x-codex-primary-used-percent"));
+    assertEquals(List.of("300"), r.headers().allValues("x-codex-primary-window-minutes"));
     assertTrue(Math.abs(error.path("resets_at").asLong() - System.currentTimeMillis() / 1000 - 3600) < 10);
 
     r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
