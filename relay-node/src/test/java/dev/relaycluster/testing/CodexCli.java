@@ -39,6 +39,14 @@ public final class CodexCli {
     }
   }
 
+  /**
+   * Extra {@code exec} arguments that turn the CLI's own retries off (by default it retries an HTTP error
+   * 4 times per attempt and a failed stream 5 times, honouring retry-after: a 429 with retry-after 20 then
+   * takes minutes). Put them before the prompt.
+   */
+  public static final List<String> NO_RETRIES = List.of("-c", "model_providers.relay.request_max_retries=0",
+      "-c", "model_providers.relay.stream_max_retries=0");
+
   private final Path home;
   private final Path workDir;
   private final String keyEnv;

@@ -116,6 +116,16 @@ class CodexCliMockTest {
   }
 
   @Test
+  void upstreamErrorFailsTheRunWithoutRetriesWhenAskedTo() throws Exception {
+    List<String> args = new java.util.ArrayList<>(CodexCli.NO_RETRIES);
+    args.addAll(List.of("-m", "mock-429", "hi"));
+    CodexCli.Result r = cli(false).exec(args.toArray(String[]::new));
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains("429"), r.toString());
+    assertEquals(1, mock.requests(MockOpenAi.API_KEY));
+  }
+
+  @Test
   void webSocketTransportWhenTheProviderSupportsIt() throws Exception {
     CodexCli.Result r = cli(true).exec("-m", "mock-tool", "run the tool");
     assertEquals(0, r.exitCode(), r.toString());

@@ -12,10 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +43,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       JSON per text frame, {@code previous_response_id} valid only on the same connection,
  *       {@code generate:false} prewarms, errors as wrapped error frames;</li>
  *   <li>the ChatGPT OAuth token endpoint {@code POST /oauth/token} (form or JSON) with PKCE code exchange and
- *       rotating single-use refresh tokens ({@code refresh_token_reused} on reuse).</li>
+ *       rotating single-use refresh tokens ({@code refresh_token_reused} on reuse), see {@link MockOpenAiAuth}.</li>
  * </ul>
  * The request's model picks a scenario: {@code mock-429}, {@code mock-limit-in-stream} (a 200 stream whose
- * second event is an {@code error} with usage_limit_reached), {@code mock-500}, {@code mock-break} (stream
+ * second event is an {@code error} with usage_limit_reached), {@code mock-limit-failed} (the same as a
+ * {@code response.failed} whose response.error is usage_limit_reached: the form codex-rs reads), {@code mock-500},
+ * {@code mock-break} (stream
  * cut mid-way), {@code mock-tool} (a function call running {@link MockOpenAiEvents#TOOL_COMMAND}; once the
  * input carries its function_call_output, a text answer quoting it), {@code mock-slow} (events 200 ms
  * apart), {@code mock-hang} (no answer for 30 s); any other model answers normally, echoing the model.
+ * Over a WebSocket the same models apply: mock-429 / mock-500 answer a wrapped error frame and keep the
+ * socket, mock-limit-in-stream sends response.created and the error frame then closes (1011), mock-break
+ * drops the socket mid-answer; the codex backend's sockets start each answer with a codex.rate_limits frame.
  * Every answer carries {@code x-request-id} and {@code x-codex-turn-state} (the request's, else a fresh
  * one). Tests can make one credential fail, and read counters and the last request per credential.
  */
@@ -62,8 +64,8 @@ public final class MockOpenAi implements AutoCloseable {
   /** The ChatGPT access token and account id accepted without registration. */
   public static final String ACCESS_TOKEN = "mock-chatgpt-access-token";
   public static final String ACCOUNT_ID = "acct-mock-0001";
-  public static final String CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
-  public static final String REDIRECT_URI = "http://localhost:1455/auth/callback";
+  public static final String CLIENT_ID = MockOpenAiAuth.CLIENT_ID;
+  public static final String REDIRECT_URI = MockOpenAiAuth.REDIRECT_URI;
 
   public static final int PRIMARY_WINDOW_MINUTES = 300;
   public static final int SECONDARY_WINDOW_MINUTES = 10080;
@@ -112,13 +114,6 @@ public final class MockOpenAi implements AutoCloseable {
     }
   }
 
-  /** What the token endpoint issued for one login or refresh. */
-  public record Tokens(String accessToken, String refreshToken, String idToken, String accountId) {}
-
-  private record Account(String accountId, String userId, String email) {}
-
-  private record PendingCode(String challenge, Account account) {}
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ServerSocket server;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -141,22 +136,11 @@ public final class MockOpenAi implements AutoCloseable {
   private final Map<String, double[]> usedPercent = new ConcurrentHashMap<>();
 
   private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
-  /** Live access tokens → the account they belong to. */
-  private final Map<String, Account> accessTokens = new ConcurrentHashMap<>();
-  /** Live refresh tokens → the account, and the access token issued with each (superseded on refresh). */
-  private final Map<String, Account> refreshTokens = new ConcurrentHashMap<>();
-  private final Map<String, String> accessByRefresh = new ConcurrentHashMap<>();
-  private final Set<String> usedRefreshTokens = ConcurrentHashMap.newKeySet();
-  private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
-  private final AtomicInteger refreshCalls = new AtomicInteger();
-  private final AtomicInteger exchangeCalls = new AtomicInteger();
-  private volatile long accessTokenLifetimeSeconds = 864_000;
-  private volatile long refreshDelayMillis;
+  private final MockOpenAiAuth auth = new MockOpenAiAuth(ACCESS_TOKEN, ACCOUNT_ID);
 
   public MockOpenAi() throws IOException {
     server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     apiKeys.add(API_KEY);
-    accessTokens.put(ACCESS_TOKEN, new Account(ACCOUNT_ID, "user-mock-0001", "owner@example.com"));
     pool.execute(this::acceptLoop);
   }
 
@@ -197,50 +181,47 @@ public final class MockOpenAi implements AutoCloseable {
     apiKeys.add(key);
   }
 
+  /** The OAuth side: issued tokens, codes, refresh counters (also reachable through the delegates below). */
+  public MockOpenAiAuth auth() {
+    return auth;
+  }
+
   /** Makes this access token valid on the codex backend for this account (with a default user and email). */
   public void acceptAccessToken(String token, String accountId) {
-    accessTokens.put(token, new Account(accountId, "user-" + accountId, accountId + "@example.com"));
+    auth.acceptAccessToken(token, accountId);
   }
 
   /** The codex backend answers 401 to this access token from now on (an expired or revoked token). */
   public void revokeAccessToken(String token) {
-    accessTokens.remove(token);
+    auth.revokeAccessToken(token);
   }
 
   /** Issues tokens for an account as a completed login would, without the code exchange. */
-  public Tokens login(String accountId, String email) {
-    return issue(new Account(accountId, "user-" + accountId, email));
+  public MockOpenAiAuth.Tokens login(String accountId, String email) {
+    return auth.login(accountId, email);
   }
 
   /** What the authorize page would do after the login: a code bound to this PKCE S256 challenge. */
   public String issueCode(String codeChallenge, String accountId, String email) {
-    String code = "ac_mock_" + ids.incrementAndGet();
-    codes.put(code, new PendingCode(codeChallenge, new Account(accountId, "user-" + accountId, email)));
-    return code;
-  }
-
-  public void accessTokenLifetime(Duration lifetime) {
-    accessTokenLifetimeSeconds = lifetime.toSeconds();
-  }
-
-  public void refreshDelay(long millis) {
-    refreshDelayMillis = millis;
+    return auth.issueCode(codeChallenge, accountId, email);
   }
 
   public boolean refreshTokenLive(String token) {
-    return refreshTokens.containsKey(token);
+    return auth.refreshTokenLive(token);
   }
 
   public boolean accessTokenLive(String token) {
-    return accessTokens.containsKey(token);
+    return auth.accessTokenLive(token);
   }
 
+  /** Calls of the refresh_token grant (answered or refused). */
   public int refreshCalls() {
-    return refreshCalls.get();
+    return auth.refreshCalls();
   }
 
+  /** Calls of the authorization_code grant. */
   public int exchangeCalls() {
-    return exchangeCalls.get();
+    return auth.exchangeCalls();
   }
 
   // ---- per-credential behaviour ----
@@ -509,6 +490,12 @@ public final class MockOpenAi implements AutoCloseable {
         endChunks(out);
         return false;
       }
+      case "mock-limit-failed" -> {
+        streamHead(out, headers);
+        chunk(out, MockOpenAiEvents.sse(limitFailed(id, model, previous)));
+        endChunks(out);
+        return true;
+      }
       case "mock-break" -> {
         List<ObjectNode> events = MockOpenAiEvents.textEvents(id, model, MockOpenAiEvents.TEXT_DELTAS,
             MockOpenAiEvents.textUsage(), previous);
@@ -739,13 +726,19 @@ public final class MockOpenAi implements AutoCloseable {
     List<ObjectNode> events;
     if (msg.has("generate") && !msg.path("generate").asBoolean(true)) {
       events = MockOpenAiEvents.prewarmEvents(id, model, previous);
+    } else if (model.equals("mock-limit-failed")) {
+      for (ObjectNode e : limitFailed(id, model, previous)) {
+        WebSocketFrames.writeText(out, e.toString());
+      }
+      return true;
     } else if (model.equals("mock-limit-in-stream")) {
       ObjectNode error = MockOpenAiEvents.errorEvent(usageLimit());
       error.put("sequence_number", 1);
       WebSocketFrames.writeText(out, MockOpenAiEvents.textEvents(id, model, MockOpenAiEvents.TEXT_DELTAS,
           MockOpenAiEvents.textUsage(), previous).get(0).toString());
       WebSocketFrames.writeText(out, error.toString());
-      return true;
+      WebSocketFrames.writeClose(out, 1011, "usage limit reached");
+      return false;
     } else {
       events = answerEvents(id, model, msg, previous);
     }
@@ -762,6 +755,17 @@ public final class MockOpenAi implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** response.created, then response.failed whose response.error is usage_limit_reached (type and code). */
+  private static List<ObjectNode> limitFailed(String id, String model, String previous) {
+    ObjectNode error = usageLimit();
+    error.put("code", "usage_limit_reached");
+    ObjectNode created = MockOpenAiEvents.textEvents(id, model, MockOpenAiEvents.TEXT_DELTAS,
+        MockOpenAiEvents.textUsage(), previous).get(0);
+    ObjectNode failed = MockOpenAiEvents.failedEvent(id, model, error, previous);
+    failed.put("sequence_number", 1);
+    return List.of(created, failed);
   }
 
   private ObjectNode rateLimitsEvent(String credential, String account) {
@@ -801,12 +805,12 @@ public final class MockOpenAi implements AutoCloseable {
       }
       return null;
     }
-    Account a = credential == null ? null : accessTokens.get(credential);
-    if (a == null) {
+    String tokenAccount = credential == null ? null : auth.accountOf(credential);
+    if (tokenAccount == null) {
       return "401 " + errorJson("Provided authentication token is expired. Please try signing in again.",
           "invalid_request_error", "token_expired");
     }
-    if (account == null || !account.equals(a.accountId())) {
+    if (account == null || !account.equals(tokenAccount)) {
       return "403 " + errorJson("The chatgpt-account-id header does not match the token's account.",
           "invalid_request_error", "account_mismatch");
     }
@@ -833,8 +837,15 @@ public final class MockOpenAi implements AutoCloseable {
 
   private boolean fail(OutputStream out, Kind kind, int status, Received req, String credential, String account)
       throws IOException {
-    return send(out, status, reason(status), errorBody(failureError(kind, status)),
-        commonHeaders(kind, req, credential, account) + failureHeaders(kind, status, credential, account));
+    String extra = failureHeaders(kind, status, credential, account);
+    StringBuilder headers = new StringBuilder();
+    for (String line : commonHeaders(kind, req, credential, account).split("(?<=\r\n)")) {
+      String name = line.substring(0, Math.max(0, line.indexOf(':')) + 1);
+      if (name.isEmpty() || !extra.contains(name)) {
+        headers.append(line); // the failure's own value of a header replaces the normal one
+      }
+    }
+    return send(out, status, reason(status), errorBody(failureError(kind, status)), headers + extra);
   }
 
   private ObjectNode failureError(Kind kind, int status) {
@@ -943,114 +954,8 @@ public final class MockOpenAi implements AutoCloseable {
   // ---- OAuth token endpoint ----
 
   private boolean token(Received req, OutputStream out) throws IOException, InterruptedException {
-    Map<String, String> form = new LinkedHashMap<>();
-    String type = String.valueOf(req.header("content-type"));
-    if (type.startsWith("application/json")) {
-      req.json().fields().forEachRemaining(f -> form.put(f.getKey(), f.getValue().asText()));
-    } else {
-      for (String pair : req.bodyText().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    if (!CLIENT_ID.equals(form.get("client_id"))) {
-      return send(out, 401, "Unauthorized", errorJson("Unknown client_id.", "invalid_request_error", "invalid_client"),
-          "");
-    }
-    String grant = String.valueOf(form.get("grant_type"));
-    if (grant.equals("authorization_code")) {
-      exchangeCalls.incrementAndGet();
-      PendingCode pending = codes.remove(String.valueOf(form.get("code")));
-      if (pending == null) {
-        return send(out, 400, "Bad Request", errorJson("Invalid authorization code.", "invalid_request_error",
-            "invalid_grant"), "");
-      }
-      if (!REDIRECT_URI.equals(form.get("redirect_uri")) || form.get("code_verifier") == null
-          || (pending.challenge() != null && !pending.challenge().equals(s256(form.get("code_verifier"))))) {
-        return send(out, 400, "Bad Request", errorJson("code_verifier or redirect_uri does not match.",
-            "invalid_request_error", "invalid_grant"), "");
-      }
-      return send(out, 200, "OK", tokensJson(issue(pending.account())), "");
-    }
-    if (grant.equals("refresh_token")) {
-      refreshCalls.incrementAndGet();
-      if (refreshDelayMillis > 0) {
-        Thread.sleep(refreshDelayMillis);
-      }
-      String presented = String.valueOf(form.get("refresh_token"));
-      Account account = refreshTokens.remove(presented);
-      if (account == null) {
-        boolean reused = usedRefreshTokens.contains(presented);
-        return send(out, 401, "Unauthorized", errorJson(reused
-            ? "Your refresh token has already been used to generate a new access token. Please try signing in again."
-            : "Your refresh token is invalid. Please try signing in again.", "invalid_request_error",
-            reused ? "refresh_token_reused" : "refresh_token_invalidated"), "");
-      }
-      usedRefreshTokens.add(presented);
-      String superseded = accessByRefresh.remove(presented);
-      if (superseded != null) {
-        accessTokens.remove(superseded);
-      }
-      return send(out, 200, "OK", tokensJson(issue(account)), "");
-    }
-    return send(out, 400, "Bad Request", errorJson("Unsupported grant_type.", "invalid_request_error",
-        "unsupported_grant_type"), "");
-  }
-
-  private Tokens issue(Account account) {
-    int n = ids.incrementAndGet();
-    long now = System.currentTimeMillis() / 1000;
-    long exp = now + accessTokenLifetimeSeconds;
-    ObjectNode auth = JSON.createObjectNode().put("chatgpt_account_id", account.accountId())
-        .put("chatgpt_plan_type", "plus").put("chatgpt_user_id", account.userId()).put("user_id", account.userId());
-    ObjectNode access = JSON.createObjectNode();
-    access.putArray("aud").add("https://api.openai.com/v1");
-    access.put("client_id", CLIENT_ID).put("exp", exp).put("iat", now).put("iss", "https://auth.openai.com")
-        .put("jti", "jti-" + n).put("sub", "auth0|" + account.userId());
-    access.set("https://api.openai.com/auth", auth.deepCopy());
-    access.putObject("https://api.openai.com/profile").put("email", account.email()).put("email_verified", true);
-    access.putArray("scp").add("openid").add("profile").add("email").add("offline_access");
-    ObjectNode id = JSON.createObjectNode();
-    id.putArray("aud").add(CLIENT_ID);
-    id.put("auth_time", now).put("email", account.email()).put("email_verified", true).put("exp", now + 3600)
-        .put("iat", now).put("iss", "https://auth.openai.com").put("jti", "id-" + n)
-        .put("sub", "auth0|" + account.userId());
-    ObjectNode idAuth = auth.deepCopy();
-    idAuth.putArray("organizations").addObject().put("id", "org-mock").put("is_default", true).put("role", "owner")
-        .put("title", "Personal");
-    id.set("https://api.openai.com/auth", idAuth);
-    Tokens t = new Tokens(jwt(access), "rt_mock_" + n + "_" + UUID.randomUUID().toString().replace("-", ""), jwt(id),
-        account.accountId());
-    accessTokens.put(t.accessToken(), account);
-    refreshTokens.put(t.refreshToken(), account);
-    accessByRefresh.put(t.refreshToken(), t.accessToken());
-    return t;
-  }
-
-  private String tokensJson(Tokens t) {
-    return JSON.createObjectNode().put("id_token", t.idToken()).put("access_token", t.accessToken())
-        .put("refresh_token", t.refreshToken()).put("expires_in", accessTokenLifetimeSeconds)
-        .put("token_type", "Bearer").put("scope", "openid profile email offline_access").toString();
-  }
-
-  /** An unsigned-looking JWT: base64url header, payload and a fixed fake signature. */
-  private static String jwt(ObjectNode payload) {
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"mock\"}".getBytes(StandardCharsets.UTF_8))
-        + "." + b64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8)) + "."
-        + b64.encodeToString("mock-signature".getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String s256(String verifier) {
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    MockOpenAiAuth.Answer a = auth.token(req.header("content-type"), req.body());
+    return send(out, a.status(), reason(a.status()), a.body(), "");
   }
 
   // ---- bytes out ----

@@ -201,6 +201,15 @@ public final class MockOpenAiEvents {
     return numbered(events);
   }
 
+  /** response.failed: the response object with status failed and this error (usage stays null). */
+  public static ObjectNode failedEvent(String responseId, String model, ObjectNode error, String previousResponseId) {
+    ObjectNode response = response(responseId, model, "failed", null, null, previousResponseId);
+    response.set("error", error);
+    ObjectNode e = event("response.failed");
+    e.set("response", response);
+    return e;
+  }
+
   /** The in-stream error event carrying an error object (e.g. {@link #usageLimitError}). */
   public static ObjectNode errorEvent(ObjectNode error) {
     ObjectNode e = event("error");

@@ -192,6 +192,7 @@ class MockOpenAiTest {
         ResponseCreateParams.builder().model("mock-429").input("hi").build()));
     assertEquals("rate_limit_exceeded", limited.code().orElseThrow());
     assertEquals(String.valueOf(MockOpenAi.RETRY_AFTER_SECONDS), limited.headers().values("retry-after").get(0));
+    assertEquals(List.of("0"), limited.headers().values("x-ratelimit-remaining-requests"));
 
     OpenAIClient bad = OpenAIOkHttpClient.builder().apiKey("sk-wrong-key-1234").baseUrl(mock.apiBaseUrl())
         .maxRetries(0).build();
@@ -313,6 +314,8 @@ class MockOpenAiTest {
     assertEquals("usage_limit_reached", error.path("type").asText());
     assertEquals("plus", error.path("plan_type").asText());
     assertEquals(3600, error.path("resets_in_seconds").asInt());
+    assertEquals(List.of("100"), r.headers().allValues("x-codex-primary-used-percent"));
+    assertEquals(List.of("300"), r.headers().allValues("x-codex-primary-window-minutes"));
     assertTrue(Math.abs(error.path("resets_at").asLong() - System.currentTimeMillis() / 1000 - 3600) < 10);
 
     r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
@@ -323,6 +326,14 @@ class MockOpenAiTest {
     assertEquals("response.created", events.get(0).path("type").asText());
     assertEquals("error", events.get(1).path("type").asText());
     assertEquals("usage_limit_reached", events.get(1).path("error").path("type").asText());
+
+    r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
+        "{\"model\":\"mock-limit-failed\",\"input\":[],\"stream\":true}");
+    events = events(r.body());
+    assertEquals(List.of("response.created", "response.failed"),
+        events.stream().map(e -> e.path("type").asText()).toList());
+    assertEquals("usage_limit_reached", events.get(1).path("response").path("error").path("code").asText());
+    assertEquals("failed", events.get(1).path("response").path("status").asText());
 
     r = post(mock.codexBaseUrl() + "/responses", MockOpenAi.ACCESS_TOKEN, MockOpenAi.ACCOUNT_ID,
         "{\"model\":\"mock-500\",\"input\":[],\"stream\":true}");
@@ -424,6 +435,15 @@ class MockOpenAiTest {
     assertEquals(2, mock.refreshCalls());
     assertEquals(1, mock.exchangeCalls());
     assertTrue(mock.refreshTokenLive(refreshed.path("refresh_token").asText()));
+
+    // Tokens seeded without the login flow; codex-rs sends its refreshes as JSON.
+    MockOpenAiAuth.Tokens seeded = mock.login("acct-seeded", "seeded@example.com");
+    assertEquals(200, post(mock.codexBaseUrl() + "/responses", seeded.accessToken(), "acct-seeded", body).statusCode());
+    HttpResponse<String> json = post(mock.tokenUrl(), null, null, "{\"client_id\":\"" + MockOpenAi.CLIENT_ID
+        + "\",\"grant_type\":\"refresh_token\",\"refresh_token\":\"" + seeded.refreshToken() + "\"}");
+    assertEquals(200, json.statusCode());
+    assertFalse(mock.accessTokenLive(seeded.accessToken()));
+    assertEquals(3, mock.refreshCalls());
   }
 
   // ---- WebSocket ----
