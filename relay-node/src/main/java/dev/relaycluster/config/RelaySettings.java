@@ -1,6 +1,7 @@
 package dev.relaycluster.config;
 
 import com.typesafe.config.Config;
+import dev.relaycluster.protocol.oauth.CodexOAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -82,10 +83,16 @@ public record RelaySettings(
   /**
    * Upstream account health and OAuth (issue 5): how early OAuth tokens are refreshed, the largest share
    * of a pool that transient cooldowns may take out, the cooldown lengths, the bounded error history,
-   * the model of the admin's test request, and the Claude OAuth endpoints.
+   * the model of the admin's test request, the Claude OAuth endpoints and the ChatGPT (Codex) ones.
    */
   public record Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
-      String testModel, OAuth oauth) {
+      String testModel, OAuth oauth, Codex codexOauth) {
+
+    /** Settings made before codex-oauth logins existed: the ChatGPT endpoints at their defaults. */
+    public Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
+        String testModel, OAuth oauth) {
+      this(refreshAhead, maxCoolingShare, cooldowns, recentErrors, testModel, oauth, Codex.DEFAULTS);
+    }
 
     /** Cooldown lengths per error class; {@code rateLimitMax} caps a reset time read from upstream. */
     public record Cooldowns(Duration rateLimited, Duration rateLimitMax, Duration overloaded, Duration serverError,
@@ -94,6 +101,22 @@ public record RelaySettings(
     /** Claude OAuth: authorize page, token and profile endpoints, client id, redirect, pending-login TTL. */
     public record OAuth(String authorizeUrl, String tokenUrl, String profileUrl, String clientId, String redirectUri,
         Duration sessionTtl, Duration timeout) {}
+
+    /**
+     * ChatGPT (Codex) OAuth, {@code relay.accounts.codex-oauth}: authorize page, token endpoint, client id,
+     * redirect, the longest wait for the token endpoint, and how long a generated login URL stays usable.
+     */
+    public record Codex(String authorizeUrl, String tokenUrl, String clientId, String redirectUri, Duration timeout,
+        Duration sessionTtl) {
+      /** The Codex CLI's own endpoints and client. */
+      public static final Codex DEFAULTS = new Codex(CodexOAuth.AUTHORIZE_ENDPOINT, CodexOAuth.TOKEN_ENDPOINT,
+          CodexOAuth.CLIENT_ID, CodexOAuth.REDIRECT_URI, Duration.ofSeconds(30), Duration.ofMinutes(10));
+
+      static Codex from(Config c) {
+        return new Codex(c.getString("authorize-url"), c.getString("token-url"), c.getString("client-id"),
+            c.getString("redirect-uri"), c.getDuration("timeout"), c.getDuration("session-ttl"));
+      }
+    }
 
     public static Accounts from(Config c) {
       Config cd = c.getConfig("cooldowns");
@@ -109,7 +132,8 @@ public record RelaySettings(
           c.getInt("recent-errors"), c.getString("test-model"),
           new OAuth(o.getString("authorize-url"), o.getString("token-url"), o.getString("profile-url"),
               o.getString("client-id"), o.getString("redirect-uri"), o.getDuration("session-ttl"),
-              o.getDuration("timeout")));
+              o.getDuration("timeout")),
+          Codex.from(c.getConfig("codex-oauth")));
     }
   }
 

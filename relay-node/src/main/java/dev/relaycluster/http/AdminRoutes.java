@@ -12,6 +12,7 @@ import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
+import dev.relaycluster.admin.CodexOAuthAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
@@ -41,15 +42,18 @@ public final class AdminRoutes extends AllDirectives {
   private final AdminSessions sessions;
   private final AccountAdmin accounts;
   private final OAuthAccountAdmin oauthAccounts;
+  private final CodexOAuthAdmin codexAccounts;
   private final KeyAdmin keys;
   private final UsageRoutes usage;
   private final ClusterAdmin cluster;
   private final WebhookRoutes webhooks;
   private final Materializer materializer;
 
-  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts, KeyAdmin keys,
-      UsageRoutes usage, ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
+      CodexOAuthAdmin codexAccounts, KeyAdmin keys, UsageRoutes usage, ClusterAdmin cluster, WebhookRoutes webhooks,
+      Materializer materializer) {
     this.oauthAccounts = oauthAccounts;
+    this.codexAccounts = codexAccounts;
     this.cluster = cluster;
     this.webhooks = webhooks;
     this.sessions = sessions;
@@ -82,6 +86,10 @@ public final class AdminRoutes extends AllDirectives {
             withErrors(json(req).thenCompose(oauthAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
         path(segment("accounts").slash("oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
             withErrors(json(req).thenCompose(oauthAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
+        path(segment("accounts").slash("openai-oauth").slash("generate-auth-url"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(codexAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
+        path(segment("accounts").slash("openai-oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(codexAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("reset"), id -> post(() -> completeWithFuture(
             withErrors(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(

@@ -12,10 +12,12 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.AccountServices;
 import dev.relaycluster.account.ClaudeOAuthClient;
+import dev.relaycluster.account.CodexOAuthClient;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
+import dev.relaycluster.admin.CodexOAuthAdmin;
 import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.alerts.AlertSink;
 import dev.relaycluster.admin.AdminSessions;
@@ -175,7 +177,9 @@ public final class RelayNode implements AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
       });
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
-      TokenRefresher refreshers = new TokenRefreshers().with(AccountType.CLAUDE_OAUTH, oauth);
+      CodexOAuthClient codexOauth = new CodexOAuthClient(system, upstream, settings.accounts().codexOauth());
+      TokenRefresher refreshers = new TokenRefreshers().with(AccountType.CLAUDE_OAUTH, oauth)
+          .with(AccountType.CODEX_OAUTH, codexOauth);
       AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts()));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
       phases.mark("stores and prices");
@@ -215,6 +219,7 @@ public final class RelayNode implements AutoCloseable {
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts()),
               new OAuthAccountAdmin(system, ttlStore, vault, oauth, settings.http().askTimeout(), pool),
+              new CodexOAuthAdmin(system, ttlStore, vault, codexOauth, settings.http().askTimeout(), pool),
               new KeyAdmin(system, keys, settings.http().askTimeout(), new KeySettingsInput(clientKinds(settings))),
               new dev.relaycluster.http.UsageRoutes(new dev.relaycluster.admin.UsageAdmin(
                   new UsageQueries(database, settings.ledger().zone()), ledger, priceBook, settings.ledger().zone(),

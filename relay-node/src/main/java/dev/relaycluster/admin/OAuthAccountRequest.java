@@ -1,0 +1,29 @@
+package dev.relaycluster.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.protocol.oauth.AuthorizationCode;
+
+/**
+ * An exchange-code call of an OAuth add-account flow, validated before the code is spent: the login
+ * session, the pasted code (callback URL, {@code code#state} or bare code), and the new account's
+ * settings. {@code name} is null when not given (the flow names the account).
+ */
+record OAuthAccountRequest(String sessionId, AuthorizationCode code, String name, String baseUrl, int priority,
+    int maxConcurrency, boolean paused, AccountOptions options) {
+
+  /** @throws AdminInputException when a field is missing or malformed */
+  static OAuthAccountRequest parse(JsonNode body, String defaultBaseUrl) {
+    String sessionId = AccountAdmin.required(body, "sessionId");
+    AuthorizationCode code;
+    try {
+      code = AuthorizationCode.parse(AccountAdmin.text(body, "code", null));
+    } catch (IllegalArgumentException e) {
+      throw AdminInputException.invalid(e.getMessage());
+    }
+    String name = AccountAdmin.text(body, "name", null);
+    return new OAuthAccountRequest(sessionId, code, name == null || name.isBlank() ? null : name.strip(),
+        AccountAdmin.baseUrl(AccountAdmin.text(body, "baseUrl", defaultBaseUrl)),
+        AccountAdmin.integer(body, "priority", 50, 0), AccountAdmin.integer(body, "maxConcurrency", 0, 0),
+        AccountAdmin.paused(body, false), AccountOptions.parse(body));
+  }
+}

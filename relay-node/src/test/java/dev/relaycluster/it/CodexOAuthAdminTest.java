@@ -1,0 +1,214 @@
+package dev.relaycluster.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.relaycluster.testing.MockChatGptAuth;
+import dev.relaycluster.testing.TestNode;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Adding a ChatGPT (codex-oauth) account end to end on an embedded node: the admin asks for a login URL,
+ * the mock of auth.openai.com plays the browser's login and gives the callback URL the operator pastes,
+ * the node exchanges the code and creates the account; its tokens and ChatGPT account id are sealed (no
+ * answer shows them) and the account's test request carries them to the upstream.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CodexOAuthAdminTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String GENERATE = "/admin/api/accounts/openai-oauth/generate-auth-url";
+  private static final String EXCHANGE = "/admin/api/accounts/openai-oauth/exchange-code";
+  private static final long SESSION_TTL_MILLIS = 3_000;
+
+  private MockChatGptAuth auth;
+  private HttpServer codexUpstream;
+  /** What the account's test request sent upstream: authorization and chatgpt-account-id. */
+  private final List<String> upstreamCredentials = new CopyOnWriteArrayList<>();
+  private TestNode node;
+  private final List<String> created = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    auth = new MockChatGptAuth();
+    codexUpstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    codexUpstream.createContext("/backend-api/codex/responses", ex -> {
+      try (ex) {
+        upstreamCredentials.add(ex.getRequestHeaders().getFirst("authorization") + " | "
+            + ex.getRequestHeaders().getFirst("chatgpt-account-id"));
+        ex.getRequestBody().readAllBytes();
+        byte[] body = "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"output\":[]}"
+            .getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("content-type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
+    codexUpstream.start();
+    Map<String, Object> cfg = new HashMap<>(auth.nodeConfig());
+    cfg.put("relay.accounts.codex-oauth.session-ttl", SESSION_TTL_MILLIS + "ms");
+    node = TestNode.embedded(Files.createTempDirectory("relay-codex-oauth-"), cfg);
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+    codexUpstream.stop(0);
+    auth.close();
+  }
+
+  @AfterEach
+  void deleteAccounts() throws Exception {
+    for (String id : created) {
+      node.admin("DELETE", "/admin/api/accounts/" + id, null);
+    }
+    created.clear();
+  }
+
+  private String codexBaseUrl() {
+    return "http://127.0.0.1:" + codexUpstream.getAddress().getPort() + "/backend-api/codex";
+  }
+
+  private HttpResponse<String> exchange(ObjectNode body) throws Exception {
+    return node.send("POST", EXCHANGE, body, node.login());
+  }
+
+  @Test
+  void addsAChatGptAccountFromThePastedCallbackUrl() throws Exception {
+    JsonNode generated = node.admin("POST", GENERATE, JSON.createObjectNode());
+    String url = generated.get("authUrl").asText();
+    String sessionId = generated.get("sessionId").asText();
+    Instant expiresAt = Instant.parse(generated.get("expiresAt").asText());
+    assertTrue(expiresAt.isAfter(Instant.now()) && expiresAt.isBefore(Instant.now().plusMillis(SESSION_TTL_MILLIS + 1)));
+    Map<String, String> q = MockChatGptAuth.query(url);
+    assertTrue(url.startsWith(auth.authorizeUrl() + "?"), url);
+    assertEquals("code", q.get("response_type"));
+    assertEquals("app_EMoamEEZ73f0CkXaXp7hrann", q.get("client_id"));
+    assertEquals("http://localhost:1455/auth/callback", q.get("redirect_uri"));
+    assertEquals("openid profile email offline_access", q.get("scope"));
+    assertEquals("S256", q.get("code_challenge_method"));
+    assertEquals(43, q.get("code_challenge").length(), "base64url SHA-256");
+    assertEquals("true", q.get("id_token_add_organizations"));
+    assertEquals("true", q.get("codex_cli_simplified_flow"));
+    assertTrue(q.get("state").length() >= 32, "a random state");
+
+    String callback = auth.login(url);
+    assertTrue(callback.startsWith("http://localhost:1455/auth/callback?code="), callback);
+
+    ObjectNode wrongState = JSON.createObjectNode().put("sessionId", sessionId)
+        .put("code", callback.replace("state=", "state=not-"));
+    HttpResponse<String> refused = exchange(wrongState);
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("state does not belong to this login session"), refused.body());
+
+    ObjectNode body = JSON.createObjectNode().put("sessionId", sessionId).put("code", callback)
+        .put("baseUrl", codexBaseUrl()).put("priority", 3).put("maxConcurrency", 2).put("priceMultiplier", 0.5);
+    body.putArray("groups").add("codex-team");
+    int exchangesBefore = auth.exchangeCalls();
+    HttpResponse<String> r = exchange(body);
+    assertEquals(201, r.statusCode(), r.body());
+    assertEquals(1, auth.exchangeCalls() - exchangesBefore);
+    JsonNode account = JSON.readTree(r.body());
+    String id = account.get("id").asText();
+    created.add(id);
+    assertEquals("codex-oauth", account.get("type").asText());
+    assertEquals("openai", account.get("platform").asText());
+    assertEquals(MockChatGptAuth.EMAIL, account.get("name").asText(), "named after the login's email");
+    assertEquals(codexBaseUrl(), account.get("baseUrl").asText());
+    assertEquals(3, account.get("priority").asInt());
+    assertEquals(2, account.get("maxConcurrency").asInt());
+    assertEquals(0.5, account.get("priceMultiplier").asDouble());
+    assertEquals("codex-team", account.get("groups").get(0).asText());
+    assertEquals("active", account.get("state").asText());
+
+    HttpResponse<String> shown = node.send("GET", "/admin/api/accounts/" + id, null, node.login());
+    assertEquals(200, shown.statusCode(), shown.body());
+    HttpResponse<String> listed = node.send("GET", "/admin/api/accounts", null, node.login());
+    for (String answer : List.of(r.body(), shown.body(), listed.body())) {
+      assertFalse(answer.contains(auth.lastAccessToken()), "no access token in an answer");
+      assertFalse(answer.contains(auth.lastRefreshToken()), "no refresh token in an answer");
+      assertFalse(answer.contains("eyJ"), "no JWT in an answer");
+      assertFalse(answer.contains(MockChatGptAuth.ACCOUNT_ID), "the ChatGPT account id is sealed with the tokens");
+    }
+
+    // The sealed credentials work: the account's test request carries the token and the ChatGPT account.
+    JsonNode test = node.admin("POST", "/admin/api/accounts/" + id + "/test", null);
+    assertTrue(test.get("ok").asBoolean(), test.toString());
+    assertEquals("Bearer " + auth.lastAccessToken() + " | " + MockChatGptAuth.ACCOUNT_ID,
+        upstreamCredentials.get(upstreamCredentials.size() - 1));
+
+    HttpResponse<String> again = exchange(body);
+    assertEquals(400, again.statusCode(), "a login session is used once: " + again.body());
+    assertTrue(again.body().contains("unknown, expired or already used"), again.body());
+    assertEquals(1, auth.exchangeCalls() - exchangesBefore, "a used session never reaches the token endpoint");
+  }
+
+  @Test
+  void takesTheBareCodeAndANameAndRefusesUnknownOrExpiredSessions() throws Exception {
+    JsonNode generated = node.admin("POST", GENERATE, JSON.createObjectNode());
+    String callback = auth.login(generated.get("authUrl").asText());
+    String code = MockChatGptAuth.query(callback).get("code");
+    HttpResponse<String> r = exchange(JSON.createObjectNode().put("sessionId", generated.get("sessionId").asText())
+        .put("code", code).put("name", "codex-plus-1"));
+    assertEquals(201, r.statusCode(), r.body());
+    JsonNode account = JSON.readTree(r.body());
+    created.add(account.get("id").asText());
+    assertEquals("codex-plus-1", account.get("name").asText());
+    assertEquals("https://chatgpt.com/backend-api/codex", account.get("baseUrl").asText());
+
+    HttpResponse<String> unknown = exchange(JSON.createObjectNode().put("sessionId", "no-such-session")
+        .put("code", code));
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("generate a new authorization URL"), unknown.body());
+
+    HttpResponse<String> noCode = exchange(JSON.createObjectNode().put("sessionId", "x"));
+    assertEquals(400, noCode.statusCode(), noCode.body());
+
+    JsonNode late = node.admin("POST", GENERATE, JSON.createObjectNode());
+    String lateCallback = auth.login(late.get("authUrl").asText());
+    Thread.sleep(SESSION_TTL_MILLIS + 500);
+    int exchangesBefore = auth.exchangeCalls();
+    HttpResponse<String> expired = exchange(JSON.createObjectNode().put("sessionId", late.get("sessionId").asText())
+        .put("code", lateCallback));
+    assertEquals(400, expired.statusCode(), expired.body());
+    assertTrue(expired.body().contains("unknown, expired or already used"), expired.body());
+    assertEquals(exchangesBefore, auth.exchangeCalls());
+  }
+
+  @Test
+  void aCodeTheTokenEndpointRefusesIsA400AndCreatesNothing() throws Exception {
+    JsonNode generated = node.admin("POST", GENERATE, JSON.createObjectNode());
+    auth.login(generated.get("authUrl").asText());
+    int accountsBefore = node.admin("GET", "/admin/api/accounts", null).get("data").size();
+    HttpResponse<String> r = exchange(JSON.createObjectNode().put("sessionId", generated.get("sessionId").asText())
+        .put("code", "ac_never-issued"));
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(r.body().contains("code exchange refused (400): invalid_grant"), r.body());
+    assertEquals(accountsBefore, node.admin("GET", "/admin/api/accounts", null).get("data").size());
+  }
+}
