@@ -4,23 +4,37 @@ import { act, api, button, reload } from '../client.js';
 import { dialog, field, formValues, h, list, num, pill, show, stat, table, when } from '../dom.js';
 import { accountActions, accountTable } from '../tables.js';
 
-/** The OAuth add-account flow: get a login URL, open it, paste back what the callback page shows. */
-function oauthFlow() {
+/** The account types the form offers, with the pool each serves and what its credential is. */
+const TYPES = {
+  'claude-console': { platform: 'claude', label: 'Anthropic API key (console)', secret: 'apiKey', secretLabel: 'API key', base: 'https://api.anthropic.com' },
+  'claude-oauth': { platform: 'claude', label: 'Claude OAuth access token', secret: 'accessToken', secretLabel: 'Access token', base: 'https://api.anthropic.com' },
+  'openai-api': { platform: 'openai', label: 'OpenAI API key (Responses)', secret: 'apiKey', secretLabel: 'API key', base: 'https://api.openai.com' },
+  'codex-oauth': { platform: 'openai', label: 'ChatGPT subscription (Codex auth.json)', secret: 'authJson', secretLabel: 'auth.json (paste ~/.codex/auth.json)', base: 'https://chatgpt.com/backend-api/codex' },
+};
+
+/** The OAuth login flows: Claude (as Claude Code logs in) and ChatGPT (as Codex logs in). */
+const FLOWS = {
+  claude: { path: '/accounts/oauth', page: 'the Claude login page', setupToken: true },
+  openai: { path: '/accounts/openai-oauth', page: 'the ChatGPT login page', setupToken: false },
+};
+
+/** An OAuth add-account flow: get a login URL, open it, paste back what the callback page shows. */
+function oauthFlow(flow) {
   const out = h('div');
   const setup = h('input', { type: 'checkbox', name: 'setupToken' });
   const start = h('form', { class: 'inline' },
-    h('label', { class: 'check' }, setup, 'long-lived setup token (inference only, no refresh)'),
+    flow.setupToken ? h('label', { class: 'check' }, setup, 'long-lived setup token (inference only, no refresh)') : null,
     h('button', { type: 'submit' }, 'Get a login link'));
   start.addEventListener('submit', ev => {
     ev.preventDefault();
     act(start, async () => {
-      const s = await api('POST', '/accounts/oauth/generate-auth-url', { setupToken: setup.checked });
+      const s = await api('POST', flow.path + '/generate-auth-url', flow.setupToken ? { setupToken: setup.checked } : {});
       const paste = accountForm(null, async body => {
-        await api('POST', '/accounts/oauth/exchange-code', { ...body, sessionId: s.sessionId });
+        await api('POST', flow.path + '/exchange-code', { ...body, sessionId: s.sessionId });
         reload();
       }, true);
       out.replaceChildren(
-        h('p', {}, '1. Open ', h('a', { href: s.authUrl, target: '_blank', rel: 'noopener noreferrer' }, 'the Claude login page'),
+        h('p', {}, '1. Open ', h('a', { href: s.authUrl, target: '_blank', rel: 'noopener noreferrer' }, flow.page),
           ` and log in (this link works until ${when(s.expiresAt)}).`),
         h('p', {}, '2. Paste the code the callback page shows (or the whole callback URL) and name the account:'),
         paste);
@@ -36,18 +50,20 @@ function oauthFlow() {
 function accountForm(account, submit, oauthCode = false) {
   const a = account || {};
   const type = h('select', { name: 'type' },
-    h('option', { value: 'claude-console' }, 'Anthropic API key (console)'),
-    h('option', { value: 'claude-oauth' }, 'Claude OAuth access token'));
+    ...Object.entries(TYPES).map(([value, t]) => h('option', { value }, t.label)));
   const secret = h('input', { name: 'apiKey', type: 'password', autocomplete: 'off', required: !account });
   const secretLabel = h('label', {}, account ? 'New API key (empty = keep)' : 'API key', secret);
+  const baseUrl = field('Base URL (optional)', 'baseUrl', { value: a.baseUrl ?? '', placeholder: (TYPES[a.type] || TYPES['claude-console']).base });
   type.addEventListener('change', () => {
-    const oauth = type.value === 'claude-oauth';
-    secret.name = oauth ? 'accessToken' : 'apiKey';
-    secretLabel.firstChild.textContent = oauth ? 'Access token' : 'API key';
+    const t = TYPES[type.value];
+    secret.name = t.secret;
+    secretLabel.firstChild.textContent = t.secretLabel;
+    baseUrl.querySelector('input').placeholder = t.base;
   });
+  const apiKeyType = a.type === 'claude-console' || a.type === 'openai-api';
   const credentials = oauthCode
     ? [field('Code (or callback URL)', 'code', { required: true, autocomplete: 'off' })]
-    : account ? (a.type === 'claude-console' ? [secretLabel] : [])
+    : account ? (apiKeyType ? [secretLabel] : [])
     : [h('label', {}, 'Type', type), secretLabel];
   const form = h('form', { class: 'keyform' },
     h('div', { class: 'inline' },
@@ -60,13 +76,14 @@ function accountForm(account, submit, oauthCode = false) {
       field('Price multiplier', 'priceMultiplier', { type: 'number', min: 0.001, step: 'any', value: a.priceMultiplier ?? 1, 'data-type': 'number' })),
     h('div', { class: 'inline' },
       field('Proxy (http:// or socks5://, empty = none)', 'proxy', { value: '', placeholder: a.proxy ?? 'socks5://user:pass@host:1080', autocomplete: 'off' }),
-      field('Base URL (optional)', 'baseUrl', { value: a.baseUrl ?? '', placeholder: 'https://api.anthropic.com' })),
+      baseUrl),
     h('button', { type: 'submit' }, oauthCode ? 'Add the account' : account ? 'Save' : 'Add account'));
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     const body = formValues(form);
     body.groups = list(form.elements.groups.value);
     if (account && !form.elements.proxy.value) delete body.proxy;
+    if (!account && !oauthCode) body.platform = TYPES[body.type].platform;
     act(form.lastChild, () => submit(body));
   });
   return form;
@@ -75,8 +92,9 @@ function accountForm(account, submit, oauthCode = false) {
 export async function accounts() {
   const accounts = await api('GET', '/accounts');
   show(h('h1', {}, 'Upstream accounts'),
-    h('details', { class: 'card' }, h('summary', {}, 'Add a Claude subscription (OAuth login)'), oauthFlow()),
-    h('details', { class: 'card' }, h('summary', {}, 'Add an Anthropic API key or an OAuth token'), accountForm(null,
+    h('details', { class: 'card' }, h('summary', {}, 'Add a Claude subscription (OAuth login)'), oauthFlow(FLOWS.claude)),
+    h('details', { class: 'card' }, h('summary', {}, 'Add a ChatGPT subscription for Codex (OAuth login)'), oauthFlow(FLOWS.openai)),
+    h('details', { class: 'card' }, h('summary', {}, 'Add an API key or a token'), accountForm(null,
       async body => { await api('POST', '/accounts', body); reload(); })),
     accountTable(accounts.data, true));
 }
