@@ -26,10 +26,16 @@ public final class RelayRoutes extends AllDirectives {
   private static final Dialect ANTHROPIC = AnthropicDialect.INSTANCE;
   private static final Dialect RESPONSES = ResponsesDialect.INSTANCE;
 
+  /** Built once: a directive's inner route is supplied again for every request that reaches it. */
+  private static final HttpResponse ANTHROPIC_POST_ONLY = postOnly(ANTHROPIC);
+  private static final HttpResponse RESPONSES_POST_ONLY = postOnly(RESPONSES);
+
   private final ClientRequests requests;
   private final ModelLists models;
   private final KeyUsageRoutes keyUsage;
   private final Route responsesSocket;
+  private final Route anthropicApi;
+  private final Route responsesApi;
 
   /** {@code responsesSocket} answers a WebSocket upgrade on the Responses paths (or rejects). */
   public RelayRoutes(ClientRequests requests, ModelLists models, KeyUsageRoutes keyUsage, Route responsesSocket) {
@@ -37,6 +43,8 @@ public final class RelayRoutes extends AllDirectives {
     this.models = models;
     this.keyUsage = keyUsage;
     this.responsesSocket = responsesSocket;
+    this.anthropicApi = anthropicApi();
+    this.responsesApi = responsesApi();
   }
 
   public Route route() {
@@ -55,11 +63,11 @@ public final class RelayRoutes extends AllDirectives {
                 "anthropic", "/api/v1/messages",
                 "openai", "/openai/v1/responses")))))),
         keyUsage.crsRoute(),
-        pathPrefix("api", this::anthropicApi),
-        pathPrefix("claude", this::anthropicApi),
-        pathPrefix("openai", () -> concat(pathPrefix("v1", this::responsesApi), responsesApi())),
-        anthropicApi(),
-        pathPrefix("v1", this::responsesApi));
+        pathPrefix("api", () -> anthropicApi),
+        pathPrefix("claude", () -> anthropicApi),
+        pathPrefix("openai", () -> concat(pathPrefix("v1", () -> responsesApi), responsesApi)),
+        anthropicApi,
+        pathPrefix("v1", () -> responsesApi));
   }
 
   private Route anthropicApi() {
@@ -93,7 +101,11 @@ public final class RelayRoutes extends AllDirectives {
   private Route post(Dialect dialect, String pool, String endpoint) {
     return concat(
         post(() -> extractRequest(req -> completeWithFuture(requests.relay(req, dialect, pool, endpoint)))),
-        complete(DialectResponses.error(dialect, ErrorKind.METHOD_NOT_ALLOWED, "method not allowed: use POST")));
+        complete(dialect == ANTHROPIC ? ANTHROPIC_POST_ONLY : RESPONSES_POST_ONLY));
+  }
+
+  private static HttpResponse postOnly(Dialect dialect) {
+    return DialectResponses.error(dialect, ErrorKind.METHOD_NOT_ALLOWED, "method not allowed: use POST");
   }
 
   private static CompletableFuture<HttpResponse> done(HttpResponse response) {
