@@ -4,12 +4,7 @@ import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
 import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
-import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.store.CredentialDecryptionException;
-import dev.relaycluster.upstream.ProxySpec;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.LeaseKeeper;
@@ -31,6 +26,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -47,13 +43,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * are answered only after the new tokens (with the rotated refresh token) are persisted.
  */
 public final class AccountEntity
-    extends EventSourcedBehavior<AccountEntity.Command, AccountEntity.Event, AccountEntity.State> {
+    extends EventSourcedBehavior<AccountEntity.Command, AccountEntity.Event, AccountState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Account");
   /** Tag of every account event, replayed at start-up to rebuild the pool view. */
   public static final String DEFINITION_TAG = "account-def";
-  /** A refresh that failed is not retried on acquire for this long (401s still force one). */
-  private static final long REFRESH_RETRY_PAUSE_MS = 30_000;
 
   // ---- commands
 
@@ -166,84 +160,6 @@ public final class AccountEntity
   /** New OAuth tokens (with the rotated refresh token) sealed into the secrets. */
   public record TokensRefreshed(String accountId, byte[] sealedSecrets, long at) implements HealthEvent {}
 
-  // ---- state
-
-  /** The account as its events left it; {@code revision} counts events. */
-  public record State(String accountId, AccountDefinition definition, long deletedAt, long revision,
-      AccountHealth health) implements CborSerializable {
-
-    public State {
-      health = health == null ? AccountHealth.CLEAR : health;
-    }
-
-    public State(String accountId, AccountDefinition definition, long deletedAt, long revision) {
-      this(accountId, definition, deletedAt, revision, AccountHealth.CLEAR);
-    }
-
-    public boolean exists() {
-      return definition != null && deletedAt == 0;
-    }
-
-    public AccountStatus status() {
-      if (deletedAt > 0) {
-        return AccountStatus.DELETED;
-      }
-      if (definition.paused()) {
-        return AccountStatus.PAUSED;
-      }
-      if (health.blocked()) {
-        return AccountStatus.BLOCKED;
-      }
-      return health.unauthorized() ? AccountStatus.UNAUTHORIZED : AccountStatus.ACTIVE;
-    }
-
-    public State apply(Event event) {
-      long r = revision + 1;
-      if (event instanceof AccountCreated c) {
-        return new State(accountId, c.definition(), 0, r, AccountHealth.CLEAR);
-      }
-      if (event instanceof AccountUpdated u) {
-        boolean newCredentials = definition != null
-            && !Arrays.equals(definition.sealedSecrets(), u.definition().sealedSecrets());
-        return new State(accountId, u.definition(), deletedAt, r,
-            newCredentials ? health.withUnauthorized(null) : health);
-      }
-      if (event instanceof AccountDeleted d) {
-        return new State(accountId, definition, d.deletedAt(), r, health);
-      }
-      if (event instanceof TokensRefreshed t) {
-        return new State(accountId, definition.withSecrets(t.sealedSecrets(), definition.updatedAt()), deletedAt, r,
-            health.withUnauthorized(null));
-      }
-      AccountHealth next;
-      if (event instanceof CooldownStarted c) {
-        next = health.cooling(c.mark());
-      } else if (event instanceof CooldownEnded e) {
-        next = health.ended(e.family());
-      } else if (event instanceof AccountBlocked b) {
-        next = health.withBlock(b.reason());
-      } else if (event instanceof AccountUnauthorized u) {
-        next = health.withUnauthorized(u.reason());
-      } else if (event instanceof HealthReset) {
-        next = AccountHealth.CLEAR;
-      } else if (event instanceof UtilisationSeen u) {
-        next = health.withUtilisation(u.utilisation(), u.windows());
-      } else {
-        next = health;
-      }
-      return new State(accountId, definition, deletedAt, r, next);
-    }
-
-    public PoolEntry toEntry() {
-      AccountDefinition d = definition;
-      String reason = health.blocked() ? health.blockedReason() : health.unauthorizedReason();
-      return new PoolEntry(accountId, d.name(), d.platform(), d.type(), d.baseUrl(), d.priority(),
-          d.maxConcurrency(), status(), d.createdAt(), deletedAt > 0 ? deletedAt : d.updatedAt(), revision,
-          d.tier(), d.groups(), health.marks(), health.utilisation(), d.priceMultiplier(), d.proxy(), reason,
-          health.windows());
-    }
-  }
-
   // ---- behavior
 
   private final String accountId;
@@ -253,10 +169,8 @@ public final class AccountEntity
   /** In-memory only: requests using this account right now, and when it was last handed out. */
   private final LeaseKeeper<Command> leases;
   private long lastUsedAt;
-  /** In-memory only: the token refresh in flight, who waits for it after a 401, and recent errors. */
-  private boolean refreshing;
-  private long lastRefreshFailedAt;
-  private final List<ActorRef<ReportReply>> awaitingRefresh = new ArrayList<>();
+  /** In-memory only: the token refresh in flight and who waits for it after a 401, and recent errors. */
+  private final TokenRefresh refresh;
   private final RecentErrors recentErrors;
 
   public static void init(ActorSystem<?> system, AccountServices services) {
@@ -288,11 +202,12 @@ public final class AccountEntity
     this.pool = services.pool();
     this.services = services;
     this.recentErrors = new RecentErrors(services.settings().recentErrors());
+    this.refresh = new TokenRefresh(context, accountId, services, RefreshDone::new, RefreshTimer::new);
   }
 
   @Override
-  public State emptyState() {
-    return new State(accountId, null, 0, 0);
+  public AccountState emptyState() {
+    return AccountState.empty(accountId);
   }
 
   @Override
@@ -301,13 +216,13 @@ public final class AccountEntity
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<AccountState> signalHandler() {
     // Leases are not in the journal: after (re)starting, ask the nodes' lease holders which are still held.
     // Cooldown timers are not either: start them again for the marks the journal left.
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
       leases.recover();
       state.health().marks().forEach(this::scheduleEnd);
-      scheduleRefresh(state);
+      refresh.schedule(state);
     }).build();
   }
 
@@ -317,7 +232,7 @@ public final class AccountEntity
   }
 
   @Override
-  public CommandHandler<Command, Event, State> commandHandler() {
+  public CommandHandler<Command, Event, AccountState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Create.class, this::onCreate)
         .onCommand(Update.class, this::onUpdate)
@@ -336,9 +251,7 @@ public final class AccountEntity
         .onCommand(RefreshDone.class, this::onRefreshDone)
         .onCommand(CooldownTimer.class, this::onCooldownTimer)
         .onCommand(RefreshTimer.class, (state, cmd) -> {
-          if (state.exists() && !refreshing && refreshDue(state)) {
-            startRefresh(state);
-          }
+          refresh.timerFired(state);
           return Effect().none();
         })
         .onCommand(LeaseMessage.class, (state, cmd) ->
@@ -346,7 +259,7 @@ public final class AccountEntity
         .build();
   }
 
-  private Effect<Event, State> onCreate(State state, Create cmd) {
+  private Effect<Event, AccountState> onCreate(AccountState state, Create cmd) {
     if (state.definition() != null) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("account " + accountId + " already exists"));
     }
@@ -355,12 +268,12 @@ public final class AccountEntity
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
   }
 
-  private Effect<Event, State> onUpdate(State state, Update cmd) {
+  private Effect<Event, AccountState> onUpdate(AccountState state, Update cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
     }
     boolean pausing = !state.definition().paused() && Boolean.TRUE.equals(cmd.patch().paused());
-    AccountDefinition updated = withMergedProxy(state.definition(), cmd.patch());
+    AccountDefinition updated = cmd.patch().applyTo(state.definition(), services.vault(), accountId);
     if (updated == null) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("the account's stored credentials cannot be read"));
     }
@@ -374,28 +287,7 @@ public final class AccountEntity
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
   }
 
-  /**
-   * Applies an edit; new credentials keep the current proxy unless the edit sets one, and a proxy edit
-   * changes only the proxy of the current secrets. Null when the current secrets cannot be opened.
-   */
-  private AccountDefinition withMergedProxy(AccountDefinition current, AccountPatch patch) {
-    AccountDefinition next = patch.applyTo(current);
-    if (services.vault() == null || (patch.sealedSecrets() == null && patch.sealedProxy() == null)) {
-      return next;
-    }
-    try {
-      CredentialVault vault = services.vault();
-      AccountSecrets base = vault.open(accountId, next.sealedSecrets());
-      String proxyUrl = patch.sealedProxy() != null
-          ? vault.open(accountId, patch.sealedProxy()).proxyUrl()
-          : vault.open(accountId, current.sealedSecrets()).proxyUrl();
-      return next.withSecrets(vault.seal(accountId, base.withProxy(proxyUrl)), next.updatedAt());
-    } catch (CredentialDecryptionException | IllegalStateException e) {
-      return null;
-    }
-  }
-
-  private Effect<Event, State> onDelete(State state, Delete cmd) {
+  private Effect<Event, AccountState> onDelete(AccountState state, Delete cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
     }
@@ -404,7 +296,7 @@ public final class AccountEntity
         .thenReply(cmd.replyTo(), next -> StatusReply.ack());
   }
 
-  private Effect<Event, State> onAcquire(State state, Acquire cmd) {
+  private Effect<Event, AccountState> onAcquire(AccountState state, Acquire cmd) {
     if (leases.recovering()) {
       return Effect().stash();
     }
@@ -419,25 +311,11 @@ public final class AccountEntity
       // The requester gave up waiting and released this lease already; its reply goes nowhere.
       return Effect().reply(cmd.replyTo(), new Unavailable("the request gave up waiting"));
     }
-    if (d.paused()) {
-      return Effect().reply(cmd.replyTo(), new Unavailable("account is paused"));
+    String refusal = state.refusal(leases.size());
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), new Unavailable(refusal));
     }
-    if (state.health().blocked()) {
-      return Effect().reply(cmd.replyTo(), new Unavailable("account is blocked: " + state.health().blockedReason()));
-    }
-    if (state.health().unauthorized()) {
-      return Effect().reply(cmd.replyTo(),
-          new Unavailable("account is unauthorized: " + state.health().unauthorizedReason()));
-    }
-    if (d.maxConcurrency() > 0 && leases.size() >= d.maxConcurrency()) {
-      return Effect().reply(cmd.replyTo(),
-          new Unavailable("account is at its concurrency limit of " + d.maxConcurrency()));
-    }
-    if (refreshing) {
-      return Effect().stash();
-    }
-    if (refreshDue(state)) {
-      startRefresh(state);
+    if (refresh.holdsUp(state)) {
       return Effect().stash();
     }
     String leaseId = cmd.leaseId();
@@ -446,15 +324,11 @@ public final class AccountEntity
     return Effect().reply(cmd.replyTo(), new Granted(leaseId, d));
   }
 
-  private Effect<Event, State> onBorrow(State state, Borrow cmd) {
+  private Effect<Event, AccountState> onBorrow(AccountState state, Borrow cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new Unavailable("account no longer exists"));
     }
-    if (refreshing) {
-      return Effect().stash();
-    }
-    if (refreshDue(state)) {
-      startRefresh(state);
+    if (refresh.holdsUp(state)) {
       return Effect().stash();
     }
     return Effect().reply(cmd.replyTo(), new Granted(null, state.definition()));
@@ -462,119 +336,59 @@ public final class AccountEntity
 
   // ---- health
 
-  private Effect<Event, State> onReport(State state, Report cmd) {
+  private Effect<Event, AccountState> onReport(AccountState state, Report cmd) {
     if (!state.exists()) {
       return replyNoted(cmd);
     }
     long now = System.currentTimeMillis();
-    AnswerVerdict v = cmd.verdict();
-    if (v.answerClass() != AnswerClass.SUCCESS) {
-      recentErrors.add(new RecentError(now, v.status(), v.answerClass().name().toLowerCase(java.util.Locale.ROOT),
-          v.message()));
+    recentErrors.add(cmd.verdict(), now);
+    HealthDecision decision = CooldownRules.decide(cmd.verdict(), now, services.settings().cooldowns(),
+        refresh.canRefresh(state), cmd.afterRefresh());
+    HealthReport.Reaction reaction =
+        HealthReport.react(accountId, state.health(), decision, cmd.verdict(), cmd.family(), now);
+    if (reaction instanceof HealthReport.Write w) {
+      return write(w, cmd.replyTo() == null ? List.of() : List.of(cmd.replyTo()));
     }
-    HealthDecision decision = CooldownRules.decide(v, now, services.settings().cooldowns(), canRefresh(state),
-        cmd.afterRefresh());
-    AccountHealth health = state.health();
-    if (decision instanceof HealthDecision.Healthy h) {
-      // A success clears the account-wide marks and those of the request's family; a Sonnet answer
-      // says nothing about an Opus limit.
-      List<Event> events = new ArrayList<>(2);
-      List<CooldownMark> cleared = SuccessHealth.cleared(health.marks(), cmd.family());
-      cleared.forEach(m -> events.add(new CooldownEnded(accountId, m.family(), now)));
-      if (SuccessHealth.utilisationMoved(health.utilisation(), h.utilisation())) {
-        events.add(new UtilisationSeen(accountId, h.utilisation(), now, UsageWindows.of(v)));
-      }
-      if (events.isEmpty()) {
-        return replyNoted(cmd);
-      }
-      return Effect().persist(events).thenRun(next -> {
-        pool.publish(next.toEntry());
-        if (cleared.stream().anyMatch(m -> m.activeAt(now))) {
-          alert(next, AlertKind.RECOVERED, "answered successfully again; cooldowns cleared", 0);
-        }
-        replyNoted(cmd.replyTo());
-      });
-    }
-    if (decision instanceof HealthDecision.Cool c) {
-      CooldownMark mark = c.mark();
-      CooldownMark existing = health.cooldowns().get(mark.family());
-      if (existing != null && existing.until() >= mark.until()) {
-        return replyNoted(cmd);
-      }
-      return Effect().persist(new CooldownStarted(accountId, mark)).thenRun(next -> {
-        pool.publish(next.toEntry());
-        scheduleEnd(mark);
-        if (mark.status() == 429) {
-          alert(next, AlertKind.RATE_LIMITED, mark.reason(), mark.until());
-        }
-        replyNoted(cmd.replyTo());
-      });
-    }
-    if (decision instanceof HealthDecision.Refresh) {
-      boolean tokensChanged = cmd.usedSecrets() != null
-          && !Arrays.equals(cmd.usedSecrets(), state.definition().sealedSecrets());
-      if (tokensChanged && cmd.replyTo() != null) {
-        // Tokens changed since this request took its lease: retry with them, no second refresh.
-        return Effect().reply(cmd.replyTo(), new RetryWith(state.definition()));
-      }
-      if (cmd.replyTo() != null) {
-        awaitingRefresh.add(cmd.replyTo());
-      }
-      if (!refreshing) {
-        startRefresh(state);
-      }
-      return Effect().none();
-    }
-    if (decision instanceof HealthDecision.Unauthorized u) {
-      return health.unauthorized() ? replyNoted(cmd) : markUnauthorized(u.reason(),
-          cmd.replyTo() == null ? List.of() : List.of(cmd.replyTo()));
-    }
-    if (decision instanceof HealthDecision.Block b) {
-      if (health.blocked()) {
-        return replyNoted(cmd);
-      }
-      return Effect().persist(new AccountBlocked(accountId, b.reason(), now)).thenRun(next -> {
-        pool.publish(next.toEntry());
-        alert(next, AlertKind.BLOCKED, b.reason(), 0);
-        replyNoted(cmd.replyTo());
-      });
+    if (reaction instanceof HealthReport.Refresh) {
+      // Tokens changed since this request took its lease: retry with them; else wait for a refresh.
+      AccountDefinition changed = refresh.refused(state, cmd.usedSecrets(), cmd.replyTo());
+      return changed != null ? Effect().reply(cmd.replyTo(), new RetryWith(changed)) : Effect().none();
     }
     return replyNoted(cmd);
   }
 
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> markUnauthorized(String reason, List<ActorRef<ReportReply>> waiting) {
-    return Effect().persist(new AccountUnauthorized(accountId, reason, System.currentTimeMillis())).thenRun(next -> {
+  /** Writes a health change; then publishes it, watches the cooldown's end, alerts, and answers who waits. */
+  private EffectBuilder<Event, AccountState> write(HealthReport.Write w, List<ActorRef<ReportReply>> waiting) {
+    return Effect().persist(w.events()).thenRun(next -> {
       pool.publish(next.toEntry());
-      alert(next, AlertKind.UNAUTHORIZED, reason, 0);
+      if (w.cooldown() != null) {
+        scheduleEnd(w.cooldown());
+      }
+      if (w.alert() != null) {
+        alert(next, w.alert().kind(), w.alert().detail(), w.alert().until());
+      }
       waiting.forEach(this::replyNoted);
     });
   }
 
-  private Effect<Event, State> onReset(State state, ResetHealth cmd) {
+  private Effect<Event, AccountState> onReset(AccountState state, ResetHealth cmd) {
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
     }
     recentErrors.clear();
-    lastRefreshFailedAt = 0;
+    refresh.forgetFailure();
     return Effect().persist(new HealthReset(accountId, cmd.at()))
         .thenRun(next -> pool.publish(next.toEntry()))
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
   }
 
-  private Effect<Event, State> onCooldownTimer(State state, CooldownTimer timer) {
-    CooldownMark mark = state.health().cooldowns().get(timer.family());
-    if (mark == null || mark.until() != timer.until()) {
-      return Effect().none();
+  private Effect<Event, AccountState> onCooldownTimer(AccountState state, CooldownTimer timer) {
+    HealthReport.Reaction reaction = HealthReport.cooldownTimer(accountId, state.health(), timer.family(),
+        timer.until(), System.currentTimeMillis());
+    if (reaction instanceof HealthReport.Watch w) {
+      scheduleEnd(w.cooldown());
     }
-    long now = System.currentTimeMillis();
-    if (mark.activeAt(now)) {
-      scheduleEnd(mark);
-      return Effect().none();
-    }
-    return Effect().persist(new CooldownEnded(accountId, timer.family(), now)).thenRun(next -> {
-      pool.publish(next.toEntry());
-      alert(next, AlertKind.RECOVERED, "cooldown ended (" + mark.reason() + ")", 0);
-    });
+    return reaction instanceof HealthReport.Write w ? write(w, List.of()) : Effect().none();
   }
 
   private void scheduleEnd(CooldownMark mark) {
@@ -584,118 +398,35 @@ public final class AccountEntity
 
   // ---- OAuth refresh
 
-  private boolean canRefresh(State state) {
-    AccountSecrets s = secrets(state);
-    return s != null && state.definition().type().oauth() && s.refreshToken() != null
-        && !s.refreshToken().isBlank();
-  }
-
-  private boolean refreshDue(State state) {
-    if (!state.definition().type().oauth() || services.vault() == null) {
-      return false;
-    }
+  private Effect<Event, AccountState> onRefreshDone(AccountState state, RefreshDone done) {
+    List<ActorRef<ReportReply>> waiting = refresh.finished();
     long now = System.currentTimeMillis();
-    if (lastRefreshFailedAt > 0 && now - lastRefreshFailedAt < REFRESH_RETRY_PAUSE_MS) {
-      return false;
-    }
-    AccountSecrets s = secrets(state);
-    return s != null && s.refreshToken() != null && !s.refreshToken().isBlank() && s.expiresAt() > 0
-        && now >= s.expiresAt() - services.settings().refreshAhead().toMillis();
-  }
-
-  /**
-   * While the entity lives, refresh ahead of expiry without waiting for a request (a passivated entity
-   * refreshes on the next acquire instead).
-   */
-  private void scheduleRefresh(State state) {
-    if (!state.exists() || !state.definition().type().oauth()) {
-      return;
-    }
-    AccountSecrets s = secrets(state);
-    if (s == null || s.refreshToken() == null || s.expiresAt() <= 0) {
-      return;
-    }
-    long delay = s.expiresAt() - services.settings().refreshAhead().toMillis() - System.currentTimeMillis();
-    context.scheduleOnce(Duration.ofMillis(Math.max(0, delay) + 1), context.getSelf(), new RefreshTimer());
-  }
-
-  private void startRefresh(State state) {
-    AccountSecrets s = secrets(state);
-    refreshing = true;
-    if (s == null || s.refreshToken() == null) {
-      context.getSelf().tell(new RefreshDone(null, new OAuthException("the account has no refresh token", true)));
-      return;
-    }
-    ProxySpec proxy;
-    try {
-      proxy = s.proxyUrl() == null ? null : ProxySpec.parse(s.proxyUrl());
-    } catch (IllegalArgumentException e) {
-      context.getSelf().tell(new RefreshDone(null, new OAuthException("the account's proxy is invalid", false)));
-      return;
-    }
-    context.getLog().info("refreshing the OAuth tokens of account {}", accountId);
-    context.pipeToSelf(services.refresher().refresh(state.definition().type(), s.refreshToken(), proxy),
-        RefreshDone::new);
-  }
-
-  private Effect<Event, State> onRefreshDone(State state, RefreshDone done) {
-    refreshing = false;
-    List<ActorRef<ReportReply>> waiting = List.copyOf(awaitingRefresh);
-    awaitingRefresh.clear();
-    long now = System.currentTimeMillis();
-    AccountSecrets old = state.exists() ? secrets(state) : null;
-    if (done.failure() != null || old == null) {
-      Throwable cause = done.failure();
-      while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      String why = cause == null ? "the account's credentials cannot be read" : cause.getMessage();
-      lastRefreshFailedAt = now;
-      context.getLog().warn("OAuth refresh of account {} failed: {}", accountId, why);
-      recentErrors.add(new RecentError(now, 0, "refresh_failed", why));
+    TokenRefresh.Outcome outcome = refresh.judge(state, done.tokens(), done.failure(), !waiting.isEmpty(), now);
+    if (outcome instanceof TokenRefresh.Failed f) {
+      recentErrors.add(new RecentError(now, 0, "refresh_failed", f.why()));
       if (state.exists()) {
-        alert(state, AlertKind.REFRESH_FAILED, why, 0);
+        alert(state, AlertKind.REFRESH_FAILED, f.why(), 0);
       }
-      boolean dead = cause instanceof OAuthException oe && oe.rejected();
-      if (state.exists() && (dead || !waiting.isEmpty()) && !state.health().unauthorized()) {
-        return markUnauthorized("token refresh failed: " + why, waiting).thenUnstashAll();
+      if (f.markUnauthorized()) {
+        return write(HealthReport.unauthorized(accountId, "token refresh failed: " + f.why(), now), waiting)
+            .thenUnstashAll();
       }
       waiting.forEach(this::replyNoted);
       return Effect().unstashAll();
     }
-    OAuthTokens t = done.tokens();
-    AccountSecrets renewed = old.withTokens(t.accessToken(),
-        t.refreshToken() != null ? t.refreshToken() : old.refreshToken(),
-        t.expiresAt(), t.scopes().isEmpty() ? old.scopes() : t.scopes());
-    if (state.definition().type() == AccountType.CODEX_OAUTH && t.accountUuid() != null) {
-      // ChatGPT names the account in the id token that comes with each refresh.
-      renewed = renewed.withUpstreamAccountId(t.accountUuid());
-    }
-    byte[] sealed = services.vault().seal(accountId, renewed);
-    lastRefreshFailedAt = 0;
+    byte[] sealed = services.vault().seal(accountId, ((TokenRefresh.Renewed) outcome).secrets());
     return Effect().persist(new TokensRefreshed(accountId, sealed, now))
         .thenRun(next -> {
           pool.publish(next.toEntry());
           waiting.forEach(r -> r.tell(new RetryWith(next.definition())));
-          scheduleRefresh(next);
+          refresh.schedule(next);
         })
         .thenUnstashAll();
   }
 
-  private AccountSecrets secrets(State state) {
-    if (services.vault() == null || state.definition() == null) {
-      return null;
-    }
-    try {
-      return services.vault().open(accountId, state.definition().sealedSecrets());
-    } catch (CredentialDecryptionException | IllegalStateException e) {
-      return null;
-    }
-  }
-
   // ---- helpers
 
-  private Effect<Event, State> replyNoted(Report cmd) {
+  private Effect<Event, AccountState> replyNoted(Report cmd) {
     replyNoted(cmd.replyTo());
     return Effect().none();
   }
@@ -706,7 +437,7 @@ public final class AccountEntity
     }
   }
 
-  private void alert(State state, AlertKind kind, String detail, long until) {
+  private void alert(AccountState state, AlertKind kind, String detail, long until) {
     try {
       services.alerts().raise(new AccountAlert(kind, accountId, state.definition().name(), state.definition().platform(),
           detail, System.currentTimeMillis(), until));
@@ -716,7 +447,7 @@ public final class AccountEntity
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<AccountState, Event> eventHandler() {
     return (state, event) -> state.apply(event);
   }
 }

@@ -2,6 +2,7 @@ package dev.relaycluster.account;
 
 import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.oauth.SubscriptionTier;
+import dev.relaycluster.store.CredentialDecryptionException;
 import java.util.List;
 
 /**
@@ -45,5 +46,27 @@ public record AccountPatch(
         priceMultiplier != null ? priceMultiplier : d.priceMultiplier(),
         tier != null ? tier : d.tier(),
         proxy == null ? d.proxy() : proxy.isEmpty() ? null : proxy);
+  }
+
+  /**
+   * Applies the edit to account {@code accountId}'s definition with its credentials merged: new credentials
+   * keep the current proxy unless the edit sets one, and a proxy edit changes only the proxy of the current
+   * secrets. Without a vault, as {@link #applyTo(AccountDefinition)}. Null when the current secrets cannot
+   * be opened.
+   */
+  public AccountDefinition applyTo(AccountDefinition current, CredentialVault vault, String accountId) {
+    AccountDefinition next = applyTo(current);
+    if (vault == null || (sealedSecrets == null && sealedProxy == null)) {
+      return next;
+    }
+    try {
+      AccountSecrets base = vault.open(accountId, next.sealedSecrets());
+      String proxyUrl = sealedProxy != null
+          ? vault.open(accountId, sealedProxy).proxyUrl()
+          : vault.open(accountId, current.sealedSecrets()).proxyUrl();
+      return next.withSecrets(vault.seal(accountId, base.withProxy(proxyUrl)), next.updatedAt());
+    } catch (CredentialDecryptionException | IllegalStateException e) {
+      return null;
+    }
   }
 }

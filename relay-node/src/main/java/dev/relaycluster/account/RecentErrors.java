@@ -1,7 +1,10 @@
 package dev.relaycluster.account;
 
+import dev.relaycluster.protocol.ratelimit.AnswerClass;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The last upstream errors of one account, newest first, for the admin view. Bounded; in memory only
@@ -22,6 +25,14 @@ final class RecentErrors {
         ? new RecentError(error.at(), error.status(), error.kind(), m.substring(0, MAX_MESSAGE)) : error);
     while (errors.size() > capacity) {
       errors.removeLast();
+    }
+  }
+
+  /** Adds what upstream answered at {@code at} when it was an error. */
+  void add(AnswerVerdict verdict, long at) {
+    if (verdict.answerClass() != AnswerClass.SUCCESS) {
+      add(new RecentError(at, verdict.status(), verdict.answerClass().name().toLowerCase(Locale.ROOT),
+          verdict.message()));
     }
   }
 

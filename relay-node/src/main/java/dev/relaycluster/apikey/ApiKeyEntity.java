@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -39,16 +38,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * only (they die with the requests that hold them) and are released when the holder says so or when
  * the holder actor, or its whole node, terminates.
  */
-public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyEntity.State> {
+public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "ApiKey");
   /** Tag carried by definition events, replayed at start-up to rebuild the key directory. */
   public static final String DEFINITION_TAG = "apikey-def";
-  private static final int REMEMBERED_REQUEST_IDS = 512;
-  private static final int MAX_USAGE_BATCH = 100;
-  private static final Duration USAGE_BATCH_WINDOW = Duration.ofMillis(5);
-  /** A flush this late was dropped (or waits behind a very slow write): another is scheduled. */
-  private static final long FLUSH_LOST_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
   // ---- commands
 
@@ -63,7 +57,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
   }
 
-  /** Replaces the key's settings (the admin merged the change into the current ones). */
   /**
    * Replaces the key's settings. {@code expectedRevision} is the definition revision the new settings were
    * computed from (an admin's read-modify-write); if the key changed since, the update is refused so the
@@ -157,120 +150,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
   }
 
-  // ---- state
-
-  /**
-   * The key as its events left it; {@code revision} counts definition events only. {@code totals} are
-   * the durable rated-cost totals (day, week, all time) that cost limits are checked against.
-   */
-  public record State(
-      String keyId,
-      String name,
-      String keyHash,
-      String keyHint,
-      int concurrencyLimit,
-      long createdAt,
-      long revokedAt,
-      long revision,
-      long requests,
-      long totalTokens,
-      long costMicros,
-      List<String> recentRequestIds,
-      KeySettings settings,
-      long activatedAt,
-      long deletedAt,
-      CostTotals totals) implements CborSerializable {
-
-    public State {
-      recentRequestIds = recentRequestIds == null ? List.of() : recentRequestIds;
-      totals = totals == null ? CostTotals.ZERO : totals;
-    }
-
-    public static State empty(String keyId) {
-      return new State(keyId, null, null, null, 0, 0, 0, 0, 0, 0, 0, List.of(), null, 0, 0, CostTotals.ZERO);
-    }
-
-    public boolean exists() {
-      return keyHash != null;
-    }
-
-    public boolean revoked() {
-      return revokedAt > 0;
-    }
-
-    public boolean deleted() {
-      return deletedAt > 0;
-    }
-
-    public boolean recorded(String requestId) {
-      return RecentRequestIds.contains(recentRequestIds, requestId);
-    }
-
-    /** The settings in force (keys created before settings existed have a name and a concurrency limit). */
-    public KeySettings currentSettings() {
-      return settings != null ? settings : KeySettings.basic(name, concurrencyLimit);
-    }
-
-    /** Applies an event, with day buckets in UTC (enough for the directory, which needs no totals). */
-    public State apply(Event event) {
-      return apply(event, java.time.ZoneOffset.UTC);
-    }
-
-    /** Applies an event; usage is bucketed into days and weeks in {@code zone}. */
-    public State apply(Event event, java.time.ZoneId zone) {
-      if (event instanceof UsageRecorded recorded) {
-        return withUsage(recorded.usage(), zone);
-      }
-      KeySettings s = currentSettings();
-      long created = createdAt;
-      String hash = keyHash;
-      String hint = keyHint;
-      long revoked = revokedAt;
-      long activated = activatedAt;
-      long deleted = deletedAt;
-      if (event instanceof KeyCreated c) {
-        s = KeySettings.basic(c.name(), c.concurrencyLimit());
-        created = c.createdAt();
-        hash = c.keyHash();
-        hint = c.keyHint();
-      } else if (event instanceof KeyUpdated u) {
-        s = u.settings();
-      } else if (event instanceof KeyRevoked r) {
-        revoked = r.revokedAt();
-      } else if (event instanceof KeyDeleted d) {
-        deleted = d.at();
-      } else if (event instanceof KeyRestored) {
-        deleted = 0;
-      } else if (event instanceof KeyActivated a) {
-        activated = a.at();
-      }
-      return new State(keyId, s.name(), hash, hint, s.limits().concurrency(), created, revoked, revision + 1,
-          requests, totalTokens, costMicros, recentRequestIds, s, activated, deleted, totals);
-    }
-
-    private State withUsage(UsageRecord u, java.time.ZoneId zone) {
-      List<String> recent = RecentRequestIds.append(recentRequestIds, u.requestId(), REMEMBERED_REQUEST_IDS);
-      return new State(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, revokedAt, revision,
-          requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), recent, settings,
-          activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone));
-    }
-
-    /** The totals with one more usage counted, at the time the request ended. */
-    static CostTotals addCost(CostTotals totals, UsageRecord u, KeyLimits limits, java.time.ZoneId zone) {
-      long rated = u.ratedCostMicros() > 0 || u.costMicros() == 0 ? u.ratedCostMicros() : u.costMicros();
-      boolean opus = RequestFacts.isOpus(u.model()) || RequestFacts.isOpus(u.servedModel());
-      long endedAt = u.startedAt() + Math.max(0, u.durationMs());
-      return totals.add(endedAt, rated, opus, zone, limits.weeklyResetDay(), limits.weeklyResetHour());
-    }
-
-    public KeyEntry toEntry() {
-      KeyStatus status = revoked() ? KeyStatus.REVOKED : deleted() ? KeyStatus.DELETED : KeyStatus.ACTIVE;
-      KeySettings s = currentSettings();
-      return new KeyEntry(keyId, s.name(), keyHash, keyHint, s.limits().concurrency(), status, createdAt, revokedAt,
-          revision, s, activatedAt, deletedAt);
-    }
-  }
-
   // ---- behavior
 
   private final String keyId;
@@ -281,16 +160,10 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final ZoneId zone;
   /** In-memory only: leases in flight and the holders being watched. */
   private final LeaseKeeper<Command> leases;
-  /** In-memory only: settlements whose usage waits for the next batch write (their senders retry if lost). */
-  private final List<Settle> pendingUsage = new ArrayList<>();
-  /** When the pending FlushUsage was scheduled, 0 if none; a flush stashed past the stash's capacity is lost. */
-  private long flushScheduledAt;
-  /** In-memory only: ids whose usage this incarnation wrote, beyond the state's last 512. */
-  private final RecordedRequestIds written = new RecordedRequestIds(16_384);
-  /** In-memory only: what each admitted request in flight reserved, by lease id. Owned by this actor. */
-  private final HashMap<String, Reservation> reservations = new HashMap<>();
-  /** In-memory only: the current rate window, or null. */
-  private RateWindow window;
+  /** In-memory only: usage settled and not yet written, and the ids this incarnation wrote. */
+  private final UsageBatch usageBatch = new UsageBatch();
+  /** In-memory only: what each admitted request in flight reserved, and the current rate window. */
+  private final Reservations reservations = new Reservations();
 
   public static void init(ActorSystem<?> system, KeyDirectory directory, int tagPartitions) {
     init(system, directory, tagPartitions, Clock.systemUTC(), ZoneOffset.UTC);
@@ -335,8 +208,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   @Override
-  public State emptyState() {
-    return State.empty(keyId);
+  public ApiKeyState emptyState() {
+    return ApiKeyState.empty(keyId);
   }
 
   @Override
@@ -348,7 +221,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<ApiKeyState> signalHandler() {
     // Leases are not in the journal: after (re)starting, ask the nodes' lease holders which are still held.
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> leases.recover()).build();
   }
@@ -360,17 +233,18 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   }
 
   @Override
-  public CommandHandler<Command, Event, State> commandHandler() {
+  public CommandHandler<Command, Event, ApiKeyState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Create.class, this::onCreate)
-        .onCommand(Update.class, this::onUpdate)
-        .onCommand(Revoke.class, this::onRevoke)
-        .onCommand(Delete.class, this::onDelete)
-        .onCommand(Restore.class, this::onRestore)
+        .onCommand(Update.class, (state, cmd) -> change(state,
+            KeyChange.update(state, cmd.settings(), cmd.expectedRevision(), cmd.at()), cmd.replyTo()))
+        .onCommand(Revoke.class, (state, cmd) -> change(state, KeyChange.revoke(state, cmd.revokedAt()), cmd.replyTo()))
+        .onCommand(Delete.class, (state, cmd) -> change(state, KeyChange.delete(state, cmd.at()), cmd.replyTo()))
+        .onCommand(Restore.class, (state, cmd) -> change(state, KeyChange.restore(state, cmd.at()), cmd.replyTo()))
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(Release.class, (state, cmd) -> {
           leases.release(cmd.leaseId());
-          reservations.remove(cmd.leaseId());
+          reservations.release(cmd.leaseId());
           return Effect().none();
         })
         .onCommand(Settle.class, this::onSettle)
@@ -383,7 +257,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         .build();
   }
 
-  private Effect<Event, State> onCreate(State state, Create cmd) {
+  private Effect<Event, ApiKeyState> onCreate(ApiKeyState state, Create cmd) {
     if (state.exists()) {
       if (state.keyHash().equals(cmd.keyHash())) {
         return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
@@ -403,60 +277,21 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
   }
 
-  private Effect<Event, State> onUpdate(State state, Update cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown key"));
+  private Effect<Event, ApiKeyState> change(ApiKeyState state, KeyChange change,
+      ActorRef<StatusReply<KeyEntry>> replyTo) {
+    if (change instanceof KeyChange.Refuse r) {
+      return Effect().reply(replyTo, StatusReply.error(r.error()));
     }
-    if (cmd.expectedRevision() >= 0 && cmd.expectedRevision() != state.revision()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(CHANGED_CONCURRENTLY));
+    if (change instanceof KeyChange.Write w) {
+      return Effect()
+          .persist(w.event())
+          .thenRun(next -> directory.publish(next.toEntry()))
+          .thenReply(replyTo, next -> StatusReply.success(next.toEntry()));
     }
-    if (state.currentSettings().equals(cmd.settings())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
-    }
-    return definitionChange(new KeyUpdated(keyId, cmd.settings(), cmd.at()), cmd.replyTo());
+    return Effect().reply(replyTo, StatusReply.success(state.toEntry()));
   }
 
-  private Effect<Event, State> onRevoke(State state, Revoke cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown key"));
-    }
-    if (state.revoked()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
-    }
-    return definitionChange(new KeyRevoked(keyId, cmd.revokedAt()), cmd.replyTo());
-  }
-
-  private Effect<Event, State> onDelete(State state, Delete cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown key"));
-    }
-    if (state.deleted()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
-    }
-    return definitionChange(new KeyDeleted(keyId, cmd.at()), cmd.replyTo());
-  }
-
-  private Effect<Event, State> onRestore(State state, Restore cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown key"));
-    }
-    if (state.revoked()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("a revoked key cannot be restored"));
-    }
-    if (!state.deleted()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
-    }
-    return definitionChange(new KeyRestored(keyId, cmd.at()), cmd.replyTo());
-  }
-
-  private Effect<Event, State> definitionChange(Event event, ActorRef<StatusReply<KeyEntry>> replyTo) {
-    return Effect()
-        .persist(event)
-        .thenRun(next -> directory.publish(next.toEntry()))
-        .thenReply(replyTo, next -> StatusReply.success(next.toEntry()));
-  }
-
-  private Effect<Event, State> onAdmit(State state, Admit cmd) {
+  private Effect<Event, ApiKeyState> onAdmit(ApiKeyState state, Admit cmd) {
     if (leases.recovering()) {
       return Effect().stash();
     }
@@ -476,11 +311,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
     Admission.Admit admit = (Admission.Admit) decision;
     leases.grant(cmd.leaseId(), cmd.holder());
-    window = admit.window();
     KeyLimits limits = state.currentSettings().limits();
-    if (limits.reservesCost() || limits.rateWindow() != null) {
-      reservations.put(cmd.leaseId(), admit.reservation());
-    }
+    reservations.admitted(cmd.leaseId(), admit.window(), admit.reservation(),
+        limits.reservesCost() || limits.rateWindow() != null);
     if (admit.activate()) {
       return Effect()
           .persist(new KeyActivated(keyId, now))
@@ -495,114 +328,66 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
    * too; usage settled but not yet written counts as spent (for a key without cost limits only when
    * {@code countAll}, as admission has no use for it).
    */
-  private KeyMeter meter(State state, long now, boolean countAll) {
-    if (!reservations.isEmpty()) {
-      reservations.keySet().removeIf(id -> !leases.holds(id));
-    }
-    long cost = 0;
-    long opus = 0;
-    long windowCost = 0;
-    long windowTokens = 0;
-    long windowStart = window == null ? -1 : window.start();
-    for (Reservation r : reservations.values()) {
-      cost += r.costMicros();
-      opus += r.opus() ? r.costMicros() : 0;
-      if (r.windowStart() == windowStart) {
-        windowCost += r.costMicros();
-        windowTokens += r.tokens();
-      }
-    }
-    CostTotals spent = state.totals();
+  private KeyMeter meter(ApiKeyState state, long now, boolean countAll) {
+    Reserved reserved = reservations.reserved(leases::holds);
     KeyLimits limits = state.currentSettings().limits();
-    if (limits.reservesCost() || countAll) {
-      for (Settle pending : pendingUsage) {
-        spent = State.addCost(spent, pending.usage(), limits, zone);
-      }
-    }
-    return new KeyMeter(leases.size(), window, new Reserved(cost, opus, windowCost, windowTokens), spent);
+    CostTotals spent = limits.reservesCost() || countAll
+        ? usageBatch.spent(state.totals(), limits, zone) : state.totals();
+    return new KeyMeter(leases.size(), reservations.window(), reserved, spent);
   }
 
-  private KeyUsage usage(State state) {
+  private KeyUsage usage(ApiKeyState state) {
     long now = clock.millis();
     KeyMeter meter = meter(state, now, true);
     KeyLimits limits = state.currentSettings().limits();
+    RateWindow window = reservations.window();
     RateWindow open = window != null && window.open(now) ? window : null;
     // Usage settled but not yet written counts, as it does for admission.
-    long requests = state.requests();
-    long tokens = state.totalTokens();
-    long real = state.costMicros();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (Settle pending : pendingUsage) {
-      if (seen.add(pending.usage().requestId()) && !recorded(state, pending.usage().requestId())) {
-        requests++;
-        tokens += pending.usage().totalTokens();
-        real += pending.usage().costMicros();
-      }
-    }
-    return new KeyUsage(state.exists() ? state.toEntry() : null, now, leases.size(), requests, tokens, open,
+    UsageBatch.Unwritten unwritten = usageBatch.unwritten(state);
+    return new KeyUsage(state.exists() ? state.toEntry() : null, now, leases.size(),
+        state.requests() + unwritten.requests(), state.totalTokens() + unwritten.tokens(), open,
         meter.spent().today(now, zone),
         meter.spent().weekOpus(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()),
-        meter.spent().totalMicros(), real, meter.reserved().costMicros(),
+        meter.spent().totalMicros(), state.costMicros() + unwritten.costMicros(), meter.reserved().costMicros(),
         ResetCalendar.nextDayStart(now, zone),
         ResetCalendar.nextWeekStart(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()));
   }
 
   /**
    * Releases the lease and its reservation at once (the real usage takes the reservation's place in the
-   * rate window and, once written, in the cost totals) and queues the usage; queued usage is persisted in
-   * one batch a moment later (or as soon as the batch is full), so a busy key writes one journal batch for
-   * many requests instead of one write each, and admissions do not queue behind every single write.
+   * rate window and, once written, in the cost totals) and queues the usage, written by the
+   * {@link UsageBatch} a moment later or as soon as the batch is full.
    */
-  private Effect<Event, State> onSettle(State state, Settle cmd) {
+  private Effect<Event, ApiKeyState> onSettle(ApiKeyState state, Settle cmd) {
     leases.release(cmd.leaseId());
-    Reservation reservation = reservations.remove(cmd.leaseId());
-    if (cmd.usage() == null || recorded(state, cmd.usage().requestId())) {
+    Reservation reservation = reservations.release(cmd.leaseId());
+    if (cmd.usage() == null || usageBatch.recorded(state, cmd.usage().requestId())) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
-    if (reservation != null && window != null && reservation.windowStart() == window.start()) {
-      UsageRecord u = cmd.usage();
-      long rated = u.ratedCostMicros() > 0 || u.costMicros() == 0 ? u.ratedCostMicros() : u.costMicros();
-      window = window.withUsage(u.totalTokens(), rated);
-    }
-    pendingUsage.add(cmd);
-    if (pendingUsage.size() >= MAX_USAGE_BATCH) {
+    reservations.settled(reservation, cmd.usage());
+    if (usageBatch.add(cmd)) {
       return flushUsage(state);
     }
-    long now = System.nanoTime();
-    // A flush dropped by a full stash (thousands of streams ending together) would otherwise leave the
-    // queued usage waiting for a full batch; scheduling another is harmless (an empty flush does nothing).
-    if (flushScheduledAt == 0 || now - flushScheduledAt > FLUSH_LOST_AFTER_NANOS) {
-      flushScheduledAt = now;
-      context.scheduleOnce(USAGE_BATCH_WINDOW, context.getSelf(), new FlushUsage());
+    if (usageBatch.flushToSchedule(System.nanoTime())) {
+      context.scheduleOnce(UsageBatch.WINDOW, context.getSelf(), new FlushUsage());
     }
     return Effect().none();
   }
 
-  private Effect<Event, State> flushUsage(State state) {
-    flushScheduledAt = 0;
-    if (pendingUsage.isEmpty()) {
+  private Effect<Event, ApiKeyState> flushUsage(ApiKeyState state) {
+    UsageBatch.Batch batch = usageBatch.take(state);
+    if (batch == null) {
       return Effect().none();
     }
-    List<Settle> batch = List.copyOf(pendingUsage);
-    pendingUsage.clear();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    List<Event> events = batch.stream()
-        .filter(s -> seen.add(s.usage().requestId()) && !recorded(state, s.usage().requestId()))
-        .<Event>map(s -> new UsageRecorded(s.usage()))
-        .toList();
+    List<Event> events = batch.toWrite().stream().<Event>map(UsageRecorded::new).toList();
     return Effect().persist(events).thenRun(next -> {
-      written.addAll(seen);
-      batch.forEach(s -> s.replyTo().tell(Done.getInstance()));
+      usageBatch.written(batch);
+      batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
     });
   }
 
-  /** Whether usage for this request was written already (in the state's window or by this incarnation). */
-  private boolean recorded(State state, String requestId) {
-    return state.recorded(requestId) || written.contains(requestId);
-  }
-
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<ApiKeyState, Event> eventHandler() {
     return (state, event) -> state.apply(event, zone);
   }
 }

@@ -1,9 +1,11 @@
 package dev.relaycluster.node;
 
 import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountState;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.ApiKeyState;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.store.Database;
@@ -24,17 +26,17 @@ public final class DirectoryLoader {
       PoolView pool) {
     CompletionStage<List<KeyEntry>> keyEntries = TaggedEvents.read(system, database, ApiKeyEntity.DEFINITION_TAG)
         .thenApply(events -> {
-          HashMap<String, ApiKeyEntity.State> states = new HashMap<>();
+          HashMap<String, ApiKeyState> states = new HashMap<>();
           events.forEach(e -> foldKey(states, e));
-          return states.values().stream().map(ApiKeyEntity.State::toEntry).toList();
+          return states.values().stream().map(ApiKeyState::toEntry).toList();
         });
     CompletionStage<List<PoolEntry>> poolEntries = TaggedEvents.read(system, database, AccountEntity.DEFINITION_TAG)
         .thenApply(events -> {
-          HashMap<String, AccountEntity.State> states = new HashMap<>();
+          HashMap<String, AccountState> states = new HashMap<>();
           events.forEach(e -> foldAccount(states, e));
           return states.values().stream()
               .filter(s -> s.definition() != null)
-              .map(AccountEntity.State::toEntry)
+              .map(AccountState::toEntry)
               .toList();
         });
     return keyEntries.thenCombine(poolEntries, (k, p) -> {
@@ -44,20 +46,20 @@ public final class DirectoryLoader {
     });
   }
 
-  private static void foldKey(HashMap<String, ApiKeyEntity.State> acc, Object e) {
+  private static void foldKey(HashMap<String, ApiKeyState> acc, Object e) {
     if (e instanceof ApiKeyEntity.Event event) {
       String id = event.keyId();
-      acc.put(id, acc.getOrDefault(id, ApiKeyEntity.State.empty(id)).apply(event));
+      acc.put(id, acc.getOrDefault(id, ApiKeyState.empty(id)).apply(event));
     }
   }
 
-  private static void foldAccount(HashMap<String, AccountEntity.State> acc, Object e) {
+  private static void foldAccount(HashMap<String, AccountState> acc, Object e) {
     if (e instanceof AccountEntity.Event event) {
       String id = event instanceof AccountEntity.AccountCreated c ? c.definition().id()
           : event instanceof AccountEntity.AccountUpdated u ? u.definition().id()
           : event instanceof AccountEntity.AccountDeleted d ? d.accountId()
           : ((AccountEntity.HealthEvent) event).accountId();
-      acc.put(id, acc.getOrDefault(id, new AccountEntity.State(id, null, 0, 0)).apply(event));
+      acc.put(id, acc.getOrDefault(id, AccountState.empty(id)).apply(event));
     }
   }
 }

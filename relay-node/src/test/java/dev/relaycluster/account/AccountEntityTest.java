@@ -54,7 +54,7 @@ class AccountEntityTest {
   private static PoolView pool;
 
   private String accountId;
-  private EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountEntity.State> kit;
+  private EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountState> kit;
   private TestProbe<LeaseHolder.Command> holder;
 
   @BeforeAll
@@ -80,17 +80,17 @@ class AccountEntityTest {
         maxConcurrency, paused, SEALED, 1_000L, 1_000L);
   }
 
-  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountEntity.State, StatusReply<PoolEntry>>
+  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountState, StatusReply<PoolEntry>>
       create(AccountDefinition d) {
     return kit.runCommand(r -> new AccountEntity.Create(d, r));
   }
 
-  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountEntity.State, StatusReply<PoolEntry>>
+  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountState, StatusReply<PoolEntry>>
       update(AccountPatch patch) {
     return kit.runCommand(r -> new AccountEntity.Update(patch, r));
   }
 
-  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountEntity.State, StatusReply<Done>>
+  private CommandResultWithReply<AccountEntity.Command, AccountEntity.Event, AccountState, StatusReply<Done>>
       delete(long at) {
     return kit.runCommand(r -> new AccountEntity.Delete(at, r));
   }
@@ -293,7 +293,7 @@ class AccountEntityTest {
     create(definition(1, false));
     update(new AccountPatch("renamed", null, 1, null, null, null, 2_000L));
     granted(holder.getRef());
-    AccountEntity.State s = kit.restart().state();
+    AccountState s = kit.restart().state();
     assertEquals(2L, s.revision());
     assertEquals("renamed", s.definition().name());
     assertEquals(1, s.definition().priority());

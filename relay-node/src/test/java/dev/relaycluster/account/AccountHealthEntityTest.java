@@ -63,7 +63,7 @@ class AccountHealthEntityTest {
   private final List<String> refreshTokensSeen = new CopyOnWriteArrayList<>();
   private String accountId;
   private AccountServices services;
-  private EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountEntity.State> kit;
+  private EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountState> kit;
 
   @BeforeAll
   static void startSystem() {
@@ -202,7 +202,7 @@ class AccountHealthEntityTest {
     report(answer(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset)), ""), "sonnet");
     report(answer(401, Map.of(), "{}"), "sonnet");
     kit.restart();
-    AccountEntity.State state = kit.getState();
+    AccountState state = kit.getState();
     assertEquals(reset * 1000, state.health().cooldowns().get("account").until());
     assertTrue(state.health().unauthorized());
     assertEquals(AccountStatus.UNAUTHORIZED, state.status());

@@ -59,7 +59,7 @@ class ApiKeyEntityTest {
   private static KeyDirectory directory;
 
   private String keyId;
-  private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyEntity.State> kit;
+  private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> kit;
   private TestProbe<LeaseHolder.Command> holder;
 
   @BeforeAll
@@ -83,7 +83,7 @@ class ApiKeyEntityTest {
     holder = testKit.createTestProbe();
   }
 
-  private CommandResultWithReply<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyEntity.State, StatusReply<KeyEntry>>
+  private CommandResultWithReply<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState, StatusReply<KeyEntry>>
       create(String hash, int limit) {
     return kit.runCommand(r -> new ApiKeyEntity.Create("my key", hash, "cr_abcd", limit, 1_000L, r));
   }
@@ -352,7 +352,7 @@ class ApiKeyEntityTest {
       UsageRecord u = usage("req-" + i, x[0], x[1], x[2]);
       kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(lease, u, r));
     }
-    ApiKeyEntity.State state = kit.getState();
+    ApiKeyState state = kit.getState();
     assertEquals(3L, state.requests());
     assertEquals(1_500L + 7 + 10_000, state.costMicros());
     assertEquals(120L + 7 + 1_000, state.totalTokens());
@@ -369,7 +369,7 @@ class ApiKeyEntityTest {
     String lease = admitted(holder.getRef());
     kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(lease, usage("req-x", 10, 5, 99), r));
     var restarted = kit.restart();
-    ApiKeyEntity.State s = restarted.state();
+    ApiKeyState s = restarted.state();
     assertEquals(hash, s.keyHash());
     assertEquals(3, s.concurrencyLimit());
     assertEquals(1L, s.requests());
@@ -382,7 +382,7 @@ class ApiKeyEntityTest {
 
   @Test
   void recentRequestIdsAreBounded() {
-    ApiKeyEntity.State s = ApiKeyEntity.State.empty(keyId)
+    ApiKeyState s = ApiKeyState.empty(keyId)
         .apply(new ApiKeyEntity.KeyCreated(keyId, "n", "h", "c", 0, 1));
     for (int i = 0; i < 520; i++) {
       s = s.apply(new ApiKeyEntity.UsageRecorded(usage("r-" + i, 1, 0, 1)));

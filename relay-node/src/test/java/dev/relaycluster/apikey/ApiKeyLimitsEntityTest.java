@@ -38,7 +38,7 @@ class ApiKeyLimitsEntityTest {
 
   private String keyId;
   private MutableClock clock;
-  private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyEntity.State> kit;
+  private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> kit;
   private TestProbe<LeaseHolder.Command> holder;
 
   @BeforeAll

@@ -1,0 +1,139 @@
+package dev.relaycluster.apikey;
+
+import dev.relaycluster.apikey.ApiKeyEntity.Event;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyActivated;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyCreated;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyDeleted;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyRestored;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyRevoked;
+import dev.relaycluster.apikey.ApiKeyEntity.KeyUpdated;
+import dev.relaycluster.apikey.ApiKeyEntity.UsageRecorded;
+import dev.relaycluster.cluster.CborSerializable;
+import dev.relaycluster.usage.UsageRecord;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * An {@link ApiKeyEntity}'s state: the key as its events left it; {@code revision} counts definition
+ * events only. {@code totals} are the durable rated-cost totals (day, week, all time) that cost limits
+ * are checked against. Immutable; {@link #apply} returns the next state.
+ *
+ * <p>Snapshots written before this record had its own file carry the manifest
+ * {@code dev.relaycluster.apikey.ApiKeyEntity$State}; {@link ApiKeyStateMigration} reads them as this
+ * class, so its JSON shape must stay what that record wrote (same field names).
+ */
+public record ApiKeyState(
+    String keyId,
+    String name,
+    String keyHash,
+    String keyHint,
+    int concurrencyLimit,
+    long createdAt,
+    long revokedAt,
+    long revision,
+    long requests,
+    long totalTokens,
+    long costMicros,
+    List<String> recentRequestIds,
+    KeySettings settings,
+    long activatedAt,
+    long deletedAt,
+    CostTotals totals) implements CborSerializable {
+
+  /** How many request ids the state remembers (and every snapshot carries) to count a settlement once. */
+  static final int REMEMBERED_REQUEST_IDS = 512;
+
+  public ApiKeyState {
+    recentRequestIds = recentRequestIds == null ? List.of() : recentRequestIds;
+    totals = totals == null ? CostTotals.ZERO : totals;
+  }
+
+  public static ApiKeyState empty(String keyId) {
+    return new ApiKeyState(keyId, null, null, null, 0, 0, 0, 0, 0, 0, 0, List.of(), null, 0, 0, CostTotals.ZERO);
+  }
+
+  public boolean exists() {
+    return keyHash != null;
+  }
+
+  public boolean revoked() {
+    return revokedAt > 0;
+  }
+
+  public boolean deleted() {
+    return deletedAt > 0;
+  }
+
+  public boolean recorded(String requestId) {
+    return RecentRequestIds.contains(recentRequestIds, requestId);
+  }
+
+  /** The settings in force (keys created before settings existed have a name and a concurrency limit). */
+  public KeySettings currentSettings() {
+    return settings != null ? settings : KeySettings.basic(name, concurrencyLimit);
+  }
+
+  /** Applies an event, with day buckets in UTC (enough for the directory, which needs no totals). */
+  public ApiKeyState apply(Event event) {
+    return apply(event, ZoneOffset.UTC);
+  }
+
+  /** Applies an event; usage is bucketed into days and weeks in {@code zone}. */
+  public ApiKeyState apply(Event event, ZoneId zone) {
+    if (event instanceof UsageRecorded recorded) {
+      return withUsage(recorded.usage(), zone);
+    }
+    KeySettings s = currentSettings();
+    long created = createdAt;
+    String hash = keyHash;
+    String hint = keyHint;
+    long revoked = revokedAt;
+    long activated = activatedAt;
+    long deleted = deletedAt;
+    if (event instanceof KeyCreated c) {
+      s = KeySettings.basic(c.name(), c.concurrencyLimit());
+      created = c.createdAt();
+      hash = c.keyHash();
+      hint = c.keyHint();
+    } else if (event instanceof KeyUpdated u) {
+      s = u.settings();
+    } else if (event instanceof KeyRevoked r) {
+      revoked = r.revokedAt();
+    } else if (event instanceof KeyDeleted d) {
+      deleted = d.at();
+    } else if (event instanceof KeyRestored) {
+      deleted = 0;
+    } else if (event instanceof KeyActivated a) {
+      activated = a.at();
+    }
+    return new ApiKeyState(keyId, s.name(), hash, hint, s.limits().concurrency(), created, revoked, revision + 1,
+        requests, totalTokens, costMicros, recentRequestIds, s, activated, deleted, totals);
+  }
+
+  private ApiKeyState withUsage(UsageRecord u, ZoneId zone) {
+    List<String> recent = RecentRequestIds.append(recentRequestIds, u.requestId(), REMEMBERED_REQUEST_IDS);
+    return new ApiKeyState(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, revokedAt, revision,
+        requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), recent, settings,
+        activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone));
+  }
+
+  /** The totals with one more usage counted, at the time the request ended. */
+  static CostTotals addCost(CostTotals totals, UsageRecord u, KeyLimits limits, ZoneId zone) {
+    boolean opus = RequestFacts.isOpus(u.model()) || RequestFacts.isOpus(u.servedModel());
+    long endedAt = u.startedAt() + Math.max(0, u.durationMs());
+    return totals.add(endedAt, ratedCost(u), opus, zone, limits.weeklyResetDay(), limits.weeklyResetHour());
+  }
+
+  /** The rated cost a usage counts against limits with (its real cost when it was not rated). */
+  static long ratedCost(UsageRecord u) {
+    return u.ratedCostMicros() > 0 || u.costMicros() == 0 ? u.ratedCostMicros() : u.costMicros();
+  }
+
+  public KeyEntry toEntry() {
+    KeyStatus status = revoked() ? KeyStatus.REVOKED : deleted() ? KeyStatus.DELETED : KeyStatus.ACTIVE;
+    KeySettings s = currentSettings();
+    return new KeyEntry(keyId, s.name(), keyHash, keyHint, s.limits().concurrency(), status, createdAt, revokedAt,
+        revision, s, activatedAt, deletedAt);
+  }
+}
