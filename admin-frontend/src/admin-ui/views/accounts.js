@@ -99,6 +99,10 @@ export async function accounts() {
     accountTable(accounts.data, true));
 }
 
+function percent(fraction) {
+  return fraction == null ? '-' : Math.round(100 * fraction) + ' %';
+}
+
 export async function account(id) {
   const a = await api('GET', '/accounts/' + encodeURIComponent(id));
   const path = '/accounts/' + encodeURIComponent(id);
@@ -115,7 +119,9 @@ export async function account(id) {
       accountActions(a)),
     h('div', { class: 'cards' },
       stat('Type', a.type), stat('Tier', a.tier ?? '-'), stat('Priority', a.priority),
-      stat('Utilisation', a.utilisation == null ? '-' : Math.round(100 * a.utilisation) + ' %'),
+      stat('Utilisation', percent(a.utilisation)),
+      stat('5-hour window', percent(a.windows?.fiveHour)),
+      stat('Weekly window', percent(a.windows?.weekly)),
       stat('In flight', num(a.leasesInFlight)), stat('Price multiplier', a.priceMultiplier ?? 1)),
     h('h2', {}, 'Cooldowns'),
     table(a.cooldowns || [], [

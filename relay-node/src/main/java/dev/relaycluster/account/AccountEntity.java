@@ -156,7 +156,12 @@ public final class AccountEntity
   public record HealthReset(String accountId, long at) implements HealthEvent {}
 
   /** The fullest rate-limit window moved into another 10 % band. */
-  public record UtilisationSeen(String accountId, double utilisation, long at) implements HealthEvent {}
+  public record UtilisationSeen(String accountId, double utilisation, long at, UsageWindows windows)
+      implements HealthEvent {
+    public UtilisationSeen(String accountId, double utilisation, long at) {
+      this(accountId, utilisation, at, null);
+    }
+  }
 
   /** New OAuth tokens (with the rotated refresh token) sealed into the secrets. */
   public record TokensRefreshed(String accountId, byte[] sealedSecrets, long at) implements HealthEvent {}
@@ -222,7 +227,7 @@ public final class AccountEntity
       } else if (event instanceof HealthReset) {
         next = AccountHealth.CLEAR;
       } else if (event instanceof UtilisationSeen u) {
-        next = health.withUtilisation(u.utilisation());
+        next = health.withUtilisation(u.utilisation(), u.windows());
       } else {
         next = health;
       }
@@ -234,7 +239,8 @@ public final class AccountEntity
       String reason = health.blocked() ? health.blockedReason() : health.unauthorizedReason();
       return new PoolEntry(accountId, d.name(), d.platform(), d.type(), d.baseUrl(), d.priority(),
           d.maxConcurrency(), status(), d.createdAt(), deletedAt > 0 ? deletedAt : d.updatedAt(), revision,
-          d.tier(), d.groups(), health.marks(), health.utilisation(), d.priceMultiplier(), d.proxy(), reason);
+          d.tier(), d.groups(), health.marks(), health.utilisation(), d.priceMultiplier(), d.proxy(), reason,
+          health.windows());
     }
   }
 
@@ -476,7 +482,7 @@ public final class AccountEntity
       List<CooldownMark> cleared = SuccessHealth.cleared(health.marks(), cmd.family());
       cleared.forEach(m -> events.add(new CooldownEnded(accountId, m.family(), now)));
       if (SuccessHealth.utilisationMoved(health.utilisation(), h.utilisation())) {
-        events.add(new UtilisationSeen(accountId, h.utilisation(), now));
+        events.add(new UtilisationSeen(accountId, h.utilisation(), now, UsageWindows.of(v)));
       }
       if (events.isEmpty()) {
         return replyNoted(cmd);

@@ -8,11 +8,17 @@ import java.util.TreeMap;
 /**
  * What upstream's answers left on an account: cooldown marks per family, a block (organisation
  * disabled) or an unauthorized mark with their reasons, and the fullest rate-limit window seen
- * ({@code utilisation} 0..1, -1 unknown). Immutable; methods return new values.
+ * ({@code utilisation} 0..1, -1 unknown) with the windows it came from ({@code windows}, null unknown).
+ * Immutable; methods return new values.
  */
 public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedReason, String unauthorizedReason,
-    double utilisation) implements CborSerializable {
-  public static final AccountHealth CLEAR = new AccountHealth(Map.of(), null, null, -1);
+    double utilisation, UsageWindows windows) implements CborSerializable {
+  public static final AccountHealth CLEAR = new AccountHealth(Map.of(), null, null, -1, null);
+
+  public AccountHealth(Map<String, CooldownMark> cooldowns, String blockedReason, String unauthorizedReason,
+      double utilisation) {
+    this(cooldowns, blockedReason, unauthorizedReason, utilisation, null);
+  }
 
   public AccountHealth {
     cooldowns = cooldowns == null ? Map.of() : Map.copyOf(cooldowns);
@@ -33,24 +39,24 @@ public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedR
   public AccountHealth cooling(CooldownMark mark) {
     Map<String, CooldownMark> next = new TreeMap<>(cooldowns);
     next.put(mark.family(), mark);
-    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation);
+    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation, windows);
   }
 
   public AccountHealth ended(String family) {
     Map<String, CooldownMark> next = new TreeMap<>(cooldowns);
     next.remove(family);
-    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation);
+    return new AccountHealth(next, blockedReason, unauthorizedReason, utilisation, windows);
   }
 
   public AccountHealth withBlock(String reason) {
-    return new AccountHealth(cooldowns, reason, unauthorizedReason, utilisation);
+    return new AccountHealth(cooldowns, reason, unauthorizedReason, utilisation, windows);
   }
 
   public AccountHealth withUnauthorized(String reason) {
-    return new AccountHealth(cooldowns, blockedReason, reason, utilisation);
+    return new AccountHealth(cooldowns, blockedReason, reason, utilisation, windows);
   }
 
-  public AccountHealth withUtilisation(double u) {
-    return new AccountHealth(cooldowns, blockedReason, unauthorizedReason, u);
+  public AccountHealth withUtilisation(double u, UsageWindows seen) {
+    return new AccountHealth(cooldowns, blockedReason, unauthorizedReason, u, seen != null ? seen : windows);
   }
 }

@@ -43,7 +43,8 @@ public record AccountSecrets(String apiKey, String accessToken, String refreshTo
   public String toString() {
     return "AccountSecrets[apiKey=" + mask(apiKey) + ", accessToken=" + mask(accessToken)
         + ", refreshToken=" + mask(refreshToken) + ", expiresAt=" + expiresAt + ", scopes=" + scopes
-        + ", proxyUrl=" + mask(proxyUrl) + ", upstreamAccountId=" + upstreamAccountId + "]";
+        + ", proxyUrl=" + mask(proxyUrl) + (upstreamAccountId == null ? "" : ", upstreamAccountId=" + upstreamAccountId)
+        + "]";
   }
 
   static String mask(String s) {

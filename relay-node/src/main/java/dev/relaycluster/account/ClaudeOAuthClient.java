@@ -13,9 +13,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * Calls Claude's OAuth endpoints for one account, through that account's proxy: the code exchange,
@@ -23,15 +21,12 @@ import org.apache.pekko.stream.Materializer;
  * {@code relay.accounts.oauth}. Token values never reach a log or an exception message.
  */
 public final class ClaudeOAuthClient implements TokenRefresher {
-  private static final long MAX_ANSWER = 256 * 1024;
-  private final UpstreamClient upstream;
-  private final Materializer materializer;
+  private final OAuthCalls calls;
   private final RelaySettings.Accounts.OAuth config;
 
   public ClaudeOAuthClient(ActorSystem<?> system, UpstreamClient upstream, RelaySettings.Accounts.OAuth config) {
-    this.upstream = upstream;
-    this.materializer = Materializer.matFromSystem(system);
     this.config = config;
+    this.calls = new OAuthCalls(system, upstream, config.timeout());
   }
 
   public RelaySettings.Accounts.OAuth config() {
@@ -55,8 +50,8 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .addHeader(RawHeader.create("authorization", "Bearer " + accessToken))
         .addHeader(RawHeader.create("anthropic-beta", "oauth-2025-04-20"))
         .addHeader(RawHeader.create("accept", "application/json"));
-    return bounded(request, proxy)
-        .thenCompose(this::strict)
+    return calls.bounded(request, proxy)
+        .thenCompose(calls::strict)
         .thenApply(answer -> answer.status() == 200 ? SubscriptionTier.fromProfile(answer.body())
             : SubscriptionTier.UNKNOWN)
         .exceptionally(t -> SubscriptionTier.UNKNOWN);
@@ -67,12 +62,12 @@ public final class ClaudeOAuthClient implements TokenRefresher {
         .withMethod(HttpMethods.POST)
         .addHeader(RawHeader.create("accept", "application/json"))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
-    return bounded(request, proxy)
+    return calls.bounded(request, proxy)
         .exceptionally(t -> {
           throw new OAuthException(what + ": the token endpoint is unreachable ("
               + dev.relaycluster.upstream.UpstreamFailures.describe(t) + ")", false);
         })
-        .thenCompose(this::strict)
+        .thenCompose(calls::strict)
         .thenApply(answer -> {
           if (answer.status() != 200) {
             String why = ClaudeAnswers.errorMessage(answer.body());
@@ -86,25 +81,5 @@ public final class ClaudeOAuthClient implements TokenRefresher {
             throw new OAuthException(what + ": " + e.getMessage(), false);
           }
         });
-  }
-
-  /** Sends, giving up after {@code relay.accounts.oauth.timeout}; a later answer's body is discarded. */
-  private CompletionStage<HttpResponse> bounded(HttpRequest request, ProxySpec proxy) {
-    java.util.concurrent.CompletableFuture<HttpResponse> sent = upstream.send(request, proxy).toCompletableFuture();
-    java.util.concurrent.CompletableFuture<HttpResponse> result = sent.copy()
-        .orTimeout(config.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    sent.thenAccept(response -> {
-      if (result.isCompletedExceptionally()) {
-        response.discardEntityBytes(materializer);
-      }
-    });
-    return result;
-  }
-
-  private record Answer(int status, byte[] body) {}
-
-  private CompletionStage<Answer> strict(HttpResponse response) {
-    return response.entity().toStrict(config.timeout().toMillis(), MAX_ANSWER, materializer)
-        .thenApply(e -> new Answer(response.status().intValue(), e.getData().toArray()));
   }
 }

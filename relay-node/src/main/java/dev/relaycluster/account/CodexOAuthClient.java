@@ -11,17 +11,14 @@ import dev.relaycluster.upstream.UpstreamFailures;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * Calls ChatGPT's OAuth token endpoint (the Codex CLI's login) for one codex-oauth account, through that
@@ -33,20 +30,17 @@ import org.apache.pekko.stream.Materializer;
  * log or an exception message.
  */
 public final class CodexOAuthClient implements TokenRefresher {
-  private static final long MAX_ANSWER = 256 * 1024;
   /** Error codes are short snake-case words; anything else from the endpoint is not repeated. */
   private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final ContentType FORM =
       MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED.toContentType();
 
-  private final UpstreamClient upstream;
-  private final Materializer materializer;
+  private final OAuthCalls calls;
   private final RelaySettings.Accounts.Codex config;
 
   public CodexOAuthClient(ActorSystem<?> system, UpstreamClient upstream, RelaySettings.Accounts.Codex config) {
-    this.upstream = upstream;
-    this.materializer = Materializer.matFromSystem(system);
     this.config = config;
+    this.calls = new OAuthCalls(system, upstream, config.timeout());
   }
 
   public RelaySettings.Accounts.Codex config() {
@@ -74,12 +68,12 @@ public final class CodexOAuthClient implements TokenRefresher {
         .withMethod(HttpMethods.POST)
         .addHeader(RawHeader.create("accept", "application/json"))
         .withEntity(HttpEntities.create(FORM, form));
-    return bounded(request, proxy)
+    return calls.bounded(request, proxy)
         .exceptionally(t -> {
           throw new OAuthException(what + ": the ChatGPT token endpoint is unreachable ("
               + UpstreamFailures.describe(t) + ")", false);
         })
-        .thenCompose(this::strict)
+        .thenCompose(calls::strict)
         .thenApply(answer -> {
           if (answer.status() != 200) {
             throw refused(what, refresh, answer);
@@ -97,7 +91,7 @@ public final class CodexOAuthClient implements TokenRefresher {
    * answers 401 ({@link CodexOAuth#refreshRejection(int, byte[])}); a code exchange when the endpoint refused
    * the request itself (a 4xx but 429). Only the error code is repeated, never the body.
    */
-  private static OAuthException refused(String what, boolean refresh, Answer answer) {
+  private static OAuthException refused(String what, boolean refresh, OAuthCalls.Answer answer) {
     int status = answer.status();
     String code = CodexOAuth.refreshErrorCode(answer.body());
     boolean rejected = refresh ? CodexOAuth.refreshRejection(status, answer.body())
@@ -113,24 +107,5 @@ public final class CodexOAuthClient implements TokenRefresher {
         : t.accountId();
     return new OAuthTokens(t.accessToken(), t.refreshToken(), t.expiresAt(), List.of(), accountId,
         claims == null ? null : claims.email(), null);
-  }
-
-  /** Sends, giving up after the configured timeout; a later answer's body is discarded. */
-  private CompletionStage<HttpResponse> bounded(HttpRequest request, ProxySpec proxy) {
-    CompletableFuture<HttpResponse> sent = upstream.send(request, proxy).toCompletableFuture();
-    CompletableFuture<HttpResponse> result = sent.copy().orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    sent.thenAccept(response -> {
-      if (result.isCompletedExceptionally()) {
-        response.discardEntityBytes(materializer);
-      }
-    });
-    return result;
-  }
-
-  private record Answer(int status, byte[] body) {}
-
-  private CompletionStage<Answer> strict(HttpResponse response) {
-    return response.entity().toStrict(config.timeout().toMillis(), MAX_ANSWER, materializer)
-        .thenApply(e -> new Answer(response.status().intValue(), e.getData().toArray()));
   }
 }

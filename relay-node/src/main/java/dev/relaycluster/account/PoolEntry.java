@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * What every node knows about an account for scheduling and listing; no credentials. {@code cooldowns}
  * end at their own times (compare with the clock), {@code utilisation} is the fullest rate-limit window
- * upstream reported (0..1, -1 unknown).
+ * upstream reported (0..1, -1 unknown), {@code windows} the short and weekly windows it came from (null unknown).
  */
 public record PoolEntry(
     String id,
@@ -28,13 +28,22 @@ public record PoolEntry(
     double utilisation,
     double priceMultiplier,
     String proxy,
-    String statusReason) implements Versioned {
+    String statusReason,
+    UsageWindows windows) implements Versioned {
 
   public PoolEntry {
     tier = tier == null ? SubscriptionTier.UNKNOWN : tier;
     groups = groups == null ? List.of() : List.copyOf(groups);
     cooldowns = cooldowns == null ? List.of() : List.copyOf(cooldowns);
     priceMultiplier = priceMultiplier > 0 ? priceMultiplier : 1.0;
+  }
+
+  public PoolEntry(String id, String name, String platform, AccountType type, String baseUrl, int priority,
+      int maxConcurrency, AccountStatus status, long createdAt, long updatedAt, long revision, SubscriptionTier tier,
+      List<String> groups, List<CooldownMark> cooldowns, double utilisation, double priceMultiplier, String proxy,
+      String statusReason) {
+    this(id, name, platform, type, baseUrl, priority, maxConcurrency, status, createdAt, updatedAt, revision, tier,
+        groups, cooldowns, utilisation, priceMultiplier, proxy, statusReason, null);
   }
 
   public PoolEntry(String id, String name, String platform, AccountType type, String baseUrl, int priority,

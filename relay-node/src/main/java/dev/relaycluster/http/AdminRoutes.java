@@ -203,6 +203,17 @@ public final class AdminRoutes extends AllDirectives {
     } else {
       n.putNull("utilisation");
     }
+    var windows = n.putObject("windows");
+    if (a.windows() != null && a.windows().fiveHour() >= 0) {
+      windows.put("fiveHour", a.windows().fiveHour());
+    } else {
+      windows.putNull("fiveHour");
+    }
+    if (a.windows() != null && a.windows().weekly() >= 0) {
+      windows.put("weekly", a.windows().weekly());
+    } else {
+      windows.putNull("weekly");
+    }
     var cooldowns = n.putArray("cooldowns");
     active.forEach(m -> cooldowns.addObject().put("family", m.family())
         .put("until", Instant.ofEpochMilli(m.until()).toString()).put("reason", m.reason())

@@ -8,6 +8,7 @@ import dev.relaycluster.protocol.openai.ResponsesSocketFrames;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.relay.RelayCall;
+import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.relay.SocketRelay;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ResponsesSocketRoute extends AllDirectives {
       return sockets.open(handshake, ResponsesSocketFrames.INSTANCE, requests::facts).thenApply(opening ->
           opening.refused() != null
               ? DialectResponses.render(DIALECT, opening.refused())
-                  .addHeader(RawHeader.create("x-relay-request-id", handshake.requestId()))
+                  .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, handshake.requestId()))
               : upgrade.handleMessagesWith(opening.clientFlow()).addHeaders(opening.headers()));
     });
   }

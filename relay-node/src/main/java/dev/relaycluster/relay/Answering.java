@@ -64,9 +64,12 @@ final class Answering {
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
     List<HttpHeader> headers = new ArrayList<>(platform.clientHeaders(response));
-    if (eventStream && status < 300) {
+    if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
           new RelayAnswer.Streamed(stream(attempt, account, platform, response, headers, headersNanos)));
+    }
+    if (eventStream && status < 300) {
+      return addUp(attempt, account, response, headers, headersNanos);
     }
     return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
         .thenApply(strict -> {
@@ -83,6 +86,36 @@ final class Answering {
               .withStatus(response.status())
               .withHeaders(headers)
               .withEntity(HttpEntities.create(entity.getContentType(), body)));
+        });
+  }
+
+  /**
+   * The client asked for a whole answer and upstream streamed (a platform that only streams): the stream
+   * is read (bounded), tapped, and added up by the dialect into the whole answer.
+   */
+  private CompletionStage<RelayAnswer> addUp(Attempt attempt, AccountDefinition account, HttpResponse response,
+      List<HttpHeader> headers, long headersNanos) {
+    RelayCall call = attempt.call();
+    return StrictEntities.of(response.entity(), settings.bodyTimeout().toMillis(), settings.maxResponseSize(),
+            materializer)
+        .thenApply(strict -> {
+          byte[] sse = strict.getData().toArray();
+          UsageTap tap = call.dialect().newTap();
+          tap.feed(java.nio.ByteBuffer.wrap(sse));
+          byte[] whole = call.dialect().wholeFromStream(sse);
+          boolean complete = whole != null && tap.errorType() == null;
+          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(),
+              tap.usage(), complete ? 200 : 502, complete ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED,
+              complete ? null : tap.errorType() != null ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR),
+              System.nanoTime(), headersNanos, account.priceMultiplier()));
+          if (!complete) {
+            return new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY, "the upstream stream ended without a complete answer"
+                + (tap.errorType() == null ? "" : " (" + tap.errorType() + ")"));
+          }
+          headers.removeIf(h -> h.is("content-type") || h.is("content-length"));
+          return new RelayAnswer.Whole(HttpResponse.create().withStatus(200).withHeaders(headers)
+              .withEntity(HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+                  whole)));
         });
   }
 

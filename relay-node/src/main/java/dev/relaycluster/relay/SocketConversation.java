@@ -158,8 +158,8 @@ final class SocketConversation {
 
   private CompletionStage<ByteString> strictText(Message message, long timeoutMillis, long maxBytes) {
     if (!message.isText()) {
-      return message.asBinaryMessage().toStrict(timeoutMillis, materializer)
-          .thenApply(b -> ByteString.fromString("\u0000binary"));
+      // The protocol has text frames only: a binary one is read like text and refused as not JSON.
+      return message.asBinaryMessage().toStrict(timeoutMillis, materializer).thenApply(b -> b.getStrictData());
     }
     TextMessage text = message.asTextMessage();
     if (text.isStrict()) {

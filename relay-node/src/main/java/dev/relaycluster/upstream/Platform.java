@@ -30,6 +30,11 @@ public interface Platform {
   /** Whether its credential is an OAuth access token that its account entity refreshes. */
   boolean oauth();
 
+  /** Whether its upstream answers only streams (a client's whole answer is then added up from one). */
+  default boolean streamsOnly() {
+    return false;
+  }
+
   /** Whether it serves the client dialect's endpoint ("messages", "responses", "compact", …). */
   boolean serves(String endpoint);
 

@@ -13,7 +13,8 @@ import dev.relaycluster.protocol.oauth.CodexOAuth;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.oauth.Pkce;
 import dev.relaycluster.testing.HttpConnectProxy;
-import dev.relaycluster.testing.MockChatGptAuth;
+import dev.relaycluster.testing.MockOpenAi;
+import dev.relaycluster.testing.MockOpenAiAuth;
 import dev.relaycluster.upstream.ProxySpec;
 import dev.relaycluster.upstream.UpstreamClient;
 import java.io.IOException;
@@ -29,14 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ChatGPT OAuth client against a mock of auth.openai.com that speaks its wire format: form-encoded
- * grants, id tokens naming the ChatGPT account, single-use rotating refresh tokens and OpenAI's error
- * objects. Failures never repeat a token.
+ * The ChatGPT OAuth client against {@link MockOpenAi}'s token endpoint, which speaks auth.openai.com's wire
+ * format: form-encoded grants, id tokens naming the ChatGPT account, single-use rotating refresh tokens and
+ * OpenAI's error objects. Failures never repeat a token.
  */
 class CodexOAuthClientTest {
   private static ActorSystem<Void> system;
   private static UpstreamClient upstream;
-  private static MockChatGptAuth auth;
+  private static MockOpenAi openai;
+  private static MockOpenAiAuth auth;
   private static CodexOAuthClient client;
 
   @BeforeAll
@@ -45,13 +47,14 @@ class CodexOAuthClientTest {
         ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
     upstream = new UpstreamClient(system, new RelaySettings.Upstream(Duration.ofSeconds(5), Duration.ofSeconds(20),
         Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20, 3));
-    auth = new MockChatGptAuth();
+    openai = new MockOpenAi();
+    auth = openai.auth();
     client = new CodexOAuthClient(system, upstream, settings(auth.tokenUrl(), Duration.ofSeconds(10)));
   }
 
   @AfterAll
-  static void stop() {
-    auth.close();
+  static void stop() throws IOException {
+    openai.close();
     upstream.close();
     system.terminate();
   }
@@ -77,12 +80,12 @@ class CodexOAuthClientTest {
     String code = auth.issueCode(pkce.challenge());
     long before = System.currentTimeMillis();
     OAuthTokens tokens = await(client.exchange(code, pkce.verifier(), null));
-    assertEquals(auth.lastAccessToken(), tokens.accessToken());
-    assertEquals(auth.lastRefreshToken(), tokens.refreshToken());
-    assertEquals(MockChatGptAuth.ACCOUNT_ID, tokens.accountUuid());
-    assertEquals(MockChatGptAuth.EMAIL, tokens.email());
-    assertTrue(tokens.expiresAt() >= before + MockChatGptAuth.EXPIRES_IN * 1000
-        && tokens.expiresAt() <= System.currentTimeMillis() + MockChatGptAuth.EXPIRES_IN * 1000, "expires_in read");
+    assertEquals(auth.lastIssued().accessToken(), tokens.accessToken());
+    assertEquals(auth.lastIssued().refreshToken(), tokens.refreshToken());
+    assertEquals(MockOpenAi.ACCOUNT_ID, tokens.accountUuid());
+    assertEquals(MockOpenAiAuth.EMAIL, tokens.email());
+    assertTrue(tokens.expiresAt() >= before + MockOpenAiAuth.EXPIRES_IN * 1000
+        && tokens.expiresAt() <= System.currentTimeMillis() + MockOpenAiAuth.EXPIRES_IN * 1000, "expires_in read");
     assertEquals("application/x-www-form-urlencoded",
         auth.contentTypes().get(auth.contentTypes().size() - 1).split(";")[0].strip());
   }
@@ -100,7 +103,7 @@ class CodexOAuthClientTest {
     auth.acceptRefreshToken("rt_seed-one");
     OAuthTokens first = await(client.refresh(AccountType.CODEX_OAUTH, "rt_seed-one", null));
     assertNotEquals("rt_seed-one", first.refreshToken());
-    assertEquals(MockChatGptAuth.ACCOUNT_ID, first.accountUuid());
+    assertEquals(MockOpenAi.ACCOUNT_ID, first.accountUuid());
     assertFalse(auth.refreshTokenLive("rt_seed-one"), "a refresh token is used once");
 
     OAuthTokens second = await(client.refresh(first.refreshToken(), null));
@@ -151,7 +154,7 @@ class CodexOAuthClientTest {
     try (HttpConnectProxy proxy = new HttpConnectProxy()) {
       auth.acceptRefreshToken("rt_proxied");
       OAuthTokens tokens = await(client.refresh("rt_proxied", ProxySpec.parse("http://127.0.0.1:" + proxy.port())));
-      assertEquals(MockChatGptAuth.ACCOUNT_ID, tokens.accountUuid());
+      assertEquals(MockOpenAi.ACCOUNT_ID, tokens.accountUuid());
       assertTrue(proxy.tunnels() >= 1, "the refresh went through the proxy");
     }
   }

@@ -15,7 +15,8 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.openai.CodexAnswers;
 import dev.relaycluster.store.CredentialCipher;
-import dev.relaycluster.testing.MockChatGptAuth;
+import dev.relaycluster.testing.MockOpenAi;
+import dev.relaycluster.testing.MockOpenAiAuth;
 import dev.relaycluster.upstream.UpstreamClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A codex-oauth account's entity refreshing through the real {@link CodexOAuthClient} against a mock of
- * ChatGPT's token endpoint (single-use, rotating refresh tokens): racing acquires of a due account cause
+ * ChatGPT's token endpoint ({@link MockOpenAi}'s: single-use, rotating refresh tokens): racing acquires of a due account cause
  * one refresh, the rotated refresh token is persisted and is what the next refresh presents, the id
  * token's ChatGPT account id is sealed, and a reused refresh token marks the account unauthorized.
  */
@@ -52,7 +53,8 @@ class CodexOAuthRefreshEntityTest {
   private static ActorTestKit testKit;
   private static PoolView pool;
   private static CredentialVault vault;
-  private static MockChatGptAuth auth;
+  private static MockOpenAi openai;
+  private static MockOpenAiAuth auth;
   private static UpstreamClient upstream;
   private static AccountServices services;
   private static final List<AccountAlert> alerts = new CopyOnWriteArrayList<>();
@@ -62,7 +64,8 @@ class CodexOAuthRefreshEntityTest {
     testKit = ActorTestKit.create("CodexOAuthRefreshEntityTest", CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "codex-refresh-test-pool"));
     vault = new CredentialVault(CredentialCipher.fromSecret("codex-refresh-test-secret-0123456789"));
-    auth = new MockChatGptAuth();
+    openai = new MockOpenAi();
+    auth = openai.auth();
     RelaySettings.Accounts settings = RelaySettings.Accounts.from(ConfigFactory.parseMap(Map.of(
         "codex-oauth.token-url", auth.tokenUrl(), "codex-oauth.timeout", "10s"))
         .withFallback(ConfigFactory.load().getConfig("relay.accounts")));
@@ -73,15 +76,15 @@ class CodexOAuthRefreshEntityTest {
   }
 
   @AfterAll
-  static void stop() {
-    auth.close();
+  static void stop() throws Exception {
+    openai.close();
     upstream.close();
     testKit.shutdownTestKit();
   }
 
   /** A codex-oauth account whose access token expires within refresh-ahead, with a live refresh token. */
   private static AccountDefinition dueAccount(String id, String refreshToken) {
-    AccountSecrets secrets = new AccountSecrets(null, MockChatGptAuth.jwt(Map.of("exp", 1)), refreshToken,
+    AccountSecrets secrets = new AccountSecrets(null, MockOpenAiAuth.jwt(Map.of("exp", 1)), refreshToken,
         System.currentTimeMillis() + 60_000).withUpstreamAccountId("acct-from-an-older-login");
     return new AccountDefinition(id, "codex", AccountType.CODEX_OAUTH, "https://chatgpt.com/backend-api/codex", 10, 0,
         false, vault.seal(id, secrets), 1_000L, 1_000L);
@@ -121,10 +124,10 @@ class CodexOAuthRefreshEntityTest {
       auth.refreshDelay(0);
     }
     assertEquals(1, auth.refreshCalls() - refreshesBefore, "two racing acquires, one refresh");
-    assertEquals(auth.lastAccessToken(), granted.accessToken(), "nobody got the expiring token");
+    assertEquals(auth.lastIssued().accessToken(), granted.accessToken(), "nobody got the expiring token");
     String rotated = granted.refreshToken();
     assertNotEquals(seed, rotated);
-    assertEquals(MockChatGptAuth.ACCOUNT_ID, granted.upstreamAccountId(), "the id token names the ChatGPT account");
+    assertEquals(MockOpenAi.ACCOUNT_ID, granted.upstreamAccountId(), "the id token names the ChatGPT account");
     assertTrue(granted.expiresAt() > System.currentTimeMillis() + 3_600_000);
     assertFalse(auth.refreshTokenLive(seed));
 

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import dev.relaycluster.testing.MockChatGptAuth;
+import dev.relaycluster.testing.MockOpenAi;
+import dev.relaycluster.testing.MockOpenAiAuth;
 import dev.relaycluster.testing.TestNode;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Adding a ChatGPT (codex-oauth) account end to end on an embedded node: the admin asks for a login URL,
- * the mock of auth.openai.com plays the browser's login and gives the callback URL the operator pastes,
+ * {@link MockOpenAi}'s auth side plays the browser's login and gives the callback URL the operator pastes,
  * the node exchanges the code and creates the account; its tokens and ChatGPT account id are sealed (no
- * answer shows them) and the account's test request carries them to the upstream.
+ * answer shows them) and the account's test request carries them to the mock's codex backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CodexOAuthAdminTest {
@@ -42,44 +37,26 @@ class CodexOAuthAdminTest {
   private static final String EXCHANGE = "/admin/api/accounts/openai-oauth/exchange-code";
   private static final long SESSION_TTL_MILLIS = 3_000;
 
-  private MockChatGptAuth auth;
-  private HttpServer codexUpstream;
-  /** What the account's test request sent upstream: authorization and chatgpt-account-id. */
-  private final List<String> upstreamCredentials = new CopyOnWriteArrayList<>();
+  private MockOpenAi openai;
+  private MockOpenAiAuth auth;
   private TestNode node;
   private final List<String> created = new ArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
-    auth = new MockChatGptAuth();
-    codexUpstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    codexUpstream.createContext("/backend-api/codex/responses", ex -> {
-      try (ex) {
-        upstreamCredentials.add(ex.getRequestHeaders().getFirst("authorization") + " | "
-            + ex.getRequestHeaders().getFirst("chatgpt-account-id"));
-        ex.getRequestBody().readAllBytes();
-        byte[] body = "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"output\":[]}"
-            .getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("content-type", "application/json");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    });
-    codexUpstream.start();
+    openai = new MockOpenAi();
+    auth = openai.auth();
     Map<String, Object> cfg = new HashMap<>(auth.nodeConfig());
     cfg.put("relay.accounts.codex-oauth.session-ttl", SESSION_TTL_MILLIS + "ms");
     node = TestNode.embedded(Files.createTempDirectory("relay-codex-oauth-"), cfg);
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (node != null) {
       node.close();
     }
-    codexUpstream.stop(0);
-    auth.close();
+    openai.close();
   }
 
   @AfterEach
@@ -91,7 +68,13 @@ class CodexOAuthAdminTest {
   }
 
   private String codexBaseUrl() {
-    return "http://127.0.0.1:" + codexUpstream.getAddress().getPort() + "/backend-api/codex";
+    return openai.codexBaseUrl();
+  }
+
+  /** What requests to the codex backend sent: authorization and chatgpt-account-id, in order. */
+  private List<String> upstreamCredentials() {
+    return openai.received().stream().filter(r -> r.path().startsWith("/backend-api/codex/"))
+        .map(r -> r.header("authorization") + " | " + r.header("chatgpt-account-id")).toList();
   }
 
   private HttpResponse<String> exchange(ObjectNode body) throws Exception {
@@ -105,7 +88,7 @@ class CodexOAuthAdminTest {
     String sessionId = generated.get("sessionId").asText();
     Instant expiresAt = Instant.parse(generated.get("expiresAt").asText());
     assertTrue(expiresAt.isAfter(Instant.now()) && expiresAt.isBefore(Instant.now().plusMillis(SESSION_TTL_MILLIS + 1)));
-    Map<String, String> q = MockChatGptAuth.query(url);
+    Map<String, String> q = MockOpenAiAuth.query(url);
     assertTrue(url.startsWith(auth.authorizeUrl() + "?"), url);
     assertEquals("code", q.get("response_type"));
     assertEquals("app_EMoamEEZ73f0CkXaXp7hrann", q.get("client_id"));
@@ -138,7 +121,7 @@ class CodexOAuthAdminTest {
     created.add(id);
     assertEquals("codex-oauth", account.get("type").asText());
     assertEquals("openai", account.get("platform").asText());
-    assertEquals(MockChatGptAuth.EMAIL, account.get("name").asText(), "named after the login's email");
+    assertEquals(MockOpenAiAuth.EMAIL, account.get("name").asText(), "named after the login's email");
     assertEquals(codexBaseUrl(), account.get("baseUrl").asText());
     assertEquals(3, account.get("priority").asInt());
     assertEquals(2, account.get("maxConcurrency").asInt());
@@ -150,16 +133,18 @@ class CodexOAuthAdminTest {
     assertEquals(200, shown.statusCode(), shown.body());
     HttpResponse<String> listed = node.send("GET", "/admin/api/accounts", null, node.login());
     for (String answer : List.of(r.body(), shown.body(), listed.body())) {
-      assertFalse(answer.contains(auth.lastAccessToken()), "no access token in an answer");
-      assertFalse(answer.contains(auth.lastRefreshToken()), "no refresh token in an answer");
+      assertFalse(answer.contains(auth.lastIssued().accessToken()), "no access token in an answer");
+      assertFalse(answer.contains(auth.lastIssued().refreshToken()), "no refresh token in an answer");
       assertFalse(answer.contains("eyJ"), "no JWT in an answer");
-      assertFalse(answer.contains(MockChatGptAuth.ACCOUNT_ID), "the ChatGPT account id is sealed with the tokens");
+      assertFalse(answer.contains(MockOpenAi.ACCOUNT_ID), "the ChatGPT account id is sealed with the tokens");
     }
 
     // The sealed credentials work: the account's test request carries the token and the ChatGPT account.
     JsonNode test = node.admin("POST", "/admin/api/accounts/" + id + "/test", null);
     assertTrue(test.get("ok").asBoolean(), test.toString());
-    assertEquals("Bearer " + auth.lastAccessToken() + " | " + MockChatGptAuth.ACCOUNT_ID,
+    List<String> upstreamCredentials = upstreamCredentials();
+    assertFalse(upstreamCredentials.isEmpty(), "the test request reached the codex backend");
+    assertEquals("Bearer " + auth.lastIssued().accessToken() + " | " + MockOpenAi.ACCOUNT_ID,
         upstreamCredentials.get(upstreamCredentials.size() - 1));
 
     HttpResponse<String> again = exchange(body);
@@ -172,7 +157,7 @@ class CodexOAuthAdminTest {
   void takesTheBareCodeAndANameAndRefusesUnknownOrExpiredSessions() throws Exception {
     JsonNode generated = node.admin("POST", GENERATE, JSON.createObjectNode());
     String callback = auth.login(generated.get("authUrl").asText());
-    String code = MockChatGptAuth.query(callback).get("code");
+    String code = MockOpenAiAuth.query(callback).get("code");
     HttpResponse<String> r = exchange(JSON.createObjectNode().put("sessionId", generated.get("sessionId").asText())
         .put("code", code).put("name", "codex-plus-1"));
     assertEquals(201, r.statusCode(), r.body());

@@ -210,6 +210,35 @@ abstract class CodexRelayContract {
     JsonNode row = onlyRow(key);
     assertLedgered(row, account);
     assertEquals("gpt-5-codex", row.get("servedModel").asText());
+    // The quota windows of x-codex-primary-* (300 minutes) and x-codex-secondary-* (a week) in the account view.
+    JsonNode windows = null;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      windows = node.admin("GET", "/admin/api/accounts/" + account, null).get("windows");
+      if (!windows.get("fiveHour").isNull()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(0.25, windows.get("fiveHour").asDouble(), 1e-9, windows.toString());
+    assertEquals(0.10, windows.get("weekly").asDouble(), 1e-9, windows.toString());
+  }
+
+  @Test
+  void aWholeAnswerFromAChatGptAccountIsAddedUpFromItsStream() throws Exception {
+    String account = codexAccount("chatgpt", TOKEN_A, ACCOUNT_A, 10);
+    JsonNode key = key();
+    OpenAIClient sdk = sdk(key.get("key").asText(), "/openai/v1");
+    try {
+      Response r = sdk.responses().create(ResponseCreateParams.builder().model("gpt-5-codex").input("say hi").build());
+      assertEquals(MockOpenAi.TEXT, text(r));
+      assertEquals(MockOpenAi.OUTPUT_TOKENS, r.usage().orElseThrow().outputTokens());
+    } finally {
+      sdk.close();
+    }
+    assertTrue(JSON.readTree(mock.lastBody(TOKEN_A)).get("stream").asBoolean(),
+        "the ChatGPT backend only streams: the request went up with stream true");
+    assertLedgered(onlyRow(key), account);
   }
 
   @Test

@@ -136,7 +136,7 @@ public final class MockOpenAi implements AutoCloseable {
   private final Map<String, double[]> usedPercent = new ConcurrentHashMap<>();
 
   private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
-  private final MockOpenAiAuth auth = new MockOpenAiAuth(ACCESS_TOKEN, ACCOUNT_ID);
+  private final MockOpenAiAuth auth = new MockOpenAiAuth(ACCESS_TOKEN, ACCOUNT_ID, this::baseUrl);
 
   public MockOpenAi() throws IOException {
     server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());

@@ -3,17 +3,22 @@ package dev.relaycluster.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The ChatGPT login side of {@link MockOpenAi}: its {@code POST /oauth/token} (form-encoded, or JSON as
@@ -22,11 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * token, refresh token and id_token (unsigned-looking JWTs whose {@code https://api.openai.com/auth} claim
  * holds chatgpt_account_id, chatgpt_plan_type "plus" and chatgpt_user_id); a refresh supersedes the access
  * token issued with the presented refresh token; a reused refresh token answers 401
- * {@code refresh_token_reused}. Also the set of access tokens the codex backend accepts.
+ * {@code refresh_token_reused}. Also the set of access tokens the codex backend accepts, the refresh tokens
+ * and content types the endpoint was sent, and {@link #login(String)}, which plays the browser on an
+ * authorize URL pointing at {@link #authorizeUrl()} (a page nobody fetches: the node only builds the URL).
  */
 public final class MockOpenAiAuth {
   public static final String CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
   public static final String REDIRECT_URI = "http://localhost:1455/auth/callback";
+  /** The email of the default account (the one the constructor's access token belongs to). */
+  public static final String EMAIL = "owner@example.com";
+  /** The default expires_in of issued access tokens: ten days. */
+  public static final long EXPIRES_IN = 864_000;
 
   /** What the token endpoint issued for one login or refresh. */
   public record Tokens(String accessToken, String refreshToken, String idToken, String accountId) {}
@@ -49,12 +60,96 @@ public final class MockOpenAiAuth {
   private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
   private final AtomicInteger refreshCalls = new AtomicInteger();
   private final AtomicInteger exchangeCalls = new AtomicInteger();
-  private volatile long accessTokenLifetimeSeconds = 864_000;
+  private final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
+  private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+  private final Account defaultAccount;
+  private final Supplier<String> baseUrl;
+  private volatile Tokens lastIssued;
+  private volatile long accessTokenLifetimeSeconds = EXPIRES_IN;
   private volatile long refreshDelayMillis;
 
-  /** Starts with one access token registered for one account. */
-  public MockOpenAiAuth(String accessToken, String accountId) {
-    accessTokens.put(accessToken, new Account(accountId, "user-" + accountId, "owner@example.com"));
+  /** Starts with one access token registered for one (the default) account, served at this base URL. */
+  public MockOpenAiAuth(String accessToken, String accountId, Supplier<String> baseUrl) {
+    this.defaultAccount = new Account(accountId, "user-" + accountId, EMAIL);
+    this.baseUrl = baseUrl;
+    accessTokens.put(accessToken, defaultAccount);
+  }
+
+  public String tokenUrl() {
+    return baseUrl.get() + "/oauth/token";
+  }
+
+  /** The authorize page's address; {@link #login(String)} accepts URLs under it. */
+  public String authorizeUrl() {
+    return baseUrl.get() + "/oauth/authorize";
+  }
+
+  /** The config overrides that point a node at this mock (client id and redirect stay the real ones). */
+  public Map<String, Object> nodeConfig() {
+    return Map.of("relay.accounts.codex-oauth.token-url", tokenUrl(),
+        "relay.accounts.codex-oauth.authorize-url", authorizeUrl());
+  }
+
+  /**
+   * What the browser does with an authorize URL once the user has logged in (as the default account):
+   * checks it as the authorize page would and returns the callback URL with a fresh code and the URL's state.
+   *
+   * @throws IllegalArgumentException when the URL is not one the authorize page accepts
+   */
+  public String login(String authorizeUrl) {
+    Map<String, String> q = query(authorizeUrl);
+    require(authorizeUrl.startsWith(authorizeUrl() + "?"), "not this server's authorize page");
+    require("code".equals(q.get("response_type")), "response_type must be code");
+    require(CLIENT_ID.equals(q.get("client_id")), "unknown client_id");
+    require(REDIRECT_URI.equals(q.get("redirect_uri")), "redirect_uri not registered for the client");
+    require("S256".equals(q.get("code_challenge_method")), "code_challenge_method must be S256");
+    require(q.get("code_challenge") != null && q.get("state") != null, "code_challenge and state are required");
+    String code = issueCode(q.get("code_challenge"));
+    return REDIRECT_URI + "?code=" + URLEncoder.encode(code, StandardCharsets.UTF_8) + "&scope="
+        + URLEncoder.encode(String.valueOf(q.get("scope")), StandardCharsets.UTF_8) + "&state="
+        + URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8);
+  }
+
+  /** A code for the default account bound to this PKCE challenge, as the authorize page issues after a login. */
+  public String issueCode(String codeChallenge) {
+    String code = "ac_mock_" + ids.incrementAndGet();
+    codes.put(code, new PendingCode(codeChallenge, defaultAccount));
+    return code;
+  }
+
+  /** Makes a refresh token of the default account live, as if an earlier login had issued it. */
+  public void acceptRefreshToken(String refreshToken) {
+    refreshTokens.put(refreshToken, defaultAccount);
+  }
+
+  /** The refresh tokens presented to the refresh grant, in order. */
+  public List<String> refreshTokensPresented() {
+    return List.copyOf(refreshTokensPresented);
+  }
+
+  /** The content types of the token requests, in order. */
+  public List<String> contentTypes() {
+    return List.copyOf(contentTypes);
+  }
+
+  /** What the last grant (or {@link #login(String, String)}) issued, or null. */
+  public Tokens lastIssued() {
+    return lastIssued;
+  }
+
+  /** The decoded query parameters of a URL. */
+  public static Map<String, String> query(String url) {
+    String raw = URI.create(url).getRawQuery();
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw != null) {
+      decodeForm(raw, out);
+    }
+    return out;
+  }
+
+  /** An unsigned JWT (fixed fake signature) with these claims. */
+  public static String jwt(Map<String, Object> claims) {
+    return jwt(JSON.<ObjectNode>valueToTree(claims));
   }
 
   /** The account id of a live access token, or null. */
@@ -109,6 +204,7 @@ public final class MockOpenAiAuth {
 
   /** Answers one token-endpoint request. */
   public Answer token(String contentType, byte[] body) throws InterruptedException {
+    contentTypes.add(String.valueOf(contentType));
     Map<String, String> form = new LinkedHashMap<>();
     if (String.valueOf(contentType).startsWith("application/json")) {
       try {
@@ -117,13 +213,7 @@ public final class MockOpenAiAuth {
         return error(400, "Invalid JSON body.", "invalid_request");
       }
     } else {
-      for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
+      decodeForm(new String(body, StandardCharsets.UTF_8), form);
     }
     if (!CLIENT_ID.equals(form.get("client_id"))) {
       return error(401, "Unknown client_id.", "invalid_client");
@@ -143,6 +233,7 @@ public final class MockOpenAiAuth {
     }
     if (grant.equals("refresh_token")) {
       refreshCalls.incrementAndGet();
+      refreshTokensPresented.add(String.valueOf(form.get("refresh_token")));
       if (refreshDelayMillis > 0) {
         Thread.sleep(refreshDelayMillis);
       }
@@ -196,6 +287,7 @@ public final class MockOpenAiAuth {
     accessTokens.put(t.accessToken(), account);
     refreshTokens.put(t.refreshToken(), account);
     accessByRefresh.put(t.refreshToken(), t.accessToken());
+    lastIssued = t;
     return t;
   }
 
@@ -211,6 +303,22 @@ public final class MockOpenAiAuth {
     return b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"mock\"}".getBytes(StandardCharsets.UTF_8))
         + "." + b64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString("mock-signature".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void decodeForm(String body, Map<String, String> into) {
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        into.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static void require(boolean ok, String why) {
+    if (!ok) {
+      throw new IllegalArgumentException("authorize page: " + why);
+    }
   }
 
   private static String s256(String verifier) {

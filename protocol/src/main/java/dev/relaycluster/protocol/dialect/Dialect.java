@@ -27,6 +27,15 @@ public interface Dialect {
   /** Model and usage of a whole (not streamed) successful answer to {@code endpoint}. */
   MessageUsage wholeUsage(String endpoint, byte[] body);
 
+  /**
+   * The whole answer a streamed one adds up to, for a client that asked for a whole answer from an
+   * upstream that only streams (the ChatGPT Codex backend); null when the stream has no final event or
+   * the dialect cannot add one up.
+   */
+  default byte[] wholeFromStream(byte[] sse) {
+    return null;
+  }
+
   /** The error type this dialect's API names {@code kind} with (stored in the usage record too). */
   String errorType(ErrorKind kind);
 

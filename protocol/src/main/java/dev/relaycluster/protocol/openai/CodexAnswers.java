@@ -1,9 +1,7 @@
 package dev.relaycluster.protocol.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.util.Json;
 import java.util.Map;
 
 /**
@@ -78,26 +76,8 @@ public final class CodexAnswers {
      * {@code websocket_connection_limit_reached}).
      */
     public static AnswerVerdict classifyStreamError(byte[] errorEventJson, long nowMillis) {
-        JsonNode root = errorEventJson == null ? null : Json.tryParse(errorEventJson).orElse(null);
-        String type = Json.text(root, "type");
-        if (!"error".equals(type) && !"response.failed".equals(type)) {
-            return null;
-        }
-        OpenAiErrorBody error = OpenAiErrorBody.of(root);
-        if (error.is("websocket_connection_limit_reached")) {
-            return null;
-        }
-        int status = OpenAiErrorBody.eventStatus(root);
-        if ("error".equals(type) && status > 0) {
-            AnswerVerdict v = classify(status, OpenAiErrorBody.eventHeaders(root),
-                    Json.write(root), nowMillis);
-            return v.answerClass() == AnswerClass.SUCCESS || v.answerClass() == AnswerClass.REQUEST_ERROR ? null : v;
-        }
-        int inferred = error.inferredStatus();
-        if (inferred == 0) {
-            return null;
-        }
-        return classify(inferred, Map.of(), Json.write(root), nowMillis);
+        return OpenAiStreamErrors.classify(errorEventJson, nowMillis, CodexAnswers::classify,
+                error -> error.is("websocket_connection_limit_reached"), OpenAiErrorBody::inferredStatus);
     }
 
     /** Whether {@link #classify} reads this (lower-case) header: {@code x-codex-*} and the retry-after pair. */

@@ -1,9 +1,7 @@
 package dev.relaycluster.protocol.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.util.Json;
 import java.util.Map;
 
 /**
@@ -67,21 +65,9 @@ public final class OpenAiAnswers {
      * {@code status} is judged like that HTTP answer); null when it says nothing about the account.
      */
     public static AnswerVerdict classifyStreamError(byte[] errorEventJson, long nowMillis) {
-        JsonNode root = errorEventJson == null ? null : Json.tryParse(errorEventJson).orElse(null);
-        String type = Json.text(root, "type");
-        if (!"error".equals(type) && !"response.failed".equals(type)) {
-            return null;
-        }
-        OpenAiErrorBody error = OpenAiErrorBody.of(root);
-        int status = OpenAiErrorBody.eventStatus(root);
-        if ("error".equals(type) && status > 0) {
-            AnswerVerdict v = classify(status, OpenAiErrorBody.eventHeaders(root),
-                    Json.write(root), nowMillis);
-            return v.answerClass() == AnswerClass.SUCCESS || v.answerClass() == AnswerClass.REQUEST_ERROR ? null : v;
-        }
-        int inferred = error.is("usage_not_included") || error.is("usage_limit_reached") ? 0
-                : error.inferredStatus();
-        return inferred == 0 ? null : classify(inferred, Map.of(), Json.write(root), nowMillis);
+        return OpenAiStreamErrors.classify(errorEventJson, nowMillis, OpenAiAnswers::classify, error -> false,
+                error -> error.is("usage_not_included") || error.is("usage_limit_reached") ? 0
+                        : error.inferredStatus());
     }
 
     /** Whether {@link #classify} reads this (lower-case) header: {@code x-ratelimit-*} and the retry-after pair. */

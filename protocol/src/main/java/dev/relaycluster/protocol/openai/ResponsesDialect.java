@@ -1,5 +1,6 @@
 package dev.relaycluster.protocol.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.DialectId;
@@ -7,10 +8,14 @@ import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.session.SessionKeys;
+import dev.relaycluster.protocol.sse.SseDecoder;
+import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -67,6 +72,23 @@ public final class ResponsesDialect implements Dialect {
     public MessageUsage wholeUsage(String endpoint, byte[] body) {
         return body == null ? new MessageUsage(null, TokenUsage.ZERO)
                 : ResponsesUsage.fromResponse(Json.tryParse(body).orElse(null));
+    }
+
+    /** The {@code response} object of the stream's {@code response.completed} (or incomplete) event. */
+    @Override
+    public byte[] wholeFromStream(byte[] sse) {
+        SseDecoder decoder = new SseDecoder();
+        List<SseEvent> events = new ArrayList<>(decoder.feed(sse, 0, sse.length));
+        events.addAll(decoder.finish());
+        JsonNode whole = null;
+        for (SseEvent e : events) {
+            JsonNode data = Json.tryParse(e.data()).orElse(null);
+            String type = data == null ? null : Json.text(data, "type");
+            if ("response.completed".equals(type) || "response.incomplete".equals(type)) {
+                whole = data.get("response");
+            }
+        }
+        return whole == null || !whole.isObject() ? null : Json.write(whole);
     }
 
     @Override

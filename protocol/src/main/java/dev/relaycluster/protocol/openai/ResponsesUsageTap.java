@@ -1,7 +1,5 @@
 package dev.relaycluster.protocol.openai;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseDecoder;
@@ -9,7 +7,6 @@ import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -44,7 +41,7 @@ public final class ResponsesUsageTap implements UsageTap {
 
     @Override
     public void onEventJson(byte[] json) {
-        String type = topLevelType(json);
+        String type = Json.topLevelType(json);
         if (type != null && wantsData(type)) {
             Json.tryParse(json).ifPresent(root -> apply(type, root, json));
         }
@@ -135,29 +132,6 @@ public final class ResponsesUsageTap implements UsageTap {
         if (response != null && response.path("usage").isObject()) {
             MessageUsage found = ResponsesUsage.fromResponse(response);
             usage = found.usage();
-        }
-    }
-
-    /** The top-level "type" of a JSON object read from bytes, skipping nested values; null when absent. */
-    private static String topLevelType(byte[] json) {
-        if (json == null) {
-            return null;
-        }
-        try (JsonParser p = Json.mapper().getFactory().createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("type".equals(name)) {
-                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
         }
     }
 }

@@ -63,21 +63,37 @@ public final class Json {
      */
     public static String topLevelType(String json) {
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("type".equals(name)) {
-                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
-            return null;
+            return topLevelType(p);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** As {@link #topLevelType(String)}, from UTF-8 bytes; null for null. */
+    public static String topLevelType(byte[] json) {
+        if (json == null) {
+            return null;
+        }
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            return topLevelType(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String topLevelType(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("type".equals(name)) {
+                return value == JsonToken.VALUE_STRING ? p.getText() : null;
+            }
+            p.skipChildren();
+        }
+        return null;
     }
 
     /** {@code node.field} when it is a string, else null (also when {@code node} is null). */

@@ -1,12 +1,17 @@
 package dev.relaycluster.upstream.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.openai.CodexAnswers;
+import dev.relaycluster.protocol.util.Json;
+import dev.relaycluster.upstream.UpstreamCall;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.upstream.Credential;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.util.ByteString;
 
 /**
  * ChatGPT subscription accounts ({@code codex-oauth}), as Codex CLI calls them when logged in with
@@ -37,6 +42,28 @@ public final class CodexPlatform extends ResponsesPlatform {
   @Override
   String token(Credential credential) {
     return credential.accessToken();
+  }
+
+  /**
+   * The ChatGPT backend answers only streams: a client that asked for a whole answer gets it added up from
+   * the stream ({@code Answering}), and the request goes up with {@code "stream": true}.
+   */
+  @Override
+  public boolean streamsOnly() {
+    return true;
+  }
+
+  @Override
+  ByteString body(UpstreamCall call) {
+    if (call.view().stream()) {
+      return call.body();
+    }
+    JsonNode json = Json.tryParse(call.body().toArrayUnsafe()).orElse(null);
+    if (!(json instanceof ObjectNode object)) {
+      return call.body();
+    }
+    object.put("stream", true);
+    return ByteString.fromArrayUnsafe(Json.write(object));
   }
 
   @Override

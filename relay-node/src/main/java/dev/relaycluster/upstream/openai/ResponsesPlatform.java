@@ -51,6 +51,11 @@ abstract class ResponsesPlatform implements Platform {
   /** The bearer token of the credential. */
   abstract String token(Credential credential);
 
+  /** The body sent upstream: the client's, unless the upstream needs it otherwise. */
+  ByteString body(UpstreamCall call) {
+    return call.body();
+  }
+
   /** Headers the credential type requires besides authorization. */
   void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {}
 
@@ -64,7 +69,7 @@ abstract class ResponsesPlatform implements Platform {
         .withUri(UpstreamUris.of(credential.baseUrl(), path(call.endpoint()), call.rawQuery()))
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
-        .withEntity(HttpEntities.create(call.contentType(), call.body()));
+        .withEntity(HttpEntities.create(call.contentType(), body(call)));
   }
 
   /**
