@@ -10,6 +10,8 @@ import json
 import statistics
 import sys
 
+DISTURBED_S = 2.0
+
 
 def load(path):
     with open(path) as f:
@@ -24,6 +26,11 @@ def rps(r):
 def errors(r):
     w = r["wrk"]
     return sum(w.get(k, 0) for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+
+
+def other_cpu(r, nproc):
+    """CPU seconds the machine spent beyond the relay and the mock during a run: wrk, and any other work."""
+    return r["machine_busy_pct"] / 100.0 * nproc * r["seconds"] - r["relay_cpu_s"] - r["mock_cpu_s"]
 
 
 def med(values):
@@ -52,6 +59,20 @@ class Ab:
         self.latest = [r for r in rows if r["kind"] == "usage_latest"]
         self.logs = {r.get("jar"): r for r in rows if r["kind"] == "relay_log"}
         self.out = []
+        nproc = self.meta.get("nproc") or 2
+        for r in self.runs:
+            r["other_s"] = other_cpu(r, nproc)
+        # A run is flagged when other work took the cores: its CPU beyond relay and mock is more than
+        # DISTURBED_S above the lowest of the same measurement in the other repetitions (wrk's own share
+        # is about the same in each).
+        groups = {}
+        for r in self.runs:
+            if r["phase"] != "warmup":
+                groups.setdefault((r.get("api", "messages"), r["phase"], r["target"], r["connections"]), []).append(r)
+        for g in groups.values():
+            low = min(x["other_s"] for x in g)
+            for x in g:
+                x["disturbed"] = len(g) > 1 and x["other_s"] > low + DISTURBED_S
 
     def w(self, line=""):
         self.out.append(line)
@@ -130,7 +151,11 @@ class Ab:
             if "old" in got and "new" in got:
                 o, n = got["old"][0], got["new"][0]
                 inside = min(o["each"]) <= n["rps"] <= max(o["each"]) or n["rps"] >= o["rps"]
-                verdict.append(f"{label}: new/old req/s {n['rps'] / max(o['rps'], 1e-9):.3f} (old runs {f0(min(o['each']))}–"
+                by_rep_o = {r["rep"]: rps(r) for r in o["runs"]}
+                pairs = [f"r{r['rep']} {rps(r) / by_rep_o[r['rep']]:.3f}" + (" (disturbed)" if r.get("disturbed") or any(
+                    x.get("disturbed") for x in o["runs"] if x["rep"] == r["rep"]) else "")
+                    for r in n["runs"] if r["rep"] in by_rep_o]
+                verdict.append(f"{label}: new/old req/s {n['rps'] / max(o['rps'], 1e-9):.3f}, by repetition {', '.join(pairs)} (old runs {f0(min(o['each']))}–"
                                f"{f0(max(o['each']))}, new {f0(min(n['each']))}–{f0(max(n['each']))}); added p50 "
                                f"{f2(o['a50'], True)} old vs {f2(n['a50'], True)} new, p99 {f2(o['a99'], True)} vs "
                                f"{f2(n['a99'], True)} ms; relay CPU {f2(o['cpu'])} vs {f2(n['cpu'])} ms per request"
@@ -138,6 +163,13 @@ class Ab:
         self.w()
         for v in verdict:
             self.w(f"- {v}")
+        flagged = [r for r in self.runs if r.get("disturbed")]
+        if flagged:
+            self.w(f"- other work took the cores during {len(flagged)} measured run(s) (CPU beyond relay and mock more than "
+                   f"{DISTURBED_S:.0f} s above the same measurement's lowest in the other repetitions; they stay in the medians): "
+                   + "; ".join(f"{r.get('api', 'messages')} {r['phase']} {r['target']} c{r['connections']} r{r['rep']} "
+                               f"(+{r['other_s'] - min(x['other_s'] for x in self.runs if x.get('api') == r.get('api') and x['phase'] == r['phase'] and x['target'] == r['target'] and x['connections'] == r['connections']):.1f} s)"
+                               for r in flagged))
         self.w()
 
     def responses(self):
@@ -192,12 +224,13 @@ class Ab:
     def every_run(self):
         self.w("<details><summary>Every run, in order</summary>")
         self.w()
-        self.w("| # | api | phase | target | connections | rep | load before | machine busy % | relay CPU s | mock CPU s | req/s | p50 / p90 / p99 ms | non-2xx | errors |")
-        self.w("|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|")
+        self.w("| # | api | phase | target | connections | rep | load before | machine busy % | relay CPU s | mock CPU s | other CPU s (wrk and the rest) | req/s | p50 / p90 / p99 ms | non-2xx | errors |")
+        self.w("|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|")
         for i, r in enumerate(self.runs, 1):
             x = r["wrk"]
             self.w(f"| {i} | {r.get('api', 'messages')} | {r['phase']} | {r['target']} | {r['connections']} | {r['rep']} | {r['loadavg']} |"
-                   f" {r['machine_busy_pct']:.0f} | {r['relay_cpu_s']:.1f} | {r['mock_cpu_s']:.1f} | {rps(r):,.0f} |"
+                   f" {r['machine_busy_pct']:.0f} | {r['relay_cpu_s']:.1f} | {r['mock_cpu_s']:.1f} |"
+                   f" {r['other_s']:.1f}{' **disturbed**' if r.get('disturbed') else ''} | {rps(r):,.0f} |"
                    f" {p(r, 50):,.2f} / {p(r, 90):,.2f} / {p(r, 99):,.2f} | {x.get('non2xx', 0)} | {errors(r)} |")
         self.w()
         self.w("</details>")
