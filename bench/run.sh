@@ -2,6 +2,7 @@
 # Relay Cluster load benchmark: direct-to-mock vs through one relay node, interleaved and repeated.
 #   bash bench/run.sh            full run (about 10 minutes), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    smoke check (about 3 minutes): 1 repetition, short runs, 1,000 idle streams
+#   bash bench/run.sh --ab OLD_JAR [NEW_JAR]   old relay jar against new, interleaved (scripts/ab.sh, about 18 minutes)
 # Options: --rebuild (build the jars even if present), --no-idle, --no-profile, --no-cluster, --no-client-compare.
 # Ports (env): BENCH_MOCK_PORT (18089), BENCH_RELAY_PORT (13900), BENCH_CLUSTER_PORT (25590); RELAY_HEAP (512m).
 # Output (env): BENCH_RESULTS_DIR (bench/results), BENCH_REPORT (bench/RESULTS.md), e.g. to smoke-test elsewhere.
@@ -9,6 +10,9 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
+# bash bench/run.sh --ab OLD_JAR [NEW_JAR] [--quick] [--reps N] [--no-responses]: two relay jars against
+# each other instead of the full run (bench/scripts/ab.sh).
+if [[ ${1:-} == --ab ]]; then shift; exec bash "$BENCH_DIR/scripts/ab.sh" "$@"; fi
 for f in common build relay load ttfb startup idle profile usage cluster; do source "$BENCH_DIR/scripts/$f.sh"; done
 
 QUICK=0 REBUILD=0 IDLE=1 PROFILE=1 CLUSTER=1 COMPARE_CLIENTS=1

@@ -1,9 +1,19 @@
 # wrk runs: one run appends one JSON line (kind "wrk") to the results. Sourced by run.sh.
 # Globals: MOCK_PORT RELAY_PORT MOCK_PID RELAY_PID KEY BENCH_DIR WORK RUN_SECONDS.
 
+# BENCH_API picks the API the runs speak: messages (the default; Anthropic Messages, wrk/messages.lua) or
+# responses (OpenAI Responses as Codex sends it, wrk/responses.lua).
+BENCH_API=${BENCH_API:-messages}
+
 # url_for TARGET: direct (and direct-c, its twin in the cluster runs) go to the mock, relay and cluster
-# to RELAY_PORT (the node, or nginx in front of the cluster); all serve POST /v1/messages.
+# to RELAY_PORT (the node, or nginx in front of the cluster); all serve POST /v1/messages. With
+# BENCH_API=responses: the mock's POST /v1/responses, the relay's POST /openai/v1/responses (its account
+# calls the mock's /v1/responses).
 url_for() {
+  if [[ $BENCH_API == responses ]]; then
+    if [[ $1 == direct* ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/responses"; else echo "http://127.0.0.1:$RELAY_PORT/openai/v1/responses"; fi
+    return
+  fi
   if [[ $1 == direct* ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/messages"; else echo "http://127.0.0.1:$RELAY_PORT/v1/messages"; fi
 }
 
@@ -14,20 +24,21 @@ run_wrk() {
   local sessions=$(( (conns + threads - 1) / threads ))
   local url; url="$(url_for "$target")${query:+?$query}"
   local label="$phase-$target-c$conns-$stream-r$rep"
+  [[ $BENCH_API == messages ]] || label="$BENCH_API-$label"
   local load relay0=0 mock0 m0 relay1=0 mock1 m1 out json
   load=$(loadavg)
   mock0=$(proc_ticks "$MOCK_PID"); [[ -n $RELAY_PID ]] && relay0=$(proc_ticks "$RELAY_PID")
   m0=$(machine_ticks)
   out=$WORK/wrk-$label.txt
-  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/wrk/messages.lua" "$url" \
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/wrk/$BENCH_API.lua" "$url" \
     -- "$KEY" "$stream" "$sessions" "$label-$(date +%s)" > "$out" 2>&1 || true
   mock1=$(proc_ticks "$MOCK_PID"); [[ -n $RELAY_PID ]] && relay1=$(proc_ticks "$RELAY_PID")
   m1=$(machine_ticks)
   json=$(grep -A1 '^BENCH_JSON' "$out" | tail -n1)
   [[ $json == \{* ]] || { log "wrk gave no result for $label:"; cat "$out" >&2; json='{"requests":0,"error":"no output"}'; }
   local busy; busy=$(awk -v a="$m0" -v b="$m1" 'BEGIN{split(a,x," ");split(b,y," ");d=y[2]-x[2];print (d>0)?100*(y[1]-x[1])/d:0}')
-  emit "$(printf '{"kind":"wrk","phase":"%s","target":"%s","connections":%d,"stream":%s,"seconds":%d,"rep":%d,"threads":%d,"query":"%s","loadavg":"%s","machine_busy_pct":%.1f,"relay_cpu_s":%.2f,"mock_cpu_s":%.2f,"wrk":%s}' \
-    "$phase" "$target" "$conns" "$stream" "$secs" "$rep" "$threads" "$query" "$load" "$busy" \
+  emit "$(printf '{"kind":"wrk","api":"%s","phase":"%s","target":"%s","connections":%d,"stream":%s,"seconds":%d,"rep":%d,"threads":%d,"query":"%s","loadavg":"%s","machine_busy_pct":%.1f,"relay_cpu_s":%.2f,"mock_cpu_s":%.2f,"wrk":%s}' \
+    "$BENCH_API" "$phase" "$target" "$conns" "$stream" "$secs" "$rep" "$threads" "$query" "$load" "$busy" \
     "$(awk -v a="$relay0" -v b="$relay1" -v t="$(clk_tck)" 'BEGIN{print (b-a)/t}')" \
     "$(awk -v a="$mock0" -v b="$mock1" -v t="$(clk_tck)" 'BEGIN{print (b-a)/t}')" "$json")"
   printf '%s' "$json" | python3 -c 'import sys,json

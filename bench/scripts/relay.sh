@@ -77,3 +77,20 @@ admin_setup() {
   KEY_ID=$(json_get id <<< "$key")
   log "account $ACCOUNT_ID -> mock :$MOCK_PORT; key $KEY_ID (concurrency limit $KEY_CONCURRENCY)"
 }
+
+# add_openai_account: one openai-api account on the mock (the relay calls {baseUrl}/v1/responses with
+# Authorization: Bearer <apiKey>); the key admin_setup made serves every pool. Sets OPENAI_ACCOUNT_ID.
+add_openai_account() {
+  local account
+  account=$(admin POST /accounts "{\"name\":\"bench-mock-openai\",\"platform\":\"openai\",\"type\":\"openai-api\",\
+\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"apiKey\":\"sk-bench-mock-openai-key\",\"priority\":10,\"maxConcurrency\":0}")
+  OPENAI_ACCOUNT_ID=$(json_get id <<< "$account") || die "creating the openai-api account failed: $account"
+  log "openai-api account $OPENAI_ACCOUNT_ID -> mock :$MOCK_PORT"
+}
+
+# responses_request BODY: one Responses call through the relay with the bench key; prints the HTTP status.
+responses_request() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$RELAY_PORT/openai/v1/responses" \
+    -H 'content-type: application/json' -H 'originator: codex_exec' -H "authorization: Bearer $KEY" \
+    -H 'session-id: bench-probe' -d "$1" || true
+}

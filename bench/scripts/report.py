@@ -3,7 +3,7 @@
 
 usage: report.py RESULTS_DIR OUT.md [WHAT_BOUNDS_IT.md]
 RESULTS_DIR holds measurements.jsonl (one JSON object per line), profile-early.md and profile-late.md
-if profiled, and diagnose.md if bench/diagnose.sh ran.
+if profiled, diagnose.md if bench/diagnose.sh ran, and ab.md if bench/scripts/ab.sh ran (added at the end).
 """
 import json
 import os
@@ -63,9 +63,10 @@ def met(ok):
 
 
 class Report:
-    def __init__(self, rows, profiles, bounds_md, diagnose_md=""):
+    def __init__(self, rows, profiles, bounds_md, diagnose_md="", ab_md=""):
         self.profiles = profiles
         self.diagnose_md = diagnose_md
+        self.ab_md = ab_md
         self.rows = rows
         self.meta = next((r for r in rows if r["kind"] == "meta"), {})
         self.runs = [r for r in rows if r["kind"] == "wrk"]
@@ -166,6 +167,9 @@ class Report:
         if self.diagnose_md:
             text = self.diagnose_md.strip().replace("\n## ", "\n### ")
             self.w("## Appendix: " + text[2:] if text.startswith("# ") else text)
+            self.w()
+        if self.ab_md:
+            self.w(self.ab_md.strip())
             self.w()
         return "\n".join(self.out) + "\n"
 
@@ -499,8 +503,10 @@ def main():
     bounds_md = open(bounds).read() if bounds and os.path.exists(bounds) else ""
     diag_path = os.path.join(results_dir, "diagnose.md")
     diagnose_md = open(diag_path).read() if os.path.exists(diag_path) else ""
+    ab_path = os.path.join(results_dir, "ab.md")
+    ab_md = open(ab_path).read() if os.path.exists(ab_path) else ""
     with open(out, "w") as f:
-        f.write(Report(rows, profiles, bounds_md, diagnose_md).render())
+        f.write(Report(rows, profiles, bounds_md, diagnose_md, ab_md).render())
 
 
 if __name__ == "__main__":

@@ -29,18 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves POST /v1/messages (any query): an SSE stream when the body says "stream": true, else the JSON
- * message. Query parameters override the defaults per request: delay_ms (pause before each text
- * delta), hold_ms (pause after ping before the deltas, to hold a stream open) and ping_ms (while
- * holding, a ping event every so often, as Anthropic sends them). GET /stats gives the counters,
- * GET /health answers ok.
+ * Serves POST /v1/messages (Anthropic Messages, {@link SseAnswer}) and POST /v1/responses (OpenAI
+ * Responses, {@link ResponsesAnswer}), any query: an SSE stream when the body says "stream": true, else
+ * the JSON message or response. Query parameters override the defaults per request: delay_ms (pause
+ * before each text delta), hold_ms (pause after the first events before the deltas, to hold a stream
+ * open) and ping_ms (while holding, a ping event every so often, as Anthropic sends them; a Responses
+ * stream has no ping event and stays silent). GET /stats gives the counters, GET /health answers ok.
  */
 @Sharable
 final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final SseAnswer answer = new SseAnswer();
-  private final List<ByteBuf> head = shared(answer.head);
-  private final List<ByteBuf> deltas = shared(answer.deltas);
-  private final List<ByteBuf> tail = shared(answer.tail);
+  private final ResponsesAnswer responses = new ResponsesAnswer(answer.pieces);
+  private final Wire messagesWire = new MessagesWire();
+  private final Wire responsesWire = new ResponsesWire();
   private final long defaultDelayMs;
   private final long defaultHoldMs;
   private final long defaultPingMs;
@@ -59,18 +60,27 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return answer.streamSize();
   }
 
+  int responsesStreamSize() {
+    return responses.streamSize();
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     String path = uri.path();
-    if (req.method().equals(HttpMethod.POST) && path.equals("/v1/messages")) {
+    Wire wire = !req.method().equals(HttpMethod.POST) ? null
+        : path.equals("/v1/messages") ? messagesWire
+        : path.equals("/v1/responses") ? responsesWire : null;
+    if (wire != null) {
       long n = requests.incrementAndGet();
       if (isStream(req.content())) {
         stream(ctx, keepAlive, n, param(uri, "delay_ms", defaultDelayMs), param(uri, "hold_ms", defaultHoldMs),
-            param(uri, "ping_ms", defaultPingMs));
+            param(uri, "ping_ms", defaultPingMs), wire);
       } else {
-        full(ctx, keepAlive, HttpResponseStatus.OK, "application/json", answer.json(n));
+        FullHttpResponse res = full(HttpResponseStatus.OK, "application/json", wire.json(n));
+        wire.jsonHeaders(res, n);
+        send(ctx, keepAlive, res);
       }
     } else if (path.equals("/stats")) {
       full(ctx, keepAlive, HttpResponseStatus.OK, "application/json", ("{\"requests\":" + requests.get()
@@ -85,7 +95,8 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private void stream(ChannelHandlerContext ctx, boolean keepAlive, long n, long delayMs, long holdMs, long pingMs) {
+  private void stream(ChannelHandlerContext ctx, boolean keepAlive, long n, long delayMs, long holdMs, long pingMs,
+      Wire wire) {
     streams.incrementAndGet();
     maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
     AtomicBoolean finished = new AtomicBoolean();
@@ -98,62 +109,60 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-        .set("request-id", String.format("req_01Bench%014d", n));
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    wire.headers(res, n);
     HttpUtil.setTransferEncodingChunked(res, true);
     HttpUtil.setKeepAlive(res, keepAlive);
     ctx.write(res);
-    ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(answer.messageStart(n))));
-    for (ByteBuf b : head) {
-      ctx.write(new DefaultHttpContent(b.duplicate()));
-    }
+    wire.writeStart(ctx, n);
     if (delayMs <= 0 && holdMs <= 0) {
-      for (ByteBuf b : deltas) {
+      for (ByteBuf b : wire.deltas) {
         ctx.write(new DefaultHttpContent(b.duplicate()));
       }
-      finish(ctx, keepAlive, done);
+      finish(ctx, keepAlive, done, n, wire);
       return;
     }
     ctx.flush();
-    if (holdMs > 0 && pingMs > 0) {
-      ctx.executor().schedule(() -> ping(ctx, System.nanoTime() + (holdMs - pingMs) * 1_000_000, pingMs),
+    if (holdMs > 0 && pingMs > 0 && wire.ping != null) {
+      ctx.executor().schedule(() -> ping(ctx, System.nanoTime() + (holdMs - pingMs) * 1_000_000, pingMs, wire.ping),
           pingMs, TimeUnit.MILLISECONDS);
     }
-    ctx.executor().schedule(() -> deltasFrom(ctx, keepAlive, done, 0, delayMs),
+    ctx.executor().schedule(() -> deltasFrom(ctx, keepAlive, done, 0, delayMs, n, wire),
         holdMs + delayMs, TimeUnit.MILLISECONDS);
   }
 
   /** While a stream is held: a ping now, and another every pingMs until the hold ends. */
-  private void ping(ChannelHandlerContext ctx, long lastPingBy, long pingMs) {
+  private void ping(ChannelHandlerContext ctx, long lastPingBy, long pingMs, ByteBuf event) {
     if (!ctx.channel().isActive() || System.nanoTime() > lastPingBy) {
       return;
     }
-    ctx.writeAndFlush(new DefaultHttpContent(head.get(1).duplicate()));
-    ctx.executor().schedule(() -> ping(ctx, lastPingBy, pingMs), pingMs, TimeUnit.MILLISECONDS);
+    ctx.writeAndFlush(new DefaultHttpContent(event.duplicate()));
+    ctx.executor().schedule(() -> ping(ctx, lastPingBy, pingMs, event), pingMs, TimeUnit.MILLISECONDS);
   }
 
   /** Writes delta i (or all of them when there is no delay), then schedules the next one. */
-  private void deltasFrom(ChannelHandlerContext ctx, boolean keepAlive, Runnable done, int i, long delayMs) {
+  private void deltasFrom(ChannelHandlerContext ctx, boolean keepAlive, Runnable done, int i, long delayMs, long n,
+      Wire wire) {
     if (!ctx.channel().isActive()) {
       done.run();
       return;
     }
+    List<ByteBuf> deltas = wire.deltas;
     int last = delayMs <= 0 ? deltas.size() - 1 : i;
     for (int k = i; k <= last; k++) {
       ctx.write(new DefaultHttpContent(deltas.get(k).duplicate()));
     }
     if (last + 1 >= deltas.size()) {
-      finish(ctx, keepAlive, done);
+      finish(ctx, keepAlive, done, n, wire);
       return;
     }
     ctx.flush();
-    ctx.executor().schedule(() -> deltasFrom(ctx, keepAlive, done, last + 1, delayMs), delayMs, TimeUnit.MILLISECONDS);
+    ctx.executor().schedule(() -> deltasFrom(ctx, keepAlive, done, last + 1, delayMs, n, wire), delayMs,
+        TimeUnit.MILLISECONDS);
   }
 
-  private void finish(ChannelHandlerContext ctx, boolean keepAlive, Runnable done) {
-    for (ByteBuf b : tail) {
-      ctx.write(new DefaultHttpContent(b.duplicate()));
-    }
+  private void finish(ChannelHandlerContext ctx, boolean keepAlive, Runnable done, long n, Wire wire) {
+    wire.writeEnd(ctx, n);
     var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     f.addListener(x -> done.run());
     if (!keepAlive) {
@@ -161,10 +170,146 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
+  /** One API's answer on the wire: its headers, the events before and after the text deltas, the JSON body. */
+  private abstract static class Wire {
+    final List<ByteBuf> deltas;
+    /** The keep-alive event sent while a stream is held, or null. */
+    final ByteBuf ping;
+
+    Wire(List<ByteBuf> deltas, ByteBuf ping) {
+      this.deltas = deltas;
+      this.ping = ping;
+    }
+
+    abstract void headers(HttpResponse res, long n);
+
+    /** Headers of the non-streaming answer: the same as the stream's unless a wire says otherwise. */
+    void jsonHeaders(HttpResponse res, long n) {
+      headers(res, n);
+    }
+
+    abstract void writeStart(ChannelHandlerContext ctx, long n);
+
+    abstract void writeEnd(ChannelHandlerContext ctx, long n);
+
+    abstract byte[] json(long n);
+  }
+
+  /** Anthropic Messages: message_start, content_block_start, ping; deltas; the three closing events. */
+  private final class MessagesWire extends Wire {
+    private final List<ByteBuf> head = shared(answer.head);
+    private final List<ByteBuf> tail = shared(answer.tail);
+
+    MessagesWire() {
+      super(shared(answer.deltas), shared(answer.head).get(1));
+    }
+
+    @Override
+    void headers(HttpResponse res, long n) {
+      res.headers().set("request-id", String.format("req_01Bench%014d", n));
+    }
+
+    /** The JSON message goes without request-id, as it always has in this mock (runs stay comparable). */
+    @Override
+    void jsonHeaders(HttpResponse res, long n) {}
+
+    @Override
+    void writeStart(ChannelHandlerContext ctx, long n) {
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(answer.messageStart(n))));
+      for (ByteBuf b : head) {
+        ctx.write(new DefaultHttpContent(b.duplicate()));
+      }
+    }
+
+    @Override
+    void writeEnd(ChannelHandlerContext ctx, long n) {
+      for (ByteBuf b : tail) {
+        ctx.write(new DefaultHttpContent(b.duplicate()));
+      }
+    }
+
+    @Override
+    byte[] json(long n) {
+      return answer.json(n);
+    }
+  }
+
+  /**
+   * OpenAI Responses: response.created and response.in_progress (with this answer's id),
+   * output_item.added, content_part.added; deltas; output_text.done, content_part.done, output_item.done
+   * and response.completed with usage. The headers are the API's: x-request-id and the x-ratelimit-* pairs
+   * the relay reads for the account's health (constant, far from any limit).
+   */
+  private final class ResponsesWire extends Wire {
+    private final List<ByteBuf[]> start = new ArrayList<>();
+    private final List<ByteBuf> head = shared(responses.head);
+    private final List<ByteBuf> tail = shared(responses.tail);
+    private final ByteBuf[] completed = sharedSplit(responses.completed);
+
+    ResponsesWire() {
+      super(shared(responses.deltas), null);
+      for (byte[][] s : responses.start) {
+        start.add(sharedSplit(s));
+      }
+    }
+
+    @Override
+    void headers(HttpResponse res, long n) {
+      res.headers()
+          .set("x-request-id", String.format("req_bench%023d", n))
+          .set("openai-processing-ms", "42")
+          .set("openai-version", "2020-10-01")
+          .set("x-ratelimit-limit-requests", "10000")
+          .set("x-ratelimit-remaining-requests", "9999")
+          .set("x-ratelimit-reset-requests", "6ms")
+          .set("x-ratelimit-limit-tokens", "30000000")
+          .set("x-ratelimit-remaining-tokens", "29956000")
+          .set("x-ratelimit-reset-tokens", "88ms");
+    }
+
+    @Override
+    void writeStart(ChannelHandlerContext ctx, long n) {
+      byte[] id = ResponsesAnswer.id(n);
+      for (ByteBuf[] s : start) {
+        writeWithId(ctx, s, id);
+      }
+      for (ByteBuf b : head) {
+        ctx.write(new DefaultHttpContent(b.duplicate()));
+      }
+    }
+
+    @Override
+    void writeEnd(ChannelHandlerContext ctx, long n) {
+      for (ByteBuf b : tail) {
+        ctx.write(new DefaultHttpContent(b.duplicate()));
+      }
+      writeWithId(ctx, completed, ResponsesAnswer.id(n));
+    }
+
+    /** One event as one HTTP chunk: the shared bytes before and after the response id around this id. */
+    private void writeWithId(ChannelHandlerContext ctx, ByteBuf[] parts, byte[] id) {
+      ctx.write(new DefaultHttpContent(
+          Unpooled.wrappedBuffer(parts[0].duplicate(), Unpooled.wrappedBuffer(id), parts[1].duplicate())));
+    }
+
+    @Override
+    byte[] json(long n) {
+      return responses.json(n);
+    }
+  }
+
   private static void full(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
       byte[] body) {
+    send(ctx, keepAlive, full(status, type, body));
+  }
+
+  private static FullHttpResponse full(HttpResponseStatus status, String type, byte[] body) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return res;
+  }
+
+  private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
     if (keepAlive) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);
@@ -195,9 +340,17 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static List<ByteBuf> shared(List<byte[]> parts) {
     List<ByteBuf> out = new ArrayList<>();
     for (byte[] p : parts) {
-      out.add(Unpooled.unreleasableBuffer(Unpooled.directBuffer(p.length).writeBytes(p)));
+      out.add(shared(p));
     }
     return out;
+  }
+
+  private static ByteBuf shared(byte[] p) {
+    return Unpooled.unreleasableBuffer(Unpooled.directBuffer(p.length).writeBytes(p));
+  }
+
+  private static ByteBuf[] sharedSplit(byte[][] parts) {
+    return new ByteBuf[] {shared(parts[0]), shared(parts[1])};
   }
 
   @Override

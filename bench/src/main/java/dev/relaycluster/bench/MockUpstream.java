@@ -12,7 +12,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * A fast mock of Anthropic's Messages API for the load benchmark (Netty, HTTP/1.1 keep-alive).
+ * A fast mock of Anthropic's Messages API and OpenAI's Responses API for the load benchmark (Netty,
+ * HTTP/1.1 keep-alive): POST /v1/messages and POST /v1/responses ({@link MockHandler}).
  *
  * <pre>
  * java -jar bench/target/bench.jar [--host 127.0.0.1] [--port 8089] [--threads 2]
@@ -70,7 +71,7 @@ public final class MockUpstream {
           .bind(host, port).sync().channel();
       System.out.println("mock upstream listening on http://" + host + ":" + port + " (threads " + threads
           + ", chunk delay " + delayMs + " ms, hold " + holdMs + " ms, stream answer "
-          + handler.streamSize() + " bytes)");
+          + handler.streamSize() + " bytes, Responses stream answer " + handler.responsesStreamSize() + " bytes)");
       server.closeFuture().sync();
     } finally {
       boss.shutdownGracefully();

@@ -31,6 +31,8 @@ final class SseAnswer {
   final List<byte[]> head = new ArrayList<>();   // content_block_start, ping
   final List<byte[]> deltas = new ArrayList<>(); // 20 content_block_delta
   final List<byte[]> tail = new ArrayList<>();   // content_block_stop, message_delta, message_stop
+  /** The text of the 20 deltas, each ending in a space (the Responses answer streams the same text). */
+  final List<String> pieces = new ArrayList<>();
   private final String text;
 
   SseAnswer() {
@@ -46,6 +48,7 @@ final class SseAnswer {
         piece.append(WORDS[w++ % WORDS.length]).append(' ');
       }
       all.append(piece);
+      pieces.add(piece.toString());
       deltas.add(event("content_block_delta",
           "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
               + piece + "\"}}"));
