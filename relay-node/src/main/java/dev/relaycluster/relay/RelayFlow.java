@@ -71,7 +71,9 @@ public final class RelayFlow {
     HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
     return admit(call, facts).thenCompose(admitted -> {
       if (admitted.refused() != null) {
-        return CompletableFuture.completedFuture(admitted.refused().withHeader(requestId));
+        // A request that was never admitted has no record to name.
+        return CompletableFuture.completedFuture(admitted.named()
+            ? admitted.refused().withHeader(requestId) : admitted.refused());
       }
       Settlement settlement = admitted.settlement();
       return failover.attempt(Attempt.first(call, settlement)).exceptionally(failure -> {
@@ -103,20 +105,24 @@ public final class RelayFlow {
             settings.http().askTimeout())
         .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
             ? Admitted.refused(refusal(call, key, refused))
-            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId()), null))
+            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
         .exceptionally(failure -> {
           drain.finished();
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
-          return Admitted.refused(new RelayAnswer.Refused(ErrorKind.OVERLOADED,
-              "the relay could not admit the request in time; retry shortly"));
+          return new Admitted(null, new RelayAnswer.Refused(ErrorKind.OVERLOADED,
+              "the relay could not admit the request in time; retry shortly"), false);
         });
   }
 
-  /** The outcome of {@link #admit}: a settlement to settle exactly once, or the refusal. */
-  public record Admitted(Settlement settlement, RelayAnswer.Refused refused) {
+  /**
+   * The outcome of {@link #admit}: a settlement to settle exactly once, or the refusal. {@code named}: the
+   * request id names a record in the key's ledger (or an admitted request), so answers may carry it; false
+   * when the key's entity could not be asked in time (nothing was recorded, and a retry is a new request).
+   */
+  public record Admitted(Settlement settlement, RelayAnswer.Refused refused, boolean named) {
     static Admitted refused(RelayAnswer.Refused refused) {
-      return new Admitted(null, refused);
+      return new Admitted(null, refused, true);
     }
   }
 
