@@ -8,7 +8,6 @@ import dev.relaycluster.protocol.openai.ResponsesSocketFrames;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.relay.RelayCall;
-import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.relay.SocketRelay;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,6 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -64,9 +62,9 @@ public final class ResponsesSocketRoute extends AllDirectives {
           ByteString.emptyByteString(), view, req.getHeader("user-agent").map(HttpHeader::value).orElse(null),
           System.currentTimeMillis(), System.nanoTime());
       return sockets.open(handshake, ResponsesSocketFrames.INSTANCE, requests::facts).thenApply(opening ->
+          // A refused upgrade is not a request of the ledger (each turn is): no request id to name.
           opening.refused() != null
               ? DialectResponses.render(DIALECT, opening.refused())
-                  .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, handshake.requestId()))
               : upgrade.handleMessagesWith(opening.clientFlow()).addHeaders(opening.headers()));
     });
   }
