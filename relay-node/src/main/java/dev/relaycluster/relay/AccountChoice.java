@@ -4,11 +4,14 @@ import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.util.Hashing;
 import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
+import dev.relaycluster.upstream.Platform;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,15 +59,7 @@ final class AccountChoice {
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = ref(accountId);
-      String lease = attempt.accountLease();
-      return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
-              acquireTimeout(accountId))
-          // An account whose entity does not answer (its node just died) is passed over like a busy one,
-          // and told to drop the lease in case it granted it after all.
-          .exceptionally(t -> {
-            account.tell(new AccountEntity.Release(lease));
-            return new AccountEntity.Unavailable("account did not answer in time");
-          })
+      return acquire(accountId, attempt.accountLease())
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
               if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
@@ -79,6 +74,31 @@ final class AccountChoice {
                 new Chosen(attempt, account, (AccountEntity.Granted) acquired));
           });
     });
+  }
+
+  /**
+   * A lease on one account. An account whose entity does not answer (its node just died) is Unavailable
+   * like a busy one, and told to drop the lease in case it granted it after all.
+   */
+  CompletionStage<AccountEntity.AcquireReply> acquire(String accountId, String lease) {
+    EntityRef<AccountEntity.Command> account = ref(accountId);
+    return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
+            acquireTimeout(accountId))
+        .exceptionally(t -> {
+          account.tell(new AccountEntity.Release(lease));
+          return new AccountEntity.Unavailable("account did not answer in time");
+        });
+  }
+
+  /** What an error event inside a started stream says about its account, if anything, told to the account. */
+  void reportStreamError(String accountId, Platform platform, UsageTap tap, String model) {
+    if (tap.errorType() == null) {
+      return;
+    }
+    AnswerVerdict verdict = platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis());
+    if (verdict != null) {
+      ref(accountId).tell(AccountEntity.Report.of(null, verdict, false, platform.modelFamily(model)));
+    }
   }
 
   EntityRef<AccountEntity.Command> ref(String accountId) {

@@ -1,11 +1,9 @@
 package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountDefinition;
-import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.UsageTap;
-import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.upstream.Platform;
@@ -21,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -45,14 +42,14 @@ final class Answering {
 
   private final ActorSystem<?> system;
   private final Materializer materializer;
-  private final ClusterSharding sharding;
+  private final AccountChoice choice;
   private final UsageRecords usageRecords;
   private final RelaySettings.Upstream settings;
 
-  Answering(ActorSystem<?> system, UsageRecords usageRecords, RelaySettings.Upstream settings) {
+  Answering(ActorSystem<?> system, AccountChoice choice, UsageRecords usageRecords, RelaySettings.Upstream settings) {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
-    this.sharding = ClusterSharding.get(system);
+    this.choice = choice;
     this.usageRecords = usageRecords;
     this.settings = settings;
   }
@@ -151,7 +148,7 @@ final class Answering {
         }
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? call.dialect().errorType(ErrorKind.API_ERROR) : null;
-        reportStreamError(account.id(), platform, tap, call);
+        choice.reportStreamError(account.id(), platform, tap, call.request().model());
         settlement.settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(), tap.usage(), status,
             outcome, errorType, firstChunkNanos, headersNanos, account.priceMultiplier()));
       }
@@ -177,17 +174,5 @@ final class Answering {
         .withStatus(response.status())
         .withHeaders(headers)
         .withEntity(HttpEntities.createChunked(response.entity().getContentType(), body));
-  }
-
-  /** An error event inside a stream that had started may say something about the account (rate limited, …). */
-  private void reportStreamError(String accountId, Platform platform, UsageTap tap, RelayCall call) {
-    if (tap.errorType() == null) {
-      return;
-    }
-    AnswerVerdict verdict = platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis());
-    if (verdict != null) {
-      sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId).tell(AccountEntity.Report.of(null, verdict,
-          false, platform.modelFamily(call.request().model())));
-    }
   }
 }

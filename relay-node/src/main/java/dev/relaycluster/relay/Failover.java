@@ -65,7 +65,7 @@ final class Failover {
     this.settings = settings;
     this.platforms = platforms;
     this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
-    this.answering = new Answering(system, usageRecords, settings.upstream());
+    this.answering = new Answering(system, choice, usageRecords, settings.upstream());
   }
 
   CompletionStage<RelayAnswer> attempt(Attempt attempt) {

@@ -3,7 +3,6 @@ package dev.relaycluster.relay;
 import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.apikey.RequestFacts;
-import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.dialect.ErrorKind;
@@ -11,7 +10,6 @@ import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.SocketFrames;
 import dev.relaycluster.protocol.dialect.UsageTap;
-import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.upstream.Platform;
@@ -24,7 +22,6 @@ import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -57,7 +54,7 @@ final class SocketConversation {
 
   /** What every conversation on a node shares. */
   record Services(ActorSystem<?> system, RelayFlow flow, AccountChoice choice, UsageRecords usageRecords,
-      RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder) {}
+      RelaySettings settings) {}
 
   /** A turn in flight: its call, settlement, tap, and when its first frame came back. */
   private static final class Turn {
@@ -221,12 +218,7 @@ final class SocketConversation {
       Settlement settlement = admitted.settlement();
       var ref = services.choice().ref(account.id());
       String lease = call.requestId() + "/1";
-      return ref.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, services.leaseHolder(), r),
-              services.choice().acquireTimeout(account.id()))
-          .exceptionally(t -> {
-            ref.tell(new AccountEntity.Release(lease));
-            return new AccountEntity.Unavailable("account did not answer in time");
-          })
+      return services.choice().acquire(account.id(), lease)
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
               settlement.settle(services.usageRecords().record(call, account.id(), 1, null, TokenUsage.ZERO, 503,
@@ -271,14 +263,7 @@ final class SocketConversation {
   }
 
   private void endTurn(Turn t) {
-    if (t.tap.errorType() != null) {
-      AnswerVerdict verdict = platform.classifyStreamError(t.tap.errorType(), t.tap.errorJson(),
-          System.currentTimeMillis());
-      if (verdict != null) {
-        services.choice().ref(account.id()).tell(AccountEntity.Report.of(null, verdict, false,
-            platform.modelFamily(t.call.request().model())));
-      }
-    }
+    services.choice().reportStreamError(account.id(), platform, t.tap, t.call.request().model());
     settle(t, t.tap.sawEnd() ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR);
     CompletableFuture<Done> ended;
     synchronized (this) {

@@ -64,7 +64,7 @@ public final class SocketRelay {
     this.settings = settings;
     this.platforms = platforms;
     this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
-    this.services = new SocketConversation.Services(system, flow, choice, usageRecords, settings, leaseHolder);
+    this.services = new SocketConversation.Services(system, flow, choice, usageRecords, settings);
   }
 
   /**
