@@ -11,7 +11,11 @@ public enum AccountType {
   /** An OpenAI API key, sent as a bearer token to the Responses API. */
   OPENAI_API("openai-api", "openai"),
   /** A ChatGPT subscription's OAuth access token (Codex), with its ChatGPT account id. */
-  CODEX_OAUTH("codex-oauth", "openai");
+  CODEX_OAUTH("codex-oauth", "openai"),
+  /** A Gemini API key, sent as x-goog-api-key to the public Gemini API. */
+  GEMINI_API("gemini-api", "gemini"),
+  /** A Google login's OAuth access token for Code Assist, with its Google Cloud project. */
+  GEMINI_OAUTH("gemini-oauth", "gemini");
 
   private final String wireName;
   private final String platform;
@@ -25,14 +29,14 @@ public enum AccountType {
     return wireName;
   }
 
-  /** The pool its accounts serve ("claude", "openai"). */
+  /** The pool its accounts serve ("claude", "openai", "gemini"). */
   public String platform() {
     return platform;
   }
 
   /** Whether its credential is an OAuth token pair that the account entity refreshes. */
   public boolean oauth() {
-    return this == CLAUDE_OAUTH || this == CODEX_OAUTH;
+    return this == CLAUDE_OAUTH || this == CODEX_OAUTH || this == GEMINI_OAUTH;
   }
 
   public static Optional<AccountType> fromWire(String name) {

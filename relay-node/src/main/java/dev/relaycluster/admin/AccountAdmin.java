@@ -248,6 +248,8 @@ public final class AccountAdmin {
       case CLAUDE_CONSOLE, CLAUDE_OAUTH -> DEFAULT_CLAUDE_BASE_URL;
       case OPENAI_API -> DEFAULT_OPENAI_BASE_URL;
       case CODEX_OAUTH -> CodexPlatform.DEFAULT_BASE_URL;
+      case GEMINI_API -> "https://generativelanguage.googleapis.com";
+      case GEMINI_OAUTH -> "https://cloudcode-pa.googleapis.com";
     };
   }
 

@@ -488,7 +488,7 @@ public final class MockOpenAi implements AutoCloseable {
         streamHead(out, headers);
         chunk(out, MockOpenAiEvents.sse(events.get(0)) + MockOpenAiEvents.sse(error));
         endChunks(out);
-        return false;
+        return true; // the chunked body ended whole: the connection stays usable, as a client's pool assumes
       }
       case "mock-limit-failed" -> {
         streamHead(out, headers);

@@ -21,6 +21,14 @@ public interface Dialect {
    */
   RequestView read(String endpoint, byte[] body, Function<String, String> header, String keyId);
 
+  /**
+   * The endpoint as the usage record names it (at most 64 characters): the endpoint itself unless the
+   * dialect's endpoints carry more (Gemini's name the model, which the record keeps on its own).
+   */
+  default String recordedEndpoint(String endpoint) {
+    return endpoint;
+  }
+
   /** A new tap for one streamed answer in this dialect. */
   UsageTap newTap();
 

@@ -8,7 +8,12 @@ public enum DialectId {
   /** Anthropic Messages ({@code /v1/messages}): Claude Code and the Anthropic SDKs. */
   ANTHROPIC("anthropic"),
   /** OpenAI Responses ({@code /responses}): Codex CLI and the OpenAI SDKs' Responses API. */
-  OPENAI_RESPONSES("openai-responses");
+  OPENAI_RESPONSES("openai-responses"),
+  /**
+   * Gemini: the public API ({@code models/{model}:generateContent}, the SDKs and Gemini CLI with an API key)
+   * and its Code Assist envelope ({@code v1internal:generateContent}, Gemini CLI logged in with Google).
+   */
+  GEMINI("gemini");
 
   private final String wireName;
 
