@@ -42,7 +42,8 @@ public final class StaticPolicy {
             + " paths, so this API key (restricted to " + allowed + ") may not be used here");
       }
     }
-    if (!access.allowsModel(facts.model())) {
+    // A call that names no model (a Code Assist side call) is not a model's use.
+    if (facts.model() != null && !access.allowsModel(facts.model())) {
       String blocking = access.blockingPattern(facts.model());
       return refuse(Refusal.MODEL, "model rule: this API key may not use model " + facts.model()
           + (blocking != null ? " (blocked: " + blocking + ")"

@@ -1,8 +1,11 @@
 package dev.relaycluster.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.usage.PriceBook;
 import java.util.List;
 import java.util.function.Predicate;
@@ -43,6 +46,35 @@ public final class ModelLists {
       data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "openai");
     }
     return JsonResponses.ok(body);
+  }
+
+  /** Gemini's {@code GET /v1beta/models} list: the Gemini models, named {@code models/<id>}, one page. */
+  public HttpResponse gemini(KeyEntry key) {
+    return JsonResponses.ok(geminiList(key));
+  }
+
+  private ObjectNode geminiList(KeyEntry key) {
+    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+    ArrayNode models = body.putArray("models");
+    for (String id : names(key, m -> m.startsWith("gemini-"))) {
+      ObjectNode model = models.addObject();
+      model.put("name", "models/" + id).put("baseModelId", id).put("version", "001").put("displayName", id);
+      ArrayNode methods = model.putArray("supportedGenerationMethods");
+      methods.add("generateContent").add("streamGenerateContent").add("countTokens");
+    }
+    return body;
+  }
+
+  /** Gemini's {@code GET /v1beta/models/{model}}: that model's entry, or Gemini's 404. */
+  public HttpResponse geminiModel(KeyEntry key, String model) {
+    String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    JsonNode list = geminiList(key);
+    for (JsonNode entry : list.path("models")) {
+      if (entry.path("baseModelId").asText().equals(id)) {
+        return JsonResponses.ok(entry);
+      }
+    }
+    return DialectResponses.error(GeminiDialect.INSTANCE, ErrorKind.NOT_FOUND, "models/" + id + " is not found");
   }
 
   static boolean openAiModel(String m) {

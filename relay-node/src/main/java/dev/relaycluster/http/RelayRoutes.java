@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * POST v1/messages (any query such as ?beta=true), POST v1/messages/count_tokens, GET v1/models, a quick
  * HEAD /. OpenAI Responses (Codex CLI) under /openai and /openai/v1 (and the root /v1 for SDKs):
  * POST responses, POST responses/compact, GET models, and the Responses WebSocket on GET responses.
+ * Gemini (public API and Code Assist) under /gemini and the root /v1beta ({@link GeminiRoutes}).
  */
 public final class RelayRoutes extends AllDirectives {
   static final String CLAUDE = "claude";
@@ -36,6 +37,8 @@ public final class RelayRoutes extends AllDirectives {
   private final Route responsesSocket;
   private final Route anthropicApi;
   private final Route responsesApi;
+  private final Route geminiPrefixed;
+  private final Route geminiPublic;
 
   /** {@code responsesSocket} answers a WebSocket upgrade on the Responses paths (or rejects). */
   public RelayRoutes(ClientRequests requests, ModelLists models, KeyUsageRoutes keyUsage, Route responsesSocket) {
@@ -45,6 +48,9 @@ public final class RelayRoutes extends AllDirectives {
     this.responsesSocket = responsesSocket;
     this.anthropicApi = anthropicApi();
     this.responsesApi = responsesApi();
+    GeminiRoutes gemini = new GeminiRoutes(requests, models);
+    this.geminiPrefixed = gemini.prefixed();
+    this.geminiPublic = gemini.publicApi();
   }
 
   public Route route() {
@@ -61,13 +67,16 @@ public final class RelayRoutes extends AllDirectives {
                 "admin", "/admin/",
                 "adminApi", "/admin/api",
                 "anthropic", "/api/v1/messages",
-                "openai", "/openai/v1/responses")))))),
+                "openai", "/openai/v1/responses",
+                "gemini", "/gemini/v1beta/models/{model}:generateContent")))))),
         keyUsage.crsRoute(),
         pathPrefix("api", () -> anthropicApi),
         pathPrefix("claude", () -> anthropicApi),
         pathPrefix("openai", () -> concat(pathPrefix("v1", () -> responsesApi), responsesApi)),
+        pathPrefix("gemini", () -> geminiPrefixed),
         anthropicApi,
-        pathPrefix("v1", () -> responsesApi));
+        pathPrefix("v1", () -> responsesApi),
+        pathPrefix("v1beta", () -> geminiPublic));
   }
 
   private Route anthropicApi() {

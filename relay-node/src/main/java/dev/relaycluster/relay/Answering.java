@@ -2,6 +2,7 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.protocol.dialect.AnswerFraming;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.usage.MessageUsage;
@@ -79,10 +80,12 @@ final class Answering {
               usage.usage(), status, outcome,
               status < 300 ? null : call.dialect().errorType(ErrorKind.forStatus(status)), System.nanoTime(),
               headersNanos, account.priceMultiplier()));
+          // Usage was read from upstream's own framing; the client gets the answer in the frame it asked for.
+          ByteString answer = status < 300 ? reframed(platform.framing(call.upstreamCall()), body) : body;
           return new RelayAnswer.Whole(HttpResponse.create()
               .withStatus(response.status())
               .withHeaders(headers)
-              .withEntity(HttpEntities.create(entity.getContentType(), body)));
+              .withEntity(HttpEntities.create(entity.getContentType(), answer)));
         });
   }
 
@@ -114,6 +117,10 @@ final class Answering {
               .withEntity(HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
                   whole)));
         });
+  }
+
+  private static ByteString reframed(AnswerFraming framing, ByteString body) {
+    return framing.identity() ? body : ByteString.fromArrayUnsafe(framing.whole(body.toArrayUnsafe()));
   }
 
   private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, HttpResponse response,
@@ -158,6 +165,15 @@ final class Answering {
             failure -> ByteString.fromArrayUnsafe(call.dialect().streamErrorEvent(ErrorKind.API_ERROR,
                 "upstream stream broke off: " + UpstreamFailures.describe(failure))),
             listener));
+    AnswerFraming framing = platform.framing(call.upstreamCall());
+    org.apache.pekko.http.javadsl.model.ContentType contentType = response.entity().getContentType();
+    if (!framing.identity()) {
+      // The tap above read upstream's frames; the client's are made after it.
+      body = body.via(ReframedStream.of(framing.newStream()));
+      if (framing.streamContentType() != null) {
+        contentType = org.apache.pekko.http.javadsl.model.ContentTypes.parse(framing.streamContentType());
+      }
+    }
     // If the client is gone before its response is written, the body is never run: settle and free upstream.
     guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
       if (!started.get() && !settlement.settled()) {
@@ -173,6 +189,6 @@ final class Answering {
     return HttpResponse.create()
         .withStatus(response.status())
         .withHeaders(headers)
-        .withEntity(HttpEntities.createChunked(response.entity().getContentType(), body));
+        .withEntity(HttpEntities.createChunked(contentType, body));
   }
 }

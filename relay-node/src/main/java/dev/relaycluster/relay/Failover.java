@@ -134,7 +134,11 @@ final class Failover {
     AccountDefinition account = granted.account();
     String lease = granted.leaseId();
     String family = platform.modelFamily(call.request().model());
-    return upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy())
+    java.util.Optional<HttpResponse> local = platform.localAnswer(call.upstreamCall(), credential);
+    CompletionStage<HttpResponse> sent = local.isPresent()
+        ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
+        : upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy());
+    return sent
         .handle((response, failure) -> {
           if (failure != null) {
             Throwable cause = UpstreamFailures.unwrap(failure);

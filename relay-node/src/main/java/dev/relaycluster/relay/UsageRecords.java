@@ -61,7 +61,7 @@ public final class UsageRecords {
         call.key().id(),
         accountId,
         call.pool(),
-        call.endpoint(),
+        call.dialect().recordedEndpoint(call.endpoint()),
         call.request().model(),
         servedModel,
         call.request().stream(),

@@ -1,5 +1,6 @@
 package dev.relaycluster.upstream;
 
+import dev.relaycluster.protocol.dialect.AnswerFraming;
 import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import java.util.ArrayList;
@@ -46,6 +47,24 @@ public interface Platform {
    * WebSocket mode), or empty when this platform has no socket mode.
    */
   default java.util.Optional<WebSocketRequest> socketRequest(UpstreamCall call, Credential credential) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * How this platform's successful answers to {@code call} are re-framed for the client (ARCHITECTURE §1
+   * step 8): identity unless the upstream frames them otherwise than the client asked (the Code Assist
+   * envelope, a JSON-array stream from an SSE one).
+   */
+  default AnswerFraming framing(UpstreamCall call) {
+    return AnswerFraming.IDENTITY;
+  }
+
+  /**
+   * An answer this platform gives itself, without calling upstream, to a call its upstream has no method
+   * for but the client needs answered to go on (a Code Assist side call on a Gemini API-key account);
+   * empty to call upstream. It is recorded as a zero-token request of the account.
+   */
+  default java.util.Optional<HttpResponse> localAnswer(UpstreamCall call, Credential credential) {
     return java.util.Optional.empty();
   }
 

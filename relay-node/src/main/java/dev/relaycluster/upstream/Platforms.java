@@ -1,6 +1,8 @@
 package dev.relaycluster.upstream;
 
 import dev.relaycluster.upstream.claude.ClaudePlatform;
+import dev.relaycluster.upstream.gemini.CodeAssistPlatform;
+import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
 import dev.relaycluster.upstream.openai.CodexPlatform;
 import dev.relaycluster.upstream.openai.OpenAiPlatform;
 import java.util.LinkedHashMap;
@@ -13,7 +15,9 @@ public final class Platforms {
       new ClaudePlatform("claude-console", false),
       new ClaudePlatform("claude-oauth", true),
       new OpenAiPlatform(),
-      new CodexPlatform());
+      new CodexPlatform(),
+      new GeminiApiPlatform(),
+      new CodeAssistPlatform());
 
   private final Map<String, Platform> byType = new LinkedHashMap<>();
 
