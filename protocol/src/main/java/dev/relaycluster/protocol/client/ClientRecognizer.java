@@ -22,7 +22,7 @@ public final class ClientRecognizer {
             new Rule(CLAUDE_CODE, Pattern.compile("^claude-cli/([0-9][\\w.+-]*)", Pattern.CASE_INSENSITIVE)),
             new Rule(CODEX, Pattern.compile("^(?:codex_cli_rs|codex_exec|codex_vscode|codex-tui)/([0-9][\\w.+-]*)",
                     Pattern.CASE_INSENSITIVE)),
-            new Rule(GEMINI_CLI, Pattern.compile("^GeminiCLI/([0-9][\\w.+-]*)", Pattern.CASE_INSENSITIVE)),
+            new Rule(GEMINI_CLI, Pattern.compile("^GeminiCLI(?:-[a-z]+)?/([0-9][\\w.+-]*)", Pattern.CASE_INSENSITIVE)),
             new Rule(DROID, Pattern.compile("^factory-cli/([0-9][\\w.+-]*)", Pattern.CASE_INSENSITIVE)));
 
     private final List<Rule> rules;

@@ -23,6 +23,9 @@ class ClientRecognizerTest {
                 recognizer.recognize("codex_vscode/0.47.0 (Windows 10.0.26100; x86_64) unknown (VS Code; 1.105.0)"));
         assertEquals(new ClientIdentity("gemini-cli", "0.9.0"),
                 recognizer.recognize("GeminiCLI/0.9.0 (darwin; arm64)"));
+        // Gemini CLI 0.61 names its surface after the product name.
+        assertEquals(new ClientIdentity("gemini-cli", "0.61.0"),
+                recognizer.recognize("GeminiCLI-tui/0.61.0/gemini-2.5-pro (linux; x64; terminal)"));
         assertEquals(new ClientIdentity("droid", "0.22.3"), recognizer.recognize("factory-cli/0.22.3"));
     }
 
