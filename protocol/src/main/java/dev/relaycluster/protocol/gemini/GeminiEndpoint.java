@@ -99,7 +99,7 @@ public record GeminiEndpoint(boolean codeAssist, String model, String method, St
 
   /** A call about a model (generate, stream, count tokens), as opposed to a Code Assist side call. */
   public boolean modelCall() {
-    return MODEL_METHODS.contains(method);
+    return method != null && MODEL_METHODS.contains(method);
   }
 
   /** A Code Assist call that is not a model call (loadCodeAssist, quota, experiments, an operation). */
