@@ -343,7 +343,7 @@ public final class AccountEntity
     long now = System.currentTimeMillis();
     recentErrors.add(cmd.verdict(), now);
     HealthDecision decision = CooldownRules.decide(cmd.verdict(), now, services.settings().cooldowns(),
-        refresh.canRefresh(state), cmd.afterRefresh());
+        refresh.canRefresh(state), cmd.afterRefresh(), cmd.family());
     HealthReport.Reaction reaction =
         HealthReport.react(accountId, state.health(), decision, cmd.verdict(), cmd.family(), now);
     if (reaction instanceof HealthReport.Write w) {

@@ -8,8 +8,8 @@ import java.time.Instant;
  * The cooldown state machine's transitions as a pure function: an upstream answer (already read into
  * an {@link AnswerVerdict}), the time, and the configured lengths give one {@link HealthDecision}.
  * <ul>
- *   <li>429 with a reset time: cool until then (capped), for the family the answer names, else the whole
- *       account; not transient. 429 with only {@code retry-after}: that long (capped), transient. 429 with
+ *   <li>429 with a reset time: cool until then (capped), for the family the answer names (or the request's,
+ *       when the answer says its limits are per model), else the whole account; not transient. 429 with only {@code retry-after}: that long (capped), transient. 429 with
  *       neither: the short configured pause, transient.</li>
  *   <li>529, 500/502/503, 504/timeouts/connection failures: their configured short pauses, transient.</li>
  *   <li>401: one forced refresh when the account can refresh and has not just done so; else unauthorized.</li>
@@ -22,6 +22,15 @@ public final class CooldownRules {
 
   public static HealthDecision decide(AnswerVerdict v, long now, RelaySettings.Accounts.Cooldowns cfg,
       boolean canRefresh, boolean afterRefresh) {
+    return decide(v, now, cfg, canRefresh, afterRefresh, null);
+  }
+
+  /**
+   * @param requestFamily the model family of the request the answer was to (as its platform names it), which
+   *     a rate limit about the request's family ({@link AnswerVerdict#requestFamily()}) cools; null unknown
+   */
+  public static HealthDecision decide(AnswerVerdict v, long now, RelaySettings.Accounts.Cooldowns cfg,
+      boolean canRefresh, boolean afterRefresh, String requestFamily) {
     return switch (v.answerClass()) {
       case SUCCESS -> new HealthDecision.Healthy(v.utilisation());
       case REQUEST_ERROR -> new HealthDecision.Nothing();
@@ -37,12 +46,14 @@ public final class CooldownRules {
           "upstream server error (" + v.status() + ")", v, now, true);
       case UNREACHABLE -> cool(CooldownMark.WHOLE_ACCOUNT, now + cfg.unreachable().toMillis(),
           v.status() == 504 ? "upstream gateway timeout (504)" : "upstream unreachable: " + v.message(), v, now, true);
-      case RATE_LIMITED -> rateLimited(v, now, cfg);
+      case RATE_LIMITED -> rateLimited(v, now, cfg, requestFamily);
     };
   }
 
-  private static HealthDecision rateLimited(AnswerVerdict v, long now, RelaySettings.Accounts.Cooldowns cfg) {
-    String family = v.family() == null ? CooldownMark.WHOLE_ACCOUNT : v.family().wireName();
+  private static HealthDecision rateLimited(AnswerVerdict v, long now, RelaySettings.Accounts.Cooldowns cfg,
+      String requestFamily) {
+    String family = v.family() != null ? v.family().wireName()
+        : v.requestFamily() && requestFamily != null ? requestFamily : CooldownMark.WHOLE_ACCOUNT;
     long cap = now + cfg.rateLimitMax().toMillis();
     if (v.resetAtMillis() > now) {
       long until = Math.min(v.resetAtMillis(), cap);

@@ -8,6 +8,7 @@ import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.util.Hashing;
 import dev.relaycluster.scheduling.Demand;
+import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
@@ -116,7 +117,9 @@ final class AccountChoice {
   }
 
   static Demand demand(RelayCall call) {
-    return new Demand(call.pool(), call.request().model(), call.key().binding(call.pool()));
+    String model = call.request().model();
+    return new Demand(call.pool(), model, call.key().binding(call.pool()),
+        Platforms.standard().modelFamily(call.pool(), model));
   }
 
   private CompletionStage<SessionEntity.RouteReply> route(Attempt attempt) {

@@ -36,6 +36,19 @@ public final class Platforms {
     return Optional.ofNullable(byType.get(accountType));
   }
 
+  /**
+   * The family {@code model}'s cooldowns are kept per in {@code pool}, as the pool's platforms name it (they
+   * agree within a pool); null when no platform serves the pool.
+   */
+  public String modelFamily(String pool, String model) {
+    for (Platform p : byType.values()) {
+      if (p.pool().equals(pool)) {
+        return p.modelFamily(model);
+      }
+    }
+    return null;
+  }
+
   /** The platform of an account type this node created accounts of. */
   public Platform of(String accountType) {
     Platform p = byType.get(accountType);

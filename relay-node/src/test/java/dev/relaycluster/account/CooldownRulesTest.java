@@ -59,6 +59,22 @@ class CooldownRulesTest {
   }
 
   @Test
+  void aPerModelQuotaCoolsTheRequestsFamilyOnly() {
+    String body = "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\","
+        + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"7s\"}]}}";
+    AnswerVerdict v = dev.relaycluster.protocol.gemini.GeminiAnswers.classify(429, Map.of(),
+        body.getBytes(StandardCharsets.UTF_8), null, NOW);
+    CooldownMark m = cool(CooldownRules.decide(v, NOW, CFG, false, false, "pro"));
+    assertEquals("pro", m.family());
+    assertTrue(m.until() >= NOW + 7_000 && m.until() <= NOW + 8_000, "cools for the retry delay: " + m);
+    // The same answer with no family known cools the whole account.
+    assertEquals(CooldownMark.WHOLE_ACCOUNT, cool(CooldownRules.decide(v, NOW, CFG, false, false, null)).family());
+    // A Claude 429 without a family stays account-wide whatever the request's family.
+    assertEquals(CooldownMark.WHOLE_ACCOUNT, cool(CooldownRules.decide(ClaudeAnswers.classify(429, Map.of(),
+        error("rate_limit_error", "limit").getBytes(StandardCharsets.UTF_8)), NOW, CFG, false, false, "sonnet")).family());
+  }
+
+  @Test
   void aResetFurtherThanTheCapIsCapped() {
     long reset = NOW / 1000 + 30L * 86400;
     assertEquals(NOW + Duration.ofDays(7).toMillis(),

@@ -233,6 +233,8 @@ public final class GeminiAnswers {
 
   private static AnswerVerdict verdict(AnswerClass answerClass, int status, long resetAt, long retryAfter,
       String message) {
-    return new AnswerVerdict(answerClass, status, null, resetAt, retryAfter, -1, -1, message);
+    // Google's quotas are per model: a rate limit is about the request's model family.
+    return new AnswerVerdict(answerClass, status, null, resetAt, retryAfter, -1, -1, message,
+        answerClass == AnswerClass.RATE_LIMITED);
   }
 }
