@@ -349,6 +349,7 @@ public final class AccountEntity
     if (refresh.holdsUp(state)) {
       return Effect().stash();
     }
+    quota.used(state, System.currentTimeMillis());
     return Effect().reply(cmd.replyTo(), new Granted(null, state.definition()));
   }
 
