@@ -94,6 +94,9 @@ public final class AccountEntity
 
   private record RefreshDone(OAuthTokens tokens, Throwable failure) implements Command {}
 
+  /** A background quota reading finished. */
+  private record QuotaDone(QuotaSnapshot snapshot, Throwable failure) implements Command {}
+
   private record CooldownTimer(String family, long until) implements Command {}
 
   /** Time to refresh the OAuth tokens ahead of their expiry, if nobody has done it meanwhile. */
@@ -115,11 +118,20 @@ public final class AccountEntity
   /** The tokens were refreshed after a 401: retry the request once with these credentials. */
   public record RetryWith(AccountDefinition account) implements ReportReply {}
 
-  /** {@code node} is the cluster address of the node hosting this entity right now. */
+  /**
+   * {@code node} is the cluster address of the node hosting this entity right now; {@code projectId} the
+   * Google Cloud project of a gemini-oauth account (null otherwise or unknown); {@code quota} the last
+   * background quota reading (null: none yet).
+   */
   public record AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt,
-      String node, List<RecentError> recentErrors) implements CborSerializable {
+      String node, List<RecentError> recentErrors, String projectId, QuotaSnapshot quota) implements CborSerializable {
     public AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt, String node) {
       this(exists, status, leasesInFlight, lastUsedAt, node, List.of());
+    }
+
+    public AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt, String node,
+        List<RecentError> recentErrors) {
+      this(exists, status, leasesInFlight, lastUsedAt, node, recentErrors, null, null);
     }
   }
 
@@ -172,6 +184,8 @@ public final class AccountEntity
   /** In-memory only: the token refresh in flight and who waits for it after a 401, and recent errors. */
   private final TokenRefresh refresh;
   private final RecentErrors recentErrors;
+  /** In-memory only: the background quota reading of account types that report one. */
+  private final QuotaWatch quota;
 
   public static void init(ActorSystem<?> system, AccountServices services) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), services)));
@@ -203,6 +217,7 @@ public final class AccountEntity
     this.services = services;
     this.recentErrors = new RecentErrors(services.settings().recentErrors());
     this.refresh = new TokenRefresh(context, accountId, services, RefreshDone::new, RefreshTimer::new);
+    this.quota = new QuotaWatch(context, accountId, services.quota(), refresh::secrets, QuotaDone::new);
   }
 
   @Override
@@ -245,10 +260,12 @@ public final class AccountEntity
         })
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
             state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
-            leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst())))
+            leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst(),
+            projectOf(state), quota.latest())))
         .onCommand(Report.class, this::onReport)
         .onCommand(ResetHealth.class, this::onReset)
         .onCommand(RefreshDone.class, this::onRefreshDone)
+        .onCommand(QuotaDone.class, this::onQuotaDone)
         .onCommand(CooldownTimer.class, this::onCooldownTimer)
         .onCommand(RefreshTimer.class, (state, cmd) -> {
           refresh.timerFired(state);
@@ -321,6 +338,7 @@ public final class AccountEntity
     String leaseId = cmd.leaseId();
     leases.grant(leaseId, cmd.holder());
     lastUsedAt = System.currentTimeMillis();
+    quota.used(state, lastUsedAt);
     return Effect().reply(cmd.replyTo(), new Granted(leaseId, d));
   }
 
@@ -331,6 +349,7 @@ public final class AccountEntity
     if (refresh.holdsUp(state)) {
       return Effect().stash();
     }
+    quota.used(state, System.currentTimeMillis());
     return Effect().reply(cmd.replyTo(), new Granted(null, state.definition()));
   }
 
@@ -422,6 +441,22 @@ public final class AccountEntity
           refresh.schedule(next);
         })
         .thenUnstashAll();
+  }
+
+  // ---- quota
+
+  private Effect<Event, AccountState> onQuotaDone(AccountState state, QuotaDone done) {
+    UtilisationSeen seen = quota.finished(state, done.snapshot(), done.failure(), System.currentTimeMillis());
+    return seen == null ? Effect().none() : Effect().persist(seen).thenRun(next -> pool.publish(next.toEntry()));
+  }
+
+  /** The Google Cloud project of a gemini-oauth account (not a secret; shown to admins), else null. */
+  private String projectOf(AccountState state) {
+    if (!state.exists() || state.definition().type() != AccountType.GEMINI_OAUTH) {
+      return null;
+    }
+    AccountSecrets s = refresh.secrets(state);
+    return s == null ? null : s.upstreamAccountId();
   }
 
   // ---- helpers

@@ -111,6 +111,11 @@ final class TokenRefresh {
       // ChatGPT names the account in the id token that comes with each refresh.
       renewed = renewed.withUpstreamAccountId(tokens.accountUuid());
     }
+    if (type == AccountType.GEMINI_OAUTH && tokens.accountUuid() != null
+        && (old.upstreamAccountId() == null || old.upstreamAccountId().isBlank())) {
+      // A Google login without its Code Assist project: the refresher found it (an admin's project stays).
+      renewed = renewed.withUpstreamAccountId(tokens.accountUuid());
+    }
     return new Renewed(renewed);
   }
 
@@ -207,7 +212,7 @@ final class TokenRefresh {
       return;
     }
     context.getLog().info("refreshing the OAuth tokens of account {}", accountId);
-    context.pipeToSelf(services.refresher().refresh(state.definition().type(), s.refreshToken(), proxy), done::apply);
+    context.pipeToSelf(services.refresher().refresh(state.definition(), s, proxy), done::apply);
   }
 
   /**

@@ -16,4 +16,13 @@ public interface TokenRefresher {
   default CompletionStage<OAuthTokens> refresh(AccountType type, String refreshToken, ProxySpec proxy) {
     return refresh(refreshToken, proxy);
   }
+
+  /**
+   * Refreshes the tokens of {@code account}, whose secrets are {@code current}. A refresher that also
+   * completes what the account lacks (a gemini-oauth account's project) reads it here and answers it as
+   * {@link OAuthTokens#accountUuid()}; by default, as {@link #refresh(AccountType, String, ProxySpec)}.
+   */
+  default CompletionStage<OAuthTokens> refresh(AccountDefinition account, AccountSecrets current, ProxySpec proxy) {
+    return refresh(account.type(), current.refreshToken(), proxy);
+  }
 }

@@ -30,4 +30,13 @@ public final class TokenRefreshers implements TokenRefresher {
     }
     return refresher.refresh(refreshToken, proxy);
   }
+
+  @Override
+  public CompletionStage<OAuthTokens> refresh(AccountDefinition account, AccountSecrets current, ProxySpec proxy) {
+    TokenRefresher refresher = byType.get(account.type());
+    if (refresher == null) {
+      return refresh(account.type(), current.refreshToken(), proxy);
+    }
+    return refresher.refresh(account, current, proxy);
+  }
 }

@@ -7,6 +7,7 @@ import dev.relaycluster.account.AccountPatch;
 import dev.relaycluster.account.AccountSecrets;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.GeminiOAuthClient;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.config.RelaySettings;
@@ -24,6 +25,7 @@ import org.apache.pekko.stream.Materializer;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +41,11 @@ import org.apache.pekko.pattern.StatusReply;
 public final class AccountAdmin {
   static final String DEFAULT_CLAUDE_BASE_URL = "https://api.anthropic.com";
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
+  /** The pools an account may serve, with the types each takes (as an error message lists them). */
+  private static final Map<String, String> PLATFORMS = Map.of(
+      "claude", "\"claude-console\" or \"claude-oauth\"",
+      "openai", "\"openai-api\" or \"codex-oauth\"",
+      "gemini", "\"gemini-api\" or \"gemini-oauth\"");
 
   private final ClusterSharding sharding;
   private final PoolView pool;
@@ -47,9 +54,18 @@ public final class AccountAdmin {
   private final UpstreamClient upstream;
   private final RelaySettings.Accounts settings;
   private final Materializer materializer;
+  private final GeminiAccountSetup gemini;
 
+  /** With a Google OAuth client of its own, made from {@code settings}. */
   public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout,
       UpstreamClient upstream, RelaySettings.Accounts settings) {
+    this(system, pool, vault, askTimeout, upstream, settings,
+        new GeminiOAuthClient(system, upstream, settings.geminiOauth()));
+  }
+
+  /** {@code gemini} completes new gemini-oauth accounts (fresh token, project). */
+  public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout,
+      UpstreamClient upstream, RelaySettings.Accounts settings, GeminiOAuthClient gemini) {
     this.sharding = ClusterSharding.get(system);
     this.pool = pool;
     this.vault = vault;
@@ -57,36 +73,46 @@ public final class AccountAdmin {
     this.upstream = upstream;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
+    this.gemini = new GeminiAccountSetup(gemini);
   }
 
+  /**
+   * A new account from its definition and credentials. A gemini-oauth account's login is completed first
+   * (see {@link GeminiAccountSetup}): without {@code projectId}, its project is found through Code Assist,
+   * and nothing is created when it cannot be.
+   */
   public CompletionStage<PoolEntry> create(JsonNode body) {
     try {
       String platform = text(body, "platform", "claude");
-      if (!platform.equals("claude") && !platform.equals("openai")) {
-        throw AdminInputException.invalid("platform: must be \"claude\" or \"openai\"");
+      if (!PLATFORMS.containsKey(platform)) {
+        throw AdminInputException.invalid("platform: must be \"claude\", \"openai\" or \"gemini\"");
       }
       AccountType type = AccountType.fromWire(text(body, "type", ""))
           .filter(t -> t.platform().equals(platform))
-          .orElseThrow(() -> AdminInputException.invalid(platform.equals("claude")
-              ? "type: must be \"claude-console\" or \"claude-oauth\""
-              : "type: must be \"openai-api\" or \"codex-oauth\""));
+          .orElseThrow(() -> AdminInputException.invalid("type: must be " + PLATFORMS.get(platform)));
       String name = required(body, "name");
-      String baseUrl = baseUrl(text(body, "baseUrl", defaultBaseUrl(type)));
+      String baseUrl = baseUrl(text(body, "baseUrl", type == AccountType.GEMINI_OAUTH
+          ? settings.geminiOauth().codeAssistBaseUrl() : defaultBaseUrl(type)));
       AccountOptions options = AccountOptions.parse(body);
-      AccountSecrets secrets = secrets(type, body);
-      if (options.proxy() != null) {
-        secrets = secrets.withProxy(options.proxyUrl());
-      }
-      String id = UUID.randomUUID().toString();
-      long now = System.currentTimeMillis();
-      AccountDefinition definition = new AccountDefinition(id, name, type, baseUrl, integer(body, "priority", 50, 0),
-          integer(body, "maxConcurrency", 0, 0), paused(body, false), vault.seal(id, secrets), now, now,
-          options.groups(), options.priceMultiplier() == null ? 1.0 : options.priceMultiplier(), options.tier(),
-          options.proxy() == null ? null : options.proxy().display());
-      return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
-          .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
-          .thenApply(StatusReply::getValue)
-          .thenApply(this::publishedHere);
+      AccountSecrets given = secrets(type, body);
+      CompletionStage<AccountSecrets> ready = type == AccountType.GEMINI_OAUTH
+          ? gemini.complete(given, baseUrl, options.proxy()) : CompletableFuture.completedFuture(given);
+      int priority = integer(body, "priority", 50, 0);
+      int maxConcurrency = integer(body, "maxConcurrency", 0, 0);
+      boolean paused = paused(body, false);
+      return ready.thenCompose(complete -> {
+        AccountSecrets secrets = options.proxy() == null ? complete : complete.withProxy(options.proxyUrl());
+        String id = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        AccountDefinition definition = new AccountDefinition(id, name, type, baseUrl, priority, maxConcurrency, paused,
+            vault.seal(id, secrets), now, now, options.groups(),
+            options.priceMultiplier() == null ? 1.0 : options.priceMultiplier(), options.tier(),
+            options.proxy() == null ? null : options.proxy().display());
+        return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
+            .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
+            .thenApply(StatusReply::getValue)
+            .thenApply(this::publishedHere);
+      });
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -110,21 +136,29 @@ public final class AccountAdmin {
           .orElseThrow(() -> AdminInputException.notFound("no account with id " + id));
       AccountOptions options = AccountOptions.parse(body);
       boolean newCredentials = body.has("apiKey") || body.has("accessToken") || body.has("refreshToken")
-          || body.has("expiresAt");
-      // The entity merges credentials and proxy into its current secrets (see AccountPatch).
+          || body.has("expiresAt") || body.has("credsJson");
+      String project = null;
+      if (body.has("projectId")) {
+        if (current.type() != AccountType.GEMINI_OAUTH) {
+          throw AdminInputException.invalid("projectId: only gemini-oauth accounts have a Google Cloud project");
+        }
+        project = GeminiTokenInput.projectId(body);
+        project = project == null ? "" : project;
+      }
+      // The entity merges credentials, proxy and project into its current secrets (see AccountPatch).
       byte[] sealed = newCredentials ? vault.seal(id, secrets(current.type(), body)) : null;
       byte[] sealedProxy = options.changesProxy()
           ? vault.seal(id, new AccountSecrets(null, null, null, 0).withProxy(
               options.proxyUrl().isEmpty() ? null : options.proxyUrl()))
           : null;
-      return patch(id, body, options, sealed, sealedProxy);
+      return patch(id, body, options, sealed, sealedProxy, project);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, byte[] sealed,
-      byte[] sealedProxy) {
+      byte[] sealedProxy, String project) {
     try {
       AccountPatch patch = new AccountPatch(
           body.has("name") ? required(body, "name") : null,
@@ -138,7 +172,8 @@ public final class AccountAdmin {
           options.priceMultiplier(),
           options.tier(),
           options.proxyDisplay(),
-          sealedProxy);
+          sealedProxy,
+          project);
       return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
           .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Update(patch, r), askTimeout)
           .thenApply(StatusReply::getValue)
@@ -166,7 +201,7 @@ public final class AccountAdmin {
     return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
         .<AccountEntity.AccountStatusReply>ask(AccountEntity.GetStatus::new, askTimeout)
         .thenApply(s -> new AccountDetail(pool.find(id).orElse(entry), s.leasesInFlight(), s.lastUsedAt(),
-            s.recentErrors()));
+            s.recentErrors(), s.projectId(), s.quota()));
   }
 
   /** Clears cooldowns, a block and an unauthorized mark. */
@@ -236,6 +271,9 @@ public final class AccountAdmin {
     }
     if (type == AccountType.CODEX_OAUTH) {
       return CodexTokenInput.secrets(body);
+    }
+    if (type == AccountType.GEMINI_OAUTH) {
+      return GeminiTokenInput.read(body).secrets();
     }
     String access = required(body, "accessToken");
     String refresh = text(body, "refreshToken", null);

@@ -1,8 +1,19 @@
 package dev.relaycluster.admin;
 
 import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.account.QuotaSnapshot;
 import dev.relaycluster.account.RecentError;
 import java.util.List;
 
-/** One account as the admin API shows it in detail: its pool entry plus what its entity knows now. */
-public record AccountDetail(PoolEntry entry, int leasesInFlight, long lastUsedAt, List<RecentError> recentErrors) {}
+/**
+ * One account as the admin API shows it in detail: its pool entry plus what its entity knows now, the
+ * Google Cloud project of a gemini-oauth account ({@code projectId}, else null) and its last quota reading
+ * ({@code quota}, null: none).
+ */
+public record AccountDetail(PoolEntry entry, int leasesInFlight, long lastUsedAt, List<RecentError> recentErrors,
+    String projectId, QuotaSnapshot quota) {
+
+  public AccountDetail(PoolEntry entry, int leasesInFlight, long lastUsedAt, List<RecentError> recentErrors) {
+    this(entry, leasesInFlight, lastUsedAt, recentErrors, null, null);
+  }
+}

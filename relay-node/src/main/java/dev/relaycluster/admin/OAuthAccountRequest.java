@@ -20,6 +20,21 @@ record OAuthAccountRequest(String sessionId, AuthorizationCode code, String name
     } catch (IllegalArgumentException e) {
       throw AdminInputException.invalid(e.getMessage());
     }
+    return withSettings(sessionId, code, body, defaultBaseUrl);
+  }
+
+  /**
+   * Only the new account's settings, for a login that came without a session (tokens pasted whole):
+   * {@code sessionId} and {@code code} are null.
+   *
+   * @throws AdminInputException when a field is malformed
+   */
+  static OAuthAccountRequest settings(JsonNode body, String defaultBaseUrl) {
+    return withSettings(null, null, body, defaultBaseUrl);
+  }
+
+  private static OAuthAccountRequest withSettings(String sessionId, AuthorizationCode code, JsonNode body,
+      String defaultBaseUrl) {
     String name = AccountAdmin.text(body, "name", null);
     return new OAuthAccountRequest(sessionId, code, name == null || name.isBlank() ? null : name.strip(),
         AccountAdmin.baseUrl(AccountAdmin.text(body, "baseUrl", defaultBaseUrl)),

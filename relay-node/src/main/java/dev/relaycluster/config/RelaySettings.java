@@ -2,6 +2,7 @@ package dev.relaycluster.config;
 
 import com.typesafe.config.Config;
 import dev.relaycluster.protocol.oauth.CodexOAuth;
+import dev.relaycluster.protocol.oauth.GoogleOAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -83,15 +84,23 @@ public record RelaySettings(
   /**
    * Upstream account health and OAuth (issue 5): how early OAuth tokens are refreshed, the largest share
    * of a pool that transient cooldowns may take out, the cooldown lengths, the bounded error history,
-   * the model of the admin's test request, the Claude OAuth endpoints and the ChatGPT (Codex) ones.
+   * the model of the admin's test request, the Claude OAuth endpoints, the ChatGPT (Codex) ones and the
+   * Google (gemini-oauth) ones.
    */
   public record Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
-      String testModel, OAuth oauth, Codex codexOauth) {
+      String testModel, OAuth oauth, Codex codexOauth, GeminiOAuth geminiOauth) {
 
     /** Settings made before codex-oauth logins existed: the ChatGPT endpoints at their defaults. */
     public Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
         String testModel, OAuth oauth) {
       this(refreshAhead, maxCoolingShare, cooldowns, recentErrors, testModel, oauth, Codex.DEFAULTS);
+    }
+
+    /** Settings made before gemini-oauth logins existed: Google's endpoints, and no client (not configured). */
+    public Accounts(Duration refreshAhead, double maxCoolingShare, Cooldowns cooldowns, int recentErrors,
+        String testModel, OAuth oauth, Codex codexOauth) {
+      this(refreshAhead, maxCoolingShare, cooldowns, recentErrors, testModel, oauth, codexOauth,
+          GeminiOAuth.UNCONFIGURED);
     }
 
     /** Cooldown lengths per error class; {@code rateLimitMax} caps a reset time read from upstream. */
@@ -118,6 +127,47 @@ public record RelaySettings(
       }
     }
 
+    /**
+     * Google OAuth for gemini-oauth accounts, {@code relay.accounts.gemini-oauth}: the OAuth client (id and
+     * secret only from the environment, {@code GEMINI_OAUTH_CLIENT_ID} / {@code GEMINI_OAUTH_CLIENT_SECRET};
+     * empty: logins and refreshes fail with a clear error), the authorize, token and userinfo endpoints, the
+     * Code Assist base URL project discovery and quota calls go to when the account names none, the redirect
+     * (the page that shows the code to paste back), the longest wait for one call, how long a generated
+     * login URL stays usable, how often an account in use fetches its quota, and the onboarding poll
+     * (interval and most polls).
+     */
+    public record GeminiOAuth(String clientId, String clientSecret, String authorizeUrl, String tokenUrl,
+        String userinfoUrl, String codeAssistBaseUrl, String redirectUri, Duration timeout, Duration sessionTtl,
+        Duration quotaInterval, Duration onboardPollInterval, int onboardMaxPolls) {
+      /** Google's endpoints without a client: usable for nothing that needs the client. */
+      public static final GeminiOAuth UNCONFIGURED = new GeminiOAuth("", "", GoogleOAuth.AUTHORIZE_ENDPOINT,
+          GoogleOAuth.TOKEN_ENDPOINT, GoogleOAuth.USERINFO_ENDPOINT, "https://cloudcode-pa.googleapis.com",
+          GoogleOAuth.REDIRECT_URI, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(5),
+          Duration.ofSeconds(5), 12);
+
+      /** Whether both the client id and the client secret are set. */
+      public boolean configured() {
+        return clientId != null && !clientId.isBlank() && clientSecret != null && !clientSecret.isBlank();
+      }
+
+      static GeminiOAuth from(Config c) {
+        return new GeminiOAuth(c.getString("client-id").strip(), c.getString("client-secret").strip(),
+            c.getString("authorize-url"), c.getString("token-url"), c.getString("userinfo-url"),
+            c.getString("code-assist-base-url"), c.getString("redirect-uri"), c.getDuration("timeout"),
+            c.getDuration("session-ttl"), c.getDuration("quota-interval"), c.getDuration("onboard-poll-interval"),
+            c.getInt("onboard-max-polls"));
+      }
+
+      @Override
+      public String toString() {
+        return "GeminiOAuth[clientId=" + (clientId == null || clientId.isBlank() ? "-" : "set") + ", clientSecret="
+            + (clientSecret == null || clientSecret.isBlank() ? "-" : "****") + ", authorizeUrl=" + authorizeUrl
+            + ", tokenUrl=" + tokenUrl + ", userinfoUrl=" + userinfoUrl + ", codeAssistBaseUrl=" + codeAssistBaseUrl
+            + ", redirectUri=" + redirectUri + ", timeout=" + timeout + ", sessionTtl=" + sessionTtl
+            + ", quotaInterval=" + quotaInterval + "]";
+      }
+    }
+
     public static Accounts from(Config c) {
       Config cd = c.getConfig("cooldowns");
       Config o = c.getConfig("oauth");
@@ -133,7 +183,7 @@ public record RelaySettings(
           new OAuth(o.getString("authorize-url"), o.getString("token-url"), o.getString("profile-url"),
               o.getString("client-id"), o.getString("redirect-uri"), o.getDuration("session-ttl"),
               o.getDuration("timeout")),
-          Codex.from(c.getConfig("codex-oauth")));
+          Codex.from(c.getConfig("codex-oauth")), GeminiOAuth.from(c.getConfig("gemini-oauth")));
     }
   }
 

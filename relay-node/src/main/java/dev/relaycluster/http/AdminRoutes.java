@@ -13,6 +13,7 @@ import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.CodexOAuthAdmin;
+import dev.relaycluster.admin.GeminiOAuthAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
@@ -43,6 +44,7 @@ public final class AdminRoutes extends AllDirectives {
   private final AccountAdmin accounts;
   private final OAuthAccountAdmin oauthAccounts;
   private final CodexOAuthAdmin codexAccounts;
+  private final GeminiOAuthAdmin geminiAccounts;
   private final KeyAdmin keys;
   private final UsageRoutes usage;
   private final ClusterAdmin cluster;
@@ -50,10 +52,11 @@ public final class AdminRoutes extends AllDirectives {
   private final Materializer materializer;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
-      CodexOAuthAdmin codexAccounts, KeyAdmin keys, UsageRoutes usage, ClusterAdmin cluster, WebhookRoutes webhooks,
-      Materializer materializer) {
+      CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
     this.oauthAccounts = oauthAccounts;
     this.codexAccounts = codexAccounts;
+    this.geminiAccounts = geminiAccounts;
     this.cluster = cluster;
     this.webhooks = webhooks;
     this.sessions = sessions;
@@ -90,6 +93,12 @@ public final class AdminRoutes extends AllDirectives {
             withErrors(json(req).thenCompose(codexAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
         path(segment("accounts").slash("openai-oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
             withErrors(json(req).thenCompose(codexAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
+        path(segment("accounts").slash("gemini-oauth").slash("generate-auth-url"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(geminiAccounts::generateAuthUrl).thenApply(JsonResponses::ok))))),
+        path(segment("accounts").slash("gemini-oauth").slash("exchange-code"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(geminiAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
+        path(segment("accounts").slash("gemini-oauth").slash("import-creds"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(geminiAccounts::importCreds).thenApply(a -> JsonResponses.of(201, account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("reset"), id -> post(() -> completeWithFuture(
             withErrors(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(
@@ -104,6 +113,7 @@ public final class AdminRoutes extends AllDirectives {
               var errors = out.putArray("recentErrors");
               d.recentErrors().forEach(e -> errors.addObject().put("at", Instant.ofEpochMilli(e.at()).toString())
                   .put("status", e.status()).put("kind", e.kind()).put("message", e.message()));
+              accountQuota(out, d);
               return JsonResponses.ok(out);
             })))),
             patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> accounts.update(id, body))
@@ -218,6 +228,46 @@ public final class AdminRoutes extends AllDirectives {
     active.forEach(m -> cooldowns.addObject().put("family", m.family())
         .put("until", Instant.ofEpochMilli(m.until()).toString()).put("reason", m.reason())
         .put("status", m.status()).put("transient", m.transientError()));
+  }
+
+  /**
+   * A gemini-oauth account's Google Cloud project (not a secret) and its last background quota reading:
+   * {@code quota: {fetchedAt, buckets:[{modelId, tokenType, remainingAmount, remainingFraction, resetTime}]}},
+   * null before the first.
+   */
+  private static void accountQuota(ObjectNode out, dev.relaycluster.admin.AccountDetail d) {
+    if (d.entry().type() != dev.relaycluster.account.AccountType.GEMINI_OAUTH) {
+      return;
+    }
+    if (d.projectId() != null) {
+      out.put("projectId", d.projectId());
+    } else {
+      out.putNull("projectId");
+    }
+    if (d.quota() == null) {
+      out.putNull("quota");
+      return;
+    }
+    ObjectNode quota = out.putObject("quota").put("fetchedAt", Instant.ofEpochMilli(d.quota().fetchedAt()).toString());
+    var buckets = quota.putArray("buckets");
+    d.quota().buckets().forEach(b -> {
+      ObjectNode n = buckets.addObject().put("modelId", b.modelId()).put("tokenType", b.tokenType());
+      if (b.remainingAmount() >= 0) {
+        n.put("remainingAmount", b.remainingAmount());
+      } else {
+        n.putNull("remainingAmount");
+      }
+      if (b.remainingFraction() >= 0) {
+        n.put("remainingFraction", b.remainingFraction());
+      } else {
+        n.putNull("remainingFraction");
+      }
+      if (b.resetAt() > 0) {
+        n.put("resetTime", Instant.ofEpochMilli(b.resetAt()).toString());
+      } else {
+        n.putNull("resetTime");
+      }
+    });
   }
 
   /** A key, its usage against its limits, and the flat figures earlier clients read (requests, costMicros, inFlight). */

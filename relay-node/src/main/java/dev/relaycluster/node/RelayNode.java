@@ -13,11 +13,13 @@ import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.AccountServices;
 import dev.relaycluster.account.ClaudeOAuthClient;
 import dev.relaycluster.account.CodexOAuthClient;
+import dev.relaycluster.account.GeminiOAuthClient;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
 import dev.relaycluster.admin.CodexOAuthAdmin;
+import dev.relaycluster.admin.GeminiOAuthAdmin;
 import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.alerts.AlertSink;
 import dev.relaycluster.admin.AdminSessions;
@@ -178,9 +180,11 @@ public final class RelayNode implements AutoCloseable {
       });
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
       CodexOAuthClient codexOauth = new CodexOAuthClient(system, upstream, settings.accounts().codexOauth());
+      GeminiOAuthClient geminiOauth = new GeminiOAuthClient(system, upstream, settings.accounts().geminiOauth());
       TokenRefresher refreshers = new TokenRefreshers().with(AccountType.CLAUDE_OAUTH, oauth)
-          .with(AccountType.CODEX_OAUTH, codexOauth);
-      AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts()));
+          .with(AccountType.CODEX_OAUTH, codexOauth).with(AccountType.GEMINI_OAUTH, geminiOauth);
+      // gemini-oauth accounts in use read their Code Assist quota in the background.
+      AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts(), geminiOauth));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
       phases.mark("stores and prices");
       int loaded = loadDirectories(system, database, keys, pool);
@@ -217,9 +221,11 @@ public final class RelayNode implements AutoCloseable {
           new HealthRoutes(system, database, ttlStore).route(),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
-              new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts()),
+              new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),
+                  geminiOauth),
               new OAuthAccountAdmin(system, ttlStore, vault, oauth, settings.http().askTimeout(), pool),
               new CodexOAuthAdmin(system, ttlStore, vault, codexOauth, settings.http().askTimeout(), pool),
+              new GeminiOAuthAdmin(system, ttlStore, vault, geminiOauth, settings.http().askTimeout(), pool),
               new KeyAdmin(system, keys, settings.http().askTimeout(), new KeySettingsInput(clientKinds(settings))),
               new dev.relaycluster.http.UsageRoutes(new dev.relaycluster.admin.UsageAdmin(
                   new UsageQueries(database, settings.ledger().zone()), ledger, priceBook, settings.ledger().zone(),

@@ -67,6 +67,27 @@ class TokenRefreshTest {
   }
 
   @Test
+  void aGeminiLoginGetsTheProjectTheRefreshFoundOnlyWhenItHasNone() {
+    OAuthTokens t = new OAuthTokens("ya29.new", null, NOW + 3_600_000L, List.of(), "found-project", null, null);
+    TokenRefresh.Renewed none = assertInstanceOf(TokenRefresh.Renewed.class,
+        TokenRefresh.judge(AccountType.GEMINI_OAUTH, OAUTH, t, null, true, false, false));
+    assertEquals("found-project", none.secrets().upstreamAccountId());
+    assertEquals("refresh", none.secrets().refreshToken(), "Google did not rotate it: the old one stays");
+    TokenRefresh.Renewed own = assertInstanceOf(TokenRefresh.Renewed.class,
+        TokenRefresh.judge(AccountType.GEMINI_OAUTH, OAUTH.withUpstreamAccountId("admins-project"), t, null, true,
+            false, false));
+    assertEquals("admins-project", own.secrets().upstreamAccountId());
+  }
+
+  @Test
+  void aQuotaFetchIsDueOnceAnIntervalAndNeverTwiceAtOnce() {
+    assertTrue(QuotaWatch.due(false, 0, 300_000L, NOW), "never fetched");
+    assertFalse(QuotaWatch.due(false, NOW - 299_999L, 300_000L, NOW));
+    assertTrue(QuotaWatch.due(false, NOW - 300_000L, 300_000L, NOW));
+    assertFalse(QuotaWatch.due(true, 0, 300_000L, NOW), "one runs");
+  }
+
+  @Test
   void aFailureMarksTheAccountWhenTheTokenIsDeadOrSomeoneWaits() {
     Throwable rejected = new CompletionException(new OAuthException("invalid_grant", true));
     Throwable unreachable = new OAuthException("timed out", false);

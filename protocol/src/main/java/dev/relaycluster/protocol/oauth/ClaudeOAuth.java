@@ -2,11 +2,9 @@ package dev.relaycluster.protocol.oauth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.util.Json;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The Claude OAuth wire format as Claude Code's own login uses it: the authorize URL, and the JSON
@@ -34,9 +32,7 @@ public final class ClaudeOAuth {
     q.put("code_challenge", pkce.challenge());
     q.put("code_challenge_method", "S256");
     q.put("state", pkce.state());
-    return authorizeEndpoint + (authorizeEndpoint.contains("?") ? "&" : "?") + q.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"))
-        .collect(Collectors.joining("&"));
+    return OAuthForms.url(authorizeEndpoint, q);
   }
 
   public static byte[] authorizationCodeBody(String clientId, String code, String redirectUri, String verifier,

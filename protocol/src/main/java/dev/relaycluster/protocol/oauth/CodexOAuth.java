@@ -2,13 +2,10 @@ package dev.relaycluster.protocol.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.util.Json;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The ChatGPT ("Sign in with ChatGPT", Codex CLI) OAuth wire format: the authorize URL with PKCE S256 and
@@ -47,9 +44,7 @@ public final class CodexOAuth {
     q.put("id_token_add_organizations", "true");
     q.put("codex_cli_simplified_flow", "true");
     q.put("state", state);
-    return authorizeEndpoint + (authorizeEndpoint.contains("?") ? "&" : "?") + q.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"))
-        .collect(Collectors.joining("&"));
+    return OAuthForms.url(authorizeEndpoint, q);
   }
 
   /** The code exchange: {@code grant_type=authorization_code}, code, redirect, client, verifier. */
@@ -60,7 +55,7 @@ public final class CodexOAuth {
     f.put("redirect_uri", redirectUri);
     f.put("client_id", clientId);
     f.put("code_verifier", verifier);
-    return form(f);
+    return OAuthForms.form(f);
   }
 
   /** The refresh: {@code grant_type=refresh_token}, client, refresh token, and scope (omitted when null). */
@@ -72,7 +67,7 @@ public final class CodexOAuth {
     if (scope != null) {
       f.put("scope", scope);
     }
-    return form(f);
+    return OAuthForms.form(f);
   }
 
   /**
@@ -105,13 +100,5 @@ public final class CodexOAuth {
       return error.textValue();
     }
     return Json.text(root, "code");
-  }
-
-  private static byte[] form(Map<String, String> fields) {
-    return fields.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"))
-        .getBytes(StandardCharsets.US_ASCII);
   }
 }
