@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ({@link MockGeminiAuth}).</li>
  * </ul>
  * The model picks a scenario on both APIs: {@code mock-429}, {@code mock-429-daily}, {@code mock-quota-exhausted},
- * {@code mock-403-validation}, {@code mock-503} (see {@link MockGeminiErrors}), {@code mock-break} (the stream
- * is cut in the middle of its third event: the socket closes without the chunked terminator),
+ * {@code mock-403-validation}, {@code mock-503} (see {@link MockGeminiErrors}), {@code mock-break} (a stream is
+ * cut in the middle of its third event, a whole answer in the middle of its body: the socket closes without
+ * the chunked terminator),
  * {@code mock-slow} (chunks {@link #SLOW_GAP_MILLIS} apart), {@code mock-cached} (usage with cached tokens);
  * any other model answers normally ({@link MockGeminiAnswers} says what, with which usage).
  */

@@ -296,7 +296,7 @@ public final class MockGeminiAnswers {
       }
       case "object": {
         ObjectNode o = JSON.createObjectNode();
-        schema.path("properties").fields().forEachRemaining(f -> o.set(f.getKey(), fromSchema(f.getValue())));
+        schema.path("properties").properties().forEach(f -> o.set(f.getKey(), fromSchema(f.getValue())));
         return o;
       }
       default:
