@@ -237,7 +237,10 @@ class GeminiOAuthRefreshEntityTest {
         assertEquals(0.7, pool.find(id).orElseThrow().utilisation(), 1e-9);
         return null;
       });
-      QuotaSnapshot quota = status(entity).quota();
+      AccountEntity.AccountStatusReply reply = status(entity);
+      assertEquals(reply, testKit.serializationTestKit().verifySerialization(reply, false),
+          "the reply crosses nodes (CBOR) with its quota");
+      QuotaSnapshot quota = reply.quota();
       assertNotNull(quota);
       assertEquals(5, quota.buckets().size());
       assertEquals(0.3, quota.buckets().get(0).remainingFraction(), 1e-9);
