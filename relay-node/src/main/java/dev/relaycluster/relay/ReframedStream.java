@@ -20,7 +20,9 @@ final class ReframedStream {
   static Flow<ByteString, ByteString, NotUsed> of(StreamReframer reframer) {
     return Flow.of(ByteString.class)
         .map(chunk -> feed(reframer, chunk))
-        .concat(Source.lazySingle(() -> ByteString.fromArrayUnsafe(reframer.end())))
+        // concatLazy: plain concat pulls its second source as soon as the stream starts, which would end the
+        // reframer before the first chunk.
+        .concatLazy(Source.lazySingle(() -> ByteString.fromArrayUnsafe(reframer.end())))
         .filter(bytes -> !bytes.isEmpty());
   }
 

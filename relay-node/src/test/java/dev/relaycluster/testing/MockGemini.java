@@ -125,6 +125,24 @@ public final class MockGemini implements AutoCloseable {
 
   // ---- credentials and accounts ----
 
+  private final Map<String, String> forcedScenarios = new ConcurrentHashMap<>();
+
+  /**
+   * Model calls made with this API key or access token answer as the scenario model {@code scenario} (e.g.
+   * "mock-429") whatever model they name, until {@link #clear()}; null stops it.
+   */
+  public void failWith(String credential, String scenario) {
+    if (scenario == null) {
+      forcedScenarios.remove(credential);
+    } else {
+      forcedScenarios.put(credential, scenario);
+    }
+  }
+
+  String scenarioFor(String credential, String model) {
+    return credential == null ? model : forcedScenarios.getOrDefault(credential, model);
+  }
+
   /** Makes another API key valid. */
   public void acceptApiKey(String key) {
     apiKeys.add(key);
@@ -230,6 +248,7 @@ public final class MockGemini implements AutoCloseable {
 
   /** Forgets what arrived (not the accounts, tokens or settings). */
   public void clear() {
+    forcedScenarios.clear();
     received.clear();
     byPath.clear();
     byCredential.clear();

@@ -101,7 +101,7 @@ final class MockGeminiRoutes {
     if (body == null) {
       return send(out, 400, invalidJson());
     }
-    return model(out, verb, model, body, req.queryParam("alt"), null);
+    return model(out, verb, mock.scenarioFor(key, model), body, req.queryParam("alt"), null);
   }
 
   // ---- Code Assist ----
@@ -152,7 +152,8 @@ final class MockGeminiRoutes {
       return send(out, 403, MockGeminiErrors.projectDenied(project));
     }
     String traceId = Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 16);
-    return model(out, verb, body.path("model").asText(""), request, req.queryParam("alt"), traceId);
+    return model(out, verb, mock.scenarioFor(token, body.path("model").asText("")), request, req.queryParam("alt"),
+        traceId);
   }
 
   private static boolean isModelVerb(String verb) {
