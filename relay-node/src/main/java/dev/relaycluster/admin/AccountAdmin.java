@@ -16,6 +16,8 @@ import dev.relaycluster.account.Credentials;
 import dev.relaycluster.upstream.Credential;
 import dev.relaycluster.upstream.Platform;
 import dev.relaycluster.upstream.Platforms;
+import dev.relaycluster.upstream.gemini.CodeAssistPlatform;
+import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
 import dev.relaycluster.upstream.openai.CodexPlatform;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
@@ -286,8 +288,8 @@ public final class AccountAdmin {
       case CLAUDE_CONSOLE, CLAUDE_OAUTH -> DEFAULT_CLAUDE_BASE_URL;
       case OPENAI_API -> DEFAULT_OPENAI_BASE_URL;
       case CODEX_OAUTH -> CodexPlatform.DEFAULT_BASE_URL;
-      case GEMINI_API -> "https://generativelanguage.googleapis.com";
-      case GEMINI_OAUTH -> "https://cloudcode-pa.googleapis.com";
+      case GEMINI_API -> GeminiApiPlatform.DEFAULT_BASE_URL;
+      case GEMINI_OAUTH -> CodeAssistPlatform.DEFAULT_BASE_URL;
     };
   }
 
