@@ -2,6 +2,7 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseFormatException;
+import dev.relaycluster.upstream.IncompleteAnswerException;
 import java.util.function.Function;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -16,7 +17,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * Passes an upstream SSE body to the client chunk by chunk, unchanged, while the dialect's usage tap reads it.
  * Reports exactly once how the stream ended: completed, upstream failed (then a final SSE error event
- * is sent, never a silent clean end), or the client went away (upstream is cancelled).
+ * is sent, never a silent clean end; a clean end before the dialect's final event counts as failed), or the
+ * client went away (upstream is cancelled).
  */
 public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
@@ -88,6 +90,12 @@ public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteSt
 
           @Override
           public void onUpstreamFinish() {
+            if (tapping && !tap.sawEnd() && tap.errorType() == null) {
+              // A clean end without the final event (message_stop, response.completed, finishReason) is a
+              // cut answer: the client gets the dialect's error event, the ledger an incomplete request.
+              onUpstreamFailure(new IncompleteAnswerException());
+              return;
+            }
             report(StreamEnd.COMPLETED, null);
             completeStage();
           }

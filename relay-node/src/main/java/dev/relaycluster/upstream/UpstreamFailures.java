@@ -21,6 +21,9 @@ public final class UpstreamFailures {
       if (t instanceof dev.relaycluster.upstream.proxy.UpstreamProxyException) {
         return "the account's outbound proxy could not carry the request";
       }
+      if (t instanceof IncompleteAnswerException) {
+        return t.getMessage();
+      }
       String m = String.valueOf(t.getMessage());
       if (t instanceof UnknownHostException || m.contains("UnknownHostException")) {
         return "upstream host name does not resolve";

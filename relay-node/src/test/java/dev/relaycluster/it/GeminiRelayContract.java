@@ -165,6 +165,19 @@ abstract class GeminiRelayContract extends GeminiRelayBase {
   }
 
   @Test
+  void aStreamThatEndsBeforeItsFinishReasonIsACutAnswer() throws Exception {
+    apiAccount("api", MockGemini.API_KEY, 10);
+    JsonNode key = key();
+    HttpResponse<String> r = raw("POST", "/gemini/v1beta/models/mock-clean-cut:streamGenerateContent?alt=sse",
+        Map.of("x-goog-api-key", key.get("key").asText()), publicBody("hi"));
+    assertEquals(200, r.statusCode());
+    List<JsonNode> events = events(r.body());
+    assertTrue(events.stream().noneMatch(e -> e.at("/candidates/0").has("finishReason")), r.body());
+    assertEquals("INTERNAL", events.get(events.size() - 1).at("/error/status").asText(), r.body());
+    assertEquals("UPSTREAM_FAILED", onlyRow(key).get("outcome").asText());
+  }
+
+  @Test
   void aRateLimitedModelPassesTheErrorOnAndCoolsThatModelFamilyOnly() throws Exception {
     String account = apiAccount("api", MockGemini.API_KEY, 10);
     String key = key().get("key").asText();

@@ -349,6 +349,13 @@ public final class MockAnthropic implements AutoCloseable {
         out.flush();
         // no terminating chunk: the connection just ends
       }
+      case "mock-clean-cut" -> {
+        // The stream stops at an event boundary before message_stop, with a proper end of the chunked body.
+        streamHead(out);
+        chunk(out, STREAM.substring(0, STREAM.indexOf("event: content_block_stop")));
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
       case "mock-slow", "mock-paced" -> {
         streamHead(out);
         String[] events = STREAM.split("(?<=\n\n)");

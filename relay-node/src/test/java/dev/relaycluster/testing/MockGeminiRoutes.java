@@ -213,6 +213,12 @@ final class MockGeminiRoutes {
           + cut.substring(0, cut.length() / 2));
       return false; // the socket closes without the chunked terminator
     }
+    if (model.equals("mock-clean-cut")) {
+      // The stream stops before the chunk with finishReason, with a proper end of the chunked body.
+      MockGeminiWire.chunk(out, String.join("", pieces.subList(0, Math.max(1, pieces.size() - 1))));
+      MockGeminiWire.endChunks(out);
+      return true;
+    }
     if (model.equals("mock-slow")) {
       for (String p : pieces) {
         MockGeminiWire.chunk(out, p);
