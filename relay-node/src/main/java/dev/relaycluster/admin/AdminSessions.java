@@ -8,15 +8,18 @@ import dev.relaycluster.store.TtlStore;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Admin login and session checks. Sessions are opaque random tokens kept (by hash) in the TTL store;
- * every check reads the whole record and verifies user and expiry. Failed logins are counted per
- * client address and per user name; past the limit, logins are refused with 429 until the window ends.
+ * every check reads the whole record and verifies user and expiry. Failed logins are counted per (user,
+ * client address), per address and per user ({@link LoginThrottle}): a pair or an address past its limit is
+ * refused with 429 until the window ends; a user past the limit is only slowed, so the owner still gets in.
  */
 public final class AdminSessions {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,24 +44,35 @@ public final class AdminSessions {
   }
 
   public CompletionStage<LoginResult> login(String username, String password, String clientAddress) {
-    String ipKey = "login-fail:ip:" + clientAddress;
-    String userKey = "login-fail:user:" + Hashing.sha256Hex(username);
-    return store.get(ipKey).thenCombine(store.get(userKey), (ip, user) ->
-            Math.max(ip.map(Long::parseLong).orElse(0L), user.map(Long::parseLong).orElse(0L)))
+    String user = Hashing.sha256Hex(username);
+    List<String> keys = List.of("login-fail:pair:" + user + ":" + clientAddress, "login-fail:ip:" + clientAddress,
+        "login-fail:user:" + user);
+    return failures(keys.get(0)).thenCombine(failures(keys.get(1)), (pair, ip) -> new long[] {pair, ip})
+        .thenCombine(failures(keys.get(2)), (pi, u) -> new LoginThrottle.Failures(pi[0], pi[1], u))
         .thenCompose(failures -> {
-          if (failures >= settings.maxFailedLogins()) {
+          int max = settings.maxFailedLogins();
+          if (LoginThrottle.refused(failures, max)) {
             return CompletableFuture.completedFuture(
                 new LoginResult.Throttled(settings.failedLoginWindow().toSeconds()));
           }
+          // A user failing from everywhere is slowed, never locked: the check waits, then runs as always.
+          Executor checker = CompletableFuture.delayedExecutor(LoginThrottle.backOffMillis(failures, max),
+              TimeUnit.MILLISECONDS, blocking);
           return users.passwordHash(username)
-              .thenApplyAsync(hash -> hasher.verify(password, hash.orElse(DUMMY_HASH)) && hash.isPresent(), blocking)
-              .thenCompose(ok -> ok ? startSession(username) : recordFailure(ipKey, userKey));
+              .thenApplyAsync(hash -> hasher.verify(password, hash.orElse(DUMMY_HASH)) && hash.isPresent(), checker)
+              .thenCompose(ok -> ok ? startSession(username) : recordFailure(keys));
         });
   }
 
-  private CompletionStage<LoginResult> recordFailure(String ipKey, String userKey) {
-    return store.increment(ipKey, settings.failedLoginWindow())
-        .thenCombine(store.increment(userKey, settings.failedLoginWindow()), (a, b) -> new LoginResult.WrongCredentials());
+  private CompletionStage<Long> failures(String key) {
+    return store.get(key).thenApply(v -> v.map(Long::parseLong).orElse(0L));
+  }
+
+  private CompletionStage<LoginResult> recordFailure(List<String> keys) {
+    CompletableFuture<?>[] counted = keys.stream()
+        .map(k -> store.increment(k, settings.failedLoginWindow()).toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(counted).thenApply(v -> new LoginResult.WrongCredentials());
   }
 
   private CompletionStage<LoginResult> startSession(String username) {

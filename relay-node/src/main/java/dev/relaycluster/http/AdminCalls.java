@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class AdminCalls {
   private static final Logger log = LoggerFactory.getLogger(AdminCalls.class);
   private static final long BODY_TIMEOUT_MILLIS = 10_000;
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JsonResponses.MAPPER.reader()
+      .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private AdminCalls() {}
 
@@ -27,7 +29,8 @@ final class AdminCalls {
   static CompletionStage<JsonNode> jsonObject(HttpRequest req, long maxBytes, Materializer materializer) {
     return req.entity().toStrict(BODY_TIMEOUT_MILLIS, maxBytes, materializer).thenApply(strict -> {
       try {
-        JsonNode node = JsonResponses.MAPPER.readTree(strict.getData().toArrayUnsafe());
+        // Trailing garbage after the object ({"name":"a"} "x") is refused, as the relay's dialects refuse it.
+        JsonNode node = STRICT.readTree(strict.getData().toArrayUnsafe());
         if (node == null || !node.isObject()) {
           throw AdminInputException.invalid("the body must be a JSON object");
         }

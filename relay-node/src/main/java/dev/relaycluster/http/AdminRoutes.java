@@ -20,6 +20,7 @@ import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyUsage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -66,15 +67,19 @@ public final class AdminRoutes extends AllDirectives {
     this.materializer = materializer;
   }
 
+  private static final List<HttpHeader> NO_STORE = List.of(RawHeader.create("cache-control", "no-store"),
+      RawHeader.create("pragma", "no-cache"));
+
   public Route route() {
-    return pathPrefix(segment("admin").slash("api"), () -> concat(
+    // Admin answers (the login token, account details, keys shown once) must never sit in a cache.
+    return pathPrefix(segment("admin").slash("api"), () -> respondWithHeaders(NO_STORE, () -> concat(
         path("login", () -> concat(
             post(() -> extractRequest(req -> completeWithFuture(withErrors(login(req))))),
             complete(JsonResponses.error(405, "invalid_request_error", "use POST")))),
         extractRequest(req -> onSuccess(sessions.authenticate(bearer(req).orElse(null)), session -> session
             .map(s -> authorized(s, req))
             .orElseGet(() -> complete(JsonResponses.error(401, "authentication_error",
-                "log in first: POST /admin/api/login, then send Authorization: Bearer <token>")))))));
+                "log in first: POST /admin/api/login, then send Authorization: Bearer <token>"))))))));
   }
 
   private Route authorized(AdminSession session, HttpRequest req) {

@@ -21,4 +21,21 @@ public final class StrictEntities {
     // Over the limit, or still arriving: pekko-http reads it, and fails with its size error when too large.
     return entity.toStrict(timeoutMillis, maxBytes, materializer);
   }
+
+  /**
+   * Whether a failed read was a body over the limit: pekko-http says so with its size exception for a sized
+   * body and with a "too large" entity-stream error for a chunked one.
+   */
+  public static boolean tooLarge(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+        return true;
+      }
+      if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamException
+          && String.valueOf(t.getMessage()).contains("too large")) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -332,6 +332,13 @@ abstract class RelayContract {
     for (int i = 0; i < 10; i++) {
       assertAnthropicError(raw("/api/v1/messages", plain, huge, Map.of()), 413, "request_too_large");
     }
+    // The same body sent chunked (no content-length) is just as much too large.
+    HttpResponse<byte[]> chunked = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/messages"))
+        .header("x-api-key", plain).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertAnthropicError(chunked, 413, "request_too_large");
     HttpResponse<String> get = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/messages"))
         .header("x-api-key", plain).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(405, get.statusCode());
@@ -433,6 +440,22 @@ abstract class RelayContract {
   }
 
   @Test
+  void aStreamThatEndsCleanlyBeforeMessageStopIsACutAnswer() throws Exception {
+    JsonNode key = key(0);
+    HttpResponse<byte[]> r = raw("/api/v1/messages", key.get("key").asText(), body(true, "mock-clean-cut"), Map.of());
+    assertEquals(200, r.statusCode());
+    String text = new String(r.body(), StandardCharsets.UTF_8);
+    assertFalse(text.contains("event: message_stop"), text);
+    assertTrue(text.endsWith("\n\n") && text.contains("event: error\ndata: "), "ends with an error event: " + text);
+    JsonNode event = JSON.readTree(text.substring(text.lastIndexOf("event: error\ndata: ")
+        + "event: error\ndata: ".length()).trim());
+    assertEquals("api_error", event.get("error").get("type").asText());
+    assertTrue(event.get("error").get("message").asText().contains("before its final event"), event.toString());
+    JsonNode row = node.awaitRequests(key.get("id").asText(), x -> x.size() == 1).get(0);
+    assertEquals("UPSTREAM_FAILED", row.get("outcome").asText());
+  }
+
+  @Test
   void upstreamThatDoesNotAnswerIs504() throws Exception {
     JsonNode key = key(0);
     assertAnthropicError(raw("/api/v1/messages", key.get("key").asText(), body(false, "mock-hang"), Map.of()), 504,
@@ -519,6 +542,60 @@ abstract class RelayContract {
     HttpResponse<String> right = node.post("/admin/api/login",
         JSON.createObjectNode().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD), null);
     assertEquals(429, right.statusCode(), "while throttled, even the right password waits");
+  }
+
+  @Test
+  void wrongPasswordsFromOneAddressDoNotLockTheOwnerOut() throws Exception {
+    int status = 0;
+    for (int i = 0; i < 10 && status != 429; i++) {
+      status = node.post("/admin/api/login", JSON.createObjectNode().put("username", "admin").put("password", "bad-" + i),
+          null).statusCode();
+    }
+    assertEquals(429, status, "the guessing address is refused");
+    // The owner, from another address (127.0.0.2 on the loopback), still gets in.
+    String body = JSON.createObjectNode().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD).toString();
+    String answer = postFrom("127.0.0.2", "/admin/api/login", body);
+    assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("cache-control: no-store"), answer);
+    assertTrue(JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("token").asText().length() == 64);
+  }
+
+  @Test
+  void theAdminApiRefusesTrailingGarbageAndIsNeverCached() throws Exception {
+    HttpResponse<String> garbage = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/admin/api/keys"))
+        .header("authorization", "Bearer " + node.login()).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"trailing\"} \"x\"")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, garbage.statusCode(), garbage.body());
+    assertFalse(garbage.body().contains("jackson") || garbage.body().contains("Exception"), garbage.body());
+    assertFalse(node.send("GET", "/admin/api/keys", null, node.login()).body().contains("\"trailing\""),
+        "no key was made");
+    HttpResponse<String> keys = node.send("GET", "/admin/api/keys", null, node.login());
+    assertEquals("no-store", keys.headers().firstValue("cache-control").orElse(null));
+    // The relay's own dialects refuse it too, without naming the parser.
+    HttpResponse<byte[]> relay = raw("/api/v1/messages", key(0).get("key").asText(),
+        "{\"model\":\"" + MODEL + "\",\"max_tokens\":5,\"messages\":[]} \"x\"", Map.of());
+    assertEquals(400, relay.statusCode());
+    String message = JSON.readTree(relay.body()).at("/error/message").asText();
+    assertTrue(message.startsWith("request body is not valid JSON"), message);
+    assertFalse(message.contains("jackson") || message.contains("JsonNode"), message);
+  }
+
+  /** A whole HTTP/1.1 POST sent from a given local address; the answer as text. */
+  private String postFrom(String localAddress, String path, String json) throws Exception {
+    URI base = URI.create(node.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(20_000);
+      byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(payload);
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test

@@ -35,8 +35,11 @@ public final class MessagesRequest {
         try {
             root = Json.parse(body);
         } catch (IOException e) {
-            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new InvalidRequestException("request body is not valid JSON: " + reason);
+            // Where it went wrong, in the client's terms; the parser's own message names library classes.
+            String where = e instanceof JsonProcessingException j && j.getLocation() != null
+                    ? " (at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")"
+                    : "";
+            throw new InvalidRequestException("request body is not valid JSON" + where);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("request body must be a JSON object");

@@ -40,10 +40,11 @@ class MessagesRequestTest {
     void invalidJsonGivesAShortReason() {
         for (String body : new String[] {"{\"model\":", "model=x", "{\"model\":\"m\"} trailing"}) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> MessagesRequest.parse(utf8(body)));
-            assertTrue(e.getMessage().startsWith("request body is not valid JSON: "), e.getMessage());
-            assertTrue(e.getMessage().length() > "request body is not valid JSON: ".length(), e.getMessage());
-            assertFalse(e.getMessage().contains("\n"), e.getMessage());
-            assertFalse(e.getMessage().contains("Source"), e.getMessage());
+            assertTrue(e.getMessage().matches("request body is not valid JSON \\(at line 1, column \\d+\\)"),
+                    e.getMessage());
+            // No parser internals: the trailing-garbage message of the parser names Jackson's classes.
+            assertFalse(e.getMessage().contains("jackson") || e.getMessage().contains("JsonNode")
+                    || e.getMessage().contains("Source") || e.getMessage().contains("token"), e.getMessage());
         }
     }
 
