@@ -252,14 +252,21 @@ public record RelaySettings(
       Duration bodyTimeout,
       long maxResponseSize,
       int maxAccountAttempts,
-      Client client) {
+      Client client,
+      Duration firstByteTimeout) {
     /** Which client calls upstream when an account has no outbound proxy (proxied calls always use pekko-http). */
     public enum Client { DIRECT, PEKKO }
 
     public Upstream(Duration connectTimeout, Duration responseTimeout, Duration idleTimeout, Duration bodyTimeout,
         long maxResponseSize, int maxAccountAttempts) {
       this(connectTimeout, responseTimeout, idleTimeout, bodyTimeout, maxResponseSize, maxAccountAttempts,
-          Client.DIRECT);
+          Client.DIRECT, Duration.ZERO);
+    }
+
+    public Upstream(Duration connectTimeout, Duration responseTimeout, Duration idleTimeout, Duration bodyTimeout,
+        long maxResponseSize, int maxAccountAttempts, Client client) {
+      this(connectTimeout, responseTimeout, idleTimeout, bodyTimeout, maxResponseSize, maxAccountAttempts, client,
+          Duration.ZERO);
     }
   }
 
@@ -306,7 +313,8 @@ public record RelaySettings(
             up.getDuration("body-timeout"),
             up.getBytes("max-response-size"),
             up.getInt("max-account-attempts"),
-            upstreamClient(up.getString("client"))),
+            upstreamClient(up.getString("client")),
+            up.getDuration("first-byte-timeout")),
         c.getDuration("session.ttl"),
         Pricing.from(c.getConfig("pricing")),
         c.getInt("usage.tag-partitions"),

@@ -21,6 +21,7 @@ import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
 import dev.relaycluster.usage.RequestOutcome;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +30,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -157,6 +159,24 @@ final class Failover {
           }
           long headersNanos = System.nanoTime();
           int status = response.status().intValue();
+          if (status < 400 && local.isEmpty() && firstByteTimeout(response) != null) {
+            // A stream is held back until its first chunk comes: an account that answers headers and then
+            // nothing is failed over before any byte reached the client.
+            return FirstChunk.await(response, firstByteTimeout(response), materializer).thenCompose(peeked -> {
+              if (peeked.isPresent()) {
+                reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
+                    platform.healthHeaders(response), null, System.currentTimeMillis()), family);
+                return answering.answer(attempt, account, platform, peeked.get(), headersNanos);
+              }
+              String message = "upstream sent no byte of its answer within "
+                  + settings.upstream().firstByteTimeout().toSeconds() + " s";
+              log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), message);
+              accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
+              return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), ErrorKind.TIMEOUT.status(),
+                  call.dialect().errorType(ErrorKind.TIMEOUT), new RelayAnswer.Refused(ErrorKind.TIMEOUT, message),
+                  true));
+            });
+          }
           if (status < 400) {
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
@@ -165,6 +185,13 @@ final class Failover {
           return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, response);
         })
         .thenCompose(stage -> stage);
+  }
+
+  /** The first-byte timeout for a successful answer: set for event streams, null otherwise (or when off). */
+  private Duration firstByteTimeout(HttpResponse response) {
+    Duration timeout = settings.upstream().firstByteTimeout();
+    boolean stream = response.entity().getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
+    return stream && timeout != null && !timeout.isZero() ? timeout : null;
   }
 
   /**

@@ -50,6 +50,7 @@ class AccountsRelayTest {
     mock = new MockAnthropic();
     oauth = new MockOAuthServer();
     Map<String, Object> cfg = new HashMap<>(oauth.nodeConfig());
+    cfg.put("relay.upstream.first-byte-timeout", "2s");
     node = TestNode.embedded(Files.createTempDirectory("relay-accounts-"), cfg);
     key = node.createKey("accounts-test", 0).get("key").asText();
   }
@@ -129,6 +130,26 @@ class AccountsRelayTest {
     assertTrue(first.get("cooldowns").get(0).get("transient").asBoolean());
     assertEquals(529, first.get("recentErrors").get(0).get("status").asInt());
     assertEquals(500, account(a2).get("cooldowns").get(0).get("status").asInt());
+  }
+
+  @Test
+  void anAccountThatSendsHeadersAndThenNothingIsFailedOverBeforeAnyByteReachesTheClient() throws Exception {
+    String k1 = unique("sk-stalls");
+    String k2 = unique("sk-answers");
+    String stalling = console("stalls", k1, 1);
+    console("answers", k2, 2);
+    mock.script(k1, Scripted.stallAfterHeaders());
+
+    RelayCall r = call(true);
+
+    assertEquals(200, r.status(), r.body());
+    assertTrue(r.body().startsWith("event: message_start"), "one whole stream, from the second account: " + r.body());
+    assertTrue(r.body().contains("event: message_stop"), r.body());
+    assertEquals(1, mock.calls(k1));
+    assertEquals(1, mock.calls(k2));
+    JsonNode first = account(stalling);
+    assertEquals("cooling", first.get("state").asText(), first.toString());
+    assertTrue(first.get("cooldowns").get(0).get("reason").asText().contains("no byte"), first.toString());
   }
 
   @Test

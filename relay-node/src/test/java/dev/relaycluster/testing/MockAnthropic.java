@@ -81,6 +81,8 @@ public final class MockAnthropic implements AutoCloseable {
    * A scripted answer for one credential (an x-api-key value or a bearer token): an error status with
    * its body and extra header lines ("name: value\r\n" each), or a stream cut after its first events.
    */
+  private static final String STALL = "x-mock: stall\r\n";
+
   public record Scripted(int status, String body, String headers, boolean cutStream) {
     public static Scripted error(int status, String body, String headers) {
       return new Scripted(status, body, headers, false);
@@ -117,6 +119,11 @@ public final class MockAnthropic implements AutoCloseable {
 
     public static Scripted streamCut() {
       return new Scripted(200, null, "", true);
+    }
+
+    /** A 200 event-stream head, then nothing at all (the connection stays open until the client leaves). */
+    public static Scripted stallAfterHeaders() {
+      return new Scripted(200, null, STALL, false);
     }
   }
 
@@ -200,6 +207,20 @@ public final class MockAnthropic implements AutoCloseable {
         return true;
       }
       return false;
+    }
+    if (STALL.equals(next.headers())) {
+      streamHead(out);
+      out.flush();
+      long until = System.currentTimeMillis() + 60_000;
+      while (!closed && System.currentTimeMillis() < until) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return true;
     }
     if (next.cutStream()) {
       streamHead(out);
