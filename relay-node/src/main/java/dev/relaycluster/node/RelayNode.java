@@ -172,6 +172,7 @@ public final class RelayNode implements AutoCloseable {
       LastUsedClock clock = new LastUsedClock();
       ApiKeyEntity.init(system, keys, settings.usageTagPartitions(), java.time.Clock.systemUTC(),
           settings.keys().dayZone());
+      dev.relaycluster.relay.UsageRedelivery.get(system); // usage kept on disk before this start is sent again
       CredentialVault vault = new CredentialVault(cipher);
       UpstreamClient upstream = new UpstreamClient(system, settings.upstream());
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-direct-upstream", () -> {

@@ -52,6 +52,7 @@ public final class RelayFlow {
   private final LeaseBook leaseBook;
   private final NodeDrain drain;
   private final Failover failover;
+  private final UsageRedelivery redelivery;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -63,6 +64,7 @@ public final class RelayFlow {
     this.leaseHolder = leaseHolder;
     this.leaseBook = leaseBook;
     this.drain = NodeDrain.get(system);
+    this.redelivery = UsageRedelivery.get(system);
     this.failover = new Failover(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder, platforms);
   }
 
@@ -127,8 +129,7 @@ public final class RelayFlow {
   }
 
   private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId) {
-    return new Settlement(key, leaseId, leaseBook, settings.http().askTimeout(), system.scheduler(),
-        system.executionContext(), drain::finished);
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished);
   }
 
   /**

@@ -4,32 +4,20 @@ import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.usage.UsageRecord;
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import scala.concurrent.ExecutionContext;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.Done;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The leases of one request and its end, done exactly once whatever path ends it: the account lease is
- * released, the usage is recorded in the key's entity (idempotent by request id, retried on timeouts)
- * and the key lease released with it. Every lease held is noted in the node's lease book, so an entity
- * restarted elsewhere can recover them.
+ * released, the usage is recorded in the key's entity (idempotent by request id) and the key lease
+ * released with it. A record the entity does not take in time is never dropped: it goes to the node's
+ * {@link UsageRedelivery} (on disk, sent again until it lands) and the key lease is released meanwhile.
+ * Every lease held is noted in the node's lease book, so an entity restarted elsewhere can recover them.
  */
 public final class Settlement {
-  private static final Logger log = LoggerFactory.getLogger(Settlement.class);
-  /** Tries over about a minute: long enough for a shard to move off a node that died. */
-  private static final int ATTEMPTS = 8;
-
   private final EntityRef<ApiKeyEntity.Command> key;
   private final String keyLeaseId;
-  private final Duration askTimeout;
-  private final Scheduler scheduler;
-  private final ExecutionContext executor;
+  private final UsageRedelivery redelivery;
   private final Runnable onRecorded;
   private final LeaseBook book;
   private final String keyEntity;
@@ -39,18 +27,17 @@ public final class Settlement {
   private volatile String accountEntity;
 
   /**
-   * @param onRecorded run once the usage is recorded, or recording was given up
+   * @param redelivery delivers the usage, and keeps and re-sends it when the entity does not take it in time
+   * @param onRecorded run once the usage is recorded, or kept on disk to be sent again
    */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
-      Duration askTimeout, Scheduler scheduler, ExecutionContext executor, Runnable onRecorded) {
+      UsageRedelivery redelivery, Runnable onRecorded) {
     this.key = key;
     this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
     book.held(keyEntity, keyLeaseId);
     this.keyLeaseId = keyLeaseId;
-    this.askTimeout = askTimeout;
-    this.scheduler = scheduler;
-    this.executor = executor;
+    this.redelivery = redelivery;
     this.onRecorded = onRecorded;
   }
 
@@ -84,24 +71,19 @@ public final class Settlement {
     }
     releaseAccount();
     book.released(keyEntity, keyLeaseId);
-    record(usage, 1);
-  }
-
-  private void record(UsageRecord usage, int attempt) {
-    CompletionStage<Done> ack = key.ask(reply -> new ApiKeyEntity.Settle(keyLeaseId, usage, reply), askTimeout);
-    ack.whenComplete((ok, failure) -> {
+    if (usage == null) {
+      key.tell(new ApiKeyEntity.Release(keyLeaseId));
+      onRecorded.run();
+      return;
+    }
+    redelivery.deliver(key.getEntityId(), keyLeaseId, usage).whenComplete((ok, failure) -> {
       if (failure == null) {
         onRecorded.run();
-      } else if (attempt < ATTEMPTS) {
-        Duration backoff = Duration.ofMillis(Math.min(8_000, 250L << attempt));
-        scheduler.scheduleOnce(backoff, () -> record(usage, attempt + 1), executor);
-      } else {
-        log.error("usage of request {} (key {}) could not be recorded after {} attempts: {}",
-            usage.requestId(), usage.keyId(), ATTEMPTS, failure.toString());
-        // The entity may be alive but slow: do not leave it holding the lease (and its cost reservation).
-        key.tell(new ApiKeyEntity.Release(keyLeaseId));
-        onRecorded.run();
+        return;
       }
+      // The entity may be alive but slow: do not leave it holding the lease (and its cost reservation).
+      key.tell(new ApiKeyEntity.Release(keyLeaseId));
+      redelivery.keep(keyLeaseId, usage).whenComplete((kept, error) -> onRecorded.run());
     });
   }
 }
