@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the reliability suite (faults in every dialect, breaks after the first byte, the admin attacks, the
+# usage spool across restarts, fuzzing) and writes RELIABILITY.md from the figures the run leaves in
+# relay-node/target/reliability/. CI runs the same tests with their short settings; this is the long run.
+#   FAULT_ROUNDS  requests per pool in the fault suite (default 100; CI: 12)
+#   FUZZ_TRIES    fuzzing inputs per property (read by the fuzz tests; default 10x the CI figure)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FAULT_ROUNDS=${FAULT_ROUNDS:-100}
+rm -rf relay-node/target/reliability
+args=(-B test -pl protocol,relay-node -Drelay.classArchive.skip -Dsurefire.failIfNoSpecifiedTests=false
+  "-Dtest=FaultSuiteTest,AdminAttackTest,UsageSpoolRestartTest,*Fuzz*")
+mvn "${args[@]}"
+{
+  echo "# Reliability"
+  echo
+  echo "Written by \`bash bench/reliability.sh\` from the figures of its run (commit $(git rev-parse --short HEAD),"
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores). Each section names the test that produced it; CI runs the same tests"
+  echo "with fewer inputs on every build."
+  echo
+  for f in relay-node/target/reliability/*.md; do
+    cat "$f"
+    echo
+  done
+} > RELIABILITY.md
+echo "wrote RELIABILITY.md"
