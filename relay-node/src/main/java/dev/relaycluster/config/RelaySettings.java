@@ -233,8 +233,17 @@ public record RelaySettings(
     }
   }
 
-  /** The shared TTL store: an empty host means the in-process store. */
-  public record Redis(String host, int port, String password, int database, String keyPrefix) {
+  /**
+   * The shared TTL store: an empty host means the in-process store. {@code commandTimeout} bounds one
+   * command; after {@code circuitMaxFailures} failures in a row the store fails fast for
+   * {@code circuitResetTimeout}, then tries one command again.
+   */
+  public record Redis(String host, int port, String password, int database, String keyPrefix,
+      Duration commandTimeout, int circuitMaxFailures, Duration circuitResetTimeout) {
+    public Redis(String host, int port, String password, int database, String keyPrefix) {
+      this(host, port, password, database, keyPrefix, Duration.ofSeconds(2), 3, Duration.ofSeconds(10));
+    }
+
     public boolean enabled() {
       return !host.isBlank();
     }
@@ -298,7 +307,10 @@ public record RelaySettings(
             redis.getInt("port"),
             redis.getString("password"),
             redis.getInt("database"),
-            redis.getString("key-prefix")),
+            redis.getString("key-prefix"),
+            redis.getDuration("command-timeout"),
+            redis.getInt("circuit.max-failures"),
+            redis.getDuration("circuit.reset-timeout")),
         new Admin(
             admin.getString("username"),
             admin.getString("password"),

@@ -3,6 +3,9 @@ package dev.relaycluster.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.protocol.util.TimeOrderedIds;
+import dev.relaycluster.relay.RelayFlow;
+import dev.relaycluster.store.StorageOutages;
 import dev.relaycluster.usage.LedgerMaintenance;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
@@ -10,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.pattern.AskTimeoutException;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.Materializer;
@@ -22,6 +26,7 @@ final class AdminCalls {
   private static final long BODY_TIMEOUT_MILLIS = 10_000;
   private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JsonResponses.MAPPER.reader()
       .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final TimeOrderedIds IDS = TimeOrderedIds.systemClock();
 
   private AdminCalls() {}
 
@@ -43,29 +48,45 @@ final class AdminCalls {
 
   /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
   static CompletionStage<HttpResponse> withErrors(CompletionStage<HttpResponse> call) {
-    return call.exceptionally(failure -> {
-      Throwable cause = failure;
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof AdminInputException e) {
-        return e.notFound()
-            ? JsonResponses.error(404, "not_found_error", e.getMessage())
-            : JsonResponses.error(400, "invalid_request_error", e.getMessage());
-      }
-      if (cause instanceof OAuthException e) {
-        return e.rejected()
-            ? JsonResponses.error(400, "invalid_request_error", e.getMessage())
-            : JsonResponses.error(502, "api_error", e.getMessage());
-      }
-      if (cause instanceof StatusReply.ErrorMessage || cause instanceof LedgerMaintenance.BusyException) {
-        return JsonResponses.error(409, "conflict_error", cause.getMessage());
-      }
-      if (cause instanceof TimeoutException || cause instanceof AskTimeoutException) {
-        return JsonResponses.error(503, "overloaded_error", "the cluster did not answer in time; retry");
-      }
-      log.error("admin call failed", cause);
-      return JsonResponses.error(500, "api_error", "internal error");
-    });
+    return call.exceptionally(AdminCalls::error);
+  }
+
+  /**
+   * The JSON error for a failed admin call. An outage (database or TTL store unreachable, an entity that
+   * did not answer because its journal is down) is 503 {@code overloaded_error} with {@code retry-after};
+   * anything unexpected is 500. Both carry a request id that the node's log line names too.
+   */
+  static HttpResponse error(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof AdminInputException e) {
+      return e.notFound()
+          ? JsonResponses.error(404, "not_found_error", e.getMessage())
+          : JsonResponses.error(400, "invalid_request_error", e.getMessage());
+    }
+    if (cause instanceof OAuthException e) {
+      return e.rejected()
+          ? JsonResponses.error(400, "invalid_request_error", e.getMessage())
+          : JsonResponses.error(502, "api_error", e.getMessage());
+    }
+    if (cause instanceof StatusReply.ErrorMessage || cause instanceof LedgerMaintenance.BusyException) {
+      return JsonResponses.error(409, "conflict_error", cause.getMessage());
+    }
+    if (StorageOutages.isOutage(cause)) {
+      String id = IDS.next().toString();
+      boolean timedOut = cause instanceof TimeoutException || cause instanceof AskTimeoutException;
+      log.warn("admin call {} refused, storage unavailable: {}", id, cause.toString());
+      return JsonResponses.error(503, "overloaded_error", timedOut
+              ? "the cluster did not answer in time; retry"
+              : "storage is unavailable; retry shortly")
+          .addHeader(RawHeader.create("retry-after", Long.toString(StorageOutages.RETRY_AFTER_SECONDS)))
+          .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, id));
+    }
+    String id = IDS.next().toString();
+    log.error("admin call {} failed", id, cause);
+    return JsonResponses.error(500, "api_error", "internal error (request " + id + ")")
+        .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, id));
   }
 }

@@ -76,10 +76,13 @@ public final class AdminRoutes extends AllDirectives {
         path("login", () -> concat(
             post(() -> extractRequest(req -> completeWithFuture(withErrors(login(req))))),
             complete(JsonResponses.error(405, "invalid_request_error", "use POST")))),
-        extractRequest(req -> onSuccess(sessions.authenticate(bearer(req).orElse(null)), session -> session
-            .map(s -> authorized(s, req))
-            .orElseGet(() -> complete(JsonResponses.error(401, "authentication_error",
-                "log in first: POST /admin/api/login, then send Authorization: Bearer <token>"))))))));
+        // A session store that cannot be read answers like every admin outage (503), not 500.
+        extractRequest(req -> onComplete(sessions.authenticate(bearer(req).orElse(null)), checked -> checked.isFailure()
+            ? complete(AdminCalls.error(checked.failed().get()))
+            : checked.get()
+                .map(s -> authorized(s, req))
+                .orElseGet(() -> complete(JsonResponses.error(401, "authentication_error",
+                    "log in first: POST /admin/api/login, then send Authorization: Bearer <token>"))))))));
   }
 
   private Route authorized(AdminSession session, HttpRequest req) {

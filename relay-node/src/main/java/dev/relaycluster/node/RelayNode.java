@@ -62,6 +62,7 @@ import dev.relaycluster.store.CredentialCipher;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.EncryptionCheck;
 import dev.relaycluster.store.EncryptionKeySource;
+import dev.relaycluster.store.GuardedTtlStore;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.JournalIndexes;
 import dev.relaycluster.store.PasswordHasher;
@@ -157,7 +158,11 @@ public final class RelayNode implements AutoCloseable {
       phases.mark("schema");
       CredentialCipher cipher = CredentialCipher.fromSecret(secret);
       EncryptionCheck.verify(database, cipher);
-      TtlStore ttlStore = settings.redis().enabled() ? RedisTtlStore.connect(settings.redis()) : new InMemoryTtlStore();
+      TtlStore ttlStore = settings.redis().enabled()
+          ? new GuardedTtlStore(RedisTtlStore.connect(settings.redis()), system.classicSystem().scheduler(),
+              settings.redis().circuitMaxFailures(), settings.redis().commandTimeout(),
+              settings.redis().circuitResetTimeout())
+          : new InMemoryTtlStore();
       resources.add(ttlStore);
       dev.relaycluster.usage.PriceBook priceBook = dev.relaycluster.usage.PriceBook.load(settings.pricing());
       PriceTable prices = priceBook.current();

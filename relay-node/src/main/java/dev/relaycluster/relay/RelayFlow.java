@@ -14,6 +14,7 @@ import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.store.StorageOutages;
 import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
@@ -83,8 +84,19 @@ public final class RelayFlow {
         settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
             RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));
         return new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error (request " + call.requestId() + ")");
-      }).thenApply(answer -> answer.withHeader(requestId));
+      }).thenApply(answer -> retryable(answer).withHeader(requestId));
     });
+  }
+
+  /**
+   * A 503 the relay answers itself (no account could take the request, as when the accounts' entities
+   * cannot reach their journal) tells the client when to try again, like every outage answer.
+   */
+  private static RelayAnswer retryable(RelayAnswer answer) {
+    if (answer instanceof RelayAnswer.Refused r && r.kind() == ErrorKind.OVERLOADED && r.retryAfterSeconds() <= 0) {
+      return new RelayAnswer.Refused(r.kind(), r.message(), StorageOutages.RETRY_AFTER_SECONDS, r.headers());
+    }
+    return answer;
   }
 
   /**
@@ -109,18 +121,30 @@ public final class RelayFlow {
             ? Admitted.refused(refusal(call, key, refused))
             : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
         .exceptionally(failure -> {
-          drain.finished();
+          // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
-          return new Admitted(null, new RelayAnswer.Refused(ErrorKind.OVERLOADED,
-              "the relay could not admit the request in time; retry shortly"), false);
+          return Admitted.refused(unavailable(call, key));
         });
   }
 
   /**
+   * The key's entity did not answer in time (its journal is down, or its node is gone): 503 with
+   * {@code retry-after}. The refusal is part of the key's ledger like any other: its record is settled
+   * through the same retrying path as every usage record, so it lands once the entity answers again
+   * (the settlement releases nothing the entity does not hold).
+   */
+  private RelayAnswer.Refused unavailable(RelayCall call, EntityRef<ApiKeyEntity.Command> key) {
+    settlement(key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+        ErrorKind.OVERLOADED.status(), RequestOutcome.REFUSED, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
+    return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
+        "the relay could not admit the request in time; retry shortly",
+        StorageOutages.RETRY_AFTER_SECONDS, List.of());
+  }
+
+  /**
    * The outcome of {@link #admit}: a settlement to settle exactly once, or the refusal. {@code named}: the
-   * request id names a record in the key's ledger (or an admitted request), so answers may carry it; false
-   * when the key's entity could not be asked in time (nothing was recorded, and a retry is a new request).
+   * request id names a record in the key's ledger (or an admitted request), so answers may carry it.
    */
   public record Admitted(Settlement settlement, RelayAnswer.Refused refused, boolean named) {
     static Admitted refused(RelayAnswer.Refused refused) {

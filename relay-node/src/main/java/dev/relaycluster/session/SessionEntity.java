@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,12 +22,15 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.CircuitBreakerOpenException;
 
 /**
  * One conversation's sticky binding to an upstream account. Sharded, so one actor in the cluster
  * decides for a session; the binding is kept in the TTL store (sliding expiry) so that it survives
  * passivation and node restarts. The bound account is kept while it stays eligible; otherwise the
- * scheduler picks another and the session is rebound.
+ * scheduler picks another and the session is rebound. A store that cannot be read (Redis down, its circuit
+ * open) means "no binding yet": the scheduler picks and the binding is kept here, and written to the store
+ * once it answers again.
  */
 public final class SessionEntity {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionEntity.class);
@@ -41,6 +46,9 @@ public final class SessionEntity {
   }
 
   private record Loaded(Optional<String> accountId) implements Command {}
+
+  /** Whether writing (or refreshing) the binding to {@code accountId} reached the store. */
+  private record Written(String accountId, boolean ok) implements Command {}
 
   public sealed interface RouteReply extends CborSerializable {}
 
@@ -69,7 +77,12 @@ public final class SessionEntity {
       String storeKey = "session:" + sessionId;
       ctx.pipeToSelf(store.get(storeKey), (value, failure) -> {
         if (failure != null) {
-          ctx.getLog().warn("session store unavailable, routing session {} afresh: {}", sessionId, failure.toString());
+          // Runs on the store's thread: a plain logger, not the actor context.
+          if (failingFast(failure)) {
+            LOG.debug("session store failing fast, routing session {} afresh", sessionId);
+          } else {
+            LOG.warn("session store unavailable, routing session {} afresh: {}", sessionId, failure.toString());
+          }
           return new Loaded(Optional.empty());
         }
         return new Loaded(value);
@@ -109,12 +122,20 @@ public final class SessionEntity {
         .build();
   }
 
-  /** Serving; {@code accountId} may be null (no binding yet), {@code touchedAt} is the last TTL refresh. */
+  /**
+   * Serving; {@code accountId} may be null (no binding yet), {@code touchedAt} is the last TTL refresh, or
+   * {@link #UNWRITTEN} while the store does not hold the binding (its write failed), so that the next
+   * request writes it again.
+   */
   private Behavior<Command> bound(String accountId, long touchedAt) {
     return Behaviors.receive(Command.class)
         .onMessage(Route.class, route -> onRoute(route, accountId, touchedAt))
+        .onMessage(Written.class, written -> !written.ok() && written.accountId().equals(accountId)
+            ? bound(accountId, UNWRITTEN) : Behaviors.same())
         .build();
   }
+
+  private static final long UNWRITTEN = 0;
 
   private Behavior<Command> onRoute(Route route, String accountId, long touchedAt) {
     long now = System.currentTimeMillis();
@@ -125,7 +146,10 @@ public final class SessionEntity {
       if (ranked.stream().anyMatch(a -> a.id().equals(accountId))) {
         route.replyTo().tell(new Routed(accountId, false));
         if (now - touchedAt > ttl.toMillis() / 4) {
-          store.expire(storeKey, ttl).exceptionally(this::logStoreFailure);
+          // Refresh the expiry; a binding the store lost (or never got) is written again.
+          write(accountId, store.expire(storeKey, ttl).thenCompose(alive -> alive
+              ? CompletableFuture.<Void>completedFuture(null)
+              : store.set(storeKey, accountId, ttl)));
           return bound(accountId, now);
         }
         return Behaviors.same();
@@ -136,14 +160,29 @@ public final class SessionEntity {
       return Behaviors.same();
     }
     String chosen = ranked.get(0).id();
-    store.set(storeKey, chosen, ttl).exceptionally(this::logStoreFailure);
+    write(chosen, store.set(storeKey, chosen, ttl));
     route.replyTo().tell(new Routed(chosen, accountId != null));
     return bound(chosen, now);
   }
 
-  private <T> T logStoreFailure(Throwable t) {
-    // Runs on the store's thread: a plain logger, not the actor context.
-    LOG.warn("session store write failed for {}: {}", storeKey, t.toString());
-    return null;
+  /** Tells this entity whether the write reached the store; a failed one is tried again on the next request. */
+  private void write(String accountId, CompletionStage<Void> write) {
+    ctx.pipeToSelf(write, (ok, failure) -> {
+      // Runs on the store's thread: a plain logger, not the actor context.
+      if (failure != null && !failingFast(failure)) {
+        LOG.warn("session store write failed for {}: {}", storeKey, failure.toString());
+      }
+      return new Written(accountId, failure == null);
+    });
+  }
+
+  /** A failure because the store's circuit is open: expected during an outage, and already logged once. */
+  private static boolean failingFast(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CircuitBreakerOpenException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 package dev.relaycluster.store;
 
 import dev.relaycluster.config.RelaySettings;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -10,7 +11,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-/** The cluster profile's TTL store on Redis (lettuce, one multiplexed async connection). */
+/**
+ * The cluster profile's TTL store on Redis (lettuce, one multiplexed async connection). Each command is
+ * bounded by the configured command timeout, and while the connection is down commands fail at once
+ * instead of queueing for its return; {@link GuardedTtlStore} adds the circuit breaker on top.
+ */
 public final class RedisTtlStore implements TtlStore {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
@@ -29,11 +34,15 @@ public final class RedisTtlStore implements TtlStore {
         .withHost(settings.host())
         .withPort(settings.port())
         .withDatabase(settings.database())
-        .withTimeout(Duration.ofSeconds(5));
+        .withTimeout(settings.commandTimeout());
     if (!settings.password().isEmpty()) {
       uri.withPassword(settings.password().toCharArray());
     }
     RedisClient client = RedisClient.create(uri.build());
+    // Lettuce reconnects in the background; until it has, a command is refused rather than held.
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .build());
     try {
       return new RedisTtlStore(client, client.connect(), settings.keyPrefix());
     } catch (RuntimeException e) {
