@@ -205,7 +205,7 @@ stop_relay
 } >> "$OUT"
 
 histogram() { jcmd "$RELAY_PID" GC.run > /dev/null; sleep 1; jcmd "$RELAY_PID" GC.class_histogram > "$1"; }
-start_relay histo -Dpekko.http.server.max-connections=30000 -Dpekko.http.host-connection-pool.max-connections=16384 \
+start_relay histo -Drelay.http.max-connections=30000 -Dpekko.http.host-connection-pool.max-connections=16384 \
   -Dpekko.http.host-connection-pool.max-open-requests=32768
 wait_http "http://127.0.0.1:$RELAY_PORT/health" 60 || die "node did not start"
 admin_login

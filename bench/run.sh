@@ -52,7 +52,7 @@ RELAY_JAR=$ROOT/relay-node/target/relay-node.jar
 BENCH_JAR=$BENCH_DIR/target/bench.jar
 # Settings a node needs to hold 10,000 streams; pekko-http's defaults (1,024 server connections,
 # 256 pooled connections per upstream host) would refuse most of them. Used for the idle-streams node only.
-IDLE_NODE_OPTS=("-Xmx$IDLE_RELAY_HEAP" -Dpekko.http.server.max-connections=30000
+IDLE_NODE_OPTS=("-Xmx$IDLE_RELAY_HEAP" -Drelay.http.max-connections=30000
   -Dpekko.http.host-connection-pool.max-connections=16384
   -Dpekko.http.host-connection-pool.max-open-requests=32768)
 

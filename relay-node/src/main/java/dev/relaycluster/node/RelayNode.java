@@ -245,7 +245,7 @@ public final class RelayNode implements AutoCloseable {
       phases.mark("admin users and routes");
       waitUntilUp(system);
       phases.mark("cluster up");
-      ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes)
+      ServerBinding binding = dev.relaycluster.http.ClientConnections.bind(system, settings.host(), settings.port(), routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       drainOnShutdown(system, binding, settings.drain());
       system.getWhenTerminated().thenRun(() -> closeAll(resources));
