@@ -147,7 +147,12 @@ public final class ClientRequests {
           if (StrictEntities.tooLarge(cause)) {
             return tooLarge(dialect, limit);
           }
-          log.warn("could not read a request body: {}", cause.toString());
+          if (cause instanceof java.util.concurrent.TimeoutException) {
+            // A sender that stalled its body: the connection guard answers it (408) and closes the connection.
+            log.debug("a request body stalled: {}", cause.toString());
+          } else {
+            log.warn("could not read a request body: {}", cause.toString());
+          }
           return DialectResponses.error(dialect, ErrorKind.INVALID_REQUEST, "the request body could not be read");
         });
   }
