@@ -11,9 +11,20 @@ import java.util.Optional;
  */
 public final class PoolView {
   private final ReplicatedView<PoolEntry> view;
+  private final PaceBoard paces;
 
   public PoolView(ReplicatedView<PoolEntry> view) {
+    this(view, PaceBoard.off());
+  }
+
+  public PoolView(ReplicatedView<PoolEntry> view, PaceBoard paces) {
     this.view = view;
+    this.paces = paces;
+  }
+
+  /** How fast and how reliably each account answered lately, over every node. */
+  public PaceBoard paces() {
+    return paces;
   }
 
   public Optional<PoolEntry> find(String accountId) {

@@ -4,6 +4,7 @@ import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.cluster.ReplicatedView;
+import dev.relaycluster.config.PaceSettings;
 import dev.relaycluster.config.RelaySettings;
 
 import com.typesafe.config.Config;
@@ -15,6 +16,8 @@ import dev.relaycluster.account.ClaudeOAuthClient;
 import dev.relaycluster.account.CodexOAuthClient;
 import dev.relaycluster.account.GeminiOAuthClient;
 import dev.relaycluster.account.CredentialVault;
+import dev.relaycluster.account.AccountPace;
+import dev.relaycluster.account.PaceBoard;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AccountAdmin;
@@ -173,7 +176,9 @@ public final class RelayNode implements AutoCloseable {
       AlertSink alerts = new WebhookAlertSink(alertTargets, alertDelivery);
 
       KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
-      PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"));
+      PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"), new PaceBoard(
+          PaceSettings.from(system.settings().config()), Cluster.get(system).selfMember().address().toString(),
+          ReplicatedView.<AccountPace>start(system, "account-pace")));
       LastUsedClock clock = new LastUsedClock();
       ApiKeyEntity.init(system, keys, settings.usageTagPartitions(), java.time.Clock.systemUTC(),
           settings.keys().dayZone());

@@ -1,6 +1,7 @@
 package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
@@ -14,6 +15,7 @@ import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
 import dev.relaycluster.upstream.Platform;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -139,10 +141,12 @@ final class AccountChoice {
   private SessionEntity.RouteReply pickWithoutSession(Attempt attempt) {
     long now = System.currentTimeMillis();
     Demand demand = demand(attempt.call());
-    return Scheduler.pick(pool.accounts(), demand, attempt.excluded(), now, settings.accounts().maxCoolingShare(),
-            clock::lastUsedAt)
-        .<SessionEntity.RouteReply>map(a -> new SessionEntity.Routed(a.id(), false))
-        .orElseGet(() -> new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(),
-            now)));
+    List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), demand,
+        attempt.excluded(), now, settings.accounts().maxCoolingShare(), clock::lastUsedAt);
+    if (ranked.isEmpty()) {
+      return new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(), now));
+    }
+    return new SessionEntity.Routed(Scheduler.preferBrisk(ranked, id -> pool.paces().lagging(id, now)).get(0).id(),
+        false);
   }
 }

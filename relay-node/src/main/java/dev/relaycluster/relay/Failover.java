@@ -137,6 +137,7 @@ final class Failover {
     String lease = granted.leaseId();
     String family = platform.modelFamily(call.request().model());
     java.util.Optional<HttpResponse> local = platform.localAnswer(call.upstreamCall(), credential);
+    long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
         : upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy());
@@ -152,6 +153,7 @@ final class Failover {
                 ? "upstream did not answer in time"
                 : "upstream is unreachable: " + UpstreamFailures.describe(cause);
             accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
+            pool.paces().record(account.id(), true, -1);
             UpstreamRefusal refused = new UpstreamRefusal(account.id(), kind.status(),
                 call.dialect().errorType(timeout ? ErrorKind.TIMEOUT : ErrorKind.API_ERROR),
                 new RelayAnswer.Refused(kind, message), true);
@@ -164,6 +166,7 @@ final class Failover {
             // nothing is failed over before any byte reached the client.
             return FirstChunk.await(response, firstByteTimeout(response), materializer).thenCompose(peeked -> {
               if (peeked.isPresent()) {
+                pool.paces().record(account.id(), false, millisSince(sentNanos));
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(response), null, System.currentTimeMillis()), family);
                 return answering.answer(attempt, account, platform, peeked.get(), headersNanos);
@@ -172,12 +175,16 @@ final class Failover {
                   + settings.upstream().firstByteTimeout().toSeconds() + " s";
               log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), message);
               accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
+              pool.paces().record(account.id(), true, -1);
               return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), ErrorKind.TIMEOUT.status(),
                   call.dialect().errorType(ErrorKind.TIMEOUT), new RelayAnswer.Refused(ErrorKind.TIMEOUT, message),
                   true));
             });
           }
           if (status < 400) {
+            if (local.isEmpty()) {
+              pool.paces().record(account.id(), false, millisSince(sentNanos));
+            }
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
             return answering.answer(attempt, account, platform, response, headersNanos);
@@ -213,6 +220,10 @@ final class Failover {
     String accountId = granted.account().id();
     String family = platform.modelFamily(call.request().model());
     int status = response.status().intValue();
+    if (status >= 500) {
+      // Upstream's own failure counts against the account's pace; a refused request (4xx) does not.
+      pool.paces().record(accountId, true, -1);
+    }
     return StrictEntities.of(response.entity(), settings.upstream().bodyTimeout().toMillis(),
             settings.upstream().maxResponseSize(), materializer)
         .thenCompose(strict -> {
@@ -263,6 +274,10 @@ final class Failover {
     log.info("request {}: account {} refused ({}); failing over", attempt.call().requestId(), accountId,
         refused.status());
     return attempt(attempt.next(accountId, refused));
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   private static CompletionStage<RelayAnswer> done(RelayAnswer answer) {

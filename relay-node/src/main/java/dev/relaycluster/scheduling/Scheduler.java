@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -26,6 +27,8 @@ import java.util.function.ToLongFunction;
  *       binding allows falling back.</li>
  *   <li>Order: priority (lower first), then headroom (utilisation in 10 % bands, emptier first), then
  *       least recently used, then oldest.</li>
+ *   <li>Pace ({@link #preferBrisk}, applied by the callers that know it): accounts the cluster saw answering
+ *       too slowly or failing too often go after the others while any other can serve.</li>
  * </ol>
  */
 public final class Scheduler {
@@ -79,6 +82,23 @@ public final class Scheduler {
       double maxCoolingShare, ToLongFunction<String> lastUsedAt) {
     List<PoolEntry> ranked = rank(pool, demand, excluded, now, maxCoolingShare, lastUsedAt);
     return ranked.isEmpty() ? Optional.empty() : Optional.of(ranked.get(0));
+  }
+
+  /**
+   * The ranked list with lagging accounts (too slow or failing too often) moved after the others, each part
+   * in its own order; unchanged when none or all of them lag.
+   */
+  public static List<PoolEntry> preferBrisk(List<PoolEntry> ranked, Predicate<String> lagging) {
+    List<PoolEntry> brisk = new ArrayList<>(ranked.size());
+    List<PoolEntry> slow = new ArrayList<>();
+    for (PoolEntry a : ranked) {
+      (lagging.test(a.id()) ? slow : brisk).add(a);
+    }
+    if (slow.isEmpty() || brisk.isEmpty()) {
+      return ranked;
+    }
+    brisk.addAll(slow);
+    return brisk;
   }
 
   static boolean dedicatedTo(PoolEntry a, KeyBinding binding) {

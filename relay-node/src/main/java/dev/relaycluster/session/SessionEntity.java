@@ -1,5 +1,7 @@
 package dev.relaycluster.session;
 
+import dev.relaycluster.account.PaceBoard;
+import dev.relaycluster.account.PaceRule;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.CborSerializable;
@@ -28,7 +30,8 @@ import org.apache.pekko.pattern.CircuitBreakerOpenException;
  * One conversation's sticky binding to an upstream account. Sharded, so one actor in the cluster
  * decides for a session; the binding is kept in the TTL store (sliding expiry) so that it survives
  * passivation and node restarts. The bound account is kept while it stays eligible; otherwise the
- * scheduler picks another and the session is rebound. A store that cannot be read (Redis down, its circuit
+ * scheduler picks another and the session is rebound; so is a session whose account the cluster saw answering
+ * too slowly or failing too often while another can serve ({@link PaceBoard}). A store that cannot be read (Redis down, its circuit
  * open) means "no binding yet": the scheduler picks and the binding is kept here, and written to the store
  * once it answers again.
  */
@@ -142,8 +145,17 @@ public final class SessionEntity {
     // The bound account stays while the scheduler would still consider it (eligible, not cooling, bound).
     List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), route.demand(), route.excluded(), now, maxCoolingShare,
         clock::lastUsedAt);
+    PaceBoard paces = pool.paces();
     if (accountId != null) {
-      if (ranked.stream().anyMatch(a -> a.id().equals(accountId))) {
+      // ... unless the cluster saw it answer too slowly or fail too often and another account can serve.
+      boolean eligible = ranked.stream().anyMatch(a -> a.id().equals(accountId));
+      boolean keep = eligible
+          && (!paces.lagging(accountId, now) || ranked.stream().allMatch(a -> paces.lagging(a.id(), now)));
+      if (eligible && !keep) {
+        LOG.info("session {} leaves account {}: {}", storeKey, accountId,
+            PaceRule.describe(paces.summary(accountId, now)));
+      }
+      if (keep) {
         route.replyTo().tell(new Routed(accountId, false));
         if (now - touchedAt > ttl.toMillis() / 4) {
           // Refresh the expiry; a binding the store lost (or never got) is written again.
@@ -159,7 +171,7 @@ public final class SessionEntity {
       route.replyTo().tell(new NoAccount(Scheduler.whyNone(pool.accounts(), route.demand(), route.excluded(), now)));
       return Behaviors.same();
     }
-    String chosen = ranked.get(0).id();
+    String chosen = Scheduler.preferBrisk(ranked, id -> paces.lagging(id, now)).get(0).id();
     write(chosen, store.set(storeKey, chosen, ttl));
     route.replyTo().tell(new Routed(chosen, accountId != null));
     return bound(chosen, now);

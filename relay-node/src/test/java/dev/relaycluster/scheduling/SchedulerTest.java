@@ -35,6 +35,17 @@ class SchedulerTest {
   }
 
   @Test
+  void laggingAccountsGoAfterTheOthersUnlessAllOrNoneLag() {
+    List<PoolEntry> ranked = List.of(account("a", 1, 1, AccountStatus.ACTIVE), account("b", 2, 1, AccountStatus.ACTIVE),
+        account("c", 3, 1, AccountStatus.ACTIVE), account("d", 4, 1, AccountStatus.ACTIVE));
+    assertEquals(List.of("b", "d", "a", "c"),
+        Scheduler.preferBrisk(ranked, id -> id.equals("a") || id.equals("c")).stream().map(PoolEntry::id).toList());
+    assertEquals(ranked, Scheduler.preferBrisk(ranked, id -> true));
+    assertEquals(ranked, Scheduler.preferBrisk(ranked, id -> false));
+    assertEquals(List.of(), Scheduler.preferBrisk(List.of(), id -> true));
+  }
+
+  @Test
   void lowerPriorityNumberWins() {
     List<PoolEntry> pool = List.of(
         account("a", 50, 1, AccountStatus.ACTIVE),

@@ -110,6 +110,35 @@ class SessionEntityTest {
   }
 
   @Test
+  void aSessionLeavesAnAccountTheClusterSeesLaggingWhileAnotherCanServe() {
+    dev.relaycluster.account.PaceBoard paces = new dev.relaycluster.account.PaceBoard(
+        new dev.relaycluster.config.PaceSettings(Duration.ofMillis(500), 0.5, 3, Duration.ofMinutes(5), Duration.ZERO),
+        "n1", ReplicatedView.start(testKit.system(), "pace-" + UUID.randomUUID()));
+    pool = new PoolView(ReplicatedView.start(testKit.system(), "pool-" + UUID.randomUUID()), paces);
+    pool.publish(account("a", 10, AccountStatus.ACTIVE, 1));
+    pool.publish(account("b", 20, AccountStatus.ACTIVE, 1));
+    ActorRef<SessionEntity.Command> session = spawnSession();
+    assertEquals(new SessionEntity.Routed("a", false), routed(session, Set.of()));
+    paces.record("a", false, 2_000);
+    paces.record("a", false, 2_000);
+    assertEquals(new SessionEntity.Routed("a", false), routed(session, Set.of()), "two slow answers are too few");
+    paces.record("a", false, 2_000);
+    assertEquals(new SessionEntity.Routed("b", true), routed(session, Set.of()), "a is slow: rebound to b");
+    assertEquals(Optional.of("b"), stored());
+    assertEquals(new SessionEntity.Routed("b", false), routed(session, Set.of()));
+    // b fails every time as well: with every account lagging, the session stays where it is.
+    for (int i = 0; i < 3; i++) {
+      paces.record("b", true, -1);
+    }
+    assertEquals(new SessionEntity.Routed("b", false), routed(session, Set.of()));
+    // A new conversation still prefers the account that is not lagging, even at a worse priority.
+    paces.record("b", false, 10);
+    pool.publish(account("c", 30, AccountStatus.ACTIVE, 1));
+    sessionId = "s-" + UUID.randomUUID();
+    assertEquals(new SessionEntity.Routed("c", false), routed(spawnSession(), Set.of()));
+  }
+
+  @Test
   void secondRouteKeepsTheBoundAccount() {
     pool.publish(account("a", 20, AccountStatus.ACTIVE, 1));
     pool.publish(account("b", 10, AccountStatus.ACTIVE, 1));

@@ -82,6 +82,7 @@ public final class MockAnthropic implements AutoCloseable {
    * its body and extra header lines ("name: value\r\n" each), or a stream cut after its first events.
    */
   private static final String STALL = "x-mock: stall\r\n";
+  private static final String SLOW = "x-mock: slow=";
 
   public record Scripted(int status, String body, String headers, boolean cutStream) {
     public static Scripted error(int status, String body, String headers) {
@@ -119,6 +120,11 @@ public final class MockAnthropic implements AutoCloseable {
 
     public static Scripted streamCut() {
       return new Scripted(200, null, "", true);
+    }
+
+    /** The usual answer, after a pause of {@code millis} before anything is sent. */
+    public static Scripted slowStart(long millis) {
+      return new Scripted(200, null, SLOW + millis + "\r\n", false);
     }
 
     /** A 200 event-stream head, then nothing at all (the connection stays open until the client leaves). */
@@ -205,6 +211,14 @@ public final class MockAnthropic implements AutoCloseable {
       if (u != null && !JSON.readTree(req.body()).path("stream").asBoolean(false)) {
         json(out, 200, MESSAGE, "anthropic-ratelimit-unified-5h-utilization: " + u + "\r\n");
         return true;
+      }
+      return false;
+    }
+    if (next.headers() != null && next.headers().startsWith(SLOW)) {
+      try {
+        Thread.sleep(Long.parseLong(next.headers().substring(SLOW.length()).strip()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       return false;
     }
