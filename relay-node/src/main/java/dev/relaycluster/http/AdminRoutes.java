@@ -51,10 +51,12 @@ public final class AdminRoutes extends AllDirectives {
   private final ClusterAdmin cluster;
   private final WebhookRoutes webhooks;
   private final Materializer materializer;
+  private final TrustedProxies proxies;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
-      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer) {
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies) {
+    this.proxies = proxies;
     this.oauthAccounts = oauthAccounts;
     this.codexAccounts = codexAccounts;
     this.geminiAccounts = geminiAccounts;
@@ -159,9 +161,8 @@ public final class AdminRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> login(HttpRequest req) {
-    String client = req.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(a -> a.getAddress().map(java.net.InetAddress::getHostAddress))
-        .orElse("unknown");
+    // Behind a trusted proxy the forwarded address, so that throttling sees clients, not the balancer.
+    String client = proxies.clientAddress(req);
     return json(req).thenCompose(body -> {
       String username = body.path("username").asText("");
       String password = body.path("password").asText("");

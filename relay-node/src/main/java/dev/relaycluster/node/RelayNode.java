@@ -243,7 +243,7 @@ public final class RelayNode implements AutoCloseable {
                   settings.ledger().topN()), materializer),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
-              materializer).route(),
+              materializer, dev.relaycluster.http.TrustedProxies.from(system.settings().config())).route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route());

@@ -31,6 +31,15 @@ public final class RawHttp implements AutoCloseable {
     return new RawHttp(socket);
   }
 
+  /** Connects to {@code 127.0.0.1:port} from another loopback address (such as 127.0.0.2). */
+  public static RawHttp openFrom(String localAddress, int port, Duration readTimeout) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+    socket.setSoTimeout((int) readTimeout.toMillis());
+    return new RawHttp(socket);
+  }
+
   /** Sends {@code request} on a new connection and returns everything until the node closes it. */
   public static String exchange(int port, String request, Duration readTimeout) throws IOException {
     try (RawHttp c = open(port, readTimeout)) {
