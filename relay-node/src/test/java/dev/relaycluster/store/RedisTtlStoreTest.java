@@ -126,4 +126,28 @@ class RedisTtlStoreTest {
     assertEquals("redis", store.kind());
     await(store.ping());
   }
+
+  @Test
+  void aRedisThatIsDownAtStartIsUsedFromTheMomentItAnswers() throws Exception {
+    try (dev.relaycluster.testing.OutageProxy proxy = new dev.relaycluster.testing.OutageProxy("127.0.0.1", 6379, null)) {
+      proxy.down();
+      RedisTtlStore late = RedisTtlStore.connect(new RelaySettings.Redis("127.0.0.1", proxy.port(), "", 0, prefix));
+      try {
+        assertFalse(late.connected());
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> await(late.get("k")));
+        assertTrue(refused.getCause() instanceof StorageUnavailableException, refused.toString());
+        proxy.up();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!late.connected() && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
+        assertTrue(late.connected(), "connected in the background once Redis answered");
+        await(late.set("k", "v", Duration.ofSeconds(60)));
+        assertEquals("v", raw.get(prefix + "k"));
+      } finally {
+        late.close();
+      }
+    }
+  }
 }
