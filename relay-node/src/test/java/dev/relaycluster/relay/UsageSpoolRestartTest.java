@@ -60,6 +60,7 @@ class UsageSpoolRestartTest {
       String keyId;
       String plainKey;
       String requestId;
+      int triesRefused;
       try (TestNode first = TestNode.embedded(dataDir, FAST_RETRY)) {
         first.createConsoleAccount("acc", mock.baseUrl(), "sk-ant-spool", 5);
         JsonNode key = first.createKey("spool-key", 2);
@@ -82,6 +83,7 @@ class UsageSpoolRestartTest {
         assertEquals(1, files(spoolDir).size());
         assertTrue(Files.readString(files(spoolDir).get(0)).contains(requestId));
         assertEquals(0, keyUsage(first, keyId).get("requests").asLong(), "nothing landed on the key");
+        triesRefused = refused.get();
         // Kept aside to play a crash later: the spool as it was before the record landed.
         Files.copy(files(spoolDir).get(0), aside.resolve(files(spoolDir).get(0).getFileName()));
       }
@@ -131,6 +133,18 @@ class UsageSpoolRestartTest {
         JsonNode after = keyUsage(third, keyId);
         assertEquals(FILLERS + 2, after.get("requests").asLong());
         assertEquals(rowCost, after.get("costMicros").asLong(), "the key's totals match its ledger");
+        dev.relaycluster.reliability.Reliability.write("spool", "Usage kept across restarts (UsageSpoolRestartTest)",
+            "One answered request whose usage its key's entity would not take: the node kept the record in its "
+            + "spool, re-sent it and restarted twice, the second time with the spool as it was before the record "
+            + "landed (a crash between delivery and acknowledgement).\n\n"
+            + "| figure | value |\n|---|---|\n"
+            + "| deliveries refused before the first restart | " + triesRefused + " |\n"
+            + "| node starts | 3 |\n"
+            + "| ledger rows for the request | " + withId + " (lost " + (withId == 0 ? 1 : 0) + ", duplicated "
+            + Math.max(0, withId - 1) + ") |\n"
+            + "| key's request count after the replayed delivery | " + after.get("requests").asLong() + " of "
+            + (FILLERS + 2) + " requests made |\n"
+            + "| key's cost equals its ledger's | " + (rowCost == after.get("costMicros").asLong()) + " |\n");
       }
     }
   }
