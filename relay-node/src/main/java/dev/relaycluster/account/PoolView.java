@@ -31,6 +31,11 @@ public final class PoolView {
     return Optional.ofNullable(view.entries().get(accountId));
   }
 
+  /** Every entry as this node sees it now, deleted ones included; an immutable snapshot, not a copy. */
+  public Collection<PoolEntry> snapshot() {
+    return view.entries().values();
+  }
+
   /** Accounts that are not deleted, in no particular order. */
   public List<PoolEntry> accounts() {
     return view.entries().values().stream().filter(e -> e.status() != AccountStatus.DELETED).toList();

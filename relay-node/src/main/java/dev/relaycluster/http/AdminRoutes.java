@@ -15,6 +15,7 @@ import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.CodexOAuthAdmin;
 import dev.relaycluster.admin.GeminiOAuthAdmin;
 import dev.relaycluster.admin.KeyAdmin;
+import dev.relaycluster.admin.RequestTraces;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.admin.LoginResult;
@@ -52,11 +53,14 @@ public final class AdminRoutes extends AllDirectives {
   private final WebhookRoutes webhooks;
   private final Materializer materializer;
   private final TrustedProxies proxies;
+  private final RequestTraces traces;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
-      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies) {
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
+      RequestTraces traces) {
     this.proxies = proxies;
+    this.traces = traces;
     this.oauthAccounts = oauthAccounts;
     this.codexAccounts = codexAccounts;
     this.geminiAccounts = geminiAccounts;
@@ -154,6 +158,9 @@ public final class AdminRoutes extends AllDirectives {
             completeWithFuture(withErrors(keys.restore(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
         path(segment("keys").slash(PathMatchers.segment()).slash("revoke"), id -> post(() ->
             completeWithFuture(withErrors(keys.revoke(id).thenApply(k -> JsonResponses.ok(KeyJson.key(k))))))),
+        path(segment("requests").slash(PathMatchers.segment()).slash("trace"), id -> get(() ->
+            completeWithFuture(withErrors(traces.trace(id).thenApply(t -> t.map(JsonResponses::ok).orElseGet(() ->
+                JsonResponses.error(404, "not_found_error", "no request with this id is known to the cluster"))))))),
         path("cluster", () -> get(() -> completeWithFuture(withErrors(cluster.describe().thenApply(JsonResponses::ok))))),
         usage.route(),
         webhooks.route(session, req),

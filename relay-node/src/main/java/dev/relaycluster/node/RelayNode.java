@@ -50,6 +50,7 @@ import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.RelayFlow;
+import dev.relaycluster.relay.TraceBook;
 import dev.relaycluster.relay.SocketRelay;
 import dev.relaycluster.http.ResponsesSocketRoute;
 import dev.relaycluster.upstream.Platforms;
@@ -222,8 +223,11 @@ public final class RelayNode implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       UsageRecords usageRecords = new UsageRecords(priceBook, clients, settings.pricing());
+      TraceBook traces = new TraceBook(system, Cluster.get(system).selfMember().address().hostPort(),
+          system.settings().config().getInt("relay.trace.capacity"), pool, clock,
+          settings.accounts().maxCoolingShare(), settings.http().askTimeout());
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
-          leaseBook, Platforms.standard());
+          leaseBook, Platforms.standard(), traces);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients);
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
@@ -243,7 +247,9 @@ public final class RelayNode implements AutoCloseable {
                   settings.ledger().topN()), materializer),
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
-              materializer, dev.relaycluster.http.TrustedProxies.from(system.settings().config())).route(),
+              materializer, dev.relaycluster.http.TrustedProxies.from(system.settings().config()),
+              new dev.relaycluster.admin.RequestTraces(traces, new UsageQueries(database, settings.ledger().zone())))
+              .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route());

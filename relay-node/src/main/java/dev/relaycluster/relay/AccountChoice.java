@@ -56,8 +56,11 @@ final class AccountChoice {
   }
 
   CompletionStage<Result> choose(Attempt attempt) {
+    RouteTrace trace = attempt.trace();
+    trace.routing(attempt.number(), pool.snapshot(), demand(attempt.call()), attempt.excluded());
     return route(attempt).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
+        trace.routed("none: " + none.reason(), null);
         return CompletableFuture.completedFuture(new NoneLeft(attempt, attempt.number() - 1, none.reason()));
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
@@ -65,6 +68,7 @@ final class AccountChoice {
       return acquire(accountId, attempt.accountLease())
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
+              trace.lease("refused: " + unavailable.reason());
               if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
                 return CompletableFuture.completedFuture(new NoneLeft(attempt, attempt.number(),
                     "no account could take the request after " + attempt.number() + " attempts (last: "
@@ -72,6 +76,7 @@ final class AccountChoice {
               }
               return choose(attempt.next(accountId, null));
             }
+            trace.lease("granted");
             clock.markUsed(accountId, System.currentTimeMillis());
             return CompletableFuture.completedFuture(
                 new Chosen(attempt, account, (AccountEntity.Granted) acquired));
@@ -133,12 +138,19 @@ final class AccountChoice {
       // If the session's entity does not answer (its node just died), route this request without stickiness.
       return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), attempt.excluded(), r),
               settings.http().askTimeout())
-          .exceptionally(t -> pickWithoutSession(attempt));
+          .thenApply(reply -> {
+            if (reply instanceof SessionEntity.Routed routed) {
+              attempt.trace().routed(routed.rebound() ? "session (rebound: its account could not take it)"
+                  : "session", routed.accountId());
+            }
+            return reply;
+          })
+          .exceptionally(t -> pickWithoutSession(attempt, "scheduler (the session's entity did not answer)"));
     }
-    return CompletableFuture.completedFuture(pickWithoutSession(attempt));
+    return CompletableFuture.completedFuture(pickWithoutSession(attempt, "scheduler (no session key)"));
   }
 
-  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt) {
+  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt, String how) {
     long now = System.currentTimeMillis();
     Demand demand = demand(attempt.call());
     List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), demand,
@@ -146,7 +158,8 @@ final class AccountChoice {
     if (ranked.isEmpty()) {
       return new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(), now));
     }
-    return new SessionEntity.Routed(Scheduler.preferBrisk(ranked, id -> pool.paces().lagging(id, now)).get(0).id(),
-        false);
+    String chosen = Scheduler.preferBrisk(ranked, id -> pool.paces().lagging(id, now)).get(0).id();
+    attempt.trace().routed(how, chosen);
+    return new SessionEntity.Routed(chosen, false);
   }
 }

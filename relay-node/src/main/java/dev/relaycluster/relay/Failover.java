@@ -111,11 +111,12 @@ final class Failover {
       // Nothing was sent: pass the request to the next account (this one stays excluded for it).
       log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
       String message = "the chosen upstream account's credentials cannot be read by this relay";
+      attempt.trace().answered(null, "credentials unreadable", 0, null);
       return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), 503,
           call.dialect().errorType(ErrorKind.OVERLOADED), new RelayAnswer.Refused(ErrorKind.OVERLOADED, message),
           true));
     }
-    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential)
+    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential, System.nanoTime())
         // A failure after upstream was reached (the body of an answer broke off, it was too large) is this
         // account's request: recorded with it, and the client gets a 502 in its dialect.
         .exceptionally(failure -> {
@@ -131,13 +132,12 @@ final class Failover {
   }
 
   private CompletionStage<RelayAnswer> sendAndAnswer(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
-      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential) {
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential, long sentNanos) {
     RelayCall call = attempt.call();
     AccountDefinition account = granted.account();
     String lease = granted.leaseId();
     String family = platform.modelFamily(call.request().model());
     java.util.Optional<HttpResponse> local = platform.localAnswer(call.upstreamCall(), credential);
-    long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
         : upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy());
@@ -154,6 +154,7 @@ final class Failover {
                 : "upstream is unreachable: " + UpstreamFailures.describe(cause);
             accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
             pool.paces().record(account.id(), true, -1);
+            attempt.trace().answered(null, timeout ? "timeout" : "unreachable", millisSince(sentNanos), null);
             UpstreamRefusal refused = new UpstreamRefusal(account.id(), kind.status(),
                 call.dialect().errorType(timeout ? ErrorKind.TIMEOUT : ErrorKind.API_ERROR),
                 new RelayAnswer.Refused(kind, message), true);
@@ -167,6 +168,7 @@ final class Failover {
             return FirstChunk.await(response, firstByteTimeout(response), materializer).thenCompose(peeked -> {
               if (peeked.isPresent()) {
                 pool.paces().record(account.id(), false, millisSince(sentNanos));
+                attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(response), null, System.currentTimeMillis()), family);
                 return answering.answer(attempt, account, platform, peeked.get(), headersNanos);
@@ -176,6 +178,7 @@ final class Failover {
               log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), message);
               accountRef.tell(AccountEntity.Report.of(lease, AnswerVerdict.unreachable(message), afterRefresh, family));
               pool.paces().record(account.id(), true, -1);
+              attempt.trace().answered(status, "no first byte in time", millisSince(sentNanos), null);
               return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), ErrorKind.TIMEOUT.status(),
                   call.dialect().errorType(ErrorKind.TIMEOUT), new RelayAnswer.Refused(ErrorKind.TIMEOUT, message),
                   true));
@@ -185,11 +188,13 @@ final class Failover {
             if (local.isEmpty()) {
               pool.paces().record(account.id(), false, millisSince(sentNanos));
             }
+            attempt.trace().answered(status, local.isEmpty() ? "success" : "answered by the relay",
+                millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
             return answering.answer(attempt, account, platform, response, headersNanos);
           }
-          return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, response);
+          return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, response, sentNanos);
         })
         .thenCompose(stage -> stage);
   }
@@ -215,7 +220,8 @@ final class Failover {
 
   /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
   private CompletionStage<RelayAnswer> onUpstreamError(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
-      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, HttpResponse response) {
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, HttpResponse response,
+      long sentNanos) {
     RelayCall call = attempt.call();
     String accountId = granted.account().id();
     String family = platform.modelFamily(call.request().model());
@@ -235,7 +241,11 @@ final class Failover {
               .withHeaders(platform.clientHeaders(response))
               .withEntity(HttpEntities.create(strict.getContentType(), body)));
           UpstreamRefusal refused = new UpstreamRefusal(accountId, status, errorType, passOn, false);
-          switch (FailoverPolicy.afterRefusal(verdict, afterRefresh)) {
+          FailoverPolicy.Step next = FailoverPolicy.afterRefusal(verdict, afterRefresh);
+          attempt.trace().answered(status, verdict.answerClass().name().toLowerCase(java.util.Locale.ROOT),
+              millisSince(sentNanos), next == FailoverPolicy.Step.REFRESH_AND_RETRY ? "refresh the token and retry"
+                  : next == FailoverPolicy.Step.FAIL_OVER ? null : "passed to the client");
+          switch (next) {
             case REFRESH_AND_RETRY -> {
               return accountRef.<AccountEntity.ReportReply>ask(
                       r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
@@ -268,7 +278,10 @@ final class Failover {
   /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
   private CompletionStage<RelayAnswer> failOver(Attempt attempt, String accountId, UpstreamRefusal refused) {
     attempt.settlement().releaseAccount();
-    if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
+    boolean another = FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts());
+    attempt.trace().then(another ? "failed over to the next account"
+        : "no further try allowed: the refusal went to the client");
+    if (!another) {
       return done(giveUp(attempt, attempt.number(), refused));
     }
     log.info("request {}: account {} refused ({}); failing over", attempt.call().requestId(), accountId,

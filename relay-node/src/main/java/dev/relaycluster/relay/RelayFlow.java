@@ -54,10 +54,12 @@ public final class RelayFlow {
   private final NodeDrain drain;
   private final Failover failover;
   private final UsageRedelivery redelivery;
+  private final TraceBook traces;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
-      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook, Platforms platforms) {
+      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook, Platforms platforms, TraceBook traces) {
+    this.traces = traces;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.usageRecords = usageRecords;
@@ -72,14 +74,18 @@ public final class RelayFlow {
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
   public CompletionStage<RelayAnswer> relay(RelayCall call, RequestFacts facts) {
     HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
+    RouteTrace trace = traces.start(call);
     return admit(call, facts).thenCompose(admitted -> {
       if (admitted.refused() != null) {
+        trace.refused(admitted.refused().kind().status(), admitted.refused().message());
         // A request that was never admitted has no record to name.
         return CompletableFuture.completedFuture(admitted.named()
             ? admitted.refused().withHeader(requestId) : admitted.refused());
       }
       Settlement settlement = admitted.settlement();
-      return failover.attempt(Attempt.first(call, settlement)).exceptionally(failure -> {
+      trace.admitted();
+      settlement.traced(trace);
+      return failover.attempt(Attempt.first(call, settlement, trace)).exceptionally(failure -> {
         log.error("request {} failed inside the relay", call.requestId(), UpstreamFailures.unwrap(failure));
         settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
             RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));

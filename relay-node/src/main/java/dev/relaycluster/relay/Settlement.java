@@ -25,6 +25,7 @@ public final class Settlement {
   private volatile EntityRef<AccountEntity.Command> account;
   private volatile String accountLeaseId;
   private volatile String accountEntity;
+  private volatile RouteTrace trace = RouteTrace.OFF;
 
   /**
    * @param redelivery delivers the usage, and keeps and re-sends it when the entity does not take it in time
@@ -60,6 +61,11 @@ public final class Settlement {
     }
   }
 
+  /** The request's decision trace, told how the request ended. */
+  void traced(RouteTrace trace) {
+    this.trace = trace;
+  }
+
   public boolean settled() {
     return done.get();
   }
@@ -71,6 +77,9 @@ public final class Settlement {
     }
     releaseAccount();
     book.released(keyEntity, keyLeaseId);
+    if (usage != null) {
+      trace.ended(usage);
+    }
     if (usage == null) {
       key.tell(new ApiKeyEntity.Release(keyLeaseId));
       onRecorded.run();

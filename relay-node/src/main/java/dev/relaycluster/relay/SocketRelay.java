@@ -73,7 +73,7 @@ public final class SocketRelay {
    */
   public CompletionStage<Opening> open(RelayCall handshake, SocketFrames frames,
       Function<RelayCall, RequestFacts> facts) {
-    return open(Attempt.first(handshake, null), frames, facts)
+    return open(Attempt.first(handshake, null, RouteTrace.OFF), frames, facts)
         .exceptionally(failure -> {
           log.error("socket {} could not be opened", handshake.requestId(), UpstreamFailures.unwrap(failure));
           return refused(new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error"));

@@ -35,6 +35,16 @@ public final class UsageQueries {
     return requests(new RequestQuery(keyId, null, null, null, null, null, limit, 0)).thenApply(RequestPage::data);
   }
 
+  /** One request's row of the request log, if it is there (yet, or still). */
+  public CompletionStage<java.util.Optional<RequestLogRow>> request(String requestId) {
+    return database.async(c -> {
+      try (PreparedStatement st = prepare(c, "SELECT * FROM " + RequestLogTable.NAME + " WHERE request_id = ?",
+          List.of(requestId)); ResultSet rs = st.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(row(rs)) : java.util.Optional.<RequestLogRow>empty();
+      }
+    });
+  }
+
   /** A page of the request log, newest first. */
   public CompletionStage<RequestPage> requests(RequestQuery q) {
     return database.async(c -> {

@@ -149,6 +149,22 @@ class ClusterTest {
     }
   }
 
+  @Test
+  void anyNodeShowsTheDecisionTraceOfARequestAnotherNodeServed() throws Exception {
+    String key = cluster.admin(1).createKey("traced", 0).get("key").asText();
+    awaitAccepted(key, 1);
+    RelayCall served = RelayCall.call(url(1), key, false, MODEL, UUID.randomUUID().toString());
+    assertEquals(200, served.status());
+    for (int node : new int[] {0, 2}) {
+      JsonNode t = cluster.admin(node).admin("GET", "/admin/api/requests/" + served.requestId() + "/trace", null);
+      assertTrue(t.get("traceKept").asBoolean(), t.toString());
+      assertEquals(cluster.admin(1).admin("GET", "/admin/api/requests/" + served.requestId() + "/trace", null)
+          .get("trace").get("node").asText(), t.get("trace").get("node").asText(), "the serving node's trace");
+      assertEquals("session", t.get("trace").get("attempts").get(0).get("routedBy").asText(), t.toString());
+      assertEquals(200, t.get("trace").get("end").get("status").asInt(), t.toString());
+    }
+  }
+
   /**
    * A change is written to every node directly, and gossiped every 500 ms for a node the direct write
    * missed. Usually under a second here; the bound leaves room for a loaded CI machine, where three node

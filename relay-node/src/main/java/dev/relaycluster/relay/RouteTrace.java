@@ -1,0 +1,202 @@
+package dev.relaycluster.relay;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.scheduling.CandidateReport;
+import dev.relaycluster.scheduling.Demand;
+import dev.relaycluster.usage.UsageRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * What the relay decided for one request, as it went: the session key's source and hash, for each try how
+ * the account was routed (the session's binding, a rebinding, or the scheduler) with the pool as it stood, the
+ * lease, upstream's status and verdict and what followed, and the end. Written by the request's own path
+ * (appends are synchronized: the steps of one request may run on different threads), read as JSON by
+ * {@link TraceBook}. The candidates are explained when the trace is read, from the pool snapshot the try
+ * saw.
+ */
+public final class RouteTrace {
+  private final String requestId;
+  private final String node;
+  private final RelayCall call;
+  private final List<Step> steps = new ArrayList<>();
+  private String admission = "not admitted yet";
+  private ObjectNode end;
+
+  private static final class Step {
+    final int attempt;
+    final long at;
+    final Collection<PoolEntry> pool;
+    final Demand demand;
+    final Set<String> excluded;
+    String routedBy;
+    String accountId;
+    String lease;
+    Integer upstreamStatus;
+    String verdict;
+    long upstreamMillis = -1;
+    String next;
+
+    Step(int attempt, long at, Collection<PoolEntry> pool, Demand demand, Set<String> excluded) {
+      this.attempt = attempt;
+      this.at = at;
+      this.pool = pool;
+      this.demand = demand;
+      this.excluded = excluded;
+    }
+  }
+
+  /** A trace that records nothing (WebSocket turns, a node that keeps no traces). */
+  static final RouteTrace OFF = new RouteTrace(null, null, false);
+
+  private final boolean kept;
+
+  RouteTrace(String node, RelayCall call, boolean kept) {
+    this.requestId = call == null ? null : call.requestId();
+    this.node = node;
+    this.call = call;
+    this.kept = kept;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  synchronized void admitted() {
+    if (!kept) {
+      return;
+    }
+    admission = "admitted";
+  }
+
+  synchronized void refused(int status, String message) {
+    if (!kept) {
+      return;
+    }
+    admission = "refused with " + status + ": " + message;
+  }
+
+  /** A try begins: the pool as this node saw it, what the request needs, the accounts already tried. */
+  synchronized void routing(int attempt, Collection<PoolEntry> pool, Demand demand, Set<String> excluded) {
+    if (!kept) {
+      return;
+    }
+    steps.add(new Step(attempt, System.currentTimeMillis(), pool, demand, excluded));
+  }
+
+  synchronized void routed(String how, String accountId) {
+    if (!kept) {
+      return;
+    }
+    Step s = current();
+    if (s != null) {
+      s.routedBy = how;
+      s.accountId = accountId;
+    }
+  }
+
+  synchronized void lease(String outcome) {
+    if (!kept) {
+      return;
+    }
+    Step s = current();
+    if (s != null) {
+      s.lease = outcome;
+    }
+  }
+
+  /** Upstream's answer on the current try: its status (null: none came), the verdict, and what came next. */
+  synchronized void answered(Integer status, String verdict, long millis, String next) {
+    if (!kept) {
+      return;
+    }
+    Step s = current();
+    if (s != null) {
+      s.upstreamStatus = status;
+      s.verdict = verdict;
+      s.upstreamMillis = millis;
+      s.next = next;
+    }
+  }
+
+  /** What followed the current try, when it is decided after its answer (failing over, giving up). */
+  synchronized void then(String next) {
+    Step s = current();
+    if (kept && s != null) {
+      s.next = next;
+    }
+  }
+
+  synchronized void ended(UsageRecord usage) {
+    if (!kept) {
+      return;
+    }
+    ObjectNode e = JsonNodeFactory.instance.objectNode();
+    e.put("status", usage.status()).put("outcome", usage.outcome().name()).put("accountId", usage.accountId())
+        .put("attempts", usage.attempts()).put("durationMs", usage.durationMs())
+        .put("firstByteMs", usage.firstByteMs());
+    if (usage.errorType() != null) {
+      e.put("errorType", usage.errorType());
+    }
+    end = e;
+  }
+
+  private Step current() {
+    return steps.isEmpty() ? null : steps.get(steps.size() - 1);
+  }
+
+  /** The trace as JSON; {@code names} gives account names, {@code lastUsedAt} the order's last tie-break. */
+  synchronized ObjectNode toJson(java.util.function.Function<String, String> names, double maxCoolingShare,
+      ToLongFunction<String> lastUsedAt) {
+    ObjectNode t = JsonNodeFactory.instance.objectNode();
+    t.put("requestId", requestId).put("node", node)
+        .put("startedAt", Instant.ofEpochMilli(call.startedAtMillis()).toString())
+        .put("dialect", call.dialect().id().name().toLowerCase(java.util.Locale.ROOT)).put("pool", call.pool())
+        .put("endpoint", call.endpoint()).put("model", call.request().model());
+    t.putObject("key").put("id", call.key().id()).put("name", call.key().name());
+    ObjectNode session = t.putObject("session");
+    call.sessionKey().ifPresentOrElse(k -> session.put("source", k.source().name().toLowerCase(java.util.Locale.ROOT))
+            .put("hash", dev.relaycluster.protocol.util.Hashing.sha256Hex(call.key().id() + "\n" + k.value())
+                .substring(0, 12)),
+        () -> session.put("source", "none"));
+    t.put("admission", admission);
+    ArrayNode tries = t.putArray("attempts");
+    for (Step s : steps) {
+      ObjectNode a = tries.addObject();
+      a.put("attempt", s.attempt).put("at", Instant.ofEpochMilli(s.at).toString());
+      a.put("routedBy", s.routedBy);
+      a.put("accountId", s.accountId).put("accountName", s.accountId == null ? null : names.apply(s.accountId));
+      a.put("lease", s.lease);
+      if (s.upstreamStatus != null) {
+        a.put("upstreamStatus", s.upstreamStatus);
+      }
+      a.put("verdict", s.verdict);
+      if (s.upstreamMillis >= 0) {
+        a.put("upstreamMs", s.upstreamMillis);
+      }
+      a.put("then", s.next);
+      ArrayNode candidates = a.putArray("candidates");
+      for (CandidateReport.Candidate c : CandidateReport.explain(s.pool, s.demand, s.excluded, s.at, maxCoolingShare,
+          lastUsedAt)) {
+        ObjectNode o = candidates.addObject().put("accountId", c.accountId()).put("name", c.name());
+        if (c.rank() > 0) {
+          o.put("rank", c.rank());
+        }
+        if (c.why() != null) {
+          o.put("why", c.why());
+        }
+      }
+    }
+    if (end != null) {
+      t.set("end", end);
+    }
+    return t;
+  }
+}

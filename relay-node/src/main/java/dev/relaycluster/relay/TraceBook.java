@@ -1,0 +1,118 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.cluster.CborSerializable;
+import dev.relaycluster.scheduling.LastUsedClock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The decision traces of the last {@code capacity} requests this node served (oldest dropped first; 0 keeps
+ * none), and the cluster-wide lookup: {@link #find} asks every node's book (registered with the
+ * receptionist) and answers the one that holds the request.
+ */
+public final class TraceBook {
+  public sealed interface Command extends CborSerializable {}
+
+  /** Asks a node's book for one request's trace, as JSON text. */
+  public record Get(String requestId, ActorRef<Found> replyTo) implements Command {}
+
+  /** A node's answer: the trace as JSON, or null when that node does not hold it. */
+  public record Found(String json) implements CborSerializable {}
+
+  static final ServiceKey<Command> SERVICE = ServiceKey.create(Command.class, "trace-book");
+
+  private final ActorSystem<?> system;
+  private final String node;
+  private final int capacity;
+  private final PoolView pool;
+  private final LastUsedClock clock;
+  private final double maxCoolingShare;
+  private final Duration askTimeout;
+  private final Map<String, RouteTrace> traces;
+
+  public TraceBook(ActorSystem<?> system, String node, int capacity, PoolView pool, LastUsedClock clock,
+      double maxCoolingShare, Duration askTimeout) {
+    this.system = system;
+    this.node = node;
+    this.capacity = Math.max(0, capacity);
+    this.pool = pool;
+    this.clock = clock;
+    this.maxCoolingShare = maxCoolingShare;
+    this.askTimeout = askTimeout;
+    this.traces = new LinkedHashMap<>(Math.min(this.capacity, 1024) * 2, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, RouteTrace> eldest) {
+        return size() > TraceBook.this.capacity;
+      }
+    };
+    ActorRef<Command> book = system.systemActorOf(behavior(), "trace-book", Props.empty());
+    system.receptionist().tell(Receptionist.register(SERVICE, book));
+  }
+
+  /** A new trace for this call, kept in the book (a trace that is not kept when the capacity is 0). */
+  RouteTrace start(RelayCall call) {
+    if (capacity == 0) {
+      return RouteTrace.OFF;
+    }
+    RouteTrace trace = new RouteTrace(node, call, true);
+    synchronized (traces) {
+      traces.put(call.requestId(), trace);
+    }
+    return trace;
+  }
+
+  /** This node's trace of a request, as JSON text. */
+  public Optional<String> local(String requestId) {
+    RouteTrace trace;
+    synchronized (traces) {
+      trace = traces.get(requestId);
+    }
+    if (trace == null) {
+      return Optional.empty();
+    }
+    return Optional.of(trace.toJson(id -> pool.find(id).map(e -> e.name()).orElse(null), maxCoolingShare,
+        clock::lastUsedAt).toString());
+  }
+
+  /** The trace of a request from whichever node holds it; empty when none does. */
+  public CompletionStage<Optional<String>> find(String requestId) {
+    Optional<String> here = local(requestId);
+    if (here.isPresent()) {
+      return CompletableFuture.completedFuture(here);
+    }
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            r -> Receptionist.find(SERVICE, r), askTimeout, system.scheduler())
+        .thenCompose(listing -> {
+          List<CompletableFuture<Found>> asks = listing.getServiceInstances(SERVICE).stream()
+              .map(book -> AskPattern.<Command, Found>ask(book, r -> new Get(requestId, r), askTimeout,
+                      system.scheduler()).toCompletableFuture()
+                  .exceptionally(t -> new Found(null)))
+              .toList();
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> asks.stream()
+              .map(CompletableFuture::join).filter(f -> f.json() != null).map(Found::json).findFirst());
+        });
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Get.class, get -> {
+          get.replyTo().tell(new Found(local(get.requestId()).orElse(null)));
+          return Behaviors.same();
+        })
+        .build();
+  }
+}

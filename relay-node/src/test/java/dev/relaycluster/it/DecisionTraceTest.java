@@ -1,0 +1,124 @@
+package dev.relaycluster.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaycluster.testing.MockAnthropic;
+import dev.relaycluster.testing.MockAnthropic.Scripted;
+import dev.relaycluster.testing.RelayCall;
+import dev.relaycluster.testing.TestNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Why this account: the decision trace of a request that failed over, read back through the admin API. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DecisionTraceTest {
+  private static final String SONNET = "claude-sonnet-4-5-20250929";
+
+  private MockAnthropic mock;
+  private TestNode node;
+  private JsonNode key;
+
+  @BeforeAll
+  void start() throws Exception {
+    mock = new MockAnthropic();
+    node = TestNode.embedded(Files.createTempDirectory("relay-trace-"), Map.of());
+    key = node.createKey("traced", 0);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (node != null) {
+      node.close();
+    }
+    mock.close();
+  }
+
+  @Test
+  void aFailedOverRequestShowsEachTryWithItsCandidatesAndTheEnd() throws Exception {
+    String busyKey = "sk-busy-" + UUID.randomUUID();
+    String calmKey = "sk-calm-" + UUID.randomUUID();
+    String busy = node.createConsoleAccount("busy", mock.baseUrl(), busyKey, 1);
+    String calm = node.createConsoleAccount("calm", mock.baseUrl(), calmKey, 2);
+    String paused = node.createConsoleAccount("paused", mock.baseUrl(), "sk-paused-" + UUID.randomUUID(), 3);
+    node.admin("PATCH", "/admin/api/accounts/" + paused,
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("paused", true));
+    mock.script(busyKey, Scripted.overloaded());
+    try {
+      RelayCall r = RelayCall.call(node.baseUrl(), key.get("key").asText(), true, SONNET,
+          UUID.randomUUID().toString());
+      assertEquals(200, r.status(), r.body());
+
+      JsonNode t = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
+      assertTrue(t.get("traceKept").asBoolean(), t.toString());
+      JsonNode trace = t.get("trace");
+      assertEquals("anthropic", trace.get("dialect").asText());
+      assertEquals("claude", trace.get("pool").asText());
+      assertEquals("traced", trace.get("key").get("name").asText());
+      assertEquals("claude_code_header", trace.get("session").get("source").asText(), trace.toString());
+      assertEquals(12, trace.get("session").get("hash").asText().length());
+      assertEquals("admitted", trace.get("admission").asText());
+
+      JsonNode first = trace.get("attempts").get(0);
+      assertEquals(busy, first.get("accountId").asText(), first.toString());
+      assertEquals("busy", first.get("accountName").asText());
+      assertEquals("session", first.get("routedBy").asText());
+      assertEquals("granted", first.get("lease").asText());
+      assertEquals(529, first.get("upstreamStatus").asInt());
+      assertEquals("overloaded", first.get("verdict").asText());
+      assertEquals("failed over to the next account", first.get("then").asText());
+      assertEquals(1, candidate(first, busy).get("rank").asInt());
+      assertEquals(2, candidate(first, calm).get("rank").asInt());
+      assertTrue(candidate(first, paused).get("why").asText().startsWith("not schedulable"), first.toString());
+
+      JsonNode second = trace.get("attempts").get(1);
+      assertEquals(calm, second.get("accountId").asText(), second.toString());
+      assertTrue(second.get("routedBy").asText().startsWith("session (rebound"), second.toString());
+      assertEquals(200, second.get("upstreamStatus").asInt());
+      assertEquals("answered the client", second.get("then").asText());
+      assertFalse(candidate(second, busy).has("rank"), "the failed account is out for the second try");
+      assertTrue(candidate(second, busy).get("why").asText().contains("cooling until")
+          || candidate(second, busy).get("why").asText().contains("already tried"), second.toString());
+
+      JsonNode end = trace.get("end");
+      assertEquals(200, end.get("status").asInt());
+      assertEquals("COMPLETED", end.get("outcome").asText());
+      assertEquals(2, end.get("attempts").asInt());
+      assertEquals(calm, end.get("accountId").asText());
+
+      // The ledger's side of the same request, once the projection has it.
+      node.awaitRequests(key.get("id").asText(), rows -> rows.size() >= 1);
+      JsonNode withLedger = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
+      assertEquals(calm, withLedger.get("ledger").get("accountId").asText(), withLedger.toString());
+      assertEquals(2, withLedger.get("ledger").get("attempts").asInt());
+
+      String token = node.login();
+      HttpResponse<String> unknown = node.send("GET", "/admin/api/requests/no-such-request/trace", null, token);
+      assertEquals(404, unknown.statusCode(), unknown.body());
+      HttpResponse<String> anonymous = node.send("GET", "/admin/api/requests/" + r.requestId() + "/trace", null,
+          null);
+      assertEquals(401, anonymous.statusCode(), "traces are for admins");
+    } finally {
+      for (String id : new String[] {busy, calm, paused}) {
+        node.admin("DELETE", "/admin/api/accounts/" + id, null);
+      }
+    }
+  }
+
+  private static JsonNode candidate(JsonNode attempt, String accountId) {
+    for (JsonNode c : attempt.get("candidates")) {
+      if (c.get("accountId").asText().equals(accountId)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no candidate " + accountId + " in " + attempt);
+  }
+}
