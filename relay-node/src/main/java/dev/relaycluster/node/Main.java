@@ -23,7 +23,15 @@ public final class Main {
     }
   }
 
+  /** RELAY_LOG_FORMAT=json picks the JSON logging configuration; before the first logger is made. */
+  static void chooseLogFormat(String format) {
+    if ("json".equalsIgnoreCase(format) && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+  }
+
   public static void main(String[] args) {
+    chooseLogFormat(System.getenv("RELAY_LOG_FORMAT"));
     giveTheCommonPoolTwoWorkers();
     RelayNode node;
     try {

@@ -125,7 +125,7 @@ public final class RelayFlow {
             settings.http().askTimeout())
         .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
             ? Admitted.refused(refusal(call, key, refused))
-            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
+            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), call), null, true))
         .exceptionally(failure -> {
           // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
@@ -141,7 +141,7 @@ public final class RelayFlow {
    * (the settlement releases nothing the entity does not hold).
    */
   private RelayAnswer.Refused unavailable(RelayCall call, EntityRef<ApiKeyEntity.Command> key) {
-    settlement(key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+    settlement(key, call.requestId(), call).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
         ErrorKind.OVERLOADED.status(), RequestOutcome.REFUSED, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
     return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
         "the relay could not admit the request in time; retry shortly",
@@ -158,8 +158,8 @@ public final class RelayFlow {
     }
   }
 
-  private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId) {
-    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished);
+  private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId, RelayCall call) {
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, call);
   }
 
   /**
@@ -173,7 +173,7 @@ public final class RelayFlow {
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {
       drain.finished();
     } else {
-      settlement(key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status,
+      settlement(key, call.requestId(), call).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status,
           RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
     }
     List<HttpHeader> headers = refused.resetAt() > 0

@@ -26,6 +26,7 @@ public final class Settlement {
   private volatile String accountLeaseId;
   private volatile String accountEntity;
   private volatile RouteTrace trace = RouteTrace.OFF;
+  private final RelayCall call;
 
   /**
    * @param redelivery delivers the usage, and keeps and re-sends it when the entity does not take it in time
@@ -33,6 +34,13 @@ public final class Settlement {
    */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       UsageRedelivery redelivery, Runnable onRecorded) {
+    this(key, keyLeaseId, book, redelivery, onRecorded, null);
+  }
+
+  /** @param call the request, for its log line when it ends (null: no line) */
+  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
+      UsageRedelivery redelivery, Runnable onRecorded, RelayCall call) {
+    this.call = call;
     this.key = key;
     this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
@@ -79,6 +87,7 @@ public final class Settlement {
     book.released(keyEntity, keyLeaseId);
     if (usage != null) {
       trace.ended(usage);
+      RequestLines.finished(call, usage);
     }
     if (usage == null) {
       key.tell(new ApiKeyEntity.Release(keyLeaseId));

@@ -49,6 +49,8 @@ class AdminAttackTest {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs.start();
     root.addAppender(logs);
+    // The per-request lines (off in the plain format) are read too.
+    ((Logger) LoggerFactory.getLogger("relay.requests")).setLevel(ch.qos.logback.classic.Level.INFO);
     mock = new MockAnthropic();
     node = TestNode.embedded(Files.createTempDirectory("relay-admin-attack-"),
         Map.of("relay.admin.session-ttl", "3s"));
@@ -58,6 +60,7 @@ class AdminAttackTest {
   @AfterAll
   void stop() throws Exception {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    ((Logger) LoggerFactory.getLogger("relay.requests")).setLevel(null);
     if (node != null) {
       node.close();
     }
@@ -167,7 +170,7 @@ class AdminAttackTest {
     }
     List<String> lines = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(logs.list)) {
-      lines.add(e.getFormattedMessage()
+      lines.add(e.getFormattedMessage() + (e.getKeyValuePairs() == null ? "" : " " + e.getKeyValuePairs())
           + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
     }
     assertTrue(lines.size() > 10, "the run logged: " + lines.size());
