@@ -5,6 +5,7 @@ import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.usage.UsageRecord;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
@@ -19,6 +20,7 @@ public final class Settlement {
   private final String keyLeaseId;
   private final UsageRedelivery redelivery;
   private final Runnable onRecorded;
+  private final Consumer<UsageRecord> onSettled;
   private final LeaseBook book;
   private final String keyEntity;
   private final AtomicBoolean done = new AtomicBoolean();
@@ -32,6 +34,13 @@ public final class Settlement {
    */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       UsageRedelivery redelivery, Runnable onRecorded) {
+    this(key, keyLeaseId, book, redelivery, onRecorded, usage -> {});
+  }
+
+  /** @param onSettled told the request's usage record once, when it settles (not when it settles without one) */
+  public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
+      UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+    this.onSettled = onSettled;
     this.key = key;
     this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
@@ -76,6 +85,7 @@ public final class Settlement {
       onRecorded.run();
       return;
     }
+    onSettled.accept(usage);
     redelivery.deliver(key.getEntityId(), keyLeaseId, usage).whenComplete((ok, failure) -> {
       if (failure == null) {
         onRecorded.run();
