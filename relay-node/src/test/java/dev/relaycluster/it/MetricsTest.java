@@ -14,10 +14,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,7 +143,7 @@ class MetricsTest {
     Map<String, String> served = Map.of("pool", "claude", "dialect", "anthropic", "platform", "claude-console");
     // Usage settles as the answer ends, and a request leaves the in-flight count once its record landed.
     PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 5
-        && x.sum("relay_requests_in_flight", Map.of()) == 0);
+        && x.sum("relay_requests_in_flight", Map.of()) == 0 && x.has("relay_projection_lag_events"));
     assertEquals(3, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "completed")));
     assertEquals(1, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "upstream_failed")));
     assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
@@ -183,6 +185,20 @@ class MetricsTest {
     assertEquals(1, s.sum("relay_cluster_members", Map.of("status", "up")));
     assertTrue(s.has("jvm_memory_used_bytes") && s.has("jvm_threads_live_threads") && s.has("process_uptime_seconds"));
     assertTrue(s.has("relay_usage_backlog_records"));
+    assertEquals(4, s.all().stream().filter(x -> x.name().equals("relay_projection_lag_events")).count(),
+        "the projection's lag is counted per usage tag: " + s.all().stream()
+            .filter(x -> x.name().equals("relay_projection_lag_events")).toList());
+
+    // Every relay metric the Grafana dashboard charts is one the node exposes.
+    String dashboard = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
+        .resolve("deploy/grafana/relay-dashboard.json"));
+    Matcher names = Pattern.compile("relay_[a-z_]+").matcher(dashboard);
+    int charted = 0;
+    while (names.find()) {
+      charted++;
+      assertTrue(s.has(names.group()), "the dashboard charts " + names.group() + ", which the node does not expose");
+    }
+    assertTrue(charted > 20, "the dashboard charts the relay's metrics");
   }
 
   private PrometheusSamples awaitScrape(java.util.function.Predicate<PrometheusSamples> until) throws Exception {
