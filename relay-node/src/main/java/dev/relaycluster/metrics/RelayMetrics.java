@@ -103,7 +103,7 @@ public final class RelayMetrics implements Extension {
     beforeScrape.add(refresh);
   }
 
-  /** The metrics now: OpenMetrics when {@code accept} (the Accept header, may be null) asks for it, else Prometheus text. */
+  /** The metrics now: OpenMetrics when {@code accept} (the Accept header, or null) asks for it, else text. */
   public Exposition scrape(String accept) {
     for (Runnable refresh : beforeScrape) {
       try {

@@ -176,8 +176,8 @@ public final class RelayFlow {
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {
       drain.finished();
     } else {
-      settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status,
-          RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
+      settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+          status, RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
     }
     List<HttpHeader> headers = refused.resetAt() > 0
         ? List.of(RawHeader.create("x-relay-limit-reset", Instant.ofEpochMilli(refused.resetAt()).toString()))
