@@ -26,7 +26,8 @@ public record RelaySettings(
     Keys keys,
     Accounts accounts,
     Alerts alerts,
-    Ledger ledger) {
+    Ledger ledger,
+    MetricsSettings metrics) {
 
   /**
    * Prices: {@code file} empty means the bundled LiteLLM table, else a LiteLLM-format file merged over it
@@ -339,6 +340,7 @@ public record RelaySettings(
         Keys.from(c.getConfig("keys")),
         Accounts.from(c.getConfig("accounts")),
         Alerts.from(c.getConfig("alerts")),
-        Ledger.from(c.getConfig("ledger")));
+        Ledger.from(c.getConfig("ledger")),
+        MetricsSettings.from(root));
   }
 }

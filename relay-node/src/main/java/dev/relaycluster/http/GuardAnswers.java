@@ -22,9 +22,9 @@ import org.apache.pekko.http.javadsl.model.headers.Connection;
 final class GuardAnswers {
   private GuardAnswers() {}
 
-  /** Paths a reserved connection serves: health checks and the admin (API and UI). */
+  /** Paths a reserved connection serves: health checks, metrics and the admin (API and UI). */
   static boolean reservedPath(String path) {
-    return path.equals("/health") || path.equals("/admin") || path.startsWith("/admin/");
+    return path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/");
   }
 
   /** The dialect of the endpoints mounted at {@code path}. */

@@ -232,8 +232,9 @@ public final class RelayNode implements AutoCloseable {
           NodeDrain.get(system), clients);
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
+      Route metrics = NodeMetrics.start(system, settings, pool, database);
       Route routes = routes(
-          new HealthRoutes(system, database, ttlStore).route(),
+          new HealthRoutes(system, database, ttlStore).route().orElse(metrics),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),

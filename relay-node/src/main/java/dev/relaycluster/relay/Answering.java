@@ -2,6 +2,7 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.protocol.dialect.AnswerFraming;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.UsageTap;
@@ -46,6 +47,7 @@ final class Answering {
   private final AccountChoice choice;
   private final UsageRecords usageRecords;
   private final RelaySettings.Upstream settings;
+  private final RelayMetrics metrics;
 
   Answering(ActorSystem<?> system, AccountChoice choice, UsageRecords usageRecords, RelaySettings.Upstream settings) {
     this.system = system;
@@ -53,6 +55,7 @@ final class Answering {
     this.choice = choice;
     this.usageRecords = usageRecords;
     this.settings = settings;
+    this.metrics = RelayMetrics.get(system);
   }
 
   CompletionStage<RelayAnswer> answer(Attempt attempt, AccountDefinition account, Platform platform,
@@ -69,8 +72,10 @@ final class Answering {
     if (eventStream && status < 300) {
       return addUp(attempt, account, response, headers, headersNanos);
     }
+    long readNanos = System.nanoTime();
     return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
         .thenApply(strict -> {
+          attempt.upstreamWait().since(readNanos);
           ByteString body = strict.getData();
           MessageUsage usage = status < 300
               ? call.dialect().wholeUsage(call.endpoint(), body.toArrayUnsafe())
@@ -96,9 +101,11 @@ final class Answering {
   private CompletionStage<RelayAnswer> addUp(Attempt attempt, AccountDefinition account, HttpResponse response,
       List<HttpHeader> headers, long headersNanos) {
     RelayCall call = attempt.call();
+    long readNanos = System.nanoTime();
     return StrictEntities.of(response.entity(), settings.bodyTimeout().toMillis(), settings.maxResponseSize(),
             materializer)
         .thenApply(strict -> {
+          attempt.upstreamWait().since(readNanos);
           byte[] sse = strict.getData().toArray();
           UsageTap tap = call.dialect().newTap();
           tap.feed(java.nio.ByteBuffer.wrap(sse));
@@ -135,6 +142,7 @@ final class Answering {
       @Override
       public void started() {
         started.set(true);
+        metrics.streamOpened(call.pool());
         // The guard below holds the whole response; drop it as soon as the stream runs.
         Cancellable g = guard.getAndSet(null);
         if (g != null) {
@@ -144,6 +152,9 @@ final class Answering {
 
       @Override
       public void ended(StreamEnd end, long firstChunkNanos, Throwable failure) {
+        if (started.get()) {
+          metrics.streamClosed(call.pool());
+        }
         RequestOutcome outcome = switch (end) {
           case COMPLETED -> tap.sawEnd() || tap.errorType() == null
               ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED;

@@ -8,6 +8,7 @@ import dev.relaycluster.account.PoolView;
 import dev.relaycluster.account.SuccessHealth;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.usage.TokenUsage;
@@ -55,6 +56,7 @@ final class Failover {
   private final Platforms platforms;
   private final AccountChoice choice;
   private final Answering answering;
+  private final RelayMetrics metrics;
 
   Failover(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault, UpstreamClient upstream,
       UsageRecords usageRecords, RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder,
@@ -68,6 +70,7 @@ final class Failover {
     this.platforms = platforms;
     this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
     this.answering = new Answering(system, choice, usageRecords, settings.upstream());
+    this.metrics = RelayMetrics.get(system);
   }
 
   CompletionStage<RelayAnswer> attempt(Attempt attempt) {
@@ -116,7 +119,7 @@ final class Failover {
           call.dialect().errorType(ErrorKind.OVERLOADED), new RelayAnswer.Refused(ErrorKind.OVERLOADED, message),
           true));
     }
-    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential, System.nanoTime())
+    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential)
         // A failure after upstream was reached (the body of an answer broke off, it was too large) is this
         // account's request: recorded with it, and the client gets a 502 in its dialect.
         .exceptionally(failure -> {
@@ -132,18 +135,20 @@ final class Failover {
   }
 
   private CompletionStage<RelayAnswer> sendAndAnswer(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
-      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential, long sentNanos) {
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential) {
     RelayCall call = attempt.call();
     AccountDefinition account = granted.account();
     String lease = granted.leaseId();
     String family = platform.modelFamily(call.request().model());
     java.util.Optional<HttpResponse> local = platform.localAnswer(call.upstreamCall(), credential);
+    long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
         : upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy());
     return sent
         .handle((response, failure) -> {
           if (failure != null) {
+            attempt.upstreamWait().since(sentNanos);
             Throwable cause = UpstreamFailures.unwrap(failure);
             log.warn("request {}: upstream call to account {} failed: {}", call.requestId(), account.id(),
                 cause.toString());
@@ -160,12 +165,16 @@ final class Failover {
                 new RelayAnswer.Refused(kind, message), true);
             return failOver(attempt, account.id(), refused);
           }
-          long headersNanos = System.nanoTime();
+          long headersNanos = attempt.upstreamWait().since(sentNanos);
+          if (local.isEmpty()) {
+            metrics.upstreamLatency(call.pool(), account.type().wireName(), headersNanos - sentNanos);
+          }
           int status = response.status().intValue();
           if (status < 400 && local.isEmpty() && firstByteTimeout(response) != null) {
             // A stream is held back until its first chunk comes: an account that answers headers and then
             // nothing is failed over before any byte reached the client.
             return FirstChunk.await(response, firstByteTimeout(response), materializer).thenCompose(peeked -> {
+              attempt.upstreamWait().since(headersNanos);
               if (peeked.isPresent()) {
                 pool.paces().record(account.id(), false, millisSince(sentNanos));
                 attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
@@ -230,9 +239,11 @@ final class Failover {
       // Upstream's own failure counts against the account's pace; a refused request (4xx) does not.
       pool.paces().record(accountId, true, -1);
     }
+    long readNanos = System.nanoTime();
     return StrictEntities.of(response.entity(), settings.upstream().bodyTimeout().toMillis(),
             settings.upstream().maxResponseSize(), materializer)
         .thenCompose(strict -> {
+          attempt.upstreamWait().since(readNanos);
           ByteString body = strict.getData();
           AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body.toArray(),
               System.currentTimeMillis());
@@ -286,6 +297,7 @@ final class Failover {
     }
     log.info("request {}: account {} refused ({}); failing over", attempt.call().requestId(), accountId,
         refused.status());
+    metrics.failover(attempt.call().pool(), FailoverCause.of(refused));
     return attempt(attempt.next(accountId, refused));
   }
 

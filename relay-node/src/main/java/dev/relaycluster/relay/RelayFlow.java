@@ -11,6 +11,7 @@ import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.scheduling.LastUsedClock;
@@ -55,6 +56,8 @@ public final class RelayFlow {
   private final Failover failover;
   private final UsageRedelivery redelivery;
   private final TraceBook traces;
+  private final SettledRequests settled;
+  private final RelayOverhead overhead;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -69,28 +72,34 @@ public final class RelayFlow {
     this.drain = NodeDrain.get(system);
     this.redelivery = UsageRedelivery.get(system);
     this.failover = new Failover(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder, platforms);
+    RelayMetrics metrics = RelayMetrics.get(system);
+    this.settled = new SettledRequests(metrics, pool);
+    this.overhead = new RelayOverhead(metrics);
   }
 
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
   public CompletionStage<RelayAnswer> relay(RelayCall call, RequestFacts facts) {
+    long startedNanos = System.nanoTime();
     HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
     RouteTrace trace = traces.start(call);
     return admit(call, facts).thenCompose(admitted -> {
       if (admitted.refused() != null) {
         trace.refused(admitted.refused().kind().status(), admitted.refused().message());
         // A request that was never admitted has no record to name.
-        return CompletableFuture.completedFuture(admitted.named()
-            ? admitted.refused().withHeader(requestId) : admitted.refused());
+        return CompletableFuture.completedFuture(overhead.stamp(admitted.named()
+            ? admitted.refused().withHeader(requestId) : admitted.refused(), call, startedNanos, 0));
       }
       Settlement settlement = admitted.settlement();
       trace.admitted();
       settlement.traced(trace);
-      return failover.attempt(Attempt.first(call, settlement, trace)).exceptionally(failure -> {
+      Attempt first = Attempt.first(call, settlement, trace);
+      return failover.attempt(first).exceptionally(failure -> {
         log.error("request {} failed inside the relay", call.requestId(), UpstreamFailures.unwrap(failure));
         settlement.settle(usageRecords.record(call, null, 1, null, TokenUsage.ZERO, 500,
             RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.API_ERROR), 0));
         return new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error (request " + call.requestId() + ")");
-      }).thenApply(answer -> retryable(answer).withHeader(requestId));
+      }).thenApply(answer -> overhead.stamp(retryable(answer).withHeader(requestId), call, startedNanos,
+          first.upstreamWait().nanos()));
     });
   }
 
@@ -125,7 +134,7 @@ public final class RelayFlow {
             settings.http().askTimeout())
         .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
             ? Admitted.refused(refusal(call, key, refused))
-            : new Admitted(settlement(key, ((ApiKeyEntity.Admitted) reply).leaseId(), call), null, true))
+            : new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
         .exceptionally(failure -> {
           // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
@@ -141,7 +150,7 @@ public final class RelayFlow {
    * (the settlement releases nothing the entity does not hold).
    */
   private RelayAnswer.Refused unavailable(RelayCall call, EntityRef<ApiKeyEntity.Command> key) {
-    settlement(key, call.requestId(), call).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+    settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
         ErrorKind.OVERLOADED.status(), RequestOutcome.REFUSED, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
     return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
         "the relay could not admit the request in time; retry shortly",
@@ -158,8 +167,11 @@ public final class RelayFlow {
     }
   }
 
-  private Settlement settlement(EntityRef<ApiKeyEntity.Command> key, String leaseId, RelayCall call) {
-    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, call);
+  private Settlement settlement(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String leaseId) {
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> {
+      settled.settled(call, usage);
+      RequestLines.finished(call, usage);
+    });
   }
 
   /**
@@ -173,8 +185,8 @@ public final class RelayFlow {
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {
       drain.finished();
     } else {
-      settlement(key, call.requestId(), call).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO, status,
-          RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
+      settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+          status, RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
     }
     List<HttpHeader> headers = refused.resetAt() > 0
         ? List.of(RawHeader.create("x-relay-limit-reset", Instant.ofEpochMilli(refused.resetAt()).toString()))

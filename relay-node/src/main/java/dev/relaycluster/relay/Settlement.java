@@ -5,6 +5,7 @@ import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.usage.UsageRecord;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
@@ -19,6 +20,7 @@ public final class Settlement {
   private final String keyLeaseId;
   private final UsageRedelivery redelivery;
   private final Runnable onRecorded;
+  private final Consumer<UsageRecord> onSettled;
   private final LeaseBook book;
   private final String keyEntity;
   private final AtomicBoolean done = new AtomicBoolean();
@@ -26,7 +28,6 @@ public final class Settlement {
   private volatile String accountLeaseId;
   private volatile String accountEntity;
   private volatile RouteTrace trace = RouteTrace.OFF;
-  private final RelayCall call;
 
   /**
    * @param redelivery delivers the usage, and keeps and re-sends it when the entity does not take it in time
@@ -34,13 +35,13 @@ public final class Settlement {
    */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       UsageRedelivery redelivery, Runnable onRecorded) {
-    this(key, keyLeaseId, book, redelivery, onRecorded, null);
+    this(key, keyLeaseId, book, redelivery, onRecorded, usage -> {});
   }
 
-  /** @param call the request, for its log line when it ends (null: no line) */
+  /** @param onSettled told the request's usage record once, when it settles (not when it settles without one) */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
-      UsageRedelivery redelivery, Runnable onRecorded, RelayCall call) {
-    this.call = call;
+      UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+    this.onSettled = onSettled;
     this.key = key;
     this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
@@ -85,15 +86,13 @@ public final class Settlement {
     }
     releaseAccount();
     book.released(keyEntity, keyLeaseId);
-    if (usage != null) {
-      trace.ended(usage);
-      RequestLines.finished(call, usage);
-    }
     if (usage == null) {
       key.tell(new ApiKeyEntity.Release(keyLeaseId));
       onRecorded.run();
       return;
     }
+    trace.ended(usage);
+    onSettled.accept(usage);
     redelivery.deliver(key.getEntityId(), keyLeaseId, usage).whenComplete((ok, failure) -> {
       if (failure == null) {
         onRecorded.run();

@@ -8,6 +8,7 @@ import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.SocketFrames;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
@@ -55,6 +56,7 @@ public final class SocketRelay {
   private final RelaySettings settings;
   private final Platforms platforms;
   private final AccountChoice choice;
+  private final RelayMetrics metrics;
 
   public SocketRelay(ActorSystem<?> system, RelayFlow flow, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -65,6 +67,7 @@ public final class SocketRelay {
     this.platforms = platforms;
     this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
     this.services = new SocketConversation.Services(system, flow, choice, usageRecords, settings);
+    this.metrics = RelayMetrics.get(system);
   }
 
   /**
@@ -130,7 +133,8 @@ public final class SocketRelay {
               AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), null,
                   System.currentTimeMillis());
               chosen.ref().tell(AccountEntity.Report.of(null, verdict, false, family));
-              return done(new Opening(conversation.clientFlow(), handshakeHeaders(platform, response), null));
+              return done(new Opening(counted(conversation.clientFlow()), handshakeHeaders(platform, response),
+                  null));
             }
             conversation.abandon();
             byte[] body = response.entity() instanceof HttpEntity.Strict strict ? strict.getData().toArray() : null;
@@ -154,7 +158,17 @@ public final class SocketRelay {
     if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
       return done(refused(refusal.answer()));
     }
+    metrics.failover(attempt.call().pool(), FailoverCause.of(refusal));
     return open(attempt.next(accountId, refusal), frames, facts);
+  }
+
+  /** The client's side of a socket, counted as open from when it runs until it ends. */
+  private Flow<Message, Message, NotUsed> counted(Flow<Message, Message, NotUsed> clientFlow) {
+    return clientFlow.watchTermination((mat, done) -> {
+      metrics.socketOpened();
+      done.whenComplete((d, failure) -> metrics.socketClosed());
+      return mat;
+    });
   }
 
   /** Upstream's handshake headers the client may see (turn state, model etag, rate limits), not the socket's own. */

@@ -2,6 +2,7 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.config.UsageSpoolSettings;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.usage.UsageRecord;
 import java.io.IOException;
 import java.time.Clock;
@@ -73,6 +74,7 @@ public final class UsageRedelivery implements Extension {
   private final Executor executor;
   private final Executor blocking;
   private volatile UsageDelivery delivery;
+  private final RelayMetrics metrics;
 
   // Guarded by this: the records waiting (oldest first), those due by time, the sends in flight.
   private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
@@ -92,6 +94,7 @@ public final class UsageRedelivery implements Extension {
 
   private UsageRedelivery(ActorSystem<?> system, UsageSpoolSettings settings) {
     this.settings = settings;
+    this.metrics = RelayMetrics.get(system);
     this.executor = system.executionContext();
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher"));
     this.delivery = entityDelivery(system, settings.askTimeout());
@@ -133,7 +136,12 @@ public final class UsageRedelivery implements Extension {
   /** Delivers a request's usage to its key's entity once (no retry; see {@link #keep} for that). */
   public CompletionStage<Done> deliver(String keyId, String leaseId, UsageRecord usage) {
     try {
-      return delivery.deliver(keyId, leaseId, usage);
+      long sentNanos = System.nanoTime();
+      return delivery.deliver(keyId, leaseId, usage).whenComplete((done, failure) -> {
+        if (failure == null) {
+          metrics.usageSettled(System.nanoTime() - sentNanos);
+        }
+      });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

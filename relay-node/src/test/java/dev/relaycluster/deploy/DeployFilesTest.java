@@ -71,6 +71,13 @@ class DeployFilesTest {
     assertEquals("relay-cluster", pod.get("serviceAccountName").asText());
     assertEquals("relay-cluster", container.at("/envFrom/0/secretRef/name").asText());
     assertTrue(kinds.containsKey("PodDisruptionBudget"));
+    // Prometheus finds the pods by annotation and scrapes /metrics where a node with bootstrap serves it.
+    JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
+    assertEquals("true", annotations.get("prometheus.io/scrape").asText());
+    assertEquals(String.valueOf(ports.get("management")), annotations.get("prometheus.io/port").asText());
+    assertEquals("/metrics", annotations.get("prometheus.io/path").asText());
+    assertEquals("dev.relaycluster.http.MetricsManagementRoutes",
+        NODE.getString("pekko.management.http.routes.relay-metrics"));
 
     Map<String, JsonNode> rbac = byKind(documents("kubernetes/rbac.yaml"));
     ArrayNode verbs = (ArrayNode) rbac.get("Role").at("/rules/0/verbs");
@@ -102,6 +109,27 @@ class DeployFilesTest {
     }
     assertTrue(services.has("postgres") && services.has("redis") && services.has("lb"));
     assertTrue(nginx.contains("proxy_buffering off"));
+  }
+
+  @Test
+  void composeScrapesEveryNodeAndShowsTheDashboard() throws Exception {
+    JsonNode services = documents("compose/docker-compose.yml").get(0).get("services");
+    assertTrue(services.get("prometheus").get("volumes").toString().contains("./prometheus.yml:"));
+    JsonNode scrape = documents("compose/prometheus.yml").get(0).at("/scrape_configs/0");
+    assertEquals("/metrics", scrape.get("metrics_path").asText());
+    String targets = scrape.at("/static_configs/0/targets").toString();
+    for (String node : List.of("relay1", "relay2", "relay3")) {
+      assertTrue(targets.contains("\"" + node + ":" + NODE.getInt("relay.port") + "\""), targets);
+      assertTrue(services.has(node));
+    }
+    String grafana = services.get("grafana").get("volumes").toString();
+    assertTrue(grafana.contains("../grafana/relay-dashboard.json:") && grafana.contains("../grafana/provisioning:"));
+    assertTrue(Files.exists(DEPLOY.resolve("grafana/provisioning/dashboards/relay.yml")));
+    assertEquals("http://prometheus:9090",
+        documents("grafana/provisioning/datasources/prometheus.yml").get(0).at("/datasources/0/url").asText());
+    JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/relay-dashboard.json").toFile());
+    assertEquals("relay-cluster", dashboard.get("uid").asText());
+    assertTrue(dashboard.get("panels").size() > 10);
   }
 
   @Test

@@ -32,6 +32,7 @@ class GuardAnswersTest {
   @Test
   void onlyHealthAndTheAdminAreReserved() {
     assertTrue(GuardAnswers.reservedPath("/health"));
+    assertTrue(GuardAnswers.reservedPath("/metrics"));
     assertTrue(GuardAnswers.reservedPath("/admin/api/keys"));
     assertTrue(GuardAnswers.reservedPath("/admin/"));
     assertFalse(GuardAnswers.reservedPath("/healthz"));

@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node whose API connections are all taken still answers {@code /health} and the admin on the connections
- * it reserves for them, and turns further API calls away at once with 503 (issue 17, item 3). The cap here is
- * three, with two reserved, and the header timeout long enough for idle sockets to keep their places.
+ * A node whose API connections are all taken still answers {@code /health}, {@code /metrics} and the admin on
+ * the connections it reserves for them, and turns further API calls away at once with 503 (issue 17, item 3). The
+ * cap here is three, with two reserved, and the header timeout long enough for idle sockets to keep their places.
  */
 class ConnectionReserveTest {
   private static final Duration READ_LIMIT = Duration.ofSeconds(30);
@@ -49,6 +49,12 @@ class ConnectionReserveTest {
           String answer = admin.send("GET /admin/api/keys HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
               .readToClose();
           assertEquals(401, RawHttp.status(answer), "the admin answers (without a token: 401): " + answer);
+        }
+        try (RawHttp metrics = RawHttp.open(port, READ_LIMIT)) {
+          String answer = metrics.send("GET /metrics HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
+              .readToClose();
+          assertEquals(200, RawHttp.status(answer), answer);
+          assertTrue(answer.contains("relay_requests_in_flight"), answer);
         }
         try (RawHttp api = RawHttp.open(port, READ_LIMIT)) {
           String answer = api.send(API_CALL).readToClose();
