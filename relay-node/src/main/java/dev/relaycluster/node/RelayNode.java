@@ -51,6 +51,7 @@ import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.pricing.PriceTable;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.relay.TraceBook;
+import dev.relaycluster.tracing.RelayTracing;
 import dev.relaycluster.relay.SocketRelay;
 import dev.relaycluster.http.ResponsesSocketRoute;
 import dev.relaycluster.upstream.Platforms;
@@ -223,9 +224,16 @@ public final class RelayNode implements AutoCloseable {
       Materializer materializer = Materializer.matFromSystem(system);
       ClientRecognizer clients = ClientRecognizer.withCustom(settings.keys().clientPatterns());
       UsageRecords usageRecords = new UsageRecords(priceBook, clients, settings.pricing());
+      RelayTracing tracing = RelayTracing.fromEnvironment(System.getenv(),
+          system.settings().config().getBoolean("relay.tracing.propagate-upstream"));
+      resources.add(tracing);
+      if (tracing.enabled()) {
+        log.info("OpenTelemetry tracing is on (OTEL_* variables); trace context passed upstream: {}",
+            system.settings().config().getBoolean("relay.tracing.propagate-upstream"));
+      }
       TraceBook traces = new TraceBook(system, Cluster.get(system).selfMember().address().hostPort(),
           system.settings().config().getInt("relay.trace.capacity"), pool, clock,
-          settings.accounts().maxCoolingShare(), settings.http().askTimeout());
+          settings.accounts().maxCoolingShare(), settings.http().askTimeout(), tracing);
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,

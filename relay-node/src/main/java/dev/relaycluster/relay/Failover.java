@@ -23,6 +23,7 @@ import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
 import dev.relaycluster.usage.RequestOutcome;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +31,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
@@ -144,7 +147,8 @@ final class Failover {
     long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
-        : upstream.send(platform.request(call.upstreamCall(), credential), credential.proxy());
+        : upstream.send(withTraceContext(platform.request(call.upstreamCall(), credential),
+            attempt.trace().calling(attempt.number(), account.id(), account.type().wireName())), credential.proxy());
     return sent
         .handle((response, failure) -> {
           if (failure != null) {
@@ -299,6 +303,15 @@ final class Failover {
         refused.status());
     metrics.failover(attempt.call().pool(), FailoverCause.of(refused));
     return attempt(attempt.next(accountId, refused));
+  }
+
+  /** The request to upstream with the relay's trace context, when tracing is on and allowed to pass it on. */
+  private static HttpRequest withTraceContext(HttpRequest request, Map<String, String> context) {
+    HttpRequest out = request;
+    for (Map.Entry<String, String> e : context.entrySet()) {
+      out = out.addHeader(RawHeader.create(e.getKey(), e.getValue()));
+    }
+    return out;
   }
 
   private static long millisSince(long nanos) {

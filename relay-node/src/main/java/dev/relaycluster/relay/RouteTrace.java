@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.scheduling.CandidateReport;
 import dev.relaycluster.scheduling.Demand;
+import dev.relaycluster.tracing.RequestSpans;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,15 +55,18 @@ public final class RouteTrace {
   }
 
   /** A trace that records nothing (WebSocket turns, a node that keeps no traces). */
-  static final RouteTrace OFF = new RouteTrace(null, null, false);
+  static final RouteTrace OFF = new RouteTrace(null, null, false, RequestSpans.NONE);
 
   private final boolean kept;
+  private final RequestSpans spans;
 
-  RouteTrace(String node, RelayCall call, boolean kept) {
+  /** @param kept whether the steps are kept for reading; {@code spans} are told each step either way */
+  RouteTrace(String node, RelayCall call, boolean kept, RequestSpans spans) {
     this.requestId = call == null ? null : call.requestId();
     this.node = node;
     this.call = call;
     this.kept = kept;
+    this.spans = spans;
   }
 
   public String requestId() {
@@ -70,6 +74,7 @@ public final class RouteTrace {
   }
 
   synchronized void admitted() {
+    spans.admitted(true, 0, null);
     if (!kept) {
       return;
     }
@@ -77,6 +82,7 @@ public final class RouteTrace {
   }
 
   synchronized void refused(int status, String message) {
+    spans.admitted(false, status, message);
     if (!kept) {
       return;
     }
@@ -85,6 +91,7 @@ public final class RouteTrace {
 
   /** A try begins: the pool as this node saw it, what the request needs, the accounts already tried. */
   synchronized void routing(int attempt, Collection<PoolEntry> pool, Demand demand, Set<String> excluded) {
+    spans.routing(attempt);
     if (!kept) {
       return;
     }
@@ -92,6 +99,7 @@ public final class RouteTrace {
   }
 
   synchronized void routed(String how, String accountId) {
+    spans.routed(how, accountId);
     if (!kept) {
       return;
     }
@@ -103,6 +111,7 @@ public final class RouteTrace {
   }
 
   synchronized void lease(String outcome) {
+    spans.leased("granted".equals(outcome), outcome);
     if (!kept) {
       return;
     }
@@ -113,7 +122,13 @@ public final class RouteTrace {
   }
 
   /** Upstream's answer on the current try: its status (null: none came), the verdict, and what came next. */
+  /** A call to upstream starts; the headers that carry the trace context upstream (none unless allowed). */
+  synchronized java.util.Map<String, String> calling(int attempt, String accountId, String platform) {
+    return spans.calling(attempt, accountId, platform);
+  }
+
   synchronized void answered(Integer status, String verdict, long millis, String next) {
+    spans.answered(status, verdict);
     if (!kept) {
       return;
     }
@@ -135,6 +150,7 @@ public final class RouteTrace {
   }
 
   synchronized void ended(UsageRecord usage) {
+    spans.ended(usage.status(), usage.outcome().name(), usage.inputTokens(), usage.outputTokens());
     if (!kept) {
       return;
     }
@@ -146,6 +162,11 @@ public final class RouteTrace {
       e.put("errorType", usage.errorType());
     }
     end = e;
+  }
+
+  /** The request's usage landed in its key's ledger, or was kept on disk to be sent again. */
+  void delivered(boolean landed) {
+    spans.settled(landed);
   }
 
   private Step current() {

@@ -94,6 +94,7 @@ public final class Settlement {
     trace.ended(usage);
     onSettled.accept(usage);
     redelivery.deliver(key.getEntityId(), keyLeaseId, usage).whenComplete((ok, failure) -> {
+      trace.delivered(failure == null);
       if (failure == null) {
         onRecorded.run();
         return;

@@ -3,6 +3,8 @@ package dev.relaycluster.relay;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.scheduling.LastUsedClock;
+import dev.relaycluster.tracing.RelayTracing;
+import dev.relaycluster.tracing.RequestSpans;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The decision traces of the last {@code capacity} requests this node served (oldest dropped first; 0 keeps
- * none), and the cluster-wide lookup: {@link #find} asks every node's book (registered with the
+ * none), each also told to the request's OpenTelemetry spans when tracing is on, and the cluster-wide lookup: {@link #find} asks every node's book (registered with the
  * receptionist) and answers the one that holds the request.
  */
 public final class TraceBook {
@@ -43,9 +45,11 @@ public final class TraceBook {
   private final double maxCoolingShare;
   private final Duration askTimeout;
   private final Map<String, RouteTrace> traces;
+  private final RelayTracing tracing;
 
   public TraceBook(ActorSystem<?> system, String node, int capacity, PoolView pool, LastUsedClock clock,
-      double maxCoolingShare, Duration askTimeout) {
+      double maxCoolingShare, Duration askTimeout, RelayTracing tracing) {
+    this.tracing = tracing;
     this.system = system;
     this.node = node;
     this.capacity = Math.max(0, capacity);
@@ -65,14 +69,26 @@ public final class TraceBook {
 
   /** A new trace for this call, kept in the book (a trace that is not kept when the capacity is 0). */
   RouteTrace start(RelayCall call) {
+    RequestSpans spans = tracing.request(call.requestId(), call.pool(),
+        call.dialect().id().name().toLowerCase(java.util.Locale.ROOT), name -> header(call, name));
+    spans.model(call.request().model());
     if (capacity == 0) {
-      return RouteTrace.OFF;
+      return spans == RequestSpans.NONE ? RouteTrace.OFF : new RouteTrace(node, call, false, spans);
     }
-    RouteTrace trace = new RouteTrace(node, call, true);
+    RouteTrace trace = new RouteTrace(node, call, true, spans);
     synchronized (traces) {
       traces.put(call.requestId(), trace);
     }
     return trace;
+  }
+
+  private static String header(RelayCall call, String lowerCaseName) {
+    for (org.apache.pekko.http.javadsl.model.HttpHeader h : call.headers()) {
+      if (h.is(lowerCaseName)) {
+        return h.value();
+      }
+    }
+    return null;
   }
 
   /** This node's trace of a request, as JSON text. */

@@ -22,6 +22,12 @@ public final class HeaderPolicy {
   static final Set<String> CLIENT_CREDENTIALS = Set.of(
       "x-api-key", "authorization", "x-goog-api-key", "api-key", "cookie");
 
+  /**
+   * A client's W3C trace context: never passed on as the client sent it; the relay's own context goes upstream
+   * instead, when tracing is on and the operator allows it ({@code relay.tracing.propagate-upstream}).
+   */
+  static final Set<String> TRACE_CONTEXT = Set.of("traceparent", "tracestate");
+
   /** Upstream response headers the client must not see: the HTTP layer's own, and the pool owner's identity. */
   static final Set<String> RESPONSE_DROPPED = Set.of(
       "date", "server", "set-cookie", "anthropic-organization-id", "alt-svc", "cf-ray", "cf-cache-status", "via");
@@ -35,6 +41,7 @@ public final class HeaderPolicy {
     return !HOP_BY_HOP.contains(lowercaseName)
         && !CLIENT_ADDRESS.contains(lowercaseName)
         && !CLIENT_CREDENTIALS.contains(lowercaseName)
+        && !TRACE_CONTEXT.contains(lowercaseName)
         && !"accept-encoding".equals(lowercaseName);
   }
 
