@@ -45,6 +45,7 @@ import dev.relaycluster.http.DialectResponses;
 import dev.relaycluster.http.ModelLists;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.KeyUsageRoutes;
+import dev.relaycluster.http.OpenApiRoute;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
@@ -229,7 +230,7 @@ public final class RelayNode implements AutoCloseable {
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
       Route routes = routes(
-          new HealthRoutes(system, database, ttlStore).route(),
+          new HealthRoutes(system, database, ttlStore).route().orElse(new OpenApiRoute().route()),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),
