@@ -45,6 +45,7 @@ import dev.relaycluster.http.DialectResponses;
 import dev.relaycluster.http.ModelLists;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.KeyUsageRoutes;
+import dev.relaycluster.http.OpenApiRoute;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
@@ -242,7 +243,7 @@ public final class RelayNode implements AutoCloseable {
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);
       Route routes = routes(
-          new HealthRoutes(system, database, ttlStore).route().orElse(metrics),
+          new HealthRoutes(system, database, ttlStore).route().orElse(metrics).orElse(new OpenApiRoute().route()),
           new AdminRoutes(
               new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),
