@@ -7,9 +7,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster profile's TTL store on Redis (lettuce, one multiplexed async connection). Each command is
@@ -17,12 +21,21 @@ import java.util.concurrent.CompletionStage;
  * instead of queueing for its return; {@link GuardedTtlStore} adds the circuit breaker on top.
  */
 public final class RedisTtlStore implements TtlStore {
+  /**
+   * The longest pause between tries to reconnect. Lettuce's own back-off doubles up to 30 s, which kept a node
+   * off Redis for up to half a minute after Redis was back; a try a second costs a down Redis nothing.
+   */
+  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisAsyncCommands<String, String> redis;
   private final String prefix;
 
-  private RedisTtlStore(RedisClient client, StatefulRedisConnection<String, String> connection, String prefix) {
+  private RedisTtlStore(ClientResources resources, RedisClient client,
+      StatefulRedisConnection<String, String> connection, String prefix) {
+    this.resources = resources;
     this.client = client;
     this.connection = connection;
     this.redis = connection.async();
@@ -38,15 +51,19 @@ public final class RedisTtlStore implements TtlStore {
     if (!settings.password().isEmpty()) {
       uri.withPassword(settings.password().toCharArray());
     }
-    RedisClient client = RedisClient.create(uri.build());
+    ClientResources resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, uri.build());
     // Lettuce reconnects in the background; until it has, a command is refused rather than held.
     client.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .build());
     try {
-      return new RedisTtlStore(client, client.connect(), settings.keyPrefix());
+      return new RedisTtlStore(resources, client, client.connect(), settings.keyPrefix());
     } catch (RuntimeException e) {
       client.shutdown();
+      resources.shutdown();
       throw new StorageException("cannot connect to Redis at " + settings.host() + ":" + settings.port()
           + ": " + e.getMessage(), e);
     }
@@ -93,5 +110,6 @@ public final class RedisTtlStore implements TtlStore {
   public void close() {
     connection.close();
     client.shutdown();
+    resources.shutdown();
   }
 }
