@@ -14,7 +14,7 @@ export OUTAGE_SECONDS=${OUTAGE_SECONDS:-30}
 export OUTAGE_CLIENTS=${OUTAGE_CLIENTS:-8}
 rm -rf relay-node/target/reliability
 args=(-B test -pl protocol,relay-node -Drelay.classArchive.skip -Dsurefire.failIfNoSpecifiedTests=false
-  "-Dtest=FaultSuiteTest,AdminAttackTest,UsageSpoolRestartTest,*Fuzz*,ClusterOutageTest,RedisReconnectTest")
+  "-Dtest=FaultSuiteTest,AdminAttackTest,UsageSpoolRestartTest,*Fuzz*,ClusterOutageTest")
 mvn "${args[@]}"
 {
   echo "# Reliability"
