@@ -8,6 +8,9 @@ import dev.relaycluster.testing.NodeProcess;
 import dev.relaycluster.testing.OutageProxy;
 import dev.relaycluster.testing.TestDatabases;
 import dev.relaycluster.testing.ThreeNodeCluster;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,7 +141,7 @@ final class OutageCluster implements AutoCloseable {
         if (r.statusCode() == 200 && upMembers(JSON.readTree(r.body())) == members) {
           return;
         }
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         last = notYet.toString();
       }
       Thread.sleep(250);
@@ -167,8 +170,8 @@ final class OutageCluster implements AutoCloseable {
     mock.close();
     postgres.close();
     redis.close();
-    try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:6379");
-         var connection = client.connect()) {
+    try (RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+         StatefulRedisConnection<String, String> connection = client.connect()) {
       List<String> keys = connection.sync().keys(redisPrefix + "*");
       if (!keys.isEmpty()) {
         connection.sync().del(keys.toArray(String[]::new));

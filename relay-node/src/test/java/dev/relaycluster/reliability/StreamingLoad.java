@@ -106,8 +106,4 @@ final class StreamingLoad {
   int refusedConnections() {
     return refusedConnections.get();
   }
-
-  int clients() {
-    return clients;
-  }
 }
