@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
+import dev.relaycluster.protocol.util.Utf16;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.store.StorageOutages;
 import dev.relaycluster.upstream.StrictEntities;
@@ -44,11 +45,35 @@ final class AdminCalls {
         if (node == null || !node.isObject()) {
           throw AdminInputException.invalid("the body must be a JSON object");
         }
+        if (!wellFormed(node)) {
+          // What the admin API keeps goes into events, whose writer refuses such text.
+          throw AdminInputException.invalid("the body is not valid JSON: a string holds an unpaired surrogate");
+        }
         return node;
       } catch (IOException e) {
         throw AdminInputException.invalid("the body is not valid JSON");
       }
     });
+  }
+
+  /** Whether every string and field name in {@code node} is well-formed UTF-16 (no surrogate without its pair). */
+  private static boolean wellFormed(JsonNode node) {
+    if (node.isTextual()) {
+      return Utf16.wellFormed(node.textValue());
+    }
+    for (var field : node.properties()) {
+      if (!Utf16.wellFormed(field.getKey()) || !wellFormed(field.getValue())) {
+        return false;
+      }
+    }
+    if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (!wellFormed(element)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
