@@ -18,6 +18,8 @@ import java.util.function.BiFunction;
  */
 final class FuzzRunner implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 20_000;
+  /** Below the rig's keep-alive timeout (5 s): a kept connection idle longer may be closed by the node. */
+  private static final long IDLE_MILLIS = 4_000;
 
   private final int port;
   private final long seed;
@@ -91,10 +93,11 @@ final class FuzzRunner implements AutoCloseable {
     }
   }
 
-  /** One worker's connection, and the input whose answer it carried last (for a silent close). */
+  /** One worker's connection, and the input whose answer it carried last and when (for a silent close). */
   private final class Worker {
     private FuzzConnection kept;
     private FuzzInput lastOnKept;
+    private long lastOnKeptAt;
 
     void run(FuzzInput input) throws IOException {
       tally.input(input.family());
@@ -119,9 +122,12 @@ final class FuzzRunner implements AutoCloseable {
         c.send(input.request(), input.delivery() == FuzzInput.Delivery.HALF_CLOSE);
         FuzzAnswer first = c.read(input.method().equals("HEAD"));
         if (reused && first.outcome() == FuzzAnswer.Outcome.CLOSED) {
-          // The connection was closed after the previous answer, which did not say it would be.
+          // The connection was closed after the previous answer, which did not say it would be (unless it had
+          // been idle as long as the node keeps an idle connection).
           c.sendFailed();
-          tally.finding(FuzzTally.Finding.SILENT_CLOSE, lastOnKept, "the next request found the connection closed");
+          if (System.nanoTime() - lastOnKeptAt < IDLE_MILLIS * 1_000_000) {
+            tally.finding(FuzzTally.Finding.SILENT_CLOSE, lastOnKept, "the next request found the connection closed");
+          }
           closeKept();
           kept = new FuzzConnection(port, READ_TIMEOUT_MILLIS, writers);
           c = kept;
@@ -134,6 +140,7 @@ final class FuzzRunner implements AutoCloseable {
         tally.took(input.family(), System.nanoTime() - started);
         if (shared) {
           lastOnKept = input;
+          lastOnKeptAt = System.nanoTime();
         } else {
           c.close();
         }

@@ -27,6 +27,10 @@ final class JsonMutator {
       "contents", "generationConfig", "maxOutputTokens", "request", "project", "session_id", "user_prompt_id",
       "role", "content", "parts", "text", "type", "temperature", "stop_sequences", "apiKey", "name");
 
+  /** JSON strings a writer would not make: unpaired surrogates, NUL, bad escapes, a raw tab, an open string. */
+  private static final String[] ODD_TEXT = {"\"\\ud800\"", "\"\\udfff\\ud800x\"", "\"claude-\\udc00\"",
+      "\"\\ud83c\"", "\"\\u0000\"", "\"\\uZZZZ\"", "\"\\x41\"", "\"\t\"", "\"\\\""};
+
   private final Junk junk;
   private final Map<String, String> raw = new TreeMap<>();
   private final List<String> applied = new ArrayList<>();
@@ -66,6 +70,14 @@ final class JsonMutator {
     List<Slot> slots = new ArrayList<>();
     collect(tree, slots);
     Slot slot = slots.isEmpty() ? new Slot(tree, "model", -1) : junk.pick(slots);
+    if (junk.chance(8)) {
+      // Text no writer would make (an unpaired surrogate, NUL, a bad escape), often in the model, which the relay
+      // keeps in its usage record.
+      Slot target = tree.has("model") && junk.chance(50) ? new Slot(tree, "model", -1) : slot;
+      applied.add("odd-text:" + target.name());
+      target.set(rawText(junk.pick(ODD_TEXT)));
+      return;
+    }
     // Weighted: a huge string costs every party a lot of bytes, so it is one case in twelve.
     switch (junk.below(12)) {
       case 0, 1, 9 -> {
@@ -120,9 +132,7 @@ final class JsonMutator {
       case 2 -> NODES.numberNode(junk.random.nextLong());
       case 3 -> rawText(junk.numberText());
       case 4 -> NODES.textNode(junk.string());
-      // Escapes a writer would not make: lone surrogates, NUL, bad escapes, a raw tab inside a string.
-      case 5 -> junk.chance(25) ? rawText(junk.pick("\"\\ud800\"", "\"\\udfff\\ud800x\"", "\"\\u0000\"",
-          "\"\\uZZZZ\"", "\"\\x41\"", "\"\t\"", "\"\\\"")) : NODES.textNode(junk.string());
+      case 5 -> junk.chance(25) ? rawText(junk.pick(ODD_TEXT)) : NODES.textNode(junk.string());
       case 6 -> NODES.numberNode(junk.random.nextDouble() * 1e6 - 5e5);
       case 7 -> {
         ArrayNode a = NODES.arrayNode();

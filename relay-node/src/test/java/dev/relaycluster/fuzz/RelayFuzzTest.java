@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Fuzzing (issue 17): seeded random inputs against every client endpoint, the admin API and the HTTP layer
  * of one node, then a few slow senders. No answer may be a relay 5xx or show a stack trace, class or library
- * name; every 4xx is in the caller's dialect; every request a client could frame is answered; the node
- * answers /health at the end. The figures go to RELIABILITY.md's "fuzz" section; FUZZ_SEED repeats a run and
+ * name; every 4xx is in the caller's dialect; every request a client could frame is answered; the node logs
+ * no error with a stack trace, answers /health at the end and still writes its request log. The figures go to RELIABILITY.md's "fuzz" section; FUZZ_SEED repeats a run and
  * FUZZ_TRIES sets the inputs per family.
  */
 class RelayFuzzTest {
@@ -62,6 +62,8 @@ class RelayFuzzTest {
       assertTrue(tally.clean(), "findings" + again + ":\n" + tally.findingsText());
       assertEquals(200, health, "the node answers /health after the run" + again);
       assertTrue(ledgerFlows, "a request after the run reaches the request log" + again);
+      assertEquals(0, logs.errorsWithTrace.get(), "errors with a stack trace in the node's log" + again + ": "
+          + logs.firstErrors());
       assertTrue(heapAfter < 3 * heapBefore + 64L * 1024 * 1024, "live heap grew from " + HeapProbe.mib(heapBefore)
           + " to " + HeapProbe.mib(heapAfter) + again);
     } finally {
