@@ -55,7 +55,10 @@ class RelayFuzzTest {
       FuzzReport.Run run = new FuzzReport.Run(settings, families, seconds, cpuSeconds, heapBefore, heapAfter, health,
           ledgerFlows, logs);
       String markdown = FuzzReport.markdown(tally, run);
-      Reliability.write("fuzz", "Fuzzing (RelayFuzzTest)", markdown);
+      if (settings.only() == null) {
+        // One input sent again is no run's figures.
+        Reliability.write("fuzz", "Fuzzing (RelayFuzzTest)", markdown);
+      }
       System.out.println(markdown);
 
       String again = " (repeat with FUZZ_SEED=" + settings.seedText() + ")";
