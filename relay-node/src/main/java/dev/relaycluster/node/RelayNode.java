@@ -328,8 +328,7 @@ public final class RelayNode implements AutoCloseable {
     Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
     // Built once: the supplier below is called for every request.
     Route all = d.concat(health, admin, adminUi, relay,
-        d.complete(DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.NOT_FOUND,
-            "no such endpoint on this relay")));
+        d.extractUri(uri -> d.complete(DialectResponses.notFound(uri.path()))));
     return d.handleExceptions(unexpected, () -> all);
   }
 
