@@ -16,6 +16,7 @@ import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.relay.RelayCall;
+import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.upstream.StrictEntities;
 import dev.relaycluster.usage.PriceBook;
@@ -52,9 +53,11 @@ public final class ClientRequests {
   private final ClientRecognizer clients;
   /** Time-ordered, so the request log (keyed by request id) grows at the end of its index. */
   private final TimeOrderedIds requestIds = TimeOrderedIds.systemClock();
+  private final RelayMetrics metrics;
 
   public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
-      Materializer materializer, NodeDrain drain, ClientRecognizer clients) {
+      Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics) {
+    this.metrics = metrics;
     this.keys = keys;
     this.relay = relay;
     this.prices = prices;
@@ -66,6 +69,23 @@ public final class ClientRequests {
 
   /** Relays a POST of {@code endpoint} in {@code dialect} to the {@code pool}'s accounts. */
   public CompletionStage<HttpResponse> relay(HttpRequest req, Dialect dialect, String pool, String endpoint) {
+    return counted(dialect, pool, relayOrRefuse(req, dialect, pool, endpoint));
+  }
+
+  /**
+   * An answer without a request id never reached the relay's flow (no key, an unknown or unusable key, a body
+   * that cannot be read, a draining node): counted here, as the flow counts the others when they settle.
+   */
+  private CompletionStage<HttpResponse> counted(Dialect dialect, String pool, CompletionStage<HttpResponse> answer) {
+    return answer.whenComplete((response, failure) -> {
+      if (response != null && response.getHeader(RelayFlow.REQUEST_ID_HEADER).isEmpty()) {
+        metrics.requestFinished(pool, dialect.id().wireName(), "none", response.status().intValue(), "REJECTED");
+      }
+    });
+  }
+
+  private CompletionStage<HttpResponse> relayOrRefuse(HttpRequest req, Dialect dialect, String pool,
+      String endpoint) {
     if (drain.draining()) {
       // Nothing happened yet, so a balancer may retry this on another node.
       req.discardEntityBytes(materializer);

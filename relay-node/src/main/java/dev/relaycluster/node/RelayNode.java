@@ -238,7 +238,7 @@ public final class RelayNode implements AutoCloseable {
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
-          NodeDrain.get(system), clients);
+          NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system));
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);

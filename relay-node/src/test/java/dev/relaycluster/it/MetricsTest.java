@@ -140,15 +140,21 @@ class MetricsTest {
     assertEquals(403, refused.statusCode(), refused.body());
     assertOverhead(refused);
 
+    // A key the relay does not know never reaches the relay's flow; it is counted as rejected.
+    HttpResponse<String> unknown = relay("cr_" + "0".repeat(64), false);
+    assertEquals(401, unknown.statusCode(), unknown.body());
+
     Map<String, String> served = Map.of("pool", "claude", "dialect", "anthropic", "platform", "claude-console");
     // Usage settles as the answer ends, and a request leaves the in-flight count once its record landed.
-    PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 5
+    PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 6
         && x.sum("relay_requests_in_flight", Map.of()) == 0 && x.has("relay_projection_lag_events"));
     assertEquals(3, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "completed")));
     assertEquals(1, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "upstream_failed")));
     assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
         "platform", "none", "status", "4xx", "outcome", "refused")));
-    assertEquals(5, s.sum("relay_requests_total", Map.of()));
+    assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
+        "platform", "none", "status", "4xx", "outcome", "rejected")));
+    assertEquals(6, s.sum("relay_requests_total", Map.of()));
     assertEquals(1, s.sum("relay_failovers_total", Map.of("pool", "claude", "cause", "overloaded")));
     assertEquals(1, s.sum("relay_failovers_total", Map.of()));
 
