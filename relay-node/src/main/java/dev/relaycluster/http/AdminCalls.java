@@ -3,6 +3,7 @@ package dev.relaycluster.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.admin.AdminRefusal;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.store.StorageOutages;
@@ -65,6 +66,9 @@ final class AdminCalls {
       return e.notFound()
           ? JsonResponses.error(404, "not_found_error", e.getMessage())
           : JsonResponses.error(400, "invalid_request_error", e.getMessage());
+    }
+    if (cause instanceof AdminRefusal e) {
+      return JsonResponses.error(e.status(), e.status() == 403 ? "permission_error" : "conflict_error", e.getMessage());
     }
     if (cause instanceof OAuthException e) {
       return e.rejected()
