@@ -112,7 +112,7 @@ public final class AdminManagement {
       }
       return users.credentials(username).thenApplyAsync(found -> {
         if (found.isEmpty() || !hasher.verify(current, found.get().passwordHash())) {
-          throw AdminRefusal.forbidden("the current password is wrong");
+          throw AdminInputException.invalid("the current password is wrong");
         }
         return hasher.hash(next);
       }, blocking).thenCompose(hash -> users.setPassword(username, hash));

@@ -1,8 +1,8 @@
 package dev.relaycluster.admin;
 
 /**
- * An admin request refused for who asks or for the state it would leave: 403 (wrong current password or
- * code) or 409 (the last owner, two-factor already on).
+ * An admin request refused for the state it would leave or finds: 409 (the last owner, two-factor already
+ * on, a name taken). (A wrong current password or code is a 400, like any other bad input.)
  */
 public final class AdminRefusal extends RuntimeException {
   private final int status;
@@ -10,10 +10,6 @@ public final class AdminRefusal extends RuntimeException {
   private AdminRefusal(int status, String message) {
     super(message, null, false, false);
     this.status = status;
-  }
-
-  public static AdminRefusal forbidden(String message) {
-    return new AdminRefusal(403, message);
   }
 
   public static AdminRefusal conflict(String message) {

@@ -58,7 +58,7 @@ public final class TwoFactorAdmin {
       return totpCode(username, secret.get(), code);
     }).thenCompose(ok -> {
       if (!ok) {
-        throw AdminRefusal.forbidden("wrong code; check the authenticator's clock and try the next code");
+        throw AdminInputException.invalid("wrong code; check the authenticator's clock and try the next code");
       }
       List<String> codes = RecoveryCodes.generate();
       List<String> hashes = codes.stream().map(c -> RecoveryCodes.hash(username, c).orElseThrow()).toList();
@@ -70,7 +70,7 @@ public final class TwoFactorAdmin {
   public CompletionStage<Void> disable(String username, String password, String code) {
     return users.credentials(username).thenApplyAsync(found -> {
       if (found.isEmpty() || !hasher.verify(password, found.get().passwordHash())) {
-        throw AdminRefusal.forbidden("wrong password");
+        throw AdminInputException.invalid("wrong password");
       }
       if (!found.get().user().totpEnabled()) {
         throw AdminRefusal.conflict("two-factor sign-in is not on");
@@ -78,7 +78,7 @@ public final class TwoFactorAdmin {
       return found.get();
     }, blocking).thenCompose(found -> verify(username, code)).thenCompose(ok -> {
       if (!ok) {
-        throw AdminRefusal.forbidden("wrong code");
+        throw AdminInputException.invalid("wrong code");
       }
       return records.clear(username);
     });

@@ -68,7 +68,7 @@ final class AdminCalls {
           : JsonResponses.error(400, "invalid_request_error", e.getMessage());
     }
     if (cause instanceof AdminRefusal e) {
-      return JsonResponses.error(e.status(), e.status() == 403 ? "permission_error" : "conflict_error", e.getMessage());
+      return JsonResponses.error(e.status(), "conflict_error", e.getMessage());
     }
     if (cause instanceof OAuthException e) {
       return e.rejected()
