@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Runs the reliability suite (faults in every dialect, breaks after the first byte, the admin attacks, the
-# usage spool across restarts, fuzzing) and writes RELIABILITY.md from the figures the run leaves in
-# relay-node/target/reliability/. CI runs the same tests with their short settings; this is the long run.
+# usage spool across restarts, fuzzing, outages on a 3-node cluster) and writes RELIABILITY.md from the
+# figures the run leaves in relay-node/target/reliability/. CI runs the same tests with their short settings;
+# this is the long run.
 #   FAULT_ROUNDS  requests per pool in the fault suite (default 100; CI: 12)
-#   FUZZ_TRIES    fuzzing inputs per property (read by the fuzz tests; default 10x the CI figure)
+#   FUZZ_TRIES    fuzzing inputs per family in RelayFuzzTest (default 6000, 4x the CI figure: about 42,000 inputs)
+#   OUTAGE_SECONDS  how long PostgreSQL and Redis are unreachable in the outage suite (default 30; CI: 8)
+#   OUTAGE_CLIENTS  clients streaming during the outages (default 8; CI: 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FAULT_ROUNDS=${FAULT_ROUNDS:-100}
+export OUTAGE_SECONDS=${OUTAGE_SECONDS:-30}
+export OUTAGE_CLIENTS=${OUTAGE_CLIENTS:-8}
+export FUZZ_TRIES=${FUZZ_TRIES:-6000}
 rm -rf relay-node/target/reliability
 args=(-B test -pl protocol,relay-node -Drelay.classArchive.skip -Dsurefire.failIfNoSpecifiedTests=false
-  "-Dtest=FaultSuiteTest,AdminAttackTest,UsageSpoolRestartTest,*Fuzz*")
+  "-Dtest=FaultSuiteTest,AdminAttackTest,UsageSpoolRestartTest,*Fuzz*,ClusterOutageTest")
 mvn "${args[@]}"
 {
   echo "# Reliability"

@@ -14,7 +14,9 @@
 # Writes results/ab.jsonl and results/ab.md (scripts/ab_report.py) and puts ab.md at the end of RESULTS.md
 # (rewritten by report.py from results/, which keeps every older section). Takes about 18 minutes.
 # Environment as run.sh: BENCH_MOCK_PORT, BENCH_RELAY_PORT, BENCH_CLUSTER_PORT, RELAY_HEAP, BENCH_RESULTS_DIR,
-# BENCH_REPORT, BENCH_PACED_THINK_MS; BENCH_AB_OLD_NAME / BENCH_AB_NEW_NAME name the jars in the report.
+# BENCH_REPORT, BENCH_PACED_THINK_MS; BENCH_AB_OLD_NAME / BENCH_AB_NEW_NAME name the jars in the report;
+# BENCH_AB_NEW_ENV ("NAME=value ...") is set for the new jar's node only, e.g. to turn tracing on against
+# scripts/otlp_sink.py: BENCH_AB_NEW_ENV="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:14318".
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -135,7 +137,12 @@ session() {
   local which=$1 rep=$2 t0
   RELAY_JAR=${JAR[$which]} RELAY_CLASS_ARCHIVE=${ARCHIVE[$which]} DATA_DIR=$WORK/data-$which-$rep
   t0=$(now_ms)
+  # BENCH_AB_NEW_ENV="NAME=value ...": settings for the new jar's node only (e.g. tracing on).
+  local -a extra=()
+  [[ $which == new ]] && read -ra extra <<<"${BENCH_AB_NEW_ENV:-}"
+  for kv in "${extra[@]}"; do export "${kv?}"; done
   start_relay "relay-$which-$rep"
+  for kv in "${extra[@]}"; do unset "${kv%%=*}"; done
   wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the $which node did not start: $(tail -20 "$WORK/relay-$which-$rep.log")"
   admin_setup
   [[ $(relay_request /v1/messages "$CLAUDE_BODY") == 200 ]] || die "a first Claude request through the $which node failed"

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.relay.TraceBook;
-import dev.relaycluster.usage.RequestLogRow;
 import dev.relaycluster.usage.UsageQueries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +38,7 @@ public final class RequestTraces {
       }
       ObjectNode out = JSON.createObjectNode().put("requestId", requestId).put("traceKept", trace.isPresent());
       out.set("trace", trace.map(RequestTraces::parse).orElse(null));
-      out.set("ledger", row.map(RequestTraces::ledger).orElse(null));
+      out.putPOJO("ledger", row.orElse(null));
       return Optional.of(out);
     });
   }
@@ -50,9 +49,5 @@ public final class RequestTraces {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static JsonNode ledger(RequestLogRow row) {
-    return JSON.valueToTree(row);
   }
 }

@@ -5,8 +5,10 @@ import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminRefusal;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
+import dev.relaycluster.protocol.util.Utf16;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.store.StorageOutages;
+import dev.relaycluster.upstream.StrictEntities;
 import dev.relaycluster.usage.LedgerMaintenance;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.pattern.AskTimeoutException;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.Materializer;
@@ -31,20 +34,47 @@ final class AdminCalls {
 
   private AdminCalls() {}
 
-  /** The request body as a JSON object; fails with a 400-bound {@link AdminInputException} otherwise. */
+  /**
+   * The request body as a JSON object; fails with a 400-bound {@link AdminInputException} otherwise, and with
+   * pekko-http's entity errors for a body over {@code maxBytes} (413) or one that breaks off (400).
+   */
   static CompletionStage<JsonNode> jsonObject(HttpRequest req, long maxBytes, Materializer materializer) {
-    return req.entity().toStrict(BODY_TIMEOUT_MILLIS, maxBytes, materializer).thenApply(strict -> {
+    return StrictEntities.of(req.entity(), BODY_TIMEOUT_MILLIS, maxBytes, materializer).thenApply(strict -> {
       try {
         // Trailing garbage after the object ({"name":"a"} "x") is refused, as the relay's dialects refuse it.
         JsonNode node = STRICT.readTree(strict.getData().toArrayUnsafe());
         if (node == null || !node.isObject()) {
           throw AdminInputException.invalid("the body must be a JSON object");
         }
+        if (!wellFormed(node)) {
+          // What the admin API keeps goes into events, whose writer refuses such text.
+          throw AdminInputException.invalid("the body is not valid JSON: a string holds an unpaired surrogate");
+        }
         return node;
       } catch (IOException e) {
         throw AdminInputException.invalid("the body is not valid JSON");
       }
     });
+  }
+
+  /** Whether every string and field name in {@code node} is well-formed UTF-16 (no surrogate without its pair). */
+  private static boolean wellFormed(JsonNode node) {
+    if (node.isTextual()) {
+      return Utf16.wellFormed(node.textValue());
+    }
+    for (var field : node.properties()) {
+      if (!Utf16.wellFormed(field.getKey()) || !wellFormed(field.getValue())) {
+        return false;
+      }
+    }
+    if (node.isArray()) {
+      for (JsonNode element : node) {
+        if (!wellFormed(element)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Turns a failed admin call into its JSON error; unexpected failures are logged, not shown. */
@@ -69,6 +99,13 @@ final class AdminCalls {
     }
     if (cause instanceof AdminRefusal e) {
       return JsonResponses.error(e.status(), "conflict_error", e.getMessage());
+    }
+    // The request body: over the route's limit (sized or chunked), or broken off or mis-framed by the client.
+    if (StrictEntities.tooLarge(cause)) {
+      return JsonResponses.error(413, "request_too_large", "the request body is larger than this call accepts");
+    }
+    if (cause instanceof EntityStreamException) {
+      return JsonResponses.error(400, "invalid_request_error", "the request body could not be read");
     }
     if (cause instanceof OAuthException e) {
       return e.rejected()

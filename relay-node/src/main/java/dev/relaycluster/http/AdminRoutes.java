@@ -118,7 +118,8 @@ public final class AdminRoutes extends AllDirectives {
     if (AdminPermissions.isRead(method)) {
       return authorized(session, req);
     }
-    return onComplete(req.entity().toStrict(BODY_TIMEOUT_MILLIS, MAX_ADMIN_BODY, materializer), strict -> {
+    return onComplete(dev.relaycluster.upstream.StrictEntities.of(req.entity(), BODY_TIMEOUT_MILLIS, MAX_ADMIN_BODY,
+        materializer), strict -> {
       if (strict.isFailure()) {
         return complete(AdminCalls.error(strict.failed().get()));
       }

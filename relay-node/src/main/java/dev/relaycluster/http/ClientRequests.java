@@ -124,7 +124,9 @@ public final class ClientRequests {
         req.discardEntityBytes(materializer);
         return done(tooLarge(dialect, limit).addHeader(Connection.create("close")));
       }
-      return req.discardEntityBytes(materializer).completionStage().thenApply(d -> tooLarge(dialect, limit));
+      // Answered however the reading ends: a client that breaks off gets no answer anyway, and one that
+      // stalls gets the connection guard's 408.
+      return req.discardEntityBytes(materializer).completionStage().handle((d, failure) -> tooLarge(dialect, limit));
     }
     return StrictEntities.of(req.entity(), settings.upstream().bodyTimeout().toMillis(), limit, materializer)
         .thenCompose(strict -> {

@@ -25,6 +25,11 @@ public final class DialectResponses {
         .addHeader(RawHeader.create("retry-after", Long.toString(Math.max(1, retryAfterSeconds))));
   }
 
+  /** 404 for a path no route serves, in the dialect of the endpoints mounted around it (Anthropic elsewhere). */
+  public static HttpResponse notFound(String path) {
+    return error(GuardAnswers.dialectOf(path), ErrorKind.NOT_FOUND, "no such endpoint on this relay");
+  }
+
   /** A relay answer as the HTTP response the client gets. */
   public static HttpResponse render(Dialect dialect, RelayAnswer answer) {
     if (answer instanceof RelayAnswer.Whole whole) {

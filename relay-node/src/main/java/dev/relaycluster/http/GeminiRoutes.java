@@ -63,8 +63,14 @@ final class GeminiRoutes extends AllDirectives {
             return get(() -> extractRequest(req -> completeWithFuture(requests.authenticated(req, DIALECT,
                 key -> ClientRequests.done(models.geminiModel(key, call))))));
           }
-          return relay(GeminiEndpoint.parse(GeminiEndpoint.ofModel(call.substring(0, colon),
-              call.substring(colon + 1))), "models/" + call);
+          String model = call.substring(0, colon);
+          if (!GeminiEndpoint.plainModel(model)) {
+            // As Google answers it; such a name would not even make an upstream URL.
+            return complete(DialectResponses.error(DIALECT, ErrorKind.INVALID_REQUEST,
+                "* GenerateContentRequest.model: unexpected model name format"));
+          }
+          return relay(GeminiEndpoint.parse(GeminiEndpoint.ofModel(model, call.substring(colon + 1))),
+              "models/" + call);
         }));
   }
 
@@ -81,8 +87,9 @@ final class GeminiRoutes extends AllDirectives {
 
   private Route relay(Optional<GeminiEndpoint> endpoint, String called) {
     if (endpoint.isEmpty()) {
-      return complete(DialectResponses.error(DIALECT, ErrorKind.NOT_FOUND,
-          "method not found: " + called + " is not a Gemini method this relay serves"));
+      return complete(DialectResponses.error(DIALECT, ErrorKind.NOT_FOUND, "method not found: "
+          + (called.length() > 100 ? called.substring(0, 100) + "…" : called)
+          + " is not a Gemini method this relay serves"));
     }
     String name = endpoint.get().name();
     return concat(

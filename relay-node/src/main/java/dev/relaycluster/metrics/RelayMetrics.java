@@ -60,6 +60,7 @@ public final class RelayMetrics implements Extension {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RequestMeters requests = new RequestMeters(registry);
   private final UsageMeters usage;
+  private final KeyMeters keys;
   private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicLong> openStreams = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> projectionLag = new ConcurrentHashMap<>();
@@ -73,6 +74,7 @@ public final class RelayMetrics implements Extension {
   /** A registry without the JVM's meters (tests); a node gets its own through {@link #get}. */
   public RelayMetrics(MetricsSettings settings) {
     this.usage = new UsageMeters(registry, settings.maxModels());
+    this.keys = new KeyMeters(registry, settings.keys());
     Gauge.builder("relay.websockets.open", openSockets, AtomicLong::get)
         .description("Client WebSockets open on this node").register(registry);
     this.usageSettle = RequestMeters.histogram("relay.usage.settle",
@@ -120,6 +122,16 @@ public final class RelayMetrics implements Extension {
   /** A relayed request ended (its usage settled): {@code outcome} as the ledger records it. */
   public void requestFinished(String pool, String clientDialect, String platform, int status, String outcome) {
     requests.finished(pool, clientDialect, platform, status, outcome);
+  }
+
+  /** Whether this key (by id or name) was marked for series of its own ({@code relay.metrics.keys}). */
+  public boolean watchesKey(String keyId, String keyName) {
+    return keys.watches(keyId, keyName);
+  }
+
+  /** A marked key's request ended: its status, tokens and real cost under the key's name. */
+  public void keyRequest(String keyName, int status, long inputTokens, long outputTokens, long costMicros) {
+    keys.request(keyName, status, inputTokens, outputTokens, costMicros);
   }
 
   /** Time from the request's start to the first byte of its answer. */

@@ -99,7 +99,7 @@ final class RequestMeters {
     return value == null || value.isBlank() ? "none" : value;
   }
 
-  private static String statusClass(int hundreds) {
+  static String statusClass(int hundreds) {
     return hundreds >= 1 && hundreds <= 5 ? hundreds + "xx" : "other";
   }
 }

@@ -45,6 +45,7 @@ import dev.relaycluster.http.DialectResponses;
 import dev.relaycluster.http.ModelLists;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.KeyUsageRoutes;
+import dev.relaycluster.http.OpenApiRoute;
 import dev.relaycluster.http.RelayRoutes;
 import dev.relaycluster.http.WebhookRoutes;
 import dev.relaycluster.protocol.client.ClientRecognizer;
@@ -249,7 +250,7 @@ public final class RelayNode implements AutoCloseable {
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);
       Route routes = routes(
-          new HealthRoutes(system, database, ttlStore).route().orElse(metrics),
+          new HealthRoutes(system, database, ttlStore).route().orElse(metrics).orElse(new OpenApiRoute().route()),
           new AdminRoutes(
               adminSessions,
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),
@@ -337,8 +338,7 @@ public final class RelayNode implements AutoCloseable {
     Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
     // Built once: the supplier below is called for every request.
     Route all = d.concat(health, admin, adminUi, relay,
-        d.complete(DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.NOT_FOUND,
-            "no such endpoint on this relay")));
+        d.extractUri(uri -> d.complete(DialectResponses.notFound(uri.path()))));
     return d.handleExceptions(unexpected, () -> all);
   }
 

@@ -44,5 +44,8 @@ final class SettledRequests {
     metrics.tokens(r.pool(), model, "cache_write_5m", r.cacheWrite5mTokens());
     metrics.tokens(r.pool(), model, "cache_write_1h", r.cacheWrite1hTokens());
     metrics.cost(r.pool(), model, r.costMicros());
+    if (metrics.watchesKey(r.keyId(), call.key().name())) {
+      metrics.keyRequest(call.key().name(), r.status(), r.inputTokens(), r.outputTokens(), r.costMicros());
+    }
   }
 }

@@ -7,6 +7,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +32,14 @@ public final class RedisTtlStore implements TtlStore {
   private static final Logger log = LoggerFactory.getLogger(RedisTtlStore.class);
   static final Duration RETRY_FIRST = Duration.ofSeconds(1);
   static final Duration RETRY_MAX = Duration.ofSeconds(30);
+  /**
+   * The longest pause between lettuce's tries to reconnect a connection it lost. Its own back-off doubles up to
+   * 30 s, which kept a node off Redis for up to half a minute after Redis was back; a try a second costs a down
+   * Redis nothing.
+   */
+  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+  private final ClientResources resources;
 
   private final RedisClient client;
   private final String prefix;
@@ -37,7 +48,8 @@ public final class RedisTtlStore implements TtlStore {
   private volatile RedisAsyncCommands<String, String> redis;
   private volatile boolean closed;
 
-  private RedisTtlStore(RedisClient client, String prefix, String where) {
+  private RedisTtlStore(ClientResources resources, RedisClient client, String prefix, String where) {
+    this.resources = resources;
     this.client = client;
     this.prefix = prefix;
     this.where = where;
@@ -52,12 +64,16 @@ public final class RedisTtlStore implements TtlStore {
     if (!settings.password().isEmpty()) {
       uri.withPassword(settings.password().toCharArray());
     }
-    RedisClient client = RedisClient.create(uri.build());
+    ClientResources resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, uri.build());
     // Lettuce reconnects in the background; until it has, a command is refused rather than held.
     client.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .build());
-    RedisTtlStore store = new RedisTtlStore(client, settings.keyPrefix(), settings.host() + ":" + settings.port());
+    RedisTtlStore store = new RedisTtlStore(resources, client, settings.keyPrefix(),
+        settings.host() + ":" + settings.port());
     try {
       store.connected(client.connect());
     } catch (RuntimeException e) {
@@ -156,5 +172,6 @@ public final class RedisTtlStore implements TtlStore {
       c.close();
     }
     client.shutdown();
+    resources.shutdown();
   }
 }

@@ -87,7 +87,9 @@ public final class UsageProjectionHandler
     st.setString(i++, u.keyId());
     st.setString(i++, u.accountId());
     st.setString(i++, u.platform());
-    st.setString(i++, u.endpoint());
+    // The endpoint can carry a client's text (a Code Assist operation name): a value too long for its column
+    // would fail the batch again on every retry and stop the projection.
+    st.setString(i++, truncate(u.endpoint(), 64));
     st.setString(i++, truncate(u.model(), 200));
     st.setString(i++, truncate(u.servedModel(), 200));
     st.setBoolean(i++, u.stream());

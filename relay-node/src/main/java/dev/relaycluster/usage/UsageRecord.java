@@ -1,6 +1,7 @@
 package dev.relaycluster.usage;
 
 import dev.relaycluster.cluster.CborSerializable;
+import dev.relaycluster.protocol.util.Utf16;
 
 /**
  * One relayed request's audit record: who, where, which model, every token class, cost in integer
@@ -49,6 +50,27 @@ public record UsageRecord(
     long upstreamLatencyMs,
     Double accountPriceMultiplier,
     Double serviceRate) implements CborSerializable {
+
+  /**
+   * Text in a record is well-formed: a client's model (or an upstream's) can carry an unpaired surrogate, written
+   * as a JSON escape, which the event's CBOR writer refuses; the rejected event stopped the key's entity, and each
+   * redelivery of the record stopped it again. Such a surrogate is kept as U+FFFD.
+   */
+  public UsageRecord {
+    requestId = Utf16.repaired(requestId);
+    keyId = Utf16.repaired(keyId);
+    accountId = Utf16.repaired(accountId);
+    platform = Utf16.repaired(platform);
+    endpoint = Utf16.repaired(endpoint);
+    model = Utf16.repaired(model);
+    servedModel = Utf16.repaired(servedModel);
+    priceVersion = Utf16.repaired(priceVersion);
+    errorType = Utf16.repaired(errorType);
+    sessionHash = Utf16.repaired(sessionHash);
+    userAgent = Utf16.repaired(userAgent);
+    client = Utf16.repaired(client);
+    clientVersion = Utf16.repaired(clientVersion);
+  }
 
   /** A record without the later fields (latency unknown, multiplier and rate as the costs imply). */
   public UsageRecord(String requestId, String keyId, String accountId, String platform, String endpoint, String model,

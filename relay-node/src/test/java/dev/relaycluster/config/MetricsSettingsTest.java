@@ -30,6 +30,14 @@ class MetricsSettingsTest {
   }
 
   @Test
+  void markedKeysAreReadFromACommaSeparatedList() {
+    MetricsSettings s = MetricsSettings.from(ConfigFactory.parseMap(Map.of("relay.metrics.keys", " team-a, ,id-b "))
+        .withFallback(ConfigFactory.load()));
+    assertEquals(java.util.Set.of("team-a", "id-b"), s.keys());
+    assertEquals(java.util.Set.of(), RelaySettings.from(ConfigFactory.load()).metrics().keys(), "none by default");
+  }
+
+  @Test
   void aModelCapBelowOneIsRefused() {
     assertThrows(ConfigException.BadValue.class, () -> new MetricsSettings("", 0));
   }

@@ -99,6 +99,12 @@ class DecisionTraceTest {
       JsonNode withLedger = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
       assertEquals(calm, withLedger.get("ledger").get("accountId").asText(), withLedger.toString());
       assertEquals(2, withLedger.get("ledger").get("attempts").asInt());
+      String path = "/admin/api/requests/" + r.requestId() + "/trace";
+      HttpResponse<String> raw = node.send("GET", path, null, node.login());
+      assertEquals(java.util.List.of(), dev.relaycluster.openapi.AdminApiDocument.get().answerProblems("GET",
+          "/admin/api/requests/{id}/trace",
+          raw.statusCode(), raw.headers().firstValue("content-type").orElse(""), raw.body()),
+          "the answer is as the admin API's document describes it");
 
       String token = node.login();
       HttpResponse<String> unknown = node.send("GET", "/admin/api/requests/no-such-request/trace", null, token);

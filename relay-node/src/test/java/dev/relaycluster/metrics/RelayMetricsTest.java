@@ -36,6 +36,22 @@ class RelayMetricsTest {
   }
 
   @Test
+  void onlyKeysTheOperatorMarkedGetSeriesOfTheirOwn() {
+    RelayMetrics marked = new RelayMetrics(new MetricsSettings("", 50, java.util.Set.of("team-a", "id-of-b")));
+    assertTrue(marked.watchesKey("id-of-a", "team-a"), "by name");
+    assertTrue(marked.watchesKey("id-of-b", "renamed-b"), "by id");
+    assertFalse(marked.watchesKey("id-of-c", "team-c"));
+    assertFalse(metrics.watchesKey("id-of-a", "team-a"), "nothing marked, nothing watched");
+    marked.keyRequest("team-a", 200, 100, 20, 3_000);
+    marked.keyRequest("team-a", 429, 0, 0, 0);
+    PrometheusSamples s = PrometheusSamples.parse(marked.scrape(null).body());
+    assertEquals(1, s.sum("relay_key_requests_total", Map.of("key", "team-a", "status", "2xx")));
+    assertEquals(1, s.sum("relay_key_requests_total", Map.of("key", "team-a", "status", "4xx")));
+    assertEquals(100, s.sum("relay_key_tokens_total", Map.of("key", "team-a", "kind", "input")));
+    assertEquals(3_000, s.sum("relay_key_cost_micros_total", Map.of("key", "team-a")));
+  }
+
+  @Test
   void latenciesAreHistogramsWithBuckets() {
     metrics.ttfb("claude", "anthropic", 300_000_000L);
     metrics.ttfb("claude", "anthropic", 3_000_000_000L);

@@ -195,8 +195,11 @@ public final class MockGeminiAnswers {
     return n;
   }
 
-  /** The text parts of the last user content that holds text. */
+  /** The text parts of the last user content that holds text ("" when contents is no array). */
   static String lastUserText(JsonNode contents) {
+    if (!contents.isArray()) {
+      return "";
+    }
     for (int i = contents.size() - 1; i >= 0; i--) {
       JsonNode c = contents.get(i);
       if (!c.path("role").asText("user").equals("user")) {

@@ -244,6 +244,13 @@ class MockGeminiTest {
     return MockGeminiHttp.post(mock, pathAndQuery, header, body);
   }
 
+  @Test
+  void oddContentsStillGetAnAnswer() throws Exception {
+    // contents as an object, not an array: the relay may pass it on, and the mock must still answer 200.
+    JsonNode request = new ObjectMapper().readTree("{\"contents\":{\"a\":{\"parts\":[{\"text\":\"hi\"}]}}}");
+    assertFalse(MockGeminiAnswers.chunks("gemini-2.5-pro", request, "r-1").isEmpty());
+  }
+
   private static HttpResponse<String> get(String pathAndQuery, String header) throws Exception {
     return MockGeminiHttp.get(mock, pathAndQuery, header);
   }

@@ -65,6 +65,10 @@ public final class GeminiDialect implements Dialect {
         throw new InvalidRequestException("Invalid Code Assist request: "
             + (e.countsTokens() ? "\"request.model\"" : "\"model\"") + " is required.");
       }
+      if (!GeminiEndpoint.plainModel(model)) {
+        // It may go into an upstream URL (a Gemini API key serves it as models/{model}:…).
+        throw new InvalidRequestException("Invalid Code Assist request: unexpected model name format.");
+      }
     } else {
       model = e.model();
     }

@@ -2,6 +2,7 @@ package dev.relaycluster.protocol.gemini;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A Gemini endpoint as the relay names it: {@code models/{model}:{method}} for the public API (the model is
@@ -29,6 +30,13 @@ public record GeminiEndpoint(boolean codeAssist, String model, String method, St
 
   private static final String MODELS = "models/";
   private static final String V1INTERNAL = "v1internal";
+  /**
+   * A model name the relay passes on (in an upstream URL, in a usage record): letters, digits and {@code . _ @ -},
+   * at most 128 characters, as every Gemini model id is ("gemini-2.5-flash-lite-preview-06-17").
+   */
+  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+  /** An operation id after {@code operations/}: the same characters and {@code /}, at most 128. */
+  private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._~-][A-Za-z0-9._~/-]{0,127}");
 
   /** {@code models/{model}:{method}}. */
   public static String ofModel(String model, String method) {
@@ -45,7 +53,15 @@ public record GeminiEndpoint(boolean codeAssist, String model, String method, St
     return V1INTERNAL + "/" + operation;
   }
 
-  /** The endpoint an endpoint name stands for, empty when it is none of the three forms. */
+  /** Whether {@code model} is a plain model name (see {@link #MODEL_NAME}), fit for an upstream URL. */
+  public static boolean plainModel(String model) {
+    return model != null && MODEL_NAME.matcher(model).matches();
+  }
+
+  /**
+   * The endpoint an endpoint name stands for, empty when it is none of the three forms, or when its model or
+   * operation is not a plain name.
+   */
   public static Optional<GeminiEndpoint> parse(String endpoint) {
     if (endpoint == null) {
       return Optional.empty();
@@ -57,7 +73,7 @@ public record GeminiEndpoint(boolean codeAssist, String model, String method, St
       }
       String model = endpoint.substring(MODELS.length(), colon);
       String method = endpoint.substring(colon + 1);
-      return MODEL_METHODS.contains(method) && !model.isBlank()
+      return MODEL_METHODS.contains(method) && plainModel(model)
           ? Optional.of(new GeminiEndpoint(false, model, method, null)) : Optional.empty();
     }
     if (endpoint.startsWith(V1INTERNAL + ":")) {
@@ -65,7 +81,8 @@ public record GeminiEndpoint(boolean codeAssist, String model, String method, St
       return MODEL_METHODS.contains(method) || SIDE_METHODS.contains(method)
           ? Optional.of(new GeminiEndpoint(true, null, method, null)) : Optional.empty();
     }
-    if (endpoint.startsWith(V1INTERNAL + "/operations/") && endpoint.length() > (V1INTERNAL + "/operations/").length()) {
+    String operations = V1INTERNAL + "/operations/";
+    if (endpoint.startsWith(operations) && OPERATION_ID.matcher(endpoint.substring(operations.length())).matches()) {
       return Optional.of(new GeminiEndpoint(true, null, null, endpoint.substring(V1INTERNAL.length() + 1)));
     }
     return Optional.empty();

@@ -140,6 +140,18 @@ class GeminiDialectTest {
   }
 
   @Test
+  void aCodeAssistModelThatIsNoPlainNameIsRefused() {
+    for (String model : new String[] {"gemini 2.5", "a/../b", "x\\u0000", "g".repeat(129), "models/a:b"}) {
+      String body = codeAssistBody("s-1").replace("\"gemini-2.5-pro\"", "\"" + model + "\"");
+      InvalidRequestException bad = assertThrows(InvalidRequestException.class,
+          () -> D.read("v1internal:generateContent", utf8(body), NO_HEADERS, "k"), model);
+      assertTrue(bad.getMessage().contains("model name"), bad.getMessage());
+    }
+    String countBody = "{\"request\":{\"model\":\"models/gemini-2.5-flash\",\"contents\":[]}}";
+    assertEquals("gemini-2.5-flash", D.read("v1internal:countTokens", utf8(countBody), NO_HEADERS, "k").model());
+  }
+
+  @Test
   void recordedEndpointDropsTheModel() {
     assertEquals("streamGenerateContent", D.recordedEndpoint("models/gemini-2.5-pro:streamGenerateContent"));
     assertEquals("v1internal:loadCodeAssist", D.recordedEndpoint("v1internal:loadCodeAssist"));

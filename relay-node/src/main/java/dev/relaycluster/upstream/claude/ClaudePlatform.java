@@ -79,7 +79,7 @@ public final class ClaudePlatform implements Platform {
     });
     if (oauth) {
       for (HttpHeader h : call.headers()) {
-        if (h.lowercaseName().equals("anthropic-beta")) {
+        if (h.lowercaseName().equals("anthropic-beta") && UpstreamHeaders.sendable(h)) {
           beta.append(beta.isEmpty() ? "" : ",").append(h.value());
         }
       }
