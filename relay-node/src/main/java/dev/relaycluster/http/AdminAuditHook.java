@@ -12,13 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Complete;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.RouteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Refused calls (403) are logged as {@code denied}. An entry that cannot be written is logged on the node
  * and the answer still goes out: the change itself was made.
  */
-final class AdminAuditHook extends AllDirectives {
+final class AdminAuditHook {
   private static final Logger log = LoggerFactory.getLogger(AdminAuditHook.class);
   private static final int MAX_FIELDS = 40;
 
@@ -43,15 +40,16 @@ final class AdminAuditHook extends AllDirectives {
     this.proxies = proxies;
   }
 
-  /** The inner route, with its successful write (if this is one) written to the audit log. */
-  Route around(AdminSession session, HttpRequest strictReq, List<String> path, Supplier<Route> inner) {
+  /**
+   * What to do with the inner route's result for this call: nothing for a read, else, once it succeeded,
+   * write its entry and then pass the result on (AdminRoutes applies it with {@code mapRouteResultWith}).
+   */
+  Function<RouteResult, CompletionStage<RouteResult>> after(AdminSession session, HttpRequest strictReq,
+      List<String> path) {
     JsonNode body = body(strictReq.entity());
     Optional<AuditAction> what = AuditActions.describe(strictReq.method().name(), path, body);
-    if (what.isEmpty()) {
-      return inner.get();
-    }
-    return mapRouteResultWith(result -> {
-      if (!(result instanceof Complete done) || done.getResponse().status().intValue() >= 300) {
+    return result -> {
+      if (what.isEmpty() || !(result instanceof Complete done) || done.getResponse().status().intValue() >= 300) {
         return CompletableFuture.completedFuture(result);
       }
       JsonNode answer = body(done.getResponse().entity());
@@ -63,7 +61,7 @@ final class AdminAuditHook extends AllDirectives {
       AuditAction withId = new AuditAction(action.action(), action.objectType(), id, action.detail());
       return write(session.username(), withId, name, fieldNames(body), proxies.clientAddress(strictReq))
           .thenApply(v -> result);
-    }, inner);
+    };
   }
 
   /** A call refused for the caller's role or enrolment: logged as {@code denied}, with what was asked. */

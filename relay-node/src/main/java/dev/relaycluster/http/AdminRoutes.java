@@ -29,7 +29,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -124,7 +123,8 @@ public final class AdminRoutes extends AllDirectives {
         return complete(AdminCalls.error(strict.failed().get()));
       }
       HttpRequest strictReq = req.withEntity(strict.get());
-      return mapRequest(r -> strictReq, () -> audit.around(session, strictReq, path, () -> authorized(session, strictReq)));
+      return mapRequest(r -> strictReq, () -> mapRouteResultWith(audit.after(session, strictReq, path),
+          () -> authorized(session, strictReq)));
     });
   }
 
