@@ -25,7 +25,8 @@ public final class AdminAudit {
   public static final String TABLE = "relay_admin_audit";
   public static final int MAX_PAGE = 1000;
   private static final TimeOrderedIds IDS = TimeOrderedIds.systemClock();
-  private static final String COLUMNS = "id, at, actor, action, object_type, object_id, object_name, fields, detail, client";
+  private static final String COLUMNS =
+      "id, at, actor, action, object_type, object_id, object_name, fields, detail, client";
 
   private final Database database;
 

@@ -112,7 +112,9 @@ public final class AuditActions {
   /** "role=…" when the body names a valid role. */
   private static String role(JsonNode body) {
     JsonNode role = body == null ? null : body.get("role");
-    return role != null && role.isTextual() ? AdminRole.parse(role.asText()).map(r -> "role=" + r.wireName()).orElse(null)
-        : null;
+    if (role == null || !role.isTextual()) {
+      return null;
+    }
+    return AdminRole.parse(role.asText()).map(r -> "role=" + r.wireName()).orElse(null);
   }
 }

@@ -94,15 +94,23 @@ public final class TwoFactorAdmin {
     });
   }
 
-  /** Whether the code signs the admin in: an unused TOTP step of the active secret, or an unused recovery code. */
+  /**
+   * Whether the code signs the admin in: two-factor is on (not merely being enrolled) and the code is an
+   * unused TOTP step of its secret or an unused recovery code.
+   */
   public CompletionStage<Boolean> verify(String username, String code) {
     String given = code == null ? "" : code.strip();
-    if (given.matches("\\d{6}")) {
-      return records.secret(username).thenCompose(secret -> secret.isEmpty()
-          ? CompletableFuture.completedFuture(false) : totpCode(username, secret.get(), given));
-    }
-    return RecoveryCodes.hash(username, given).map(hash -> records.useRecoveryCode(username, hash))
-        .orElseGet(() -> CompletableFuture.completedFuture(false));
+    return users.find(username).thenCompose(user -> {
+      if (user.isEmpty() || !user.get().totpEnabled()) {
+        return CompletableFuture.completedFuture(false);
+      }
+      if (given.matches("\\d{6}")) {
+        return records.secret(username).thenCompose(secret -> secret.isEmpty()
+            ? CompletableFuture.completedFuture(false) : totpCode(username, secret.get(), given));
+      }
+      return RecoveryCodes.hash(username, given).map(hash -> records.useRecoveryCode(username, hash))
+          .orElseGet(() -> CompletableFuture.completedFuture(false));
+    });
   }
 
   public CompletionStage<Integer> recoveryCodesLeft(String username) {

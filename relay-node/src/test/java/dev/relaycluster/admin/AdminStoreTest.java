@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * bootstrap keeps the admins added since, TOTP steps are claimed once, recovery codes used once.
  */
 class AdminStoreTest {
-  private static final CredentialCipher CIPHER = CredentialCipher.fromSecret("an-encryption-key-for-tests-only-0123456789");
+  private static final CredentialCipher CIPHER =
+      CredentialCipher.fromSecret("an-encryption-key-for-tests-only-0123456789");
   private static final PasswordHasher HASHER = new PasswordHasher();
 
   @TempDir

@@ -25,7 +25,8 @@ class AuditActionsTest {
     assertEquals(new AuditAction("deleted", "account", "a1", null), of("DELETE", "accounts/a1", null));
     assertEquals(new AuditAction("oauth-started", "account", null, "gemini-oauth"),
         of("POST", "accounts/gemini-oauth/generate-auth-url", "{}"));
-    assertEquals(new AuditAction("created", "account", null, "oauth"), of("POST", "accounts/oauth/exchange-code", "{}"));
+    assertEquals(new AuditAction("created", "account", null, "oauth"),
+        of("POST", "accounts/oauth/exchange-code", "{}"));
     assertEquals(new AuditAction("disabled", "webhook-target", "w1", null), of("POST", "webhooks/w1/disable", null));
     assertEquals(new AuditAction("repriced", "usage", null, null), of("POST", "usage/reprice", "{}"));
     assertEquals(new AuditAction("changed", "settings", "security", null), of("PATCH", "settings/security", "{}"));
@@ -35,7 +36,8 @@ class AuditActionsTest {
   void adminsAndTheirOwnSettings() throws Exception {
     assertEquals(new AuditAction("created", "admin", null, "role=viewer"),
         of("POST", "admins", "{\"username\":\"v\",\"role\":\"viewer\",\"password\":\"p\"}"));
-    assertEquals(new AuditAction("role-changed", "admin", "bob", "role=admin"), of("PATCH", "admins/bob", "{\"role\":\"admin\"}"));
+    assertEquals(new AuditAction("role-changed", "admin", "bob", "role=admin"),
+        of("PATCH", "admins/bob", "{\"role\":\"admin\"}"));
     assertEquals(new AuditAction("disabled", "admin", "bob", null), of("PATCH", "admins/bob", "{\"disabled\":true}"));
     assertEquals(new AuditAction("changed", "admin", "bob", null), of("PATCH", "admins/bob", "{\"role\":\"king\"}"));
     assertEquals(new AuditAction("password-reset", "admin", "bob", null), of("POST", "admins/bob/password", "{}"));

@@ -94,7 +94,8 @@ class AdminAuditTest {
     String base32 = json(node.send("POST", "/admin/api/me/totp", null, aud)).get("secret").asText();
     secrets.add(base32);
     String code = new Totp().code(Base32.decode(base32), Instant.now());
-    JsonNode confirmed = json(node.send("POST", "/admin/api/me/totp/confirm", body("{\"code\":\"" + code + "\"}"), aud));
+    JsonNode confirmed = json(node.send("POST", "/admin/api/me/totp/confirm",
+        body("{\"code\":\"" + code + "\"}"), aud));
     confirmed.get("recoveryCodes").forEach(c -> secrets.add(c.asText()));
     String challenge = json(login(node, "aud", generated)).get("challenge").asText();
     secrets.add(challenge);
@@ -104,7 +105,8 @@ class AdminAuditTest {
     assertEquals(401, login(node, "aud", typo).statusCode());
     assertEquals(401, login(node, "nobody-" + UUID.randomUUID(), typo).statusCode());
     node.admin("PATCH", "/admin/api/settings/security", body("{\"requireTwoFactor\":false}"));
-    node.admin("POST", "/admin/api/usage/reprice", body("{\"from\":\"" + Instant.now().minusSeconds(3600) + "\",\"to\":\"" + Instant.now() + "\"}"));
+    node.admin("POST", "/admin/api/usage/reprice",
+        body("{\"from\":\"" + Instant.now().minusSeconds(3600) + "\",\"to\":\"" + Instant.now() + "\"}"));
     node.admin("DELETE", "/admin/api/admins/aud", null);
 
     HttpResponse<String> all = node.send("GET", "/admin/api/audit?limit=1000", null, node.login());
@@ -149,7 +151,8 @@ class AdminAuditTest {
     JsonNode byAud = node.admin("GET", "/admin/api/audit?actor=aud", null).get("data");
     assertTrue(byAud.size() >= 5);
     byAud.forEach(e -> assertEquals("aud", e.get("actor").asText()));
-    assertEquals(0, node.admin("GET", "/admin/api/audit?from=" + Instant.now().plusSeconds(60), null).get("data").size());
+    assertEquals(0, node.admin("GET", "/admin/api/audit?from=" + Instant.now().plusSeconds(60), null)
+        .get("data").size());
     assertEquals(0, node.admin("GET", "/admin/api/audit?to=" + started, null).get("data").size());
     JsonNode page = node.admin("GET", "/admin/api/audit?limit=2&offset=1", null).get("data");
     assertEquals(2, page.size());

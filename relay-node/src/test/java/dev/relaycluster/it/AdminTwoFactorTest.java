@@ -159,7 +159,8 @@ class AdminTwoFactorTest {
       HttpResponse<String> on = node.send("PATCH", "/admin/api/settings/security",
           body("{\"requireTwoFactor\":true}"), olga);
       assertEquals(200, on.statusCode(), on.body());
-      assertTrue(json(node.send("GET", "/admin/api/settings/security", null, olga)).get("requireTwoFactor").asBoolean());
+      assertTrue(json(node.send("GET", "/admin/api/settings/security", null, olga))
+          .get("requireTwoFactor").asBoolean());
 
       // Sessions of admins without two-factor are limited at once, and new ones are limited too.
       HttpResponse<String> limited = node.send("GET", "/admin/api/keys", null, before);
