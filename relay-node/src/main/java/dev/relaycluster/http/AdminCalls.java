@@ -3,6 +3,7 @@ package dev.relaycluster.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.admin.AdminRefusal;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.protocol.util.Utf16;
 import dev.relaycluster.relay.RelayFlow;
@@ -95,6 +96,9 @@ final class AdminCalls {
       return e.notFound()
           ? JsonResponses.error(404, "not_found_error", e.getMessage())
           : JsonResponses.error(400, "invalid_request_error", e.getMessage());
+    }
+    if (cause instanceof AdminRefusal e) {
+      return JsonResponses.error(e.status(), "conflict_error", e.getMessage());
     }
     // The request body: over the route's limit (sized or chunked), or broken off or mis-framed by the client.
     if (StrictEntities.tooLarge(cause)) {

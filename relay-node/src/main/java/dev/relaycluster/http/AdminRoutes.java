@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.admin.AccountAdmin;
-import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.admin.AdminAudit;
+import dev.relaycluster.admin.AdminPermissions;
+import dev.relaycluster.admin.AdminRole;
 import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
@@ -18,7 +20,6 @@ import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.RequestTraces;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
-import dev.relaycluster.admin.LoginResult;
 import dev.relaycluster.apikey.KeyUsage;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -41,6 +41,7 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class AdminRoutes extends AllDirectives {
   private static final long MAX_ADMIN_BODY = 1024 * 1024;
+  private static final long BODY_TIMEOUT_MILLIS = 10_000;
 
   private final AdminSessions sessions;
   private final AccountAdmin accounts;
@@ -54,12 +55,18 @@ public final class AdminRoutes extends AllDirectives {
   private final Materializer materializer;
   private final TrustedProxies proxies;
   private final RequestTraces traces;
+  private final AdminUserRoutes admins;
+  private final AdminAuditHook audit;
+  private final AdminLoginRoutes login;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
-      RequestTraces traces) {
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit) {
     this.proxies = proxies;
+    this.admins = admins;
+    this.audit = new AdminAuditHook(audit, proxies);
+    this.login = new AdminLoginRoutes(sessions, this.audit, proxies, materializer);
     this.traces = traces;
     this.oauthAccounts = oauthAccounts;
     this.codexAccounts = codexAccounts;
@@ -79,16 +86,53 @@ public final class AdminRoutes extends AllDirectives {
   public Route route() {
     // Admin answers (the login token, account details, keys shown once) must never sit in a cache.
     return pathPrefix(segment("admin").slash("api"), () -> respondWithHeaders(NO_STORE, () -> concat(
-        path("login", () -> concat(
-            post(() -> extractRequest(req -> completeWithFuture(withErrors(login(req))))),
-            complete(JsonResponses.error(405, "invalid_request_error", "use POST")))),
+        login.route(),
         // A session store that cannot be read answers like every admin outage (503), not 500.
         extractRequest(req -> onComplete(sessions.authenticate(bearer(req).orElse(null)), checked -> checked.isFailure()
             ? complete(AdminCalls.error(checked.failed().get()))
             : checked.get()
-                .map(s -> authorized(s, req))
+                .map(s -> permitted(s, req))
                 .orElseGet(() -> complete(JsonResponses.error(401, "authentication_error",
                     "log in first: POST /admin/api/login, then send Authorization: Bearer <token>"))))))));
+  }
+
+  /**
+   * The role check for every endpoint below ({@link AdminPermissions}), then, for a write, the body read
+   * once (so the call and the audit log both see it) and the audit log around the call.
+   */
+  private Route permitted(AdminSession session, HttpRequest req) {
+    List<String> path = apiPath(req);
+    String method = req.method().name();
+    if (session.enrolOnly() && !AdminPermissions.allowedWhileEnrolling(method, path)) {
+      return completeWithFuture(audit.denied(session, req, path).thenApply(v -> JsonResponses.error(403,
+          "permission_error", "two-factor sign-in is required: enrol first with POST /admin/api/me/totp, then "
+              + "POST /admin/api/me/totp/confirm")));
+    }
+    AdminRole least = AdminPermissions.required(method, path);
+    if (session.role() == null || !session.role().atLeast(least)) {
+      return completeWithFuture(audit.denied(session, req, path).thenApply(v -> JsonResponses.error(403,
+          "permission_error", "this needs the " + least.wireName() + " role; you are "
+              + (session.role() == null ? "unknown" : session.role().wireName()))));
+    }
+    if (AdminPermissions.isRead(method)) {
+      return authorized(session, req);
+    }
+    return onComplete(dev.relaycluster.upstream.StrictEntities.of(req.entity(), BODY_TIMEOUT_MILLIS, MAX_ADMIN_BODY,
+        materializer), strict -> {
+      if (strict.isFailure()) {
+        return complete(AdminCalls.error(strict.failed().get()));
+      }
+      HttpRequest strictReq = req.withEntity(strict.get());
+      return mapRequest(r -> strictReq, () -> mapRouteResultWith(audit.after(session, strictReq, path),
+          () -> authorized(session, strictReq)));
+    });
+  }
+
+  /** The path segments after /admin/api. */
+  private static List<String> apiPath(HttpRequest req) {
+    List<String> segments = new java.util.ArrayList<>();
+    req.getUri().pathSegments().forEach(segments::add);
+    return segments.size() <= 2 ? List.of() : List.copyOf(segments.subList(2, segments.size()));
   }
 
   private Route authorized(AdminSession session, HttpRequest req) {
@@ -132,8 +176,11 @@ public final class AdminRoutes extends AllDirectives {
             })))),
             patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> accounts.update(id, body))
                 .thenApply(a -> JsonResponses.ok(account(a)))))),
-            delete(() -> completeWithFuture(withErrors(accounts.delete(id)
-                .thenApply(d -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
+            delete(() -> {
+              String name = name(id);
+              return completeWithFuture(withErrors(accounts.delete(id).thenApply(d -> JsonResponses.ok(
+                  Map.of("id", id, "name", name, "deleted", true)))));
+            }))),
         path("keys", () -> concat(
             get(() -> parameterOptional("deleted", deleted -> parameterOptional("usage", withUsage -> {
               boolean all = deleted.map("true"::equals).orElse(false);
@@ -164,29 +211,13 @@ public final class AdminRoutes extends AllDirectives {
         path("cluster", () -> get(() -> completeWithFuture(withErrors(cluster.describe().thenApply(JsonResponses::ok))))),
         usage.route(),
         webhooks.route(session, req),
+        admins.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }
 
-  private CompletionStage<HttpResponse> login(HttpRequest req) {
-    // Behind a trusted proxy the forwarded address, so that throttling sees clients, not the balancer.
-    String client = proxies.clientAddress(req);
-    return json(req).thenCompose(body -> {
-      String username = body.path("username").asText("");
-      String password = body.path("password").asText("");
-      if (username.isEmpty() || password.isEmpty()) {
-        throw AdminInputException.invalid("username and password are required");
-      }
-      return sessions.login(username, password, client);
-    }).thenApply(result -> {
-      if (result instanceof LoginResult.Success ok) {
-        return JsonResponses.ok(Map.of("token", ok.token(), "expiresAt", Instant.ofEpochMilli(ok.expiresAt()).toString()));
-      }
-      if (result instanceof LoginResult.Throttled t) {
-        return JsonResponses.error(429, "rate_limit_error", "too many failed logins; try again later")
-            .addHeader(RawHeader.create("retry-after", Long.toString(t.retryAfterSeconds())));
-      }
-      return JsonResponses.error(401, "authentication_error", "wrong username or password");
-    });
+  /** An account's name, for answers that no longer have the account (deleted). */
+  private String name(String accountId) {
+    return accounts.list().stream().filter(a -> a.id().equals(accountId)).map(PoolEntry::name).findFirst().orElse("");
   }
 
   private static Optional<String> bearer(HttpRequest req) {

@@ -52,8 +52,8 @@ public final class WebhookRoutes extends AllDirectives {
                 get(() -> completeWithFuture(withErrors(webhooks.get(id).thenApply(t -> JsonResponses.ok(target(t)))))),
                 patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> webhooks.update(id, body))
                     .thenApply(t -> JsonResponses.ok(target(t)))))),
-                delete(() -> completeWithFuture(withErrors(webhooks.delete(id)
-                    .thenApply(v -> JsonResponses.ok(Map.of("id", id, "deleted", true)))))))),
+                delete(() -> completeWithFuture(withErrors(webhooks.get(id).thenCompose(t -> webhooks.delete(id)
+                    .thenApply(v -> JsonResponses.ok(Map.of("id", id, "name", t.name(), "deleted", true))))))))),
             path("enable", () -> post(() -> completeWithFuture(withErrors(webhooks.setEnabled(id, true)
                 .thenApply(t -> JsonResponses.ok(target(t))))))),
             path("disable", () -> post(() -> completeWithFuture(withErrors(webhooks.setEnabled(id, false)

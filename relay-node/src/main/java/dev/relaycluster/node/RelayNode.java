@@ -156,6 +156,7 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(RequestLogTable.ddl());
       tables.addAll(dev.relaycluster.usage.AggregateTable.ddl());
       tables.addAll(AdminUsers.ddl());
+      tables.addAll(dev.relaycluster.admin.AdminAudit.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
       tables.addAll(WebhookTargetStore.ddl());
@@ -214,10 +215,16 @@ public final class RelayNode implements AutoCloseable {
       }
 
       PasswordHasher hasher = new PasswordHasher();
-      AdminUsers adminUsers = new AdminUsers(database, hasher);
+      AdminUsers adminUsers = new AdminUsers(database);
       phases.mark("projections");
-      Optional<Path> credentials = adminUsers.bootstrap(
+      Optional<Path> credentials = new dev.relaycluster.admin.AdminBootstrap(database, hasher).run(
           settings.admin().username(), settings.admin().password(), settings.dataDir());
+      dev.relaycluster.admin.AdminSettings adminSettings = new dev.relaycluster.admin.AdminSettings(database);
+      dev.relaycluster.admin.TwoFactorAdmin twoFactor = new dev.relaycluster.admin.TwoFactorAdmin(adminUsers,
+          new dev.relaycluster.admin.TotpRecords(database, cipher), hasher, blocking);
+      AdminSessions adminSessions = new AdminSessions(adminUsers, adminSettings, twoFactor, hasher, ttlStore,
+          settings.admin(), blocking);
+      dev.relaycluster.admin.AdminAudit adminAudit = new dev.relaycluster.admin.AdminAudit(database);
 
       LeaseBook leaseBook = new LeaseBook();
       ActorRef<LeaseHolder.Command> leaseHolder =
@@ -245,7 +252,7 @@ public final class RelayNode implements AutoCloseable {
       Route routes = routes(
           new HealthRoutes(system, database, ttlStore).route().orElse(metrics).orElse(new OpenApiRoute().route()),
           new AdminRoutes(
-              new AdminSessions(adminUsers, hasher, ttlStore, settings.admin(), blocking),
+              adminSessions,
               new AccountAdmin(system, pool, vault, settings.http().askTimeout(), upstream, settings.accounts(),
                   geminiOauth),
               new OAuthAccountAdmin(system, ttlStore, vault, oauth, settings.http().askTimeout(), pool),
@@ -258,7 +265,10 @@ public final class RelayNode implements AutoCloseable {
               new ClusterAdmin(system, pool, settings.http().askTimeout()),
               new WebhookRoutes(new WebhookAdmin(alertTargets, alertDelivery), materializer),
               materializer, dev.relaycluster.http.TrustedProxies.from(system.settings().config()),
-              new dev.relaycluster.admin.RequestTraces(traces, new UsageQueries(database, settings.ledger().zone())))
+              new dev.relaycluster.admin.RequestTraces(traces, new UsageQueries(database, settings.ledger().zone())),
+              new dev.relaycluster.http.AdminUserRoutes(new dev.relaycluster.admin.AdminManagement(adminUsers,
+                  adminSettings, hasher, blocking), twoFactor, adminSessions, adminAudit, materializer),
+              adminAudit)
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),

@@ -85,6 +85,8 @@ public final class SchemaSetup {
 
   private static boolean alreadyExists(SQLException e) {
     String state = e.getSQLState();
-    return "42P07".equals(state) || "23505".equals(state) || "42S01".equals(state) || "42P06".equals(state);
+    // 42701 / 42S21: a column another node added a moment ago (ADD COLUMN IF NOT EXISTS racing).
+    return "42P07".equals(state) || "23505".equals(state) || "42S01".equals(state) || "42P06".equals(state)
+        || "42701".equals(state) || "42S21".equals(state);
   }
 }
