@@ -71,15 +71,17 @@ public final class OutageProxy implements AutoCloseable {
 
   /** Stops listening and closes every connection: the service looks stopped. */
   public void down() throws IOException {
-    ServerSocket l = listener;
-    listener = null;
-    if (l != null) {
-      l.close();
+    synchronized (this) {
+      ServerSocket l = listener;
+      listener = null;
+      if (l != null) {
+        l.close();
+      }
+      for (Socket s : sockets) {
+        SocketPipe.closeQuietly(s);
+      }
+      sockets.clear();
     }
-    for (Socket s : sockets) {
-      SocketPipe.closeQuietly(s);
-    }
-    sockets.clear();
   }
 
   /** Listens again on the same port. */
@@ -99,8 +101,16 @@ public final class OutageProxy implements AutoCloseable {
           Socket server = new Socket(targetHost, targetPort);
           client.setTcpNoDelay(true);
           server.setTcpNoDelay(true);
-          sockets.add(client);
-          sockets.add(server);
+          synchronized (this) {
+            // down() may have run while this connection was being made: then it must not live on.
+            if (listener != l) {
+              SocketPipe.closeQuietly(client);
+              SocketPipe.closeQuietly(server);
+              continue;
+            }
+            sockets.add(client);
+            sockets.add(server);
+          }
           start(() -> pump(client, server, true), "outage-proxy-up");
           start(() -> pump(server, client, false), "outage-proxy-down");
         } catch (IOException e) {
