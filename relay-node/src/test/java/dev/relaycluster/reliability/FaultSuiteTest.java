@@ -54,8 +54,11 @@ class FaultSuiteTest {
     anthropic = new MockAnthropic();
     openai = new MockOpenAi();
     gemini = MockGemini.start();
+    // Every request is to meet the faulty accounts first and fail over; with the pace test on, the node would
+    // soon (rightly) steer new conversations past accounts that fail every time (SlowAccountTest covers that).
     node = TestNode.embedded(Files.createTempDirectory("relay-faults-"), Map.of(
-        "relay.upstream.first-byte-timeout", "2s", "relay.upstream.max-account-attempts", 3));
+        "relay.upstream.first-byte-timeout", "2s", "relay.upstream.max-account-attempts", 3,
+        "relay.accounts.pace.error-rate", "0", "relay.accounts.pace.slow-first-byte", "0"));
   }
 
   @AfterAll
