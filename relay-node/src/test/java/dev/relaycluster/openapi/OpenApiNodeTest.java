@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaycluster.admin.Totp;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.RelayCall;
 import dev.relaycluster.testing.TestNode;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.util.encoders.Base32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -137,6 +140,7 @@ class OpenApiNodeTest {
     keyHolder(key.get("key").asText());
     usage(keyId);
     webhooks();
+    admins();
 
     check("GET", "/admin/api/cluster", "/admin/api/cluster", null, token, 200);
     check("GET", "/health", "/health", null, null, 200);
@@ -187,6 +191,56 @@ class OpenApiNodeTest {
     expect(send("POST", "/admin/api/webhooks", "{\"name\":\"x\",\"channel\":\"pager\"}", token), "POST",
         "/admin/api/webhooks", 400);
     check("DELETE", "/admin/api/webhooks/{id}", "/admin/api/webhooks/" + id, null, token, 200);
+  }
+
+  /**
+   * The admins, two-factor sign-in (with a code from the secret the node answers), the security settings,
+   * a role refused (403) and the audit log, on an admin of their own; the owner's password stays as it is.
+   */
+  private void admins() throws Exception {
+    check("GET", "/admin/api/me", "/admin/api/me", null, token, 200);
+    check("GET", "/admin/api/settings/security", "/admin/api/settings/security", null, token, 200);
+    check("PATCH", "/admin/api/settings/security", "/admin/api/settings/security", "{\"requireTwoFactor\":false}",
+        token, 200);
+    check("PATCH", "/admin/api/settings/security", "/admin/api/settings/security", "{\"requireTwoFactor\":true}",
+        token, 409);
+    String one = "/admin/api/admins/{username}";
+    String tina = "/admin/api/admins/openapi-tina";
+    check("POST", "/admin/api/admins", "/admin/api/admins", "{\"username\":\"openapi-tina\",\"role\":\"viewer\"}",
+        token, 201);
+    check("POST", "/admin/api/admins", "/admin/api/admins", "{\"username\":\"openapi-tina\",\"role\":\"viewer\"}",
+        token, 409);
+    check("GET", "/admin/api/admins", "/admin/api/admins", null, token, 200);
+    check("GET", one, tina, null, token, 200);
+    check("PATCH", one, tina, "{\"role\":\"admin\"}", token, 200);
+    check("PATCH", one, tina, "{\"role\":\"viewer\",\"disabled\":false}", token, 200);
+    String password = check("POST", one + "/password", tina + "/password", "{}", token, 200).get("password").asText();
+    String login = "{\"username\":\"openapi-tina\",\"password\":\"" + password + "\"}";
+    String viewer = check("POST", "/admin/api/login", "/admin/api/login", login, null, 200).get("token").asText();
+    check("POST", "/admin/api/keys", "/admin/api/keys", "{\"name\":\"not for viewers\"}", viewer, 403);
+    check("GET", "/admin/api/admins", "/admin/api/admins", null, viewer, 403);
+
+    String secret = check("POST", "/admin/api/me/totp", "/admin/api/me/totp", null, viewer, 200).get("secret").asText();
+    String code = new Totp().code(Base32.decode(secret), Instant.now());
+    JsonNode recovery = check("POST", "/admin/api/me/totp/confirm", "/admin/api/me/totp/confirm",
+        "{\"code\":\"" + code + "\"}", viewer, 200).get("recoveryCodes");
+    check("POST", "/admin/api/me/totp", "/admin/api/me/totp", null, viewer, 409);
+    String challenge = check("POST", "/admin/api/login", "/admin/api/login", login, null, 200).get("challenge").asText();
+    viewer = check("POST", "/admin/api/login", "/admin/api/login", "{\"challenge\":\"" + challenge + "\",\"code\":\""
+        + recovery.get(0).asText() + "\"}", null, 200).get("token").asText();
+    check("GET", "/admin/api/me", "/admin/api/me", null, viewer, 200);
+    check("POST", "/admin/api/me/totp/disable", "/admin/api/me/totp/disable", "{\"password\":\"" + password
+        + "\",\"code\":\"" + recovery.get(1).asText() + "\"}", viewer, 200);
+    check("POST", "/admin/api/me/totp/disable", "/admin/api/me/totp/disable", "{\"password\":\"" + password
+        + "\",\"code\":\"000000\"}", viewer, 409);
+    check("DELETE", one + "/totp", tina + "/totp", null, token, 200);
+    check("PATCH", "/admin/api/me", "/admin/api/me", "{\"currentPassword\":\"" + password
+        + "\",\"newPassword\":\"openapi-tina-new-password\"}", viewer, 200);
+
+    check("GET", "/admin/api/audit", "/admin/api/audit?actor=openapi-tina&limit=50", null, token, 200);
+    check("GET", "/admin/api/audit", "/admin/api/audit?limit=0", null, token, 400);
+    check("DELETE", one, tina, null, token, 200);
+    check("GET", one, tina, null, token, 404);
   }
 
   /**

@@ -25,12 +25,15 @@ class OpenApiRoutesTest {
   private static final Path MAIN = Path.of("src/main/java/dev/relaycluster");
 
   /**
-   * The route classes read, and where the node mounts each: UsageRoutes and WebhookRoutes are mounted
-   * inside AdminRoutes' authenticated /admin/api (usage.route(), webhooks.route(…)); RelayNode mounts the
+   * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()) inside
+   * AdminRoutes' /admin/api before the session check; UsageRoutes, WebhookRoutes and AdminUserRoutes inside
+   * its authenticated /admin/api (usage.route(), webhooks.route(…), admins.route(…)); RelayNode mounts the
    * others and may hold directives of its own on its {@code AllDirectives d}.
    */
   private static final Map<String, String> READ = Map.of(
       "http/AdminRoutes.java", "",
+      "http/AdminLoginRoutes.java", "/admin/api",
+      "http/AdminUserRoutes.java", "/admin/api",
       "http/UsageRoutes.java", "/admin/api",
       "http/WebhookRoutes.java", "/admin/api",
       "http/KeyUsageRoutes.java", "",
