@@ -26,7 +26,11 @@ import java.util.function.ToLongFunction;
 public final class RouteTrace {
   private final String requestId;
   private final String node;
-  private final RelayCall call;
+  /**
+   * What the trace shows of the call, copied out of it: a kept trace must not hold the call itself, whose body
+   * (often hundreds of kilobytes for a coding agent) would stay in memory as long as the trace.
+   */
+  private final Facts facts;
   private final List<Step> steps = new ArrayList<>();
   private String admission = "not admitted yet";
   private ObjectNode end;
@@ -61,10 +65,21 @@ public final class RouteTrace {
   private final RequestSpans spans;
 
   /** @param kept whether the steps are kept for reading; {@code spans} are told each step either way */
+  private record Facts(long startedAt, String dialect, String pool, String endpoint, String model, String keyId,
+      String keyName, String sessionSource, String sessionValue) {
+    static Facts of(RelayCall call) {
+      java.util.Optional<dev.relaycluster.protocol.session.SessionKey> session = call.sessionKey();
+      return new Facts(call.startedAtMillis(), call.dialect().id().name().toLowerCase(java.util.Locale.ROOT),
+          call.pool(), call.endpoint(), call.request().model(), call.key().id(), call.key().name(),
+          session.map(k -> k.source().name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
+          session.map(k -> k.value()).orElse(null));
+    }
+  }
+
   RouteTrace(String node, RelayCall call, boolean kept, RequestSpans spans) {
     this.requestId = call == null ? null : call.requestId();
     this.node = node;
-    this.call = call;
+    this.facts = call == null || !kept ? null : Facts.of(call);
     this.kept = kept;
     this.spans = spans;
   }
@@ -178,15 +193,17 @@ public final class RouteTrace {
       ToLongFunction<String> lastUsedAt) {
     ObjectNode t = JsonNodeFactory.instance.objectNode();
     t.put("requestId", requestId).put("node", node)
-        .put("startedAt", Instant.ofEpochMilli(call.startedAtMillis()).toString())
-        .put("dialect", call.dialect().id().name().toLowerCase(java.util.Locale.ROOT)).put("pool", call.pool())
-        .put("endpoint", call.endpoint()).put("model", call.request().model());
-    t.putObject("key").put("id", call.key().id()).put("name", call.key().name());
+        .put("startedAt", Instant.ofEpochMilli(facts.startedAt()).toString())
+        .put("dialect", facts.dialect()).put("pool", facts.pool())
+        .put("endpoint", facts.endpoint()).put("model", facts.model());
+    t.putObject("key").put("id", facts.keyId()).put("name", facts.keyName());
     ObjectNode session = t.putObject("session");
-    call.sessionKey().ifPresentOrElse(k -> session.put("source", k.source().name().toLowerCase(java.util.Locale.ROOT))
-            .put("hash", dev.relaycluster.protocol.util.Hashing.sha256Hex(call.key().id() + "\n" + k.value())
-                .substring(0, 12)),
-        () -> session.put("source", "none"));
+    if (facts.sessionSource() != null) {
+      session.put("source", facts.sessionSource()).put("hash",
+          dev.relaycluster.protocol.util.Hashing.sha256Hex(facts.keyId() + "\n" + facts.sessionValue()).substring(0, 12));
+    } else {
+      session.put("source", "none");
+    }
     t.put("admission", admission);
     ArrayNode tries = t.putArray("attempts");
     for (Step s : steps) {
