@@ -98,7 +98,7 @@ class ClusterOutageTest {
         + "journal once storage is back; duplicates are journal events beyond the first for a request. Leases: "
         + "the key's and the accounts' leases in flight once the load has stopped. Admin API back: seconds from "
         + "the end until a signed-in call to node 1 is answered (tried every 100 ms from the end; once Redis's "
-        + "circuit has opened, a node tries Redis again every 10 s).";
+        + "circuit has opened, a node tries Redis again after its reset timeout, 3 s by default).";
   }
 
   @Test
