@@ -9,7 +9,6 @@ import dev.relaycluster.config.RelaySettings;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.AccountServices;
 import dev.relaycluster.account.ClaudeOAuthClient;
@@ -95,14 +94,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -143,12 +136,13 @@ public final class RelayNode implements AutoCloseable {
       throw new IllegalStateException("cannot create the data directory " + settings.dataDir(), e);
     }
     String secret = EncryptionKeySource.resolve(settings.encryptionKey(), settings.db().embedded(), settings.dataDir());
-    Config config = profile.persistenceConfig().withFallback(clusterConfig(settings)).withFallback(base);
+    Config config = profile.persistenceConfig().withFallback(ClusterMembership.clusterConfig(settings))
+        .withFallback(base);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
     phases.mark("actor system");
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      joinCluster(system, settings.cluster());
+      ClusterMembership.joinCluster(system, settings.cluster());
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher"));
       Database database = Database.open(profile, blocking);
       resources.add(database);
@@ -274,11 +268,11 @@ public final class RelayNode implements AutoCloseable {
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route());
       phases.mark("admin users and routes");
-      waitUntilUp(system);
+      ClusterMembership.waitUntilUp(system, STARTUP_TIMEOUT);
       phases.mark("cluster up");
       ServerBinding binding = dev.relaycluster.http.ClientConnections.bind(system, settings.host(), settings.port(), routes)
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      drainOnShutdown(system, binding, settings.drain());
+      ClusterMembership.drainOnShutdown(system, binding, settings.drain());
       system.getWhenTerminated().thenRun(() -> closeAll(resources));
       phases.mark("bind");
       log.info("Start-up took {} ms: {}", phases.totalMillis(), phases);
@@ -340,69 +334,6 @@ public final class RelayNode implements AutoCloseable {
     Route all = d.concat(health, admin, adminUi, relay,
         d.extractUri(uri -> d.complete(DialectResponses.notFound(uri.path()))));
     return d.handleExceptions(unexpected, () -> all);
-  }
-
-  /** Seed nodes and shutdown phase timeouts, which follow from the relay settings. */
-  private static Config clusterConfig(RelaySettings settings) {
-    long grace = settings.drain().balancerGrace().toMillis();
-    long deadline = settings.drain().deadline().toMillis();
-    return ConfigFactory.empty()
-        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.cluster().seedNodes()))
-        .withValue("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
-            ConfigValueFactory.fromAnyRef((grace + 5_000) + "ms"))
-        .withValue("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
-            ConfigValueFactory.fromAnyRef((deadline + 15_000) + "ms"));
-  }
-
-  private static void joinCluster(ActorSystem<?> system, RelaySettings.Cluster cluster) {
-    if (cluster.management() || cluster.kubernetesBootstrap()) {
-      PekkoManagement.get(Adapter.toClassic(system)).start();
-    }
-    if (cluster.kubernetesBootstrap()) {
-      ClusterBootstrap.get(Adapter.toClassic(system)).start();
-    } else if (cluster.joinsItself()) {
-      Cluster self = Cluster.get(system);
-      self.manager().tell(Join.create(self.selfMember().address()));
-    }
-  }
-
-  /**
-   * Drains on coordinated shutdown (SIGTERM): report draining so balancers stop sending; after their
-   * grace, close the listener; wait for in-flight requests to finish and settle, up to the deadline;
-   * then the cluster phases hand this node's shards over and leave.
-   */
-  private static void drainOnShutdown(ActorSystem<?> system, ServerBinding binding, RelaySettings.Drain drain) {
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    NodeDrain state = NodeDrain.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "relay-start-draining", () -> {
-      state.startDraining();
-      log.info("draining: {} requests in flight; closing the listener in {} ms", state.inFlight(),
-          drain.balancerGrace().toMillis());
-      return org.apache.pekko.pattern.Patterns.after(drain.balancerGrace(), system.classicSystem().scheduler(),
-          system.executionContext(), () -> java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance()));
-    });
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "relay-unbind", () -> binding.unbind());
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "relay-in-flight-done", () ->
-        state.awaitIdle(drain.deadline()).thenCompose(drained -> {
-          if (!drained) {
-            log.warn("drain deadline reached with {} requests still in flight", state.inFlight());
-          }
-          return binding.terminate(Duration.ofSeconds(5)).thenApply(t -> Done.getInstance());
-        }));
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "close-upstream-pools",
-        () -> Http.get(system).shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
-  }
-
-  private static void waitUntilUp(ActorSystem<?> system) throws InterruptedException {
-    Cluster cluster = Cluster.get(system);
-    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    while (cluster.selfMember().status() != MemberStatus.up()
-        && cluster.selfMember().status() != MemberStatus.weaklyUp()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("this node did not join its cluster within " + STARTUP_TIMEOUT.toSeconds() + " s");
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static void closeAll(List<AutoCloseable> resources) {
