@@ -120,6 +120,9 @@ class ClusterFailureTest {
       assertTrue(results.size() >= 30, "the load ran throughout: " + results.size() + " streams");
 
       // Usage of every stream recorded exactly once: the key's own count and the request log agree with the clients.
+      // A request a node could not admit in time during its restart is answered 503 and ledgered as a refusal;
+      // the balancer then retries it on another node (proxy_next_upstream http_503), so the client never sees
+      // that id. Such rows may be in the log beside the clients' ids, and nothing else may.
       Set<String> ids = new HashSet<>(warmUps);
       results.forEach(r -> ids.add(r.requestId()));
       assertEquals(results.size() + warmUps.size(), ids.size());
@@ -128,16 +131,25 @@ class ClusterFailureTest {
       long requests = -1;
       while (System.nanoTime() < deadline) {
         requests = admin.admin("GET", "/admin/api/keys/" + keyId, null).get("requests").asLong();
-        if (requests == ids.size()) {
+        if (requests >= ids.size()) {
           break;
         }
         Thread.sleep(250);
       }
-      assertEquals(ids.size(), requests, "the key's entity counted each request once");
-      JsonNode rows = admin.awaitRequests(keyId, r -> r.size() == ids.size());
+      long counted = requests;
+      JsonNode rows = admin.awaitRequests(keyId, r -> r.size() >= counted);
       Set<String> logged = new HashSet<>();
       rows.forEach(r -> logged.add(r.get("requestId").asText()));
-      assertEquals(ids, logged);
+      assertEquals(rows.size(), logged.size(), "one row per request");
+      assertTrue(logged.containsAll(ids), "every stream a client got is in the request log");
+      for (JsonNode row : rows) {
+        if (!ids.contains(row.get("requestId").asText())) {
+          assertEquals(503, row.get("status").asInt(), "a row no client saw is a refusal a balancer retried: " + row);
+          assertEquals("REFUSED", row.get("outcome").asText(), row.toString());
+        }
+      }
+      assertEquals(logged.size(), admin.admin("GET", "/admin/api/keys/" + keyId, null).get("requests").asLong(),
+          "the key's entity counted each request once");
     }
   }
 
