@@ -1,17 +1,24 @@
 // Relay Cluster admin UI: a small hash-routed single page over the admin API (/admin/api/...).
-// No build step and no dependencies; each page is a module under views/.
+// No build step; each page is a module under views/, loaded when it is first shown (#/<page>[/<arg>]).
 
 import { api, ApiError, errorBox, TOKEN } from './client.js';
 import { h, show } from './dom.js';
-import * as login from './views/login.js';
-import * as dashboard from './views/dashboard.js';
-import * as keys from './views/keys.js';
-import * as accounts from './views/accounts.js';
-import * as usage from './views/usage.js';
-import * as webhooks from './views/webhooks.js';
-import * as cluster from './views/cluster.js';
+import { forgetAdmin } from './session.js';
 
-const views = { ...login, ...dashboard, ...keys, ...accounts, ...usage, ...webhooks, ...cluster };
+// page name -> [module under views/, exported function for the page, exported function for #/<page>/<arg>]
+const PAGES = {
+  login: ['login', 'login'],
+  dashboard: ['dashboard', 'dashboard'],
+  keys: ['keys', 'keys', 'key'],
+  accounts: ['accounts', 'accounts', 'account'],
+  usage: ['usage', 'usage'],
+  webhooks: ['webhooks', 'webhooks'],
+  cluster: ['cluster', 'cluster'],
+  admins: ['admins', 'admins'],
+  me: ['me', 'me'],
+  audit: ['audit', 'audit'],
+  trace: ['trace', 'trace', 'trace'],
+};
 
 const NAV = [['dashboard', 'Dashboard'], ['keys', 'Keys'], ['accounts', 'Accounts'], ['usage', 'Usage'], ['webhooks', 'Alerts'], ['cluster', 'Cluster']];
 
@@ -21,13 +28,14 @@ async function route() {
     location.hash = '#/login';
     return;
   }
-  if (name === 'login') return views.login();
+  const page = PAGES[name];
+  if (!page) return show(h('p', {}, 'No such page.'));
+  const mod = await import('./views/' + page[0] + '.js');
+  if (name === 'login') return mod[page[1]]();
   document.getElementById('top').hidden = false;
   document.getElementById('nav').replaceChildren(...NAV.map(([id, label]) =>
     h('a', { href: '#/' + id, class: name === id ? 'active' : '' }, label)));
-  const view = name === 'keys' && arg ? () => views.key(decodeURIComponent(arg))
-    : name === 'accounts' && arg ? () => views.account(decodeURIComponent(arg)) : views[name];
-  if (!view) return show(h('p', {}, 'No such page.'));
+  const view = arg && page[2] ? () => mod[page[2]](decodeURIComponent(arg)) : mod[page[1]];
   try {
     await view();
   } catch (e) {
@@ -38,7 +46,9 @@ async function route() {
 document.getElementById('logout').addEventListener('click', async () => {
   try { await api('POST', '/logout'); } catch { /* the session may be gone already */ }
   sessionStorage.removeItem(TOKEN);
+  forgetAdmin();
   location.hash = '#/login';
 });
 window.addEventListener('hashchange', route);
+window.addEventListener('langchange', route);
 route();

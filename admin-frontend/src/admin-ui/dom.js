@@ -30,20 +30,7 @@ export function pill(text) {
   return h('span', { class: 'pill ' + t.toLowerCase() }, t);
 }
 
-export function usd(micros) {
-  if (micros === undefined || micros === null) return '-';
-  return '$' + (Number(micros) / 1e6).toFixed(micros >= 1e6 ? 2 : 4);
-}
-
-export function num(n) {
-  return n === undefined || n === null ? '-' : Number(n).toLocaleString();
-}
-
-export function when(iso) {
-  if (!iso) return '-';
-  const d = new Date(iso);
-  return isNaN(d) ? String(iso) : d.toLocaleString();
-}
+export { usd, num, when } from './i18n.js';
 
 /** A table from rows and column specs [{label, value(row), num?}]. */
 export function table(rows, columns, empty = 'Nothing here yet.') {

@@ -109,7 +109,9 @@ final class FuzzRunner implements AutoCloseable {
       FuzzConnection c;
       boolean reused = false;
       if (shared) {
-        reused = kept != null && kept.open();
+        // A kept connection idle as long as the node keeps one idle may be closing as we write: start afresh.
+        boolean stale = System.nanoTime() - lastOnKeptAt >= IDLE_MILLIS * 1_000_000;
+        reused = kept != null && kept.open() && !stale;
         if (!reused) {
           closeKept();
           kept = new FuzzConnection(port, READ_TIMEOUT_MILLIS, writers);
@@ -121,9 +123,10 @@ final class FuzzRunner implements AutoCloseable {
       try {
         c.send(input.request(), input.delivery() == FuzzInput.Delivery.HALF_CLOSE);
         FuzzAnswer first = c.read(input.method().equals("HEAD"));
-        if (reused && first.outcome() == FuzzAnswer.Outcome.CLOSED) {
+        if (reused && (first.outcome() == FuzzAnswer.Outcome.CLOSED || first.outcome() == FuzzAnswer.Outcome.RESET)) {
           // The connection was closed after the previous answer, which did not say it would be (unless it had
-          // been idle as long as the node keeps an idle connection).
+          // been idle as long as the node keeps an idle connection). Whether the client then reads an end of
+          // stream or a reset depends only on whether its request reached the closed socket first.
           c.sendFailed();
           if (System.nanoTime() - lastOnKeptAt < IDLE_MILLIS * 1_000_000) {
             tally.finding(FuzzTally.Finding.SILENT_CLOSE, lastOnKept, "the next request found the connection closed");
