@@ -266,7 +266,8 @@ public final class RelayNode implements AutoCloseable {
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
-              new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route());
+              new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route(),
+          new dev.relaycluster.http.BodilessRequests(materializer, settings.http().maxBodySize()));
       phases.mark("admin users and routes");
       ClusterMembership.waitUntilUp(system, STARTUP_TIMEOUT);
       phases.mark("cluster up");
@@ -320,7 +321,8 @@ public final class RelayNode implements AutoCloseable {
     return kinds;
   }
 
-  private static Route routes(Route health, Route admin, Route relay) {
+  private static Route routes(Route health, Route admin, Route relay,
+      dev.relaycluster.http.BodilessRequests bodiless) {
     AllDirectives d = new AllDirectives() {};
     ExceptionHandler unexpected = ExceptionHandler.newBuilder()
         .matchAny(t -> {
@@ -333,7 +335,8 @@ public final class RelayNode implements AutoCloseable {
     // Built once: the supplier below is called for every request.
     Route all = d.concat(health, admin, adminUi, relay,
         d.extractUri(uri -> d.complete(DialectResponses.notFound(uri.path()))));
-    return d.handleExceptions(unexpected, () -> all);
+    Route drained = bodiless.around(all);
+    return d.handleExceptions(unexpected, () -> drained);
   }
 
   private static void closeAll(List<AutoCloseable> resources) {
