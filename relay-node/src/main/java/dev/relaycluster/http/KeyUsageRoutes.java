@@ -12,6 +12,9 @@ import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.apikey.Usd;
+import dev.relaycluster.portal.LimitLines;
+import dev.relaycluster.portal.PortalJson;
+import dev.relaycluster.usage.UsageQueries;
 import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/key-usage} with the key where relay calls put it (mounted by {@link RelayRoutes}),
  * and the Node.js relay's {@code POST /apiStats/api/user-stats} with {@code {"apiKey": "cr_…"}}. A key
  * that is unknown, revoked or deleted gets 401. Expired keys may still read their usage.
+ *
+ * <p>The key holders' portal ({@code /key-usage}) reads the same {@code GET /api/v1/key-usage}, which also
+ * lists every limit with its reset ({@code limits}), the key's usage by day and by hour ({@code series}) and
+ * its newest requests ({@code recent}), and {@code GET /api/v1/key-usage/setup}: the set-up snippets for the
+ * pools the key may use ({@link KeyPortal}).
  */
 public final class KeyUsageRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(KeyUsageRoutes.class);
@@ -40,17 +48,40 @@ public final class KeyUsageRoutes extends AllDirectives {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final Materializer materializer;
+  private final KeyPortal portal;
 
+  /** Reading the usage ledger with the node's own reader. */
+  public KeyUsageRoutes(ActorSystem<?> system, KeyDirectory keys, Duration askTimeout, Materializer materializer,
+      UsageQueries usage) {
+    this(system, keys, askTimeout, materializer, KeyPortal.over(system, usage));
+  }
+
+  /** Reading the usage ledger through a small pool of its own ({@link KeyPortal#standalone}). */
   public KeyUsageRoutes(ActorSystem<?> system, KeyDirectory keys, Duration askTimeout, Materializer materializer) {
+    this(system, keys, askTimeout, materializer, KeyPortal.standalone(system));
+  }
+
+  private KeyUsageRoutes(ActorSystem<?> system, KeyDirectory keys, Duration askTimeout, Materializer materializer,
+      KeyPortal portal) {
     this.keys = keys;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.materializer = materializer;
+    this.portal = portal;
   }
 
-  /** The usage of an authenticated, active key, in the admin API's shape without its secrets. */
+  /**
+   * The usage of an authenticated, active key, in the admin API's shape without its secrets, with its limits,
+   * its usage over time and its newest requests.
+   */
   public CompletionStage<HttpResponse> usage(KeyEntry key) {
-    return ask(key).thenApply(u -> JsonResponses.ok(body(u)))
+    CompletionStage<ObjectNode> ledger = portal.ledger(key.id(), System.currentTimeMillis(), askTimeout);
+    return ask(key).thenCombine(ledger, (u, l) -> {
+      ObjectNode out = body(u);
+      out.set("limits", PortalJson.limits(LimitLines.of(u)));
+      out.setAll(l);
+      return JsonResponses.ok(out);
+    })
         .exceptionally(failure -> {
           log.warn("usage of key {} could not be read: {}", key.id(), failure.toString());
           return DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.OVERLOADED,
@@ -58,8 +89,26 @@ public final class KeyUsageRoutes extends AllDirectives {
         });
   }
 
-  /** {@code POST /apiStats/api/user-stats} as the Node.js relay's stats page calls it, by the key only. */
+  /**
+   * {@code POST /apiStats/api/user-stats} as the Node.js relay's stats page calls it, by the key only, and the
+   * portal's {@code GET /api/v1/key-usage/setup} (the key where relay calls put it).
+   */
   public Route crsRoute() {
+    return concat(setupRoute(), userStatsRoute());
+  }
+
+  private Route setupRoute() {
+    return path(segment("api").slash("v1").slash("key-usage").slash("setup"), () -> get(() -> extractRequest(req -> {
+      Optional<KeyEntry> key = ClientKeys.from(req).filter(ApiKeyFormat::isWellFormed)
+          .flatMap(plain -> keys.findByHash(ApiKeyFormat.hash(plain))).filter(KeyEntry::active);
+      return complete(key.isEmpty()
+          ? DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.AUTHENTICATION, ClientKeys.from(req).isEmpty()
+              ? "missing API key: send it in x-api-key or Authorization: Bearer" : "invalid API key")
+          : JsonResponses.ok(portal.setup(key.get(), req)));
+    })));
+  }
+
+  private Route userStatsRoute() {
     return path(segment("apiStats").slash("api").slash("user-stats"), () -> post(() -> extractRequest(req ->
         completeWithFuture(req.entity().toStrict(5_000, MAX_BODY, materializer).thenCompose(strict -> {
           Optional<KeyEntry> key = keyFrom(strict.getData().toArrayUnsafe());

@@ -1,0 +1,136 @@
+package dev.relaycluster.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.apikey.KeyEntry;
+import dev.relaycluster.config.PortalSettings;
+import dev.relaycluster.config.RelaySettings;
+import dev.relaycluster.portal.PortalJson;
+import dev.relaycluster.portal.PublicBaseUrl;
+import dev.relaycluster.portal.SetupSnippets;
+import dev.relaycluster.portal.UsageSeries;
+import dev.relaycluster.store.Database;
+import dev.relaycluster.store.StorageProfile;
+import dev.relaycluster.usage.AggregateRow;
+import dev.relaycluster.usage.Dimension;
+import dev.relaycluster.usage.RequestLogRow;
+import dev.relaycluster.usage.UsageQueries;
+import java.net.InetAddress;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the key holders' portal reads besides the key's entity: the key's own usage over time and newest
+ * requests from the usage ledger (always filtered to that key), and the set-up snippets for the pools it may
+ * use, addressed to this relay's public URL. A ledger that cannot be read leaves those parts out (marked
+ * {@code "ledgerAvailable": false}) instead of failing the page.
+ */
+public final class KeyPortal {
+  private static final Logger log = LoggerFactory.getLogger(KeyPortal.class);
+  static final int RECENT = 20;
+
+  private final Supplier<UsageQueries> usage;
+  private final ZoneId zone;
+  private final PortalSettings settings;
+  private final TrustedProxies proxies;
+
+  KeyPortal(Supplier<UsageQueries> usage, ZoneId zone, PortalSettings settings, TrustedProxies proxies) {
+    this.usage = usage;
+    this.zone = zone;
+    this.settings = settings;
+    this.proxies = proxies;
+  }
+
+  /** On the node's own ledger reader. */
+  static KeyPortal over(ActorSystem<?> system, UsageQueries usage) {
+    return new KeyPortal(() -> usage, usage.zone(), PortalSettings.from(system.settings().config()),
+        TrustedProxies.from(system.settings().config()));
+  }
+
+  /**
+   * Without the node's ledger reader: one of its own on the node's database, opened (with two connections at
+   * most) when the portal first needs it and closed with the actor system.
+   */
+  static KeyPortal standalone(ActorSystem<?> system) {
+    RelaySettings relay = RelaySettings.from(system.settings().config());
+    Supplier<UsageQueries> lazy = new Supplier<>() {
+      private UsageQueries opened;
+
+      @Override
+      public synchronized UsageQueries get() {
+        if (opened == null) {
+          StorageProfile p = StorageProfile.from(relay);
+          Database db = Database.open(new StorageProfile(p.jdbcUrl(), p.user(), p.password(), 2, p.dialect()),
+              system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
+          system.getWhenTerminated().thenRun(db::close);
+          opened = new UsageQueries(db, relay.ledger().zone());
+        }
+        return opened;
+      }
+    };
+    return new KeyPortal(lazy, relay.ledger().zone(), PortalSettings.from(system.settings().config()),
+        TrustedProxies.from(system.settings().config()));
+  }
+
+  /** {@code series} (the last 30 days by day, today by hour) and {@code recent} requests of this key alone. */
+  CompletionStage<ObjectNode> ledger(String keyId, long now, java.time.Duration timeout) {
+    UsageQueries q;
+    try {
+      q = usage.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(unavailable(keyId, e));
+    }
+    UsageSeries.Range days = UsageSeries.lastDays(now, zone, UsageSeries.DAYS);
+    UsageSeries.Range hours = UsageSeries.todayByHour(now, zone);
+    CompletionStage<List<AggregateRow>> daily = q.aggregates(days.period(), Dimension.KEY, days.from(), days.to(),
+        keyId);
+    CompletionStage<List<AggregateRow>> hourly = q.aggregates(hours.period(), Dimension.KEY, hours.from(),
+        hours.to(), keyId);
+    CompletionStage<List<RequestLogRow>> recent = q.recentRequests(keyId, RECENT);
+    return daily.thenCombine(hourly, (d, h) -> {
+      ObjectNode out = JsonResponses.MAPPER.createObjectNode().put("ledgerAvailable", true);
+      ObjectNode series = out.putObject("series").put("zone", zone.getId());
+      series.set("daily", PortalJson.series(UsageSeries.fill(days, d, zone)));
+      series.set("hourly", PortalJson.series(UsageSeries.fill(hours, h, zone)));
+      return out;
+    }).thenCombine(recent, (out, rows) -> {
+      // The query is by this key already; the filter keeps it so whatever the query becomes.
+      out.set("recent", PortalJson.recent(rows.stream().filter(r -> keyId.equals(r.keyId())).toList()));
+      return out;
+    }).toCompletableFuture()
+        .completeOnTimeout(null, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(e -> unavailable(keyId, e))
+        .thenApply(out -> out != null ? out : unavailable(keyId, new java.util.concurrent.TimeoutException(
+            "no answer within " + timeout.toMillis() + " ms")));
+  }
+
+  private static ObjectNode unavailable(String keyId, Throwable e) {
+    log.warn("the usage ledger could not be read for key {}: {}", keyId, e.toString());
+    return JsonResponses.MAPPER.createObjectNode().put("ledgerAvailable", false);
+  }
+
+  /** The set-up snippets for the key's pools, addressed to this relay as the request reached it. */
+  ObjectNode setup(KeyEntry key, HttpRequest req) {
+    Optional<InetAddress> peer = req.getAttribute(AttributeKeys.remoteAddress).flatMap(a -> a.getAddress());
+    boolean trusted = peer.isPresent() && proxies.trusts(peer.get());
+    PublicBaseUrl.Seen seen = new PublicBaseUrl.Seen(req.getUri().getScheme(), header(req, "host"),
+        header(req, "x-forwarded-proto"), header(req, "x-forwarded-host"), header(req, "forwarded"));
+    String base = PublicBaseUrl.of(settings.publicUrl(), seen, trusted);
+    return PortalJson.setup(base, settings.publicUrlSet(),
+        SetupSnippets.forKey(base, key.settings().access().pools()));
+  }
+
+  private static String header(HttpRequest req, String name) {
+    return req.getHeader(name).map(HttpHeader::value).orElse(null);
+  }
+}
