@@ -3,13 +3,10 @@ package dev.relaycluster.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.config.PortalSettings;
-import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.portal.PortalJson;
 import dev.relaycluster.portal.PublicBaseUrl;
 import dev.relaycluster.portal.SetupSnippets;
 import dev.relaycluster.portal.UsageSeries;
-import dev.relaycluster.store.Database;
-import dev.relaycluster.store.StorageProfile;
 import dev.relaycluster.usage.AggregateRow;
 import dev.relaycluster.usage.Dimension;
 import dev.relaycluster.usage.RequestLogRow;
@@ -22,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -54,31 +50,6 @@ public final class KeyPortal {
   /** On the node's own ledger reader. */
   static KeyPortal over(ActorSystem<?> system, UsageQueries usage) {
     return new KeyPortal(() -> usage, usage.zone(), PortalSettings.from(system.settings().config()),
-        TrustedProxies.from(system.settings().config()));
-  }
-
-  /**
-   * Without the node's ledger reader: one of its own on the node's database, opened (with two connections at
-   * most) when the portal first needs it and closed with the actor system.
-   */
-  static KeyPortal standalone(ActorSystem<?> system) {
-    RelaySettings relay = RelaySettings.from(system.settings().config());
-    Supplier<UsageQueries> lazy = new Supplier<>() {
-      private UsageQueries opened;
-
-      @Override
-      public synchronized UsageQueries get() {
-        if (opened == null) {
-          StorageProfile p = StorageProfile.from(relay);
-          Database db = Database.open(new StorageProfile(p.jdbcUrl(), p.user(), p.password(), 2, p.dialect()),
-              system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
-          system.getWhenTerminated().thenRun(db::close);
-          opened = new UsageQueries(db, relay.ledger().zone());
-        }
-        return opened;
-      }
-    };
-    return new KeyPortal(lazy, relay.ledger().zone(), PortalSettings.from(system.settings().config()),
         TrustedProxies.from(system.settings().config()));
   }
 

@@ -56,11 +56,6 @@ public final class KeyUsageRoutes extends AllDirectives {
     this(system, keys, askTimeout, materializer, KeyPortal.over(system, usage));
   }
 
-  /** Reading the usage ledger through a small pool of its own ({@link KeyPortal#standalone}). */
-  public KeyUsageRoutes(ActorSystem<?> system, KeyDirectory keys, Duration askTimeout, Materializer materializer) {
-    this(system, keys, askTimeout, materializer, KeyPortal.standalone(system));
-  }
-
   private KeyUsageRoutes(ActorSystem<?> system, KeyDirectory keys, Duration askTimeout, Materializer materializer,
       KeyPortal portal) {
     this.keys = keys;

@@ -265,7 +265,8 @@ public final class RelayNode implements AutoCloseable {
               adminAudit)
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
-              new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer),
+              new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,
+                  new UsageQueries(database, settings.ledger().zone())),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route(),
           new dev.relaycluster.http.BodilessRequests(materializer, settings.http().maxBodySize()));
       phases.mark("admin users and routes");

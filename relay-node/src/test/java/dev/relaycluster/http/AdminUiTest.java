@@ -102,9 +102,13 @@ class AdminUiTest {
     assertTrue(unknown.body().contains("no such admin endpoint"));
   }
 
-  /** The UI's JavaScript: app.js and every module it imports, followed through their imports. */
+  /**
+   * The UI's JavaScript: app.js, the page modules its PAGES table loads when a page is first shown
+   * ({@code name: ['module', …]} → views/module.js), and every module they import, followed through their imports.
+   */
   private static String allModules() throws Exception {
     Pattern imports = Pattern.compile("from '(\\.{1,2}/[^']+)'");
+    Pattern pages = Pattern.compile("(?m)^\\s*\\w+: \\['(\\w+)'");
     java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of("app.js"));
     Set<String> seen = new LinkedHashSet<>();
     StringBuilder all = new StringBuilder();
@@ -119,6 +123,12 @@ class AdminUiTest {
       Matcher m = imports.matcher(r.body());
       while (m.find()) {
         todo.push(URI.create("http://x/" + module).resolve(m.group(1)).getPath().substring(1));
+      }
+      if (module.equals("app.js")) {
+        Matcher page = pages.matcher(r.body());
+        while (page.find()) {
+          todo.push("views/" + page.group(1) + ".js");
+        }
       }
     }
     assertTrue(seen.size() > 5, "the UI's modules were not found: " + seen);
