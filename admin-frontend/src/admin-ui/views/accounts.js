@@ -176,7 +176,7 @@ export async function account(id) {
     section(t('errors'), grid(a.recentErrors || [], [
       { label: t('at'), value: e => when(e.at) },
       { label: t('status'), value: e => e.status || '-', num: true },
-      { label: t('kind'), value: e => e.kind ?? '-' },
+      { label: t('kind'), value: e => label('verdict', e.kind) },
       { label: t('message'), value: e => h('span', { class: 'wrap' }, e.message ?? '-') },
     ], t('noErrors'))),
     section(t('boundKeys'), grid(bound, [

@@ -98,7 +98,7 @@ function rowActions(u, me) {
 function createForm() {
   const form = h('form', { class: 'keyform', 'data-test': 'admin-form', autocomplete: 'off' },
     h('div', { class: 'inline' },
-      field(t('username'), 'username', { required: true, pattern: '[A-Za-z0-9._@-]{1,100}', autocomplete: 'off' }),
+      field(t('username'), 'username', { required: true, pattern: '[A-Za-z0-9._@\\-]{1,100}', autocomplete: 'off' }),
       choice(t('role'), 'role', options('role'), 'viewer'),
       field(t('password'), 'password', { type: 'password', minlength: 12, autocomplete: 'new-password' })),
     hint(t('roles')), h('button', { type: 'submit', 'data-test': 'save' }, t('create')));

@@ -90,7 +90,7 @@ export async function audit() {
       { label: t('who'), value: e => e.actor ?? t('unknownUser') },
       { label: t('what'), value: e => h('span', { 'data-action': e.action }, label('action', e.action)) },
       { label: t('on'), value: e => objectCell(e) },
-      { label: t('fields'), value: e => (e.fields || []).join(', ') || '-' },
+      { label: t('fields'), value: e => (e.fields || []).map(f => label('field', f)).join(', ') || '-' },
       { label: t('detail'), value: e => e.detail ?? '-' },
       { label: t('where'), value: e => e.client ?? '-' },
     ], t('none')),

@@ -27,7 +27,7 @@ const t = words({
     remaining: 'Left of each limit', limit: 'Limit', left: 'Left', resets: 'Resets', noLimits: 'No limits set.',
     rem_concurrency: 'Requests at once', rem_windowRequests: 'Requests in this window', rem_windowTokens: 'Tokens in this window',
     rem_windowCost: 'Cost in this window', rem_dailyCost: 'Cost today', rem_totalCost: 'Cost in all', rem_weeklyOpusCost: 'Opus cost this week',
-    doesNotReset: 'Does not reset',
+    doesNotReset: 'Does not reset', windowNotOpen: 'The next request opens a new window',
     window: 'Open rate window', windowFacts: '{requests} requests, {tokens} tokens, {cost} from {start} to {end}',
     settings: 'Settings', clients: 'Clients', anyClient: 'Any client', allowed: 'Allowed models', blocked: 'Blocked models',
     anyModel: 'Any model', noneBlocked: 'None', windowLimit: 'Rate window', noWindow: 'None',
@@ -54,7 +54,7 @@ const t = words({
     remaining: '各限额剩余', limit: '限额', left: '剩余', resets: '重置时间', noLimits: '未设置限额。',
     rem_concurrency: '同时请求数', rem_windowRequests: '本窗口请求数', rem_windowTokens: '本窗口 Token 数',
     rem_windowCost: '本窗口费用', rem_dailyCost: '今日费用', rem_totalCost: '总费用', rem_weeklyOpusCost: '本周 Opus 费用',
-    doesNotReset: '不重置',
+    doesNotReset: '不重置', windowNotOpen: '下一个请求开启新窗口',
     window: '当前速率窗口', windowFacts: '{requests} 次请求，{tokens} Token，{cost}，{start} 至 {end}',
     settings: '设置', clients: '客户端', anyClient: '任意客户端', allowed: '允许的模型', blocked: '屏蔽的模型',
     anyModel: '任意模型', noneBlocked: '无', windowLimit: '速率窗口', noWindow: '无',
@@ -82,7 +82,7 @@ function poolsText(k) {
 function bindingsNode(k, names) {
   const entries = Object.entries(k.bindings || {});
   if (!entries.length) return t('shared');
-  return h('span', {}, entries.map(([pool, b], i) => [i ? '; ' : '', label('pool', pool), ': ',
+  return h('span', {}, entries.flatMap(([pool, b], i) => [i ? '; ' : '', label('pool', pool), ': ',
     b.accountId ? accountLink(b.accountId, names(b.accountId)) : t('group', { name: b.group }),
     ' (', b.fallbackToPool ? t('fallback') : t('noFallback'), ')']));
 }
@@ -125,7 +125,7 @@ function remainingGrid(k) {
     { label: t('limit'), value: r => t('rem_' + r.name) },
     { label: t('left'), value: r => /Cost$/.test(r.name) ? dollars(r.v) : num(r.v), num: true },
     { label: t('resets'), value: r => r.name === 'concurrency' ? '-' : resetOf(r.name)
-      ? `${when(resetOf(r.name))} (${relative(resetOf(r.name))})` : t('doesNotReset') },
+      ? `${when(resetOf(r.name))} (${relative(resetOf(r.name))})` : r.name.startsWith('window') ? t('windowNotOpen') : t('doesNotReset') },
   ], t('noLimits'));
 }
 

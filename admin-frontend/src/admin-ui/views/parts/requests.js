@@ -50,7 +50,7 @@ export async function history(objectType, objectId) {
     { label: t('time'), value: e => when(e.at) },
     { label: t('who'), value: e => e.actor ?? '-' },
     { label: t('what'), value: e => label('action', e.action) },
-    { label: t('fields'), value: e => (e.fields || []).join(', ') || '-' },
+    { label: t('fields'), value: e => (e.fields || []).map(f => label('field', f)).join(', ') || '-' },
     { label: t('from'), value: e => e.client ?? '-' },
   ], t('history'));
 }
