@@ -28,7 +28,8 @@ const t = words({
     claudePage: 'the Claude login page', codexPage: 'the ChatGPT login page', googlePage: 'the Google login page',
     codexNote: 'After the login the browser lands on http://localhost:1455/auth/callback?code=… — a page that does not load. Copy that whole address.',
     geminiNote: 'Needs GEMINI_OAUTH_CLIENT_ID and GEMINI_OAUTH_CLIENT_SECRET on the node. Give a project only if the login has none of its own (Workspace, standard tier).',
-    code: 'Code or address', added: 'Added "{name}".',
+    code: 'Code or address', added: 'Added "{name}".', authNotJson: 'auth.json: not JSON (paste the whole file)',
+    authNoTokens: 'auth.json: it has no "tokens" (log in to Codex with ChatGPT first)',
   },
   zh: {
     kind: '账户类型', add: '添加账户',
@@ -48,7 +49,8 @@ const t = words({
     claudePage: 'Claude 登录页', codexPage: 'ChatGPT 登录页', googlePage: 'Google 登录页',
     codexNote: '登录后浏览器会跳到 http://localhost:1455/auth/callback?code=…，该页面无法打开。请复制完整地址。',
     geminiNote: '节点需配置 GEMINI_OAUTH_CLIENT_ID 和 GEMINI_OAUTH_CLIENT_SECRET。仅当登录账号没有自己的项目（Workspace、标准版）时才需填写项目。',
-    code: '授权码或地址', added: '已添加“{name}”。',
+    code: '授权码或地址', added: '已添加“{name}”。', authNotJson: 'auth.json：不是 JSON（请粘贴完整文件）',
+    authNoTokens: 'auth.json：其中没有 "tokens"（请先用 ChatGPT 登录 Codex）',
   },
 });
 
@@ -224,9 +226,9 @@ export function credentialBody(form, type) {
     try {
       tokens = JSON.parse(e.authJson.value).tokens;
     } catch {
-      throw new Error('auth.json: not JSON');
+      throw new Error(t('authNotJson'));
     }
-    if (!tokens || !tokens.access_token) throw new Error('auth.json: no "tokens" in it');
+    if (!tokens || !tokens.access_token) throw new Error(t('authNoTokens'));
     return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token || undefined,
       idToken: tokens.id_token || undefined, chatgptAccountId: tokens.account_id || undefined };
   }

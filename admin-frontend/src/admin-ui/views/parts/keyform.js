@@ -26,7 +26,7 @@ const t = words({
     rates: 'Service rates', ratesHint: 'Multiplies this key\'s cost per pool for its limits (1 = list price).',
     bindings: 'Dedicated accounts', bindingsHint: 'A key bound to an account or a group uses it first; with fallback it may also use the rest of the pool.',
     shared: 'The shared pool', account: 'Account: {name}', group: 'Group: {name}', fallback: 'may fall back to the shared pool',
-    save: 'Save', create: 'Create key',
+    save: 'Save', create: 'Create key', expiresAtMissing: 'Choose when the key expires.',
   },
   zh: {
     basics: '名称与备注', name: '名称', description: '描述', tags: '标签（逗号分隔）',
@@ -45,7 +45,7 @@ const t = words({
     rates: '服务倍率', ratesHint: '按账户池放大此密钥的计费费用，用于限额（1 = 原价）。',
     bindings: '专属账户', bindingsHint: '绑定到账户或分组的密钥优先使用它；允许回退时也可以使用池中其他账户。',
     shared: '共享账户池', account: '账户：{name}', group: '分组：{name}', fallback: '允许回退到共享账户池',
-    save: '保存', create: '创建密钥',
+    save: '保存', create: '创建密钥', expiresAtMissing: '请选择密钥的过期时间。',
   },
 });
 
@@ -205,7 +205,7 @@ function keyBody(form, bindPools) {
   };
   const mode = f.expiryMode.value;
   if (mode === 'fixed') {
-    if (!f.expiresAt.value) throw new Error(t('expiresAt'));
+    if (!f.expiresAt.value) throw new Error(t('expiresAtMissing'));
     body.expiry = { mode, expiresAt: new Date(f.expiresAt.value).toISOString() };
   } else if (mode === 'activation') {
     body.expiry = { mode, [f.activationUnit.value]: n('activationAmount') };
