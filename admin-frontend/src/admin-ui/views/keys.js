@@ -1,173 +1,198 @@
-// API keys: the list, one key with its usage, and the settings form.
+// API keys: the list, one key with its usage, limits and settings, creating and editing a key.
 
-import { act, api, button, reload } from '../client.js';
-import { checks, dialog, field, h, list, num, pill, show, stat, table, when } from '../dom.js';
-import { requestTable } from '../tables.js';
+import { api, reload } from '../client.js';
+import { dialog, h, show, stat } from '../dom.js';
+import { dollars, locale, num, relative, when, words } from '../i18n.js';
+import { canWrite } from '../session.js';
+import { keyForm } from './parts/keyform.js';
+import { label, statePill } from './parts/labels.js';
+import { history, requestGrid } from './parts/requests.js';
+import { accountLink, action, facts, grid, hashQuery, secretOnce, section } from './parts/ui.js';
 
-function expiryText(e) {
-  if (!e || e.mode === 'none') return 'never';
-  if (e.mode === 'activation') return `${e.days ? e.days + ' days' : e.hours + ' hours'} after first use`;
+const t = words({
+  en: {
+    title: 'API keys', create: 'Create a key', showDeleted: 'Show deleted keys', hideDeleted: 'Hide deleted keys',
+    none: 'No keys yet.', noneWriter: 'No keys yet: create one above.',
+    name: 'Name', hint: 'Key', status: 'Status', pools: 'Pools', bound: 'Dedicated to', requests: 'Requests',
+    costToday: 'Cost today', costTotal: 'Cost in all', concurrency: 'At once', expires: 'Expires', tags: 'Tags',
+    allPools: 'All pools', unlimited: 'Unlimited', never: 'Never', firstUse: '{n} {unit} after first use',
+    days: 'days', hours: 'hours',
+    createdTitle: 'Key "{name}" created', createdWarn: 'Shown once — copy it now. The relay keeps only its hash and can never show it again.',
+    createdUse: 'Clients use it as their API key with this relay\'s address as the base URL, e.g. ANTHROPIC_BASE_URL={url}/api',
+    edit: 'Edit settings', delete: 'Delete', restore: 'Restore', revoke: 'Revoke for good', usage: 'Usage of this key',
+    confirmDelete: 'Delete key "{name}"? It stops working at once; you can restore it later.',
+    confirmRevoke: 'Revoke key "{name}" for good? It stops working and can never be restored.',
+    inFlight: 'In flight', tokens: 'Tokens', opusWeek: 'Opus this week', rated: 'Cost in all (rated)', real: 'Real cost in all',
+    reserved: 'Reserved by requests in flight',
+    remaining: 'Left of each limit', limit: 'Limit', left: 'Left', resets: 'Resets', noLimits: 'No limits set.',
+    rem_concurrency: 'Requests at once', rem_windowRequests: 'Requests in this window', rem_windowTokens: 'Tokens in this window',
+    rem_windowCost: 'Cost in this window', rem_dailyCost: 'Cost today', rem_totalCost: 'Cost in all', rem_weeklyOpusCost: 'Opus cost this week',
+    doesNotReset: 'Does not reset', windowNotOpen: 'The next request opens a new window',
+    window: 'Open rate window', windowFacts: '{requests} requests, {tokens} tokens, {cost} from {start} to {end}',
+    settings: 'Settings', clients: 'Clients', anyClient: 'Any client', allowed: 'Allowed models', blocked: 'Blocked models',
+    anyModel: 'Any model', noneBlocked: 'None', windowLimit: 'Rate window', noWindow: 'None',
+    windowDesc: '{requests} requests, {tokens} tokens, {cost} per {minutes} min', daily: 'Cost per day', total: 'Cost in all',
+    weeklyOpus: 'Opus cost per week', weekStarts: 'Week starts', rates: 'Service rates', bindings: 'Dedicated accounts',
+    shared: 'The shared pool', group: 'group {name}', fallback: 'falls back to the shared pool', noFallback: 'no fallback',
+    created: 'Created', activated: 'First used', description: 'Description', recent: 'Recent requests', changes: 'Changes',
+    keyHint: 'Key hint', allRequests: 'All requests of this key →',
+  },
+  zh: {
+    title: 'API 密钥', create: '创建密钥', showDeleted: '显示已删除的密钥', hideDeleted: '隐藏已删除的密钥',
+    none: '暂无密钥。', noneWriter: '暂无密钥：请在上方创建。',
+    name: '名称', hint: '密钥', status: '状态', pools: '账户池', bound: '专属于', requests: '请求数',
+    costToday: '今日费用', costTotal: '总费用', concurrency: '并发', expires: '过期', tags: '标签',
+    allPools: '全部账户池', unlimited: '不限', never: '永不', firstUse: '首次使用后 {n} {unit}',
+    days: '天', hours: '小时',
+    createdTitle: '密钥“{name}”已创建', createdWarn: '只显示这一次——请立即复制。中转只保存它的哈希，之后无法再次显示。',
+    createdUse: '客户端把它作为 API 密钥，并以本中转地址为 Base URL，例如 ANTHROPIC_BASE_URL={url}/api',
+    edit: '编辑设置', delete: '删除', restore: '恢复', revoke: '永久吊销', usage: '此密钥的用量',
+    confirmDelete: '删除密钥“{name}”？它会立即失效，之后可以恢复。',
+    confirmRevoke: '永久吊销密钥“{name}”？它会失效且无法恢复。',
+    inFlight: '进行中', tokens: 'Token 数', opusWeek: '本周 Opus', rated: '总费用（计费）', real: '总费用（实际）',
+    reserved: '进行中请求的预留',
+    remaining: '各限额剩余', limit: '限额', left: '剩余', resets: '重置时间', noLimits: '未设置限额。',
+    rem_concurrency: '同时请求数', rem_windowRequests: '本窗口请求数', rem_windowTokens: '本窗口 Token 数',
+    rem_windowCost: '本窗口费用', rem_dailyCost: '今日费用', rem_totalCost: '总费用', rem_weeklyOpusCost: '本周 Opus 费用',
+    doesNotReset: '不重置', windowNotOpen: '下一个请求开启新窗口',
+    window: '当前速率窗口', windowFacts: '{requests} 次请求，{tokens} Token，{cost}，{start} 至 {end}',
+    settings: '设置', clients: '客户端', anyClient: '任意客户端', allowed: '允许的模型', blocked: '屏蔽的模型',
+    anyModel: '任意模型', noneBlocked: '无', windowLimit: '速率窗口', noWindow: '无',
+    windowDesc: '每 {minutes} 分钟 {requests} 次请求、{tokens} Token、{cost}', daily: '每日费用', total: '总费用',
+    weeklyOpus: '每周 Opus 费用', weekStarts: '每周开始', rates: '服务倍率', bindings: '专属账户',
+    shared: '共享账户池', group: '分组 {name}', fallback: '可回退到共享账户池', noFallback: '不回退',
+    created: '创建时间', activated: '首次使用', description: '描述', recent: '最近请求', changes: '变更记录',
+    keyHint: '密钥提示', allRequests: '此密钥的全部请求 →',
+  },
+});
+
+function expiryText(k) {
+  if (k.expiresAt) return when(k.expiresAt);
+  const e = k.expiry;
+  if (!e || e.mode === 'none') return t('never');
+  if (e.mode === 'activation') return t('firstUse', { n: e.days ?? e.hours, unit: e.days ? t('days') : t('hours') });
   return when(e.expiresAt);
 }
 
-const POOLS = ['claude', 'openai', 'gemini', 'droid'];
-
-const CLIENTS = ['claude-code', 'codex', 'gemini-cli', 'droid'];
-
-/**
- * The form for a key's settings; {@code key} null for a new key. Submits the whole settings object
- * (PATCH with every field is the same as setting them all), money in USD, 0 = no limit.
- */
-function keyForm(key, submit) {
-  const k = key || {};
-  const w = k.rateLimit || {};
-  const e = k.expiry || { mode: 'none' };
-  const n = (name, label, value, attrs = {}) =>
-    field(label, name, { type: 'number', min: 0, step: 'any', value: value ?? 0, ...attrs });
-  const expiryMode = h('select', { name: 'expiryMode' },
-    ['none', 'fixed', 'activation'].map(m => h('option', { value: m, selected: e.mode === m },
-      { none: 'never expires', fixed: 'expires at a date', activation: 'expires N days after first use' }[m])));
-  const form = h('form', { class: 'keyform' },
-    h('div', { class: 'inline' },
-      field('Name', 'name', { required: true, value: k.name ?? '', placeholder: 'alice-laptop' }),
-      field('Description', 'description', { value: k.description ?? '' }),
-      field('Tags (comma-separated)', 'tags', { value: (k.tags || []).join(', ') })),
-    h('div', { class: 'inline' },
-      checks('Pools (none ticked = all)', POOLS, Array.isArray(k.permissions) ? k.permissions : []),
-      checks('Clients (none ticked = any)', CLIENTS, k.allowedClients || [])),
-    h('div', { class: 'inline' },
-      n('concurrencyLimit', 'Concurrent requests', k.concurrencyLimit, { step: 1 }),
-      n('windowMinutes', 'Rate window (minutes)', w.windowMinutes, { step: 1 }),
-      n('windowRequests', '… requests', w.requests, { step: 1 }),
-      n('windowTokens', '… tokens', w.tokens, { step: 1 }),
-      n('windowCost', '… cost USD', w.cost)),
-    h('div', { class: 'inline' },
-      n('dailyCostLimit', 'Daily cost USD', k.dailyCostLimit),
-      n('totalCostLimit', 'Total cost USD', k.totalCostLimit),
-      n('weeklyOpusCostLimit', 'Weekly Opus cost USD', k.weeklyOpusCostLimit),
-      n('weeklyResetDay', 'Week resets on day (1 = Mon)', k.weeklyResetDay ?? 1, { min: 1, max: 7, step: 1 }),
-      n('weeklyResetHour', '… at hour', k.weeklyResetHour ?? 0, { max: 23, step: 1 })),
-    h('div', { class: 'inline' },
-      h('label', {}, 'Expiry', expiryMode),
-      field('Expires at', 'expiresAt', { type: 'datetime-local',
-        value: e.expiresAt ? new Date(e.expiresAt).toISOString().slice(0, 16) : '' }),
-      n('activationDays', 'Days after first use', e.days ?? 30, { min: 1, step: 1 })),
-    h('div', { class: 'inline' },
-      field('Allowed models (comma-separated, * wildcard)', 'allowedModels', { value: (k.allowedModels || []).join(', ') }),
-      field('Blocked models', 'blockedModels', { value: (k.blockedModels || []).join(', ') }),
-      n('claudeRate', 'Claude service rate', k.serviceRates?.claude ?? 1, { min: 0.001 })),
-    h('div', { class: 'inline' },
-      field('Dedicated Claude account id (optional)', 'bindAccount', { value: k.bindings?.claude?.accountId ?? '' }),
-      field('… or account group', 'bindGroup', { value: k.bindings?.claude?.group ?? '' }),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'fallbackToPool',
-        checked: k.bindings?.claude?.fallbackToPool ?? true }), 'may fall back to the shared pool')),
-    h('button', { type: 'submit' }, key ? 'Save' : 'Create key'));
-  form.addEventListener('submit', ev => {
-    ev.preventDefault();
-    act(form.lastChild, () => submit(keyBody(form)));
-  });
-  return form;
+function poolsText(k) {
+  return Array.isArray(k.permissions) ? k.permissions.map(p => label('pool', p)).join(', ') : t('allPools');
 }
 
-function keyBody(form) {
-  const f = form.elements;
-  const number = name => Number(f[name].value || 0);
-  const ticked = name => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map(c => c.value);
-  const pools = ticked('Pools (none ticked = all)');
-  const body = {
-    name: f.name.value,
-    description: f.description.value,
-    tags: list(f.tags.value),
-    permissions: pools.length ? pools : 'all',
-    allowedClients: ticked('Clients (none ticked = any)'),
-    concurrencyLimit: number('concurrencyLimit'),
-    rateLimit: number('windowMinutes') > 0 ? {
-      windowMinutes: number('windowMinutes'), requests: number('windowRequests'),
-      tokens: number('windowTokens'), cost: number('windowCost') } : null,
-    dailyCostLimit: number('dailyCostLimit'),
-    totalCostLimit: number('totalCostLimit'),
-    weeklyOpusCostLimit: number('weeklyOpusCostLimit'),
-    weeklyResetDay: number('weeklyResetDay') || 1,
-    weeklyResetHour: number('weeklyResetHour'),
-    allowedModels: list(f.allowedModels.value),
-    blockedModels: list(f.blockedModels.value),
-    serviceRates: { claude: number('claudeRate') || 1 },
-  };
-  const mode = f.expiryMode.value;
-  body.expiry = mode === 'fixed' ? { mode, expiresAt: new Date(f.expiresAt.value).toISOString() }
-    : mode === 'activation' ? { mode, days: number('activationDays') } : { mode: 'none' };
-  const account = f.bindAccount.value.trim();
-  const group = f.bindGroup.value.trim();
-  body.bindings = account || group
-    ? { claude: { ...(account ? { accountId: account } : { group }), fallbackToPool: f.fallbackToPool.checked } }
-    : {};
-  return body;
+/** Where a key's bindings point, by account name. */
+function bindingsNode(k, names) {
+  const entries = Object.entries(k.bindings || {});
+  if (!entries.length) return t('shared');
+  return h('span', {}, entries.flatMap(([pool, b], i) => [i ? '; ' : '', label('pool', pool), ': ',
+    b.accountId ? accountLink(b.accountId, names(b.accountId)) : t('group', { name: b.group }),
+    ' (', b.fallbackToPool ? t('fallback') : t('noFallback'), ')']));
 }
 
 export async function keys() {
-  const showDeleted = location.hash.includes('deleted=true');
-  const keys = await api('GET', '/keys?usage=true' + (showDeleted ? '&deleted=true' : ''));
-  const form = keyForm(null, async body => {
+  const showDeleted = hashQuery().get('deleted') === 'true';
+  const [list, accounts, writer] = await Promise.all([
+    api('GET', '/keys?usage=true' + (showDeleted ? '&deleted=true' : '')), api('GET', '/accounts'), canWrite()]);
+  const names = id => accounts.data.find(a => a.id === id)?.name;
+  const form = writer ? keyForm(null, accounts.data, async body => {
     const created = await api('POST', '/keys', body);
-    dialog(h('h2', {}, `Key "${created.name}" created`),
-      h('p', {}, 'Copy it now: the relay stores only its hash and will never show it again.'),
-      h('code', { class: 'secret' }, created.key),
-      h('p', { class: 'muted' }, 'Use it with ANTHROPIC_BASE_URL=' + location.origin + '/api'));
+    dialog(h('h2', {}, t('createdTitle', { name: created.name })),
+      secretOnce(created.key, 'new-key-secret', t('createdWarn')),
+      h('p', { class: 'muted' }, t('createdUse', { url: location.origin })));
     reload();
-  });
-  show(h('h1', {}, 'API keys'),
-    h('details', { class: 'card' }, h('summary', {}, 'Create a key'), form),
-    h('p', {}, h('a', { href: showDeleted ? '#/keys' : '#/keys?deleted=true' },
-      showDeleted ? 'Hide deleted keys' : 'Show deleted keys')),
-    table(keys.data, [
-      { label: 'Name', value: k => h('a', { href: '#/keys/' + encodeURIComponent(k.id) }, k.name) },
-      { label: 'Key', value: k => k.keyHint },
-      { label: 'Status', value: k => pill(k.status) },
-      { label: 'Requests', value: k => num(k.usage?.requests), num: true },
-      { label: 'Cost today', value: k => '$' + (k.usage?.costToday ?? 0), num: true },
-      { label: 'Cost total', value: k => '$' + (k.usage?.costTotal ?? 0), num: true },
-      { label: 'Concurrency', value: k => k.concurrencyLimit || 'unlimited', num: true },
-      { label: 'Expires', value: k => k.expiresAt ? when(k.expiresAt) : expiryText(k.expiry) },
-      { label: 'Tags', value: k => (k.tags || []).join(', ') },
-    ], 'No keys yet: create one above.'));
+  }) : null;
+  show(h('h1', {}, t('title')),
+    form ? h('details', { class: 'card' }, h('summary', { 'data-test': 'create-key' }, t('create')), form) : null,
+    h('p', {}, h('a', { href: showDeleted ? '#/keys' : '#/keys?deleted=true' }, showDeleted ? t('hideDeleted') : t('showDeleted'))),
+    grid(list.data, [
+      { label: t('name'), value: k => h('a', { href: '#/keys/' + encodeURIComponent(k.id) }, k.name) },
+      { label: t('hint'), value: k => h('code', {}, k.keyHint) },
+      { label: t('status'), value: k => statePill(k.status) },
+      { label: t('pools'), value: k => poolsText(k) },
+      { label: t('bound'), value: k => bindingsNode(k, names) },
+      { label: t('requests'), value: k => num(k.usage?.requests), num: true },
+      { label: t('costToday'), value: k => dollars(k.usage?.costToday), num: true },
+      { label: t('costTotal'), value: k => dollars(k.usage?.costTotal), num: true },
+      { label: t('concurrency'), value: k => k.concurrencyLimit ? num(k.concurrencyLimit) : t('unlimited'), num: true },
+      { label: t('expires'), value: k => expiryText(k) },
+      { label: t('tags'), value: k => (k.tags || []).join(', ') || '-' },
+    ], writer ? t('noneWriter') : t('none')));
+}
+
+function remainingGrid(k) {
+  const resetOf = name => name.startsWith('window') ? k.resets?.window : name === 'dailyCost' ? k.resets?.daily
+    : name === 'weeklyOpusCost' ? k.resets?.weeklyOpus : null;
+  const rows = Object.entries(k.remaining || {}).map(([name, v]) => ({ name, v }));
+  return grid(rows, [
+    { label: t('limit'), value: r => t('rem_' + r.name) },
+    { label: t('left'), value: r => /Cost$/.test(r.name) ? dollars(r.v) : num(r.v), num: true },
+    { label: t('resets'), value: r => r.name === 'concurrency' ? '-' : resetOf(r.name)
+      ? `${when(resetOf(r.name))} (${relative(resetOf(r.name))})` : r.name.startsWith('window') ? t('windowNotOpen') : t('doesNotReset') },
+  ], t('noLimits'));
+}
+
+function settingsFacts(k, names) {
+  const w = k.rateLimit;
+  const day = d => new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, d)));
+  return facts([
+    [t('keyHint'), h('code', {}, k.keyHint)],
+    [t('description'), k.description || '-'],
+    [t('pools'), poolsText(k)],
+    [t('clients'), (k.allowedClients || []).length ? k.allowedClients.map(c => label('client', c)).join(', ') : t('anyClient')],
+    [t('allowed'), (k.allowedModels || []).join(', ') || t('anyModel')],
+    [t('blocked'), (k.blockedModels || []).join(', ') || t('noneBlocked')],
+    [t('concurrency'), k.concurrencyLimit ? num(k.concurrencyLimit) : t('unlimited')],
+    [t('windowLimit'), w ? t('windowDesc', { requests: w.requests ? num(w.requests) : '∞', tokens: w.tokens ? num(w.tokens) : '∞',
+      cost: w.cost ? dollars(w.cost) : '∞', minutes: num(w.windowMinutes) }) : t('noWindow')],
+    [t('daily'), Number(k.dailyCostLimit) ? dollars(k.dailyCostLimit) : t('unlimited')],
+    [t('total'), Number(k.totalCostLimit) ? dollars(k.totalCostLimit) : t('unlimited')],
+    [t('weeklyOpus'), Number(k.weeklyOpusCostLimit) ? dollars(k.weeklyOpusCostLimit) : t('unlimited')],
+    [t('weekStarts'), `${day(k.weeklyResetDay || 1)} ${String(k.weeklyResetHour ?? 0).padStart(2, '0')}:00`],
+    [t('rates'), Object.entries(k.serviceRates || {}).map(([p, r]) => `${label('pool', p)} × ${num(r)}`).join(', ') || '× 1'],
+    [t('bindings'), bindingsNode(k, names)],
+    [t('expires'), expiryText(k)],
+    [t('tags'), (k.tags || []).join(', ') || '-'],
+    [t('created'), when(k.createdAt)],
+    k.activatedAt ? [t('activated'), when(k.activatedAt)] : null,
+  ]);
 }
 
 export async function key(id) {
-  const k = await api('GET', '/keys/' + encodeURIComponent(id));
-  const log = await api('GET', '/usage/requests?keyId=' + encodeURIComponent(id) + '&limit=50');
   const path = '/keys/' + encodeURIComponent(id);
+  const [k, log, accounts, writer] = await Promise.all([api('GET', path),
+    api('GET', '/usage/requests?keyId=' + encodeURIComponent(id) + '&limit=20'), api('GET', '/accounts'), canWrite()]);
+  const names = aid => accounts.data.find(a => a.id === aid)?.name;
   const actions = [];
-  if (k.status === 'active') {
-    actions.push(button('Delete', 'danger', `Delete key "${k.name}"? It stops working at once; you can restore it.`,
-      () => api('DELETE', path)));
+  if (writer && k.status === 'active') {
+    actions.push(action(t('delete'), 'danger', t('confirmDelete', { name: k.name }), () => api('DELETE', path),
+      reload, { 'data-test': 'delete' }));
   }
-  if (k.status === 'deleted') {
-    actions.push(button('Restore', 'secondary', null, () => api('POST', path + '/restore')));
+  if (writer && k.status === 'deleted') {
+    actions.push(action(t('restore'), 'secondary', null, () => api('POST', path + '/restore'), reload, { 'data-test': 'restore' }));
   }
-  if (k.status !== 'revoked') {
-    actions.push(button('Revoke for good', 'danger', `Revoke key "${k.name}"? This cannot be undone.`,
-      () => api('POST', path + '/revoke')));
+  if (writer && k.status !== 'revoked') {
+    actions.push(action(t('revoke'), 'danger', t('confirmRevoke', { name: k.name }), () => api('POST', path + '/revoke'),
+      reload, { 'data-test': 'revoke' }));
   }
+  const usageLink = '#/usage?tab=requests&keyId=' + encodeURIComponent(id);
+  actions.push(h('a', { href: usageLink, class: 'button-link' }, t('usage')));
   const u = k.usage || {};
-  const remaining = Object.entries(k.remaining || {});
-  show(h('h1', {}, 'Key ', k.name, ' ', pill(k.status)),
-    k.description ? h('p', { class: 'muted' }, k.description) : null,
+  const changes = await history('key', id);
+  show(h('h1', {}, k.name, ' ', statePill(k.status)),
     h('div', { class: 'actions' }, actions),
     h('div', { class: 'cards' },
-      stat('Requests', num(u.requests)),
-      stat('In flight', num(u.inFlight)),
-      stat('Tokens', num(u.tokens)),
-      stat('Cost today', '$' + (u.costToday ?? 0)),
-      stat('Opus this week', '$' + (u.costThisWeekOpus ?? 0)),
-      stat('Cost in all (rated)', '$' + (u.costTotal ?? 0))),
-    h('h2', {}, 'Remaining'),
-    remaining.length ? table(remaining, [
-      { label: 'Limit', value: ([name]) => name },
-      { label: 'Remaining', value: ([, v]) => String(v), num: true },
-    ]) : h('p', { class: 'muted' }, 'No limits set.'),
-    h('p', { class: 'muted' }, 'Resets: ', Object.entries(k.resets || {}).map(([n, t]) => `${n} ${when(t)}`).join(' · ')),
-    h('details', { class: 'card' }, h('summary', {}, 'Edit settings'),
-      keyForm(k, async body => { await api('PATCH', path, body); reload(); })),
-    h('h2', {}, 'Recent requests'),
-    requestTable(log.data));
+      stat(t('requests'), num(u.requests)),
+      stat(t('inFlight'), num(u.inFlight)),
+      stat(t('tokens'), num(u.tokens)),
+      stat(t('costToday'), dollars(u.costToday)),
+      stat(t('opusWeek'), dollars(u.costThisWeekOpus)),
+      stat(t('rated'), dollars(u.costTotal)),
+      stat(t('real'), dollars(u.realCostTotal)),
+      stat(t('reserved'), dollars(u.reservedInFlight))),
+    u.window ? h('p', { class: 'muted' }, t('window'), ': ', t('windowFacts', { requests: num(u.window.requests),
+      tokens: num(u.window.tokens), cost: dollars(u.window.cost), start: when(u.window.start), end: when(u.window.end) })) : null,
+    section(t('remaining'), remainingGrid(k)),
+    section(t('settings'), settingsFacts(k, names)),
+    writer && k.status !== 'revoked' ? h('details', { class: 'card' }, h('summary', { 'data-test': 'edit-key' }, t('edit')),
+      keyForm(k, accounts.data, async body => { await api('PATCH', path, body); reload(); })) : null,
+    section(t('recent'), requestGrid(log.data, { accountName: names }), h('p', {}, h('a', { href: usageLink }, t('allRequests')))),
+    changes ? section(t('changes'), changes) : null);
 }

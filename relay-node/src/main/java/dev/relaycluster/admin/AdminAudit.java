@@ -28,6 +28,9 @@ public final class AdminAudit {
   private static final String COLUMNS =
       "id, at, actor, action, object_type, object_id, object_name, fields, detail, client";
 
+  /** The exact-match filters of {@link #query}: parameter to column. */
+  private static final Map<String, String> FILTERS = orderedFilters();
+
   private final Database database;
 
   public AdminAudit(Database database) {
@@ -70,7 +73,8 @@ public final class AdminAudit {
 
   /**
    * Entries newest first: {@code from} and {@code to} (ISO instants, dates in UTC or epoch millis, to
-   * exclusive), {@code actor}, {@code limit} (1 to 1000, default 100) and {@code offset}.
+   * exclusive), {@code actor}, {@code action}, {@code objectType}, {@code objectId} (each an exact match),
+   * {@code limit} (1 to 1000, default 100) and {@code offset}.
    */
   public CompletionStage<List<AuditEntry>> query(Map<String, String> p) {
     Long from;
@@ -80,12 +84,11 @@ public final class AdminAudit {
     try {
       from = time(p.get("from"), "from");
       to = time(p.get("to"), "to");
-      limit = integer(p, "limit", 1, MAX_PAGE, 100);
-      offset = integer(p, "offset", 0, Integer.MAX_VALUE, 0);
+      limit = limit(p);
+      offset = offset(p);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
-    String actor = p.get("actor");
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (from != null) {
@@ -96,9 +99,12 @@ public final class AdminAudit {
       sql.append(" AND at < ?");
       args.add(to);
     }
-    if (actor != null && !actor.isBlank()) {
-      sql.append(" AND actor = ?");
-      args.add(actor);
+    for (Map.Entry<String, String> filter : FILTERS.entrySet()) {
+      String value = p.get(filter.getKey());
+      if (value != null && !value.isBlank()) {
+        sql.append(" AND ").append(filter.getValue()).append(" = ?");
+        args.add(value.strip());
+      }
     }
     sql.append(" ORDER BY at DESC, id DESC LIMIT ? OFFSET ?");
     args.add(limit);
@@ -120,6 +126,25 @@ public final class AdminAudit {
         }
       }
     });
+  }
+
+  /** The page size a valid query asked for (call after {@link #query} accepted the parameters). */
+  public static int limit(Map<String, String> p) {
+    return integer(p, "limit", 1, MAX_PAGE, 100);
+  }
+
+  /** The offset a valid query asked for. */
+  public static int offset(Map<String, String> p) {
+    return integer(p, "offset", 0, Integer.MAX_VALUE, 0);
+  }
+
+  private static Map<String, String> orderedFilters() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("actor", "actor");
+    m.put("action", "action");
+    m.put("objectType", "object_type");
+    m.put("objectId", "object_id");
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Long time(String v, String name) {

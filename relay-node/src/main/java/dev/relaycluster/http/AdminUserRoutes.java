@@ -88,8 +88,26 @@ public final class AdminUserRoutes extends AllDirectives {
                 .thenCompose(body -> admins.setSecurity(session.username(), body))
                 .thenApply(AdminUserRoutes::security)))))),
         path("audit", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(audit.query(p)
-            .thenApply(rows -> JsonResponses.ok(Map.of("data", rows.stream().map(AdminUserRoutes::entry).toList(),
-                "limit", p.getOrDefault("limit", "100"), "offset", p.getOrDefault("offset", "0"))))))))));
+            .thenApply(rows -> JsonResponses.ok(auditPage(rows, p)))))))));
+  }
+
+  /**
+   * A page of the audit log with the limit and offset it was read with, as numbers, and {@code nextOffset}:
+   * where the next page starts, or null when this page was not full (there is no next).
+   */
+  private static ObjectNode auditPage(java.util.List<AuditEntry> rows, Map<String, String> p) {
+    int limit = AdminAudit.limit(p);
+    int offset = AdminAudit.offset(p);
+    ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+    var data = out.putArray("data");
+    rows.forEach(e -> data.add(entry(e)));
+    out.put("limit", limit).put("offset", offset);
+    if (rows.size() == limit) {
+      out.put("nextOffset", (long) offset + limit);
+    } else {
+      out.putNull("nextOffset");
+    }
+    return out;
   }
 
   private CompletionStage<org.apache.pekko.http.javadsl.model.HttpResponse> me(AdminSession session) {

@@ -154,9 +154,31 @@ class AdminAuditTest {
     assertEquals(0, node.admin("GET", "/admin/api/audit?from=" + Instant.now().plusSeconds(60), null)
         .get("data").size());
     assertEquals(0, node.admin("GET", "/admin/api/audit?to=" + started, null).get("data").size());
-    JsonNode page = node.admin("GET", "/admin/api/audit?limit=2&offset=1", null).get("data");
+    JsonNode paged = node.admin("GET", "/admin/api/audit?limit=2&offset=1", null);
+    JsonNode page = paged.get("data");
     assertEquals(2, page.size());
     assertEquals(data.get(1).get("id"), page.get(0).get("id"));
+    assertTrue(paged.get("limit").isInt() && paged.get("offset").isInt(), "limit and offset are numbers: " + paged);
+    assertEquals(2, paged.get("limit").asInt());
+    assertEquals(1, paged.get("offset").asInt());
+    assertEquals(3, paged.get("nextOffset").asInt(), "a full page has a next one");
+    JsonNode defaults = node.admin("GET", "/admin/api/audit?limit=1000", null);
+    assertEquals(1000, defaults.get("limit").asInt());
+    assertEquals(0, defaults.get("offset").asInt());
+    assertTrue(defaults.get("nextOffset").isNull(), "a page that is not full is the last");
+    assertEquals(100, node.admin("GET", "/admin/api/audit", null).get("limit").asInt());
+
+    // By action, by kind of object, by object.
+    JsonNode deleted = node.admin("GET", "/admin/api/audit?action=deleted&limit=1000", null).get("data");
+    assertTrue(deleted.size() >= 3, deleted.toString());
+    deleted.forEach(e -> assertEquals("deleted", e.get("action").asText()));
+    JsonNode onKeys = node.admin("GET", "/admin/api/audit?objectType=key&limit=1000", null).get("data");
+    onKeys.forEach(e -> assertEquals("key", e.get("objectType").asText()));
+    assertEquals(3, onKeys.size(), "created, changed, revoked: " + onKeys);
+    JsonNode onKey = node.admin("GET", "/admin/api/audit?objectType=key&objectId=" + keyId + "&action=changed",
+        null).get("data");
+    assertEquals(1, onKey.size());
+    assertEquals("audited key 2", onKey.get(0).get("objectName").asText());
     assertEquals(400, node.send("GET", "/admin/api/audit?limit=0", null, node.login()).statusCode());
     assertEquals(400, node.send("GET", "/admin/api/audit?from=yesterday", null, node.login()).statusCode());
   }
