@@ -138,7 +138,8 @@ public final class AccountAdmin {
           .orElseThrow(() -> AdminInputException.notFound("no account with id " + id));
       AccountOptions options = AccountOptions.parse(body);
       boolean newCredentials = body.has("apiKey") || body.has("accessToken") || body.has("refreshToken")
-          || body.has("expiresAt") || body.has("credsJson");
+          || body.has("expiresAt") || body.has("credsJson") || body.has("authJson") || body.has("idToken")
+          || body.has("chatgptAccountId");
       String project = null;
       if (body.has("projectId")) {
         if (current.type() != AccountType.GEMINI_OAUTH) {
