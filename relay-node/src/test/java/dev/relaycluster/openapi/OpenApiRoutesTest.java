@@ -48,7 +48,8 @@ class OpenApiRoutesTest {
       "http/GeminiRoutes.java", "Gemini's own client API, relayed",
       "http/ResponsesSocketRoute.java", "the Codex Responses WebSocket, relayed",
       "http/MetricsRoutes.java", "GET /metrics, the Prometheus exposition (README: Operating it)",
-      "node/NodeMetrics.java", "mounts /metrics on the main or the management port");
+      "node/NodeMetrics.java", "mounts /metrics on the main or the management port",
+      "http/BodilessRequests.java", "no path of its own: reads and drops the body of a GET, HEAD, OPTIONS or DELETE");
 
   /**
    * What RelayRoutes serves that is a vendor's client API (relayed, the vendors describe it) or the
