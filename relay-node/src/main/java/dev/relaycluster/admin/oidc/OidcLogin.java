@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admin sign-on with OpenID Connect, step by step: {@link #start} keeps a fresh state, nonce and PKCE verifier
@@ -29,6 +31,7 @@ import java.util.concurrent.Executor;
  * that code for the session. The issuer does the second factor, so the local TOTP is not asked for.
  */
 public final class OidcLogin {
+  private static final Logger log = LoggerFactory.getLogger(OidcLogin.class);
   private final OidcSettings settings;
   private final OidcRoleMap roles;
   private final OidcProvider provider;
@@ -58,6 +61,12 @@ public final class OidcLogin {
   /** The node's sign-on; with sign-on off, one whose {@link #enabled()} is false and that starts nothing. */
   public static OidcLogin create(OidcSettings settings, Database database, AdminUsers users, AdminSessions sessions,
       TtlStore store, CredentialVault vault, Executor blocking) {
+    if (settings.enabled()) {
+      log.info("Admin single sign-on: {}", settings);
+    } else if (!settings.passwordLogin()) {
+      log.warn("RELAY_PASSWORD_LOGIN=off is ignored: single sign-on is not configured (RELAY_OIDC_ISSUER, "
+          + "RELAY_OIDC_CLIENT_ID), and password login is the only way in");
+    }
     return new OidcLogin(settings, new OidcProvider(settings), new OidcPending(store, vault, settings.loginTtl()),
         new OidcAdmins(database, users), sessions, blocking);
   }
