@@ -82,8 +82,9 @@ final class OidcRoutes extends AllDirectives {
     String state = req.getUri().query().get("state").orElse(null);
     String error = req.getUri().query().get("error").orElse(null);
     return oidc.finish(code, state, error)
-        .thenCompose(in -> audit.write(in.username(), new AuditAction("logged-in", "session", in.username(), "oidc"),
-            in.username(), List.of(), client).thenApply(v -> toLoginPage("sso", in.code())))
+        .thenCompose(in -> changes(in, client).thenCompose(v -> audit.write(in.username(),
+            new AuditAction("logged-in", "session", in.username(), "oidc"), in.username(), List.of(), client))
+            .thenApply(v -> toLoginPage("sso", in.code())))
         .exceptionallyCompose(e -> {
           Throwable cause = cause(e);
           OidcRefusal refusal = cause instanceof OidcRefusal r ? r
@@ -97,6 +98,20 @@ final class OidcRoutes extends AllDirectives {
               "oidc: " + refusal.code()), refusal.username(), List.of(), client)
               .thenApply(v -> toLoginPage("sso_error", refusal.code()));
         });
+  }
+
+  /** The admin this sign-on made, or the role it changed, as the owner's own changes are logged. */
+  private CompletionStage<Void> changes(OidcLogin.SignedIn in, String client) {
+    String role = in.role().wireName();
+    if (in.created()) {
+      return audit.write(in.username(), new AuditAction("created", "admin", in.username(), role + ", oidc"),
+          in.username(), List.of(), client);
+    }
+    if (in.roleBefore() != in.role()) {
+      return audit.write(in.username(), new AuditAction("role-changed", "admin", in.username(), role + ", oidc"),
+          in.username(), List.of(), client);
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
   }
 
   private CompletionStage<HttpResponse> exchange(HttpRequest req) {

@@ -128,6 +128,9 @@ class OidcLoginTest {
     JsonNode me = me(exchange(ssoCode(signOn())).path("token").asText());
     assertEquals("alice", me.path("username").asText());
     assertEquals("viewer", me.path("role").asText());
+    String audit = get(node.baseUrl() + "/admin/api/audit?actor=alice", ownerToken).body();
+    assertTrue(audit.contains("\"created\"") && audit.contains("admin, oidc"), audit);
+    assertTrue(audit.contains("\"role-changed\"") && audit.contains("viewer, oidc"), audit);
   }
 
   @Test

@@ -46,27 +46,33 @@ public final class OidcAdmins {
    * {@code username}; fails with an {@link OidcRefusal} when the name is taken, the admin is disabled, or the
    * role change would leave no enabled owner.
    */
-  public CompletionStage<AdminUser> signIn(String issuer, String subject, String username, AdminRole role) {
+  public CompletionStage<SignedOn> signIn(String issuer, String subject, String username, AdminRole role) {
     return linked(issuer, subject).thenCompose(found -> found.isPresent()
-        ? users.find(found.get()).thenCompose(user -> user.isPresent() ? CompletableFuture.completedFuture(user.get())
+        ? users.find(found.get()).thenCompose(user -> user.isPresent()
+            ? CompletableFuture.completedFuture(new SignedOn(user.get(), user.get().role(), false))
             : create(found.get(), role))
         : link(issuer, subject, username).thenCompose(v -> create(username, role)))
-        .thenCompose(user -> {
+        .thenCompose(before -> {
+          AdminUser user = before.user();
           if (user.disabled()) {
             throw new OidcRefusal(OidcRefusal.DISABLED, "the admin " + user.username() + " is disabled",
                 user.username());
           }
-          return user.role() == role ? CompletableFuture.completedFuture(user) : users.setRole(user.username(), role)
-              .exceptionally(e -> {
+          CompletionStage<AdminUser> now = user.role() == role ? CompletableFuture.completedFuture(user)
+              : users.setRole(user.username(), role).exceptionally(e -> {
                 if (cause(e) instanceof AdminRefusal) {
                   throw new OidcRefusal(OidcRefusal.LAST_OWNER, "the issuer maps " + user.username() + " to "
                       + role.wireName() + ", but it is the last enabled owner", user.username());
                 }
                 throw e instanceof CompletionException c ? c : new CompletionException(e);
               });
+          return now.thenApply(u -> new SignedOn(u, before.roleBefore(), before.created()));
         })
-        .thenCompose(user -> touch(user.username()).thenApply(v -> user));
+        .thenCompose(done -> touch(done.user().username()).thenApply(v -> done));
   }
+
+  /** The admin as it is now, its role before this sign-on, and whether this sign-on made it. */
+  public record SignedOn(AdminUser user, AdminRole roleBefore, boolean created) {}
 
   private CompletionStage<Optional<String>> linked(String issuer, String subject) {
     return database.async(c -> {
@@ -105,12 +111,12 @@ public final class OidcAdmins {
     });
   }
 
-  private CompletionStage<AdminUser> create(String username, AdminRole role) {
+  private CompletionStage<SignedOn> create(String username, AdminRole role) {
     return users.insert(username, role, NO_PASSWORD).thenCompose(inserted -> {
       if (!inserted) {
         throw taken(username);
       }
-      return users.find(username).thenApply(Optional::orElseThrow);
+      return users.find(username).thenApply(u -> new SignedOn(u.orElseThrow(), role, true));
     });
   }
 

@@ -41,8 +41,11 @@ public final class OidcLogin {
   private final Executor blocking;
   private final SecureRandom random = new SecureRandom();
 
-  /** What a finished sign-on answers: the admin, and the one-time code for the browser. */
-  public record SignedIn(String username, AdminRole role, String code) {}
+  /**
+   * What a finished sign-on answers: the admin, its role, the one-time code for the browser, whether this
+   * sign-on made the admin, and its role before (for the audit log).
+   */
+  public record SignedIn(String username, AdminRole role, String code, boolean created, AdminRole roleBefore) {}
 
   /** The session a one-time code was traded for. */
   public record Session(String username, String role, String token, long expiresAt, boolean enrolmentRequired) {}
@@ -125,15 +128,15 @@ public final class OidcLogin {
     AdminRole role = roles.roleFor(values).orElseThrow(() -> new OidcRefusal(OidcRefusal.NO_ROLE, "no role for "
         + settings.roleClaim() + " " + values, username.get()));
     return admins.signIn(String.valueOf(claims.get("iss")), subject, username.get(), role)
-        .thenCompose(sessions::issue)
-        .thenCompose(result -> {
+        .thenCompose(done -> sessions.issue(done.user()).thenCompose(result -> {
           if (!(result instanceof LoginResult.Success ok)) {
             throw new OidcRefusal(OidcRefusal.INVALID, "no session was started", username.get());
           }
           String code = randomCode();
           return pending.keepSession(code, new OidcPending.Session(ok.username(), role.wireName(), ok.token(),
-              ok.expiresAt(), ok.enrolmentRequired())).thenApply(v -> new SignedIn(ok.username(), role, code));
-        });
+              ok.expiresAt(), ok.enrolmentRequired())).thenApply(v -> new SignedIn(ok.username(), role, code,
+              done.created(), done.roleBefore()));
+        }));
   }
 
   /** The session kept under a one-time code; empty when the code is unknown, expired or used. */
