@@ -107,7 +107,7 @@ export async function login() {
   }
 
   if (options.oidc?.enabled) {
-    const sso = h('button', { type: 'button', class: options.password ? 'secondary' : '' }, t('sso', { label }));
+    const sso = h('button', { type: 'button', class: options.password ? 'secondary' : undefined }, t('sso', { label }));
     sso.addEventListener('click', () => { location.href = API + '/oidc/start'; });
     card.append(sso);
     if (options.password) card.append(h('p', { class: 'muted' }, t('or')));
