@@ -1,11 +1,13 @@
 package dev.relaycluster.http;
 
 import static dev.relaycluster.http.AdminCalls.withErrors;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.AuditAction;
 import dev.relaycluster.admin.LoginResult;
+import dev.relaycluster.config.OidcSettings;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,9 @@ import org.apache.pekko.stream.Materializer;
  * admin with two-factor on, {"totpRequired":true,"challenge","expiresAt"}; then {"challenge","code"} (six
  * digits from the authenticator, or a recovery code) answers the session. Wrong passwords and wrong codes
  * count alike in the login throttle. Every outcome but a throttled attempt goes to the audit log (never the
- * password or the code).
+ * password or the code). With single sign-on configured and password login off ({@code RELAY_PASSWORD_LOGIN=off})
+ * every password login is refused (403). {@code GET /admin/api/login/options} (public) tells the login page
+ * which ways in there are: {"password":bool,"oidc":{"enabled":bool,"label"}}.
  */
 final class AdminLoginRoutes extends AllDirectives {
   private static final long MAX_BODY = 16 * 1024;
@@ -32,8 +36,11 @@ final class AdminLoginRoutes extends AllDirectives {
   private final AdminAuditHook audit;
   private final TrustedProxies proxies;
   private final Materializer materializer;
+  private final OidcSettings oidc;
 
-  AdminLoginRoutes(AdminSessions sessions, AdminAuditHook audit, TrustedProxies proxies, Materializer materializer) {
+  AdminLoginRoutes(AdminSessions sessions, AdminAuditHook audit, TrustedProxies proxies, Materializer materializer,
+      OidcSettings oidc) {
+    this.oidc = oidc;
     this.sessions = sessions;
     this.audit = audit;
     this.proxies = proxies;
@@ -41,9 +48,25 @@ final class AdminLoginRoutes extends AllDirectives {
   }
 
   Route route() {
-    return path("login", () -> concat(
-        post(() -> extractRequest(req -> completeWithFuture(withErrors(login(req))))),
-        complete(JsonResponses.error(405, "invalid_request_error", "use POST"))));
+    return concat(
+        path(segment("login").slash("options"), () -> get(() -> complete(JsonResponses.ok(options())))),
+        path("login", () -> concat(
+            post(() -> oidc.passwordLoginOff()
+                ? complete(JsonResponses.error(403, "permission_error", "password login is turned off on this relay "
+                    + "(RELAY_PASSWORD_LOGIN=off): sign in with " + oidc.displayLabel() + " at /admin/api/oidc/start"))
+                : extractRequest(req -> completeWithFuture(withErrors(login(req))))),
+            complete(JsonResponses.error(405, "invalid_request_error", "use POST")))));
+  }
+
+  /** The ways in, for the login page; nothing about the issuer but its label. */
+  private Map<String, Object> options() {
+    Map<String, Object> sso = new LinkedHashMap<>();
+    sso.put("enabled", oidc.enabled());
+    sso.put("label", oidc.enabled() ? oidc.displayLabel() : "");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("password", !oidc.passwordLoginOff());
+    out.put("oidc", sso);
+    return out;
   }
 
   private CompletionStage<HttpResponse> login(HttpRequest req) {

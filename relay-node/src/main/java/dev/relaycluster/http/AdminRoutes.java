@@ -20,7 +20,9 @@ import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.RequestTraces;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
+import dev.relaycluster.admin.oidc.OidcLogin;
 import dev.relaycluster.apikey.KeyUsage;
+import dev.relaycluster.config.OidcSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,8 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * The JSON admin API under /admin/api: login, accounts, keys and the request log. Every call but
- * login needs {@code Authorization: Bearer <token>}. Errors are {"error":{"type","message"}}.
+ * login, its options and single sign-on ({@code oidc/...}) needs {@code Authorization: Bearer <token>}.
+ * Errors are {"error":{"type","message"}}.
  */
 public final class AdminRoutes extends AllDirectives {
   private static final long MAX_ADMIN_BODY = 1024 * 1024;
@@ -58,15 +61,28 @@ public final class AdminRoutes extends AllDirectives {
   private final AdminUserRoutes admins;
   private final AdminAuditHook audit;
   private final AdminLoginRoutes login;
+  /** Null when sign-on is not wired in: its paths then answer like any unknown admin path. */
+  private final OidcRoutes oidc;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
       RequestTraces traces, AdminUserRoutes admins, AdminAudit audit) {
+    this(sessions, accounts, oauthAccounts, codexAccounts, geminiAccounts, keys, usage, cluster, webhooks, materializer,
+        proxies, traces, admins, audit, null);
+  }
+
+  /** With admin sign-on through OpenID Connect ({@code oidc}; null: off, password login only). */
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
+      CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, OidcLogin oidc) {
     this.proxies = proxies;
     this.admins = admins;
     this.audit = new AdminAuditHook(audit, proxies);
-    this.login = new AdminLoginRoutes(sessions, this.audit, proxies, materializer);
+    this.login = new AdminLoginRoutes(sessions, this.audit, proxies, materializer,
+        oidc == null ? OidcSettings.OFF : oidc.settings());
+    this.oidc = oidc == null ? null : new OidcRoutes(oidc, this.audit, proxies, materializer);
     this.traces = traces;
     this.oauthAccounts = oauthAccounts;
     this.codexAccounts = codexAccounts;
@@ -87,6 +103,8 @@ public final class AdminRoutes extends AllDirectives {
     // Admin answers (the login token, account details, keys shown once) must never sit in a cache.
     return pathPrefix(segment("admin").slash("api"), () -> respondWithHeaders(NO_STORE, () -> concat(
         login.route(),
+        // Sign-on's start, callback and code exchange are public, like the login.
+        oidc == null ? reject() : oidc.route(),
         // A session store that cannot be read answers like every admin outage (503), not 500.
         extractRequest(req -> onComplete(sessions.authenticate(bearer(req).orElse(null)), checked -> checked.isFailure()
             ? complete(AdminCalls.error(checked.failed().get()))

@@ -151,6 +151,7 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(dev.relaycluster.usage.AggregateTable.ddl());
       tables.addAll(AdminUsers.ddl());
       tables.addAll(dev.relaycluster.admin.AdminAudit.ddl());
+      tables.addAll(dev.relaycluster.admin.oidc.OidcAdmins.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
       tables.addAll(WebhookTargetStore.ddl());
@@ -262,7 +263,9 @@ public final class RelayNode implements AutoCloseable {
               new dev.relaycluster.admin.RequestTraces(traces, new UsageQueries(database, settings.ledger().zone())),
               new dev.relaycluster.http.AdminUserRoutes(new dev.relaycluster.admin.AdminManagement(adminUsers,
                   adminSettings, hasher, blocking), twoFactor, adminSessions, adminAudit, materializer),
-              adminAudit)
+              adminAudit,
+              dev.relaycluster.admin.oidc.OidcLogin.create(dev.relaycluster.config.OidcSettings.from(base), database,
+                  adminUsers, adminSessions, ttlStore, vault, blocking))
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,
