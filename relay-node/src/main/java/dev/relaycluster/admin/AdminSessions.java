@@ -81,7 +81,7 @@ public final class AdminSessions {
           .thenCompose(v -> twoFactor.verify(username, code))
           .thenCompose(ok -> ok
               ? store.delete(key).thenCompose(d -> users.find(username)).thenCompose(user -> user.isPresent()
-                  && !user.get().disabled() ? startSession(user.get()) : recordFailure(keys, null))
+                  && !user.get().disabled() ? startSession(user.get(), false) : recordFailure(keys, null))
               : store.increment(key + ":tries", CHALLENGE_TTL).thenCompose(tries -> tries >= CHALLENGE_TRIES
                   ? store.delete(key) : CompletableFuture.<Void>completedFuture(null))
                   .thenCompose(v -> recordFailure(keys, username))));
@@ -90,7 +90,15 @@ public final class AdminSessions {
 
   /** A new session for an admin who just proved who they are another way (a changed password). */
   public CompletionStage<LoginResult> issue(AdminUser user) {
-    return startSession(user);
+    return startSession(user, false);
+  }
+
+  /**
+   * A new session for an admin the single sign-on issuer vouched for: the node's own two-factor requirement does
+   * not apply to it (the issuer has its own), so it is never limited to enrolling.
+   */
+  public CompletionStage<LoginResult> issueSignedOn(AdminUser user) {
+    return startSession(user, true);
   }
 
   private interface Attempt {
@@ -121,7 +129,7 @@ public final class AdminSessions {
 
   private CompletionStage<LoginResult> passed(AdminUser user) {
     if (!user.totpEnabled()) {
-      return startSession(user);
+      return startSession(user, false);
     }
     String challenge = randomToken();
     long expiresAt = System.currentTimeMillis() + CHALLENGE_TTL.toMillis();
@@ -143,17 +151,17 @@ public final class AdminSessions {
         (v, user) -> new LoginResult.WrongCredentials(user.map(AdminUser::username).orElse(null)));
   }
 
-  private CompletionStage<LoginResult> startSession(AdminUser user) {
+  private CompletionStage<LoginResult> startSession(AdminUser user, boolean signedOn) {
     String token = randomToken();
     long now = System.currentTimeMillis();
     AdminSession session = new AdminSession(user.username(), now, now + settings.sessionTtl().toMillis(), user.role(),
-        false);
+        false, signedOn);
     try {
       String value = JSON.writeValueAsString(session);
       return store.set(sessionKey(token), value, settings.sessionTtl())
           .thenCompose(v -> adminSettings.requireTwoFactor())
           .thenApply(required -> new LoginResult.Success(user.username(), token, session.expiresAt(),
-              required && !user.totpEnabled()));
+              required && !user.totpEnabled() && !signedOn));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -178,7 +186,7 @@ public final class AdminSessions {
       return users.find(stored.username()).thenCombine(adminSettings.requireTwoFactor(), (user, required) -> user
           .filter(u -> !u.disabled() && stored.createdAt() >= u.sessionsValidAfter())
           .map(u -> new AdminSession(u.username(), stored.createdAt(), stored.expiresAt(), u.role(),
-              required && !u.totpEnabled())));
+              required && !u.totpEnabled() && !stored.signedOn(), stored.signedOn())));
     });
   }
 

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaycluster.admin.Totp;
 import dev.relaycluster.testing.MockOidcIssuer;
 import dev.relaycluster.testing.MockOidcIssuer.Tamper;
 import dev.relaycluster.testing.TestNode;
@@ -17,10 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.util.encoders.Base32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -206,6 +209,31 @@ class OidcLoginTest {
         assertFalse(e.getThrowableProxy().getMessage() != null
             && e.getThrowableProxy().getMessage().contains(MockOidcIssuer.CLIENT_SECRET));
       }
+    }
+  }
+
+  @Test
+  @Order(10)
+  void theOwnersTwoFactorRequirementDoesNotLimitASignOnSession() throws Exception {
+    // The owner enrols a TOTP (an owner without one may not require it), then requires two-factor for everyone.
+    HttpResponse<String> start = node.send("POST", "/admin/api/me/totp", null, ownerToken);
+    assertEquals(200, start.statusCode(), start.body());
+    byte[] secret = Base32.decode(JSON.readTree(start.body()).path("secret").asText());
+    HttpResponse<String> confirmed = node.send("POST", "/admin/api/me/totp/confirm",
+        JSON.createObjectNode().put("code", new Totp().code(secret, Instant.now())), ownerToken);
+    assertEquals(200, confirmed.statusCode(), confirmed.body());
+    HttpResponse<String> on = node.send("PATCH", "/admin/api/settings/security",
+        JSON.createObjectNode().put("requireTwoFactor", true), ownerToken);
+    assertEquals(200, on.statusCode(), on.body());
+    try {
+      // An admin the issuer vouched for, with no TOTP of the relay's own, gets a full session.
+      issuer.setUser("sub-sam", "sam", List.of("relay-admins"));
+      String sam = exchange(ssoCode(signOn())).path("token").asText();
+      assertFalse(me(sam).path("enrolmentRequired").asBoolean(), me(sam).toString());
+      assertEquals(200, get(node.baseUrl() + "/admin/api/keys", sam).statusCode());
+    } finally {
+      node.send("PATCH", "/admin/api/settings/security", JSON.createObjectNode().put("requireTwoFactor", false),
+          ownerToken);
     }
   }
 

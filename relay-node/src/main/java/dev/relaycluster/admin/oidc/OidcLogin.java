@@ -128,7 +128,7 @@ public final class OidcLogin {
     AdminRole role = roles.roleFor(values).orElseThrow(() -> new OidcRefusal(OidcRefusal.NO_ROLE, "no role for "
         + settings.roleClaim() + " " + values, username.get()));
     return admins.signIn(String.valueOf(claims.get("iss")), subject, username.get(), role)
-        .thenCompose(done -> sessions.issue(done.user()).thenCompose(result -> {
+        .thenCompose(done -> sessions.issueSignedOn(done.user()).thenCompose(result -> {
           if (!(result instanceof LoginResult.Success ok)) {
             throw new OidcRefusal(OidcRefusal.INVALID, "no session was started", username.get());
           }
