@@ -27,10 +27,11 @@ final class CodexTokenInput {
       }
       com.fasterxml.jackson.databind.node.ObjectNode fields = dev.relaycluster.protocol.util.Json.mapper()
           .createObjectNode();
-      fields.set("accessToken", tokens.path("access_token"));
-      fields.set("refreshToken", tokens.path("refresh_token"));
-      fields.set("idToken", tokens.path("id_token"));
-      fields.set("chatgptAccountId", tokens.path("account_id"));
+      // Only what the file has: a field it lacks is absent here too, not a non-string.
+      copy(tokens, "access_token", fields, "accessToken");
+      copy(tokens, "refresh_token", fields, "refreshToken");
+      copy(tokens, "id_token", fields, "idToken");
+      copy(tokens, "account_id", fields, "chatgptAccountId");
       source = fields;
     }
     String access = AccountAdmin.required(source, "accessToken");
@@ -50,5 +51,12 @@ final class CodexTokenInput {
       throw AdminInputException.invalid("chatgptAccountId: required (or an idToken that names it)");
     }
     return new AccountSecrets(null, access, refresh, expiresAt).withUpstreamAccountId(accountId);
+  }
+
+  private static void copy(JsonNode from, String name, com.fasterxml.jackson.databind.node.ObjectNode to, String as) {
+    JsonNode value = from.get(name);
+    if (value != null && !value.isNull()) {
+      to.set(as, value);
+    }
   }
 }

@@ -283,6 +283,22 @@ abstract class CodexRelayContract {
   }
 
   @Test
+  void aPastedAuthJsonReplacesACodexAccountsTokens() throws Exception {
+    String account = codexAccount("chatgpt", "chatgpt-access-token-stale", ACCOUNT_B, 10);
+    ObjectNode tokens = JSON.createObjectNode().put("access_token", TOKEN_A).put("refresh_token", "rt-A")
+        .put("account_id", ACCOUNT_A);
+    ObjectNode auth = JSON.createObjectNode();
+    auth.set("tokens", tokens);
+    node.admin("PATCH", "/admin/api/accounts/" + account, JSON.createObjectNode().put("authJson", auth.toString()));
+    HttpResponse<String> r = raw("POST", "/openai/responses", key().get("key").asText(), codexBody("gpt-5-codex"),
+        Map.of());
+    assertEquals(200, r.statusCode(), r.body());
+    Map<String, String> up = mock.lastHeaders(TOKEN_A);
+    assertTrue(up != null, "the account still sends its old token");
+    assertEquals(ACCOUNT_A, up.get("chatgpt-account-id"));
+  }
+
+  @Test
   void aUsageLimitInsideTheStreamCoolsTheAccount() throws Exception {
     String account = codexAccount("chatgpt", TOKEN_A, ACCOUNT_A, 10);
     JsonNode key = key();
