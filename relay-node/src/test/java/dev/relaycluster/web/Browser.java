@@ -107,13 +107,19 @@ final class Browser implements AutoCloseable {
 
   /** Waits until the document is loaded, no fetch is in flight or just finished, and the result is laid out. */
   void settle() {
-    new WebDriverWait(driver, WAIT).until(d -> Boolean.TRUE.equals(js().executeScript(PageScripts.IDLE)));
+    try {
+      waiter().until(d -> Boolean.TRUE.equals(js().executeScript(PageScripts.IDLE)));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      Object state = js().executeScript("const r = window.__relay; return location.href + ' readyState '"
+          + " + document.readyState + (r ? ' fetches in flight ' + r.inFlight : ' (no hook)')");
+      throw new AssertionError("the page never settled: " + state + "; console: " + errors(), e);
+    }
     js().executeAsyncScript(PageScripts.FRAMES);
   }
 
   /** The first element matching, once it is shown. */
   WebElement await(By by) {
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waiter().until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   /**
@@ -121,15 +127,15 @@ final class Browser implements AutoCloseable {
    * (forms may sit folded under a summary) and it is scrolled into view.
    */
   WebElement reveal(By by) {
-    WebElement el = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(by));
+    WebElement el = waiter().until(ExpectedConditions.presenceOfElementLocated(by));
     js().executeScript("for (let p = arguments[0]; p; p = p.parentElement) { if (p.tagName === 'DETAILS') p.open = true; }"
         + "arguments[0].scrollIntoView({block: 'center'});", el);
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOf(el));
+    return waiter().until(ExpectedConditions.visibilityOf(el));
   }
 
   /** Waits until the location's hash is this one (e.g. "#/dashboard"). */
   void awaitHash(String hash) {
-    new WebDriverWait(driver, WAIT).until(d -> hash.equals(js().executeScript("return location.hash")));
+    waiter().until(d -> hash.equals(js().executeScript("return location.hash")));
   }
 
   static By test(String name) {
@@ -178,12 +184,19 @@ final class Browser implements AutoCloseable {
     return driver.findElement(By.tagName("body")).getText();
   }
 
+  /** The page's words, leaving out the language switch (whose choices name each language in itself). */
+  String words() {
+    return (String) js().executeScript("const c = document.body.cloneNode(true);"
+        + "c.querySelectorAll('#lang, select, script, style, [hidden]').forEach(e => e.remove());"
+        + "return c.textContent;");
+  }
+
   /** Saves the whole page (not only the viewport) as target/screenshots/{name}.png. */
   Path screenshot(String name) {
     try {
       js().executeAsyncScript(PageScripts.FRAMES);
       if (!driver.findElements(By.cssSelector(".chart")).isEmpty()) {
-        Thread.sleep(1200); // the charts' entry animation
+        Thread.sleep(900); // the rest of the charts' entry animation (a second; the page settled 200 ms after them)
       }
       Number width = (Number) js().executeScript("return document.documentElement.scrollWidth");
       Number height = (Number) js().executeScript("return Math.min(document.documentElement.scrollHeight, 8000)");
@@ -221,6 +234,13 @@ final class Browser implements AutoCloseable {
         errors.add("console: " + e.getMessage());
       }
     }
+  }
+
+  /** A wait that looks often (the default twice a second would make every page take half a second more). */
+  WebDriverWait waiter() {
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.pollingEvery(Duration.ofMillis(50));
+    return wait;
   }
 
   private JavascriptExecutor js() {

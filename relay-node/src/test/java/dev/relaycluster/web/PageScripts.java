@@ -5,14 +5,18 @@ final class PageScripts {
   private PageScripts() {}
 
   /**
-   * Installed before any script of every document: counts fetches in flight (so a test can wait until the page
-   * has its data) and keeps the text of every answer from the relay's JSON APIs (so a test can look for secrets
+   * Installed before any script of every document: counts fetches in flight and notes when the DOM last changed
+   * or a resource (a module, a chart library) last arrived, so a test can wait until the page has its data and
+   * has drawn it; and keeps the text of every answer from the relay's JSON APIs (so a test can look for secrets
    * in what the page got). Errors are read from the browser's console log, which outlives the page.
    */
   static final String HOOK = """
       (() => {
         if (window.__relay) return;
         const relay = window.__relay = { answers: [], inFlight: 0, lastChange: Date.now() };
+        const touch = () => { relay.lastChange = Date.now(); };
+        new MutationObserver(touch).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+        new PerformanceObserver(touch).observe({ type: 'resource', buffered: false });
         const realFetch = window.fetch.bind(window);
         window.fetch = (input, init) => {
           const url = typeof input === 'string' ? input : (input && input.url) || String(input);
@@ -32,7 +36,7 @@ final class PageScripts {
       })();
       """;
 
-  /** True when the page is loaded, no fetch is in flight, and none finished in the last 200 ms. */
+  /** True when the page is loaded, no fetch is in flight, and nothing arrived or changed in the last 200 ms. */
   static final String IDLE = """
       const r = window.__relay;
       return document.readyState === 'complete' && !!r && r.inFlight === 0 && Date.now() - r.lastChange > 200;

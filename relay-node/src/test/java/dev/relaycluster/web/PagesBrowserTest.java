@@ -117,7 +117,7 @@ class PagesBrowserTest {
     if (inNav && browser.driver().findElements(Browser.test("nav-" + page.name)).isEmpty()) {
       problems.add(what + ": no navigation link data-test=nav-" + page.name);
     }
-    if (lang.equals("zh") && !hasHan(browser.text())) {
+    if (lang.equals("zh") && !hasHan(browser.words())) {
       problems.add(what + ": no Chinese on the page");
     }
     return problems;
@@ -145,7 +145,7 @@ class PagesBrowserTest {
           if (!browser.driver().findElements(By.id("logout")).stream().filter(WebElement::isDisplayed).toList().isEmpty()) {
             problems.add(shot + ": a log-out control on the login page");
           }
-          if (lang.equals("zh") != hasHan(browser.text())) {
+          if (lang.equals("zh") != hasHan(browser.words())) {
             problems.add(shot + ": the login page is not in " + lang);
           }
           browser.screenshot(shot);
@@ -169,7 +169,7 @@ class PagesBrowserTest {
     } else {
       lang.click();
     }
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Browser.WAIT)
+    browser.waiter()
         .until(d -> "zh-CN".equals(browser.script("return document.documentElement.lang")));
     browser.settle();
     assertTrue(hasHan(navText()), navText());
@@ -178,6 +178,19 @@ class PagesBrowserTest {
     assertTrue(hasHan(navText()), "still Chinese after a reload: " + navText());
     assertEquals(List.of(), browser.errors());
     browser.language("en");
+  }
+
+  @Test
+  void theDecisionTraceOfTheRelayedRequestNamesItsKeyAccountAndModel() {
+    browser.viewport(Viewport.DESKTOP);
+    browser.language("en");
+    browser.admin("trace/" + seeded.requestId);
+    String trace = browser.await(Browser.test("trace")).getText();
+    assertTrue(trace.contains("Console main"), "the account chosen, by name: " + trace);
+    assertTrue(trace.contains("Team laptop"), "the key, by name: " + trace);
+    assertTrue(trace.contains("claude-sonnet-4-5"), "the model: " + trace);
+    assertFalse(trace.contains(seeded.accountId), "names, not ids: " + trace);
+    assertEquals(List.of(), browser.errors());
   }
 
   private String navText() {

@@ -18,7 +18,7 @@ import org.openqa.selenium.WebElement;
 /**
  * The key holders' portal at /key-usage (and the Node.js relay's /apiStats), entered with a real key that has
  * relayed a request: its remaining limits, its recent requests, and ready-to-paste set-up for Claude Code,
- * Codex CLI, Gemini CLI and OpenAI-compatible tools filled in with this relay's address; in both languages at
+ * Codex CLI, Gemini CLI (both modes) and OpenAI-compatible tools filled in with this relay's address; in both languages at
  * both widths with nothing in the console and nothing sticking out. A wrong key gets a message, not data.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,6 +74,8 @@ class PortalBrowserTest {
         assertFalse(text.contains("null") || text.contains("undefined"), client + ": " + text);
       }
     }
+    assertTrue(browser.driver().findElements(By.cssSelector("[data-test^=\"snippet-gemini\"]")).size() >= 2,
+        "Gemini CLI in both modes (API key and Code Assist)");
     assertFalse(browser.text().contains("null"), "no literal null on the page");
     assertEquals(List.of(), browser.errors());
   }
@@ -90,7 +92,7 @@ class PortalBrowserTest {
         browser.await(Browser.test("limits"));
         browser.errors().forEach(e -> problems.add(shot + ": console: " + e));
         browser.overflow().forEach(o -> problems.add(shot + ": overflow: " + o));
-        if (lang.equals("zh") && !PagesBrowserTest.hasHan(browser.text())) {
+        if (lang.equals("zh") && !PagesBrowserTest.hasHan(browser.words())) {
           problems.add(shot + ": not in Chinese");
         }
         browser.screenshot(shot);

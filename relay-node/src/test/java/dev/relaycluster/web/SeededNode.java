@@ -42,10 +42,15 @@ final class SeededNode implements AutoCloseable {
   }
 
   static SeededNode start(String name) throws Exception {
+    return start(name, Map.of());
+  }
+
+  /** With settings of the node beside the defaults (as config overrides). */
+  static SeededNode start(String name, Map<String, Object> config) throws Exception {
     MockAnthropic mock = new MockAnthropic();
     TestNode node = null;
     try {
-      node = TestNode.embedded(Files.createTempDirectory("relay-web-" + name + "-"), Map.of());
+      node = TestNode.embedded(Files.createTempDirectory("relay-web-" + name + "-"), config);
       JsonNode key = node.admin("POST", "/admin/api/keys", body(
           "{\"name\":\"Team laptop\",\"concurrencyLimit\":4,\"dailyCostLimit\":25,"
               + "\"rateLimit\":{\"windowMinutes\":60,\"requests\":100}}"));
