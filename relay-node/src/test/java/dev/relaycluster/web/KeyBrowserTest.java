@@ -95,7 +95,8 @@ class KeyBrowserTest {
   }
 
   private void submit(WebElement form) {
-    form.findElement(By.cssSelector("[type=submit], button:not([type])")).click();
+    List<WebElement> save = form.findElements(Browser.test("save"));
+    (save.isEmpty() ? form.findElement(By.cssSelector("[type=submit]")) : save.get(0)).click();
     browser.settle();
   }
 
