@@ -13,6 +13,8 @@ public final class AggregateTable {
   public static final String NAME = "relay_usage_aggregate";
   /** The value of the account dimension for requests no account served. */
   public static final String NO_ACCOUNT = "(none)";
+  /** The value of the pool dimension for requests recorded without a pool. */
+  public static final String NO_POOL = "(none)";
 
   static final String[] KEY = {"period", "bucket_start", "dimension", "dim_value"};
   static final String[] COUNTS = {

@@ -30,6 +30,11 @@ public final class UsageQueries {
     return zone;
   }
 
+  /** The database the views are read from (the admin settings kept beside them use it too). */
+  public Database database() {
+    return database;
+  }
+
   /** The newest requests of a key, newest first. */
   public CompletionStage<List<RequestLogRow>> recentRequests(String keyId, int limit) {
     return requests(new RequestQuery(keyId, null, null, null, null, null, limit, 0)).thenApply(RequestPage::data);

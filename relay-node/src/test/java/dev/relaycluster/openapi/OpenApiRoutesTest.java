@@ -25,22 +25,23 @@ class OpenApiRoutesTest {
   private static final Path MAIN = Path.of("src/main/java/dev/relaycluster");
 
   /**
-   * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()) inside
-   * AdminRoutes' /admin/api before the session check; UsageRoutes, WebhookRoutes and AdminUserRoutes inside
+   * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()) and BrandingRoutes'
+   * public route inside AdminRoutes' /admin/api before the session check; UsageRoutes, WebhookRoutes and AdminUserRoutes inside
    * its authenticated /admin/api (usage.route(), webhooks.route(…), admins.route(…)); RelayNode mounts the
    * others and may hold directives of its own on its {@code AllDirectives d}.
    */
-  private static final Map<String, String> READ = Map.of(
-      "http/AdminRoutes.java", "",
-      "http/AdminLoginRoutes.java", "/admin/api",
-      "http/AdminUserRoutes.java", "/admin/api",
-      "http/UsageRoutes.java", "/admin/api",
-      "http/WebhookRoutes.java", "/admin/api",
-      "http/KeyUsageRoutes.java", "",
-      "http/HealthRoutes.java", "",
-      "http/OpenApiRoute.java", "",
-      "http/RelayRoutes.java", "",
-      "node/RelayNode.java", "");
+  private static final Map<String, String> READ = Map.ofEntries(
+      Map.entry("http/AdminRoutes.java", ""),
+      Map.entry("http/AdminLoginRoutes.java", "/admin/api"),
+      Map.entry("http/AdminUserRoutes.java", "/admin/api"),
+      Map.entry("http/BrandingRoutes.java", "/admin/api"),
+      Map.entry("http/UsageRoutes.java", "/admin/api"),
+      Map.entry("http/WebhookRoutes.java", "/admin/api"),
+      Map.entry("http/KeyUsageRoutes.java", ""),
+      Map.entry("http/HealthRoutes.java", ""),
+      Map.entry("http/OpenApiRoute.java", ""),
+      Map.entry("http/RelayRoutes.java", ""),
+      Map.entry("node/RelayNode.java", ""));
 
   /** Route classes that serve nothing the document describes, and why. */
   private static final Map<String, String> NOT_DESCRIBED = Map.of(
