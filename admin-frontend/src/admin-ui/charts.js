@@ -79,7 +79,7 @@ export function timeChart(labels, series, { format = compact, axisFormat, bars =
   const narrow = window.innerWidth < 600;
   return chart({
     tooltip: { trigger: 'axis', confine: true, valueFormatter: v => (v === null || v === undefined ? '-' : format(v)) },
-    legend: { type: 'scroll', top: 0, data: series.map(s => s.name) },
+    legend: { show: series.length > 1, type: 'scroll', top: 0, data: series.map(s => s.name) },
     grid: { left: 8, right: 16, top: series.length > 1 ? 36 : 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: labels, boundaryGap: bars, axisLabel: { hideOverlap: true } },
     yAxis: {
@@ -87,7 +87,7 @@ export function timeChart(labels, series, { format = compact, axisFormat, bars =
       axisLabel: { formatter: v => (axisFormat || format)(v), fontSize: narrow ? 10 : 12 },
     },
     series: series.map(s => ({
-      name: s.name, type: bars ? 'bar' : 'line', data: s.data, stack: stack ? 'all' : undefined,
+      name: s.name, type: bars ? 'bar' : 'line', data: s.data, stack: stack ? 'all' : undefined, barMaxWidth: 36,
       smooth: !bars, showSymbol: labels.length < 40, areaStyle: stack && !bars ? { opacity: 0.25 } : undefined,
       emphasis: { focus: 'series' },
     })),
@@ -126,8 +126,8 @@ export function fractionBars(names, series, { test, format } = {}) {
 }
 
 /** Buckets of aggregate rows as one series per value: the top {@code top} values by {@code metric}, the rest as "Other". */
-export function seriesBy(rows, metric, { top = 6, name = v => v } = {}) {
-  const buckets = [...new Set(rows.map(r => r.bucketStart))].sort((a, b) => a - b);
+export function seriesBy(rows, metric, { top = 6, name = v => v, fill } = {}) {
+  const buckets = withFill([...new Set(rows.map(r => r.bucketStart))].sort((a, b) => a - b), fill);
   const totals = new Map();
   for (const r of rows) totals.set(r.value, (totals.get(r.value) || 0) + metric(r.totals));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(e => e[0]);
@@ -143,15 +143,23 @@ export function seriesBy(rows, metric, { top = 6, name = v => v } = {}) {
   return { buckets, series };
 }
 
-/** Per bucket, the sum of every row's {@code metric}. */
-export function totalsPerBucket(rows) {
-  const buckets = [...new Set(rows.map(r => r.bucketStart))].sort((a, b) => a - b);
+/** Per bucket, the sum of every row's totals (zero totals for a filled, empty bucket). */
+export function totalsPerBucket(rows, fill) {
+  const buckets = withFill([...new Set(rows.map(r => r.bucketStart))].sort((a, b) => a - b), fill);
   const sums = new Map(buckets.map(b => [b, null]));
   for (const r of rows) {
     const s = sums.get(r.bucketStart);
     sums.set(r.bucketStart, s ? addTotals(s, r.totals) : { ...r.totals });
   }
-  return { buckets, totals: buckets.map(b => sums.get(b)) };
+  return { buckets, totals: buckets.map(b => sums.get(b) || ZERO) };
+}
+
+const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0, costMicros: 0, ratedCostMicros: 0, errors: 0, coolingErrors: 0 };
+
+/** {@code fill}: {period, from, to, zone} to add the empty buckets of the range (see fillBuckets). */
+function withFill(buckets, fill) {
+  return fill ? fillBuckets(buckets, fill.period, fill.from, fill.to, fill.zone) : buckets;
 }
 
 function addTotals(a, b) {
@@ -167,10 +175,10 @@ export function tokensOf(x) {
 }
 
 /**
- * Formats bucket starts (epoch millis) for an axis: hours as day and time, days as dates, months as month and
- * year, in the ledger's zone (buckets are cut there) and the chosen language.
+ * A formatter of bucket starts (epoch millis) for an axis: hours as day and hour, days as dates, months as month
+ * and year, in the ledger's zone (buckets are cut there) and the chosen language.
  */
-export function bucketLabels(buckets, period, zone) {
+export function bucketLabeler(period, zone) {
   // Hours without minutes, so that any instant formats as the label of its bucket.
   const opts = period === 'hour' ? { month: 'numeric', day: 'numeric', hour: 'numeric' }
     : period === 'month' ? { year: 'numeric', month: 'short' } : { month: 'short', day: 'numeric' };
@@ -180,7 +188,36 @@ export function bucketLabels(buckets, period, zone) {
   } catch {
     fmt = new Intl.DateTimeFormat(locale(), opts);
   }
-  return buckets.map(b => fmt.format(new Date(b)));
+  return b => fmt.format(new Date(b));
+}
+
+export function bucketLabels(buckets, period, zone) {
+  const label = bucketLabeler(period, zone);
+  return buckets.map(label);
+}
+
+/**
+ * The buckets with data plus the empty hours or days between {@code from} and {@code to} (epoch millis), so a
+ * quiet day shows as zero instead of being left out. Steps of 1 h / 24 h from a real bucket, one per label (a
+ * daylight-saving day is still one bucket); months, and more than 2,000 buckets, are left as they are.
+ */
+export function fillBuckets(buckets, period, from, to, zone) {
+  if (period === 'month' || buckets.length === 0 || !(from < to)) return buckets;
+  const step = period === 'hour' ? 3600e3 : 86400e3;
+  if ((to - from) / step > 2000) return buckets;
+  const label = bucketLabeler(period, zone);
+  const have = new Set(buckets.map(label));
+  const out = [...buckets];
+  const anchor = buckets[0];
+  for (let b = anchor - Math.ceil((anchor - from) / step) * step; b < to; b += step) {
+    if (b < from - step / 2) continue;
+    const l = label(b);
+    if (!have.has(l)) {
+      have.add(l);
+      out.push(b);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** A share (0..1) as a percentage with one decimal. */

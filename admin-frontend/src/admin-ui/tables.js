@@ -15,7 +15,8 @@ const t = words({
     cacheRead: 'Cache read', cacheWrite: 'Cache write', cost: 'Cost', rated: 'Rated', firstByte: 'First byte',
     took: 'Duration', tries: 'Tries', noRequests: 'No requests recorded yet.', thisNode: 'This node',
     leader: 'Leader', member: 'Member', reachable: 'Reachable', trace: 'Decision trace of this request',
-    pool: 'Pool', noAccount: '(none)',
+    pool: 'Pool', noAccount: '(none)', COMPLETED: 'Completed', UPSTREAM_ERROR: 'Upstream error',
+    UPSTREAM_FAILED: 'Upstream failed', CLIENT_DISCONNECTED: 'Client left', NO_ACCOUNT: 'No account', REFUSED: 'Refused',
   },
   zh: {
     name: '名称', type: '类型', state: '状态', coolingUntil: '冷却至', tier: '等级', groups: '分组',
@@ -26,7 +27,8 @@ const t = words({
     cacheRead: '缓存读取', cacheWrite: '缓存写入', cost: '费用', rated: '计费', firstByte: '首字节',
     took: '耗时', tries: '尝试次数', noRequests: '还没有请求记录。', thisNode: '本节点',
     leader: '领导节点', member: '成员', reachable: '可达', trace: '查看此请求的决策追踪',
-    pool: '账户池', noAccount: '（无）',
+    pool: '账户池', noAccount: '（无）', COMPLETED: '完成', UPSTREAM_ERROR: '上游错误',
+    UPSTREAM_FAILED: '上游失败', CLIENT_DISCONNECTED: '客户端断开', NO_ACCOUNT: '无可用账户', REFUSED: '已拒绝',
   },
 });
 
@@ -90,7 +92,7 @@ export function requestTable(rows, withKey = false, names = {}) {
     { label: t('client'), value: r => r.client && r.client !== 'unknown' ? `${r.client} ${r.clientVersion ?? ''}` : '-' },
     { label: t('model'), value: r => r.servedModel || r.model },
     { label: t('status'), value: r => r.status, num: true },
-    { label: t('outcome'), value: r => pill(r.outcome) },
+    { label: t('outcome'), value: r => outcome(r.outcome) },
     { label: t('input'), value: r => num(r.inputTokens), num: true },
     { label: t('output'), value: r => num(r.outputTokens), num: true },
     { label: t('cacheRead'), value: r => num(r.cacheReadTokens), num: true },
@@ -103,10 +105,18 @@ export function requestTable(rows, withKey = false, names = {}) {
   ], t('noRequests'));
 }
 
-/** A request id short enough for a table cell (the whole id is in the link). */
+/** A request id short enough for a table cell: its end, which differs between requests (time-ordered ids share their start). */
 function shortId(id) {
   const s = String(id ?? '');
-  return s.length > 14 ? s.slice(0, 12) + '…' : s;
+  return s.length > 12 ? '…' + s.slice(-10) : s;
+}
+
+/** An outcome as a coloured label in the page's language (the class keeps the wire name). */
+function outcome(o) {
+  const el = pill(o);
+  el.textContent = t(o);
+  el.title = o;
+  return el;
 }
 
 export function clusterTable(cluster) {

@@ -93,7 +93,7 @@ export async function dashboard() {
         { label: t('requests'), value: r => num(r.totals.requests), num: true },
         { label: t('cost'), value: r => usd(r.totals.costMicros), num: true }], t('noRequests')))));
 
-  const { buckets, totals } = totalsPerBucket(models.data);
+  const { buckets, totals } = totalsPerBucket(models.data, { period, from: Number(query.from), to: Date.now(), zone });
   const labels = bucketLabels(buckets, period, zone);
   const rate = (part) => totals.map(x => (x.requests ? part(x) / x.requests : 0));
   const shareFormat = shareBy === 'cost' ? usd : compact;

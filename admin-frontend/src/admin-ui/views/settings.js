@@ -14,7 +14,7 @@ const t = words({
     tooBig: 'This file is too large for an icon (at most 70 KB).', notImage: 'Choose an image file.',
     preview: 'Preview', readOnly: 'Changing these needs the admin or owner role.',
     pricing: 'Prices and re-pricing', pricingNote: 'The price table, re-pricing a period and rebuilding the usage views are on the Usage page.',
-    openPricing: 'Open prices and re-pricing', overridden: 'Changed in these settings.', fromEnv: 'The default (WEB_TITLE).',
+    openPricing: 'Open prices and re-pricing', overridden: 'Changed here; the buttons below go back to the defaults.', fromEnv: '',
   },
   zh: {
     title: '设置', branding: '站点名称与图标', brandingNote: '显示在页头、浏览器标签页和登录页。默认名称来自 WEB_TITLE。',
@@ -23,7 +23,7 @@ const t = words({
     tooBig: '文件过大，不能作为图标（最大 70 KB）。', notImage: '请选择图片文件。',
     preview: '预览', readOnly: '修改这些设置需要管理员或所有者角色。',
     pricing: '价格与重新计价', pricingNote: '价格表、按时间段重新计价以及重建用量视图都在“用量”页面。',
-    openPricing: '打开价格与重新计价', overridden: '已在此处修改。', fromEnv: '默认值（WEB_TITLE）。',
+    openPricing: '打开价格与重新计价', overridden: '已在此处修改；可用下面的按钮恢复默认值。', fromEnv: '',
   },
 });
 
@@ -82,10 +82,11 @@ export async function settings() {
     h('h1', {}, t('title')),
     h('section', { class: 'card', 'data-test': 'branding' },
       h('h2', {}, t('branding')),
-      h('p', { class: 'muted' }, t('brandingNote'), ' ', b.overridden ? t('overridden') : t('fromEnv')),
+      h('p', { class: 'muted' }, t('brandingNote'), b.overridden ? ' ' + t('overridden') : null),
       h('div', { class: 'brand-preview', 'aria-label': t('preview') }, previewIcon, previewName),
       form,
-      writer ? h('div', { class: 'actions' }, resetName, b.iconUrl ? resetIcon : null) : h('p', { class: 'muted' }, t('readOnly')),
+      writer ? h('div', { class: 'actions' }, b.siteName !== b.defaultSiteName ? resetName : null, b.iconUrl ? resetIcon : null)
+        : h('p', { class: 'muted' }, t('readOnly')),
       status),
     h('section', { class: 'card' },
       h('h2', {}, t('pricing')),

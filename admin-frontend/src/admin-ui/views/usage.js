@@ -18,7 +18,7 @@ const t = words({
     by: 'Group by', key: 'Key', model: 'Model', account: 'Account', pool: 'Pool', metric: 'Show',
     mRequests: 'Requests', mTokens: 'Tokens', mCost: 'Cost', mErrors: 'Errors', from: 'From', to: 'To',
     anyKey: 'Any key', anyAccount: 'Any account', status: 'Status', downloadCsv: 'Download CSV', older: 'Older →',
-    newer: '← Newer', fromRow: 'From row {n}', overTime: '{metric} by {by}', errorRates: 'Error rates',
+    newer: '← Newer', fromRow: 'From row {n}', overTime: '{metric} {by}', by_key: 'by key', by_model: 'by model', by_account: 'by account', by_pool: 'by pool', errorRates: 'Error rates',
     errorsShare: 'Errors', coolingShare: 'Cooling errors (429, 529, 5xx)', failover: 'Failover rate',
     failoverNote: 'Share of requests that needed more than one account, from the newest {n} requests in the range.',
     failovers: 'Requests with a failover', bucket: 'Bucket', only: 'Only this one', all: 'All',
@@ -45,7 +45,7 @@ const t = words({
     by: '分组', key: '密钥', model: '模型', account: '账户', pool: '账户池', metric: '指标',
     mRequests: '请求数', mTokens: 'Token 数', mCost: '费用', mErrors: '错误数', from: '开始', to: '结束',
     anyKey: '全部密钥', anyAccount: '全部账户', status: '状态码', downloadCsv: '下载 CSV', older: '更早 →',
-    newer: '← 更新', fromRow: '从第 {n} 行起', overTime: '按{by}的{metric}', errorRates: '错误率',
+    newer: '← 更新', fromRow: '从第 {n} 行起', overTime: '{metric}（{by}）', by_key: '按密钥', by_model: '按模型', by_account: '按账户', by_pool: '按账户池', errorRates: '错误率',
     errorsShare: '错误', coolingShare: '冷却类错误（429、529、5xx）', failover: '故障转移率',
     failoverNote: '需要多个账户才完成的请求占比，基于该范围内最新的 {n} 个请求。',
     failovers: '发生故障转移的请求', bucket: '时间段', only: '仅此项', all: '全部',
@@ -141,9 +141,10 @@ const usageTabs = {
       api('GET', '/usage/requests?' + new URLSearchParams({ from, to, limit: 1000 }))]);
     const zoneAnswer = grouped.zone;
     const m = METRICS[metric];
-    const { buckets, series } = seriesBy(grouped.rows, m.of, { top: 8, name: valueName(by, names) });
+    const fill = { period, from: Date.parse(from), to: Math.min(Date.parse(to), Date.now()), zone: zoneAnswer };
+    const { buckets, series } = seriesBy(grouped.rows, m.of, { top: 8, name: valueName(by, names), fill });
     const labels = bucketLabels(buckets, period, zoneAnswer);
-    const totals = totalsPerBucket(grouped.rows);
+    const totals = totalsPerBucket(grouped.rows, fill);
     const rate = part => totals.totals.map(x => (x.requests ? part(x) / x.requests : 0));
     // Failover: requests with more than one attempt, per bucket, from the newest requests of the range.
     const failBuckets = new Map();
@@ -164,7 +165,7 @@ const usageTabs = {
         select('by', t('by'), DIMENSIONS.map(d => [d, t(d)]), by),
         select('metric', t('metric'), Object.entries(METRICS).map(([k, v]) => [k, t(v.label)]), metric)]),
       h('p', { class: 'muted' }, t('zone', { zone: zoneAnswer })),
-      chartCard(t('overTime', { metric: t(m.label), by: t(by) }),
+      chartCard(t('overTime', { metric: t(m.label), by: t('by_' + by) }),
         timeChart(labels, series, { format: m.format, axisFormat: metric === 'cost' ? v => usd(v).replace(/(\.\d\d)\d+/, '$1') : compact,
           stack: true, bars: buckets.length <= 62, test: 'chart-usage' }),
         grouped.derived && grouped.rows.length ? h('p', { class: 'muted' }, t('poolDerived')) : null),
@@ -245,7 +246,8 @@ const usageTabs = {
     const windowed = names.accountList.filter(a => a.windows && (a.windows.fiveHour !== null || a.windows.weekly !== null));
     const coolingNow = names.accountList.flatMap(a => (a.cooldowns || []).map(c => ({ ...c, account: a.name })));
     const coolRows = cooling.data.filter(r => r.totals.coolingErrors > 0);
-    const hist = seriesBy(coolRows, x => x.coolingErrors, { top: 8, name });
+    const hist = seriesBy(coolRows, x => x.coolingErrors, { top: 8, name,
+      fill: { period: 'day', from: now - 30 * 86400e3, to: now, zone: cooling.zone } });
     return h('div', {},
       chartCard(t('windows'), windowed.length
         ? fractionBars(windowed.map(a => a.name), [
