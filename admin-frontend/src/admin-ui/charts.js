@@ -125,11 +125,14 @@ export function fractionBars(names, series, { test, format } = {}) {
   }, { test, empty, height: names.length > 6 ? 'tall' : undefined });
 }
 
-/** Buckets of aggregate rows as one series per value: the top {@code top} values by {@code metric}, the rest as "Other". */
-export function seriesBy(rows, metric, { top = 6, name = v => v, fill } = {}) {
+/**
+ * Buckets of aggregate rows as one series per value: the top {@code top} values by {@code rankBy} (default
+ * {@code metric}), the rest summed as "Other".
+ */
+export function seriesBy(rows, metric, { top = 6, name = v => v, fill, rankBy = metric } = {}) {
   const buckets = withFill([...new Set(rows.map(r => r.bucketStart))].sort((a, b) => a - b), fill);
   const totals = new Map();
-  for (const r of rows) totals.set(r.value, (totals.get(r.value) || 0) + metric(r.totals));
+  for (const r of rows) totals.set(r.value, (totals.get(r.value) || 0) + rankBy(r.totals));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(e => e[0]);
   const kept = ranked.slice(0, top);
   const index = new Map(buckets.map((b, i) => [b, i]));
@@ -141,6 +144,20 @@ export function seriesBy(rows, metric, { top = 6, name = v => v, fill } = {}) {
   }
   if (ranked.length > top) series.push(other);
   return { buckets, series };
+}
+
+/**
+ * Per value (the top {@code top} by requests) and bucket, the share {@code part(totals) / requests}; null where a
+ * bucket had no request of that value.
+ */
+export function rateBy(rows, part, { top = 6, name = v => v, fill } = {}) {
+  const requests = seriesBy(rows, x => x.requests, { top, name, fill });
+  const parts = seriesBy(rows, part, { top, name, fill, rankBy: x => x.requests });
+  const series = requests.series.filter(s => s.value !== undefined).map((s, i) => ({
+    name: s.name,
+    data: s.data.map((n, j) => (n ? parts.series[i].data[j] / n : null)),
+  }));
+  return { buckets: requests.buckets, series };
 }
 
 /** Per bucket, the sum of every row's totals (zero totals for a filled, empty bucket). */
@@ -155,7 +172,7 @@ export function totalsPerBucket(rows, fill) {
 }
 
 const ZERO = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0, costMicros: 0, ratedCostMicros: 0, errors: 0, coolingErrors: 0 };
+  cacheWrite1hTokens: 0, costMicros: 0, ratedCostMicros: 0, errors: 0, coolingErrors: 0, failovers: 0 };
 
 /** {@code fill}: {period, from, to, zone} to add the empty buckets of the range (see fillBuckets). */
 function withFill(buckets, fill) {

@@ -8,7 +8,7 @@ import { requestTable } from '../tables.js';
 import { compact, duration, words } from '../i18n.js';
 import { canWrite } from '../session.js';
 import {
-  bucketLabels, chartCard, fractionBars, percent, poolRows, seriesBy, timeChart, tokensOf, totalsPerBucket,
+  bucketLabels, chartCard, fractionBars, percent, poolRows, rateBy, seriesBy, timeChart, tokensOf, totalsPerBucket,
 } from '../charts.js';
 
 const t = words({
@@ -19,9 +19,8 @@ const t = words({
     mRequests: 'Requests', mTokens: 'Tokens', mCost: 'Cost', mErrors: 'Errors', from: 'From', to: 'To',
     anyKey: 'Any key', anyAccount: 'Any account', status: 'Status', downloadCsv: 'Download CSV', older: 'Older →',
     newer: '← Newer', fromRow: 'From row {n}', overTime: '{metric} {by}', by_key: 'by key', by_model: 'by model', by_account: 'by account', by_pool: 'by pool', errorRates: 'Error rates',
-    errorsShare: 'Errors', coolingShare: 'Cooling errors (429, 529, 5xx)', failover: 'Failover rate',
-    failoverNote: 'Share of requests that needed more than one account, from the newest {n} requests in the range.',
-    failovers: 'Requests with a failover', bucket: 'Bucket', only: 'Only this one', all: 'All',
+    errorsShare: 'Errors', coolingShare: 'Cooling errors (429, 529, 5xx)', failover: 'Failovers',
+    failoverNote: 'Failovers (requests that needed more than one account) in this range: {n} ({share}).', errorRateBy: 'Error rate {by}', bucket: 'Bucket', only: 'Only this one', all: 'All',
     input: 'Input', output: 'Output', cacheRead: 'Cache read', cacheWrite: 'Cache write 5m / 1h', cost: 'Cost',
     rated: 'Rated', errors: 'Errors', coolingErrors: 'Cooling errors', errorRate: 'Error rate', tokens: 'Tokens',
     nothing: 'Nothing in this period.', windows: 'Rate-limit windows (5-hour and weekly)', fiveHour: '5-hour window',
@@ -46,9 +45,8 @@ const t = words({
     mRequests: '请求数', mTokens: 'Token 数', mCost: '费用', mErrors: '错误数', from: '开始', to: '结束',
     anyKey: '全部密钥', anyAccount: '全部账户', status: '状态码', downloadCsv: '下载 CSV', older: '更早 →',
     newer: '← 更新', fromRow: '从第 {n} 行起', overTime: '{metric}（{by}）', by_key: '按密钥', by_model: '按模型', by_account: '按账户', by_pool: '按账户池', errorRates: '错误率',
-    errorsShare: '错误', coolingShare: '冷却类错误（429、529、5xx）', failover: '故障转移率',
-    failoverNote: '需要多个账户才完成的请求占比，基于该范围内最新的 {n} 个请求。',
-    failovers: '发生故障转移的请求', bucket: '时间段', only: '仅此项', all: '全部',
+    errorsShare: '错误', coolingShare: '冷却类错误（429、529、5xx）', failover: '故障转移',
+    failoverNote: '此范围内的故障转移（需要多个账户才完成的请求）：{n}（{share}）。', errorRateBy: '错误率（{by}）', bucket: '时间段', only: '仅此项', all: '全部',
     input: '输入', output: '输出', cacheRead: '缓存读取', cacheWrite: '缓存写入 5分钟 / 1小时', cost: '费用',
     rated: '计费', errors: '错误', coolingErrors: '冷却类错误', errorRate: '错误率', tokens: 'Token 数',
     nothing: '此期间没有数据。', windows: '限额窗口（5 小时与每周）', fiveHour: '5 小时窗口',
@@ -135,28 +133,19 @@ const usageTabs = {
     const to = params.get('to') || isoDay(1);
     const q = { period, from, to };
     const names = await directory();
-    const [grouped, log] = await Promise.all([
-      by === 'pool' ? poolRows(q, names.accountList)
-        : api('GET', '/usage/aggregates?' + new URLSearchParams({ ...q, by })).then(r => ({ rows: r.data, zone: r.zone })),
-      api('GET', '/usage/requests?' + new URLSearchParams({ from, to, limit: 1000 }))]);
-    const zoneAnswer = grouped.zone;
+    const grouped = by === 'pool' ? await poolRows(q, names.accountList)
+      : await api('GET', '/usage/aggregates?' + new URLSearchParams({ ...q, by })).then(r => ({ rows: r.data, zone: r.zone }));
+    const zone = grouped.zone;
     const m = METRICS[metric];
-    const fill = { period, from: Date.parse(from), to: Math.min(Date.parse(to), Date.now()), zone: zoneAnswer };
-    const { buckets, series } = seriesBy(grouped.rows, m.of, { top: 8, name: valueName(by, names), fill });
-    const labels = bucketLabels(buckets, period, zoneAnswer);
+    const fill = { period, from: Date.parse(from), to: Math.min(Date.parse(to), Date.now()), zone };
+    const name = valueName(by, names);
+    const { buckets, series } = seriesBy(grouped.rows, m.of, { top: 8, name, fill });
+    const labels = bucketLabels(buckets, period, zone);
     const totals = totalsPerBucket(grouped.rows, fill);
-    const rate = part => totals.totals.map(x => (x.requests ? part(x) / x.requests : 0));
-    // Failover: requests with more than one attempt, per bucket, from the newest requests of the range.
-    const failBuckets = new Map();
-    for (const r of [...log.data].reverse()) {
-      const label = bucketLabels([r.startedAt], period, zoneAnswer)[0];
-      const b = failBuckets.get(label) || { n: 0, f: 0 };
-      b.n += 1;
-      if (r.attempts > 1) b.f += 1;
-      failBuckets.set(label, b);
-    }
-    const failLabels = [...failBuckets.keys()];
-    const failed = log.data.filter(r => r.attempts > 1).length;
+    const rate = part => totals.totals.map(x => (x.requests ? part(x) / x.requests : null));
+    const errorsBy = rateBy(grouped.rows, x => x.errors, { top: 8, name, fill });
+    const failed = totals.totals.reduce((n, x) => n + (x.failovers || 0), 0);
+    const all = totals.totals.reduce((n, x) => n + x.requests, 0);
     return h('div', {},
       filterForm('charts', [
         select('period', t('period'), [['hour', t('hour')], ['day', t('day')], ['month', t('month')]], period),
@@ -164,7 +153,7 @@ const usageTabs = {
         input('to', t('to'), to, { type: 'date' }),
         select('by', t('by'), DIMENSIONS.map(d => [d, t(d)]), by),
         select('metric', t('metric'), Object.entries(METRICS).map(([k, v]) => [k, t(v.label)]), metric)]),
-      h('p', { class: 'muted' }, t('zone', { zone: zoneAnswer })),
+      h('p', { class: 'muted' }, t('zone', { zone })),
       chartCard(t('overTime', { metric: t(m.label), by: t('by_' + by) }),
         timeChart(labels, series, { format: m.format, axisFormat: metric === 'cost' ? v => usd(v).replace(/(\.\d\d)\d+/, '$1') : compact,
           stack: true, bars: buckets.length <= 62, test: 'chart-usage' }),
@@ -172,12 +161,11 @@ const usageTabs = {
       h('div', { class: 'grid2' },
         chartCard(t('errorRates'), timeChart(labels, [
           { name: t('errorsShare'), data: rate(x => x.errors) },
-          { name: t('coolingShare'), data: rate(x => x.coolingErrors) }], { format: percent, percent: true, test: 'chart-error-rate' })),
-        chartCard(t('failover'), timeChart(failLabels, [
-          { name: t('failover'), data: failLabels.map(l => failBuckets.get(l).f / failBuckets.get(l).n) }],
-        { format: percent, percent: true, test: 'chart-failover' }),
-        h('p', { class: 'muted' }, t('failoverNote', { n: num(log.data.length) }) + ' ' + t('failovers') + ': '
-          + `${num(failed)} (${percent(log.data.length ? failed / log.data.length : 0)})`))));
+          { name: t('coolingShare'), data: rate(x => x.coolingErrors) },
+          { name: t('failover'), data: rate(x => x.failovers || 0) }], { format: percent, percent: true, test: 'chart-error-rate' }),
+        h('p', { class: 'muted' }, t('failoverNote', { n: num(failed), share: percent(all ? failed / all : 0) }))),
+        chartCard(t('errorRateBy', { by: t('by_' + by) }), timeChart(bucketLabels(errorsBy.buckets, period, zone), errorsBy.series,
+          { format: percent, percent: true, test: 'chart-error-rate-by' }))));
   },
 
   async requests(params) {

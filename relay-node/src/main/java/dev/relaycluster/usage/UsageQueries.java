@@ -191,7 +191,8 @@ public final class UsageQueries {
   private static UsageTotals totals(ResultSet rs) throws SQLException {
     return new UsageTotals(rs.getLong("requests"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
         rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"), rs.getLong("cache_write_1h_tokens"),
-        rs.getLong("cost_micros"), rs.getLong("rated_cost_micros"), rs.getLong("errors"), rs.getLong("cooling_errors"));
+        rs.getLong("cost_micros"), rs.getLong("rated_cost_micros"), rs.getLong("errors"), rs.getLong("cooling_errors"),
+        rs.getLong("failovers"));
   }
 
   private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
