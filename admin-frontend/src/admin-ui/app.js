@@ -86,6 +86,7 @@ function renderHeader(name, me) {
   langSelect.replaceChildren(...Object.entries(LANGS).map(([code, label]) =>
     h('option', { value: code, selected: code === lang() }, label)));
   logout.textContent = t('logout');
+  document.getElementById('dialog-close').textContent = t('close');
   document.body.classList.toggle('on-login', name === 'login');
   if (!me) {
     nav.replaceChildren();

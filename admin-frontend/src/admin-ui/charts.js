@@ -83,8 +83,9 @@ export function timeChart(labels, series, { format = compact, axisFormat, bars =
     grid: { left: 8, right: 16, top: series.length > 1 ? 36 : 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: labels, boundaryGap: bars, axisLabel: { hideOverlap: true } },
     yAxis: {
-      type: 'value', min: 0, max: percent ? (v => Math.max(1, v.max)) : undefined,
-      axisLabel: { formatter: v => (axisFormat || format)(v), fontSize: narrow ? 10 : 12 },
+      // Shares: room above the highest (at least 5 %), never past 100 %.
+      type: 'value', min: 0, max: percent ? (v => Math.min(1, Math.max(0.05, v.max * 1.25))) : undefined,
+      axisLabel: { formatter: v => (axisFormat || format)(v), fontSize: narrow ? 10 : 12, showMaxLabel: !percent },
     },
     series: series.map(s => ({
       name: s.name, type: bars ? 'bar' : 'line', data: s.data, stack: stack ? 'all' : undefined, barMaxWidth: 36,
