@@ -121,7 +121,7 @@ export function fractionBars(names, series, { test, format } = {}) {
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: v => format(v) } },
-    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 140, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: window.innerWidth < 600 ? 90 : 180, overflow: 'truncate' } },
     series: series.map(s => ({ name: s.name, type: 'bar', data: s.data, barMaxWidth: 14 })),
   }, { test, empty, height: names.length > 6 ? 'tall' : undefined });
 }

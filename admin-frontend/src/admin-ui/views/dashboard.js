@@ -74,7 +74,7 @@ export async function dashboard() {
   const names = Object.fromEntries(keys.data.map(k => [k.id, k.name]));
   const zone = models.zone || ledger.zone;
 
-  const window = (title, w) => h('section', { class: 'card' },
+  const ledgerWindow = (title, w) => h('section', { class: 'card' },
     h('h2', {}, title),
     h('div', { class: 'cards' },
       stat(t('requests'), num(w.totals.requests)),
@@ -142,8 +142,8 @@ export async function dashboard() {
         { name: t('fiveHour'), data: windowed.map(a => a.windows.fiveHour) },
         { name: t('weekly'), data: windowed.map(a => a.windows.weekly) }], { test: 'chart-windows', format: percent })
       : h('p', { class: 'muted' }, t('noWindows'))),
-    window(t('today'), ledger.today),
-    window(t('month'), ledger.month),
+    ledgerWindow(t('today'), ledger.today),
+    ledgerWindow(t('month'), ledger.month),
     h('h2', {}, t('accounts')),
     accountTable(accounts.data, false),
     h('h2', {}, t('cluster')),

@@ -65,7 +65,7 @@ export async function settings() {
     const shown = document.querySelector('[data-test="branding"] [role="status"]');
     if (shown) shown.textContent = t('saved');
   };
-  const form = h('form', { class: 'inline', 'data-test': 'branding-form' },
+  const form = h('form', { class: 'inline wide', 'data-test': 'branding-form' },
     h('label', { for: 'branding-name' }, t('siteName'), name),
     h('label', {}, t('icon'), file),
     writer ? h('button', { type: 'submit', 'data-test': 'branding-save' }, t('save')) : null);
