@@ -88,15 +88,20 @@ function renderHeader(name, me) {
   logout.textContent = t('logout');
   document.getElementById('dialog-close').textContent = t('close');
   document.body.classList.toggle('on-login', name === 'login');
-  if (!me) {
+  if (name === 'login') {
     nav.replaceChildren();
     meLink.replaceChildren();
     return;
   }
-  const owner = me.role === 'owner';
+  // Without the admin (GET /me failed for a moment) the navigation still shows, without the owner's pages.
+  const owner = me?.role === 'owner';
   nav.replaceChildren(...NAV.filter(p => !p.owner || owner).map(p =>
     h('a', { href: '#/' + p.id, class: name === p.id ? 'active' : '', 'data-test': 'nav-' + p.id,
       'aria-current': name === p.id ? 'page' : null }, t(p.id))));
+  if (!me) {
+    meLink.replaceChildren();
+    return;
+  }
   const role = t(me.role);
   meLink.replaceChildren(h('span', { class: 'me-name' }, me.username), ' ', h('span', { class: 'pill role' }, role));
   meLink.title = t('signedInAs', { name: me.username, role });
