@@ -2,6 +2,7 @@
 // admin API owns every path that starts with /admin/api.)
 
 import { h } from './dom.js';
+import { common } from './i18n.js';
 
 export const API = '/admin/api';
 export const TOKEN = 'relay.admin.token';
@@ -22,7 +23,7 @@ export async function api(method, path, body) {
   if (res.status === 401 && path !== '/login') {
     sessionStorage.removeItem(TOKEN);
     location.hash = '#/login';
-    throw new ApiError(401, 'your session has ended; log in again');
+    throw new ApiError(401, common('sessionEnded'));
   }
   if (!res.ok) {
     throw new ApiError(res.status, json?.error?.message || `${res.status} ${res.statusText}`);
@@ -30,8 +31,17 @@ export async function api(method, path, body) {
   return json;
 }
 
+/** The site name and icon ({siteName, iconUrl}); readable before login. Cached until {@code fresh}. */
+let brandingCache = null;
+export function branding(fresh = false) {
+  if (fresh || !brandingCache) {
+    brandingCache = api('GET', '/branding').catch(() => ({ siteName: 'Relay Cluster', iconUrl: null }));
+  }
+  return brandingCache;
+}
+
 export function errorBox(e) {
-  return h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : 'Error: ' + e.message);
+  return h('p', { class: 'error', role: 'alert' }, e instanceof ApiError ? e.message : common('error') + ': ' + e.message);
 }
 
 /** Runs an action from a button or form; shows its error next to the element instead of failing silently. */
@@ -52,6 +62,25 @@ export function button(label, kind, confirmText, call) {
     if (confirmText && !confirm(confirmText)) return;
     act(b, async () => { await call(); reload(); });
   });
+  return b;
+}
+
+/**
+ * A button that downloads a file from the admin API (the session token is a header, so a plain link would not
+ * be authorised): fetches it with the token and saves it under {@code name}.
+ */
+export function downloadButton(label, path, name, attrs = {}) {
+  const b = h('button', { class: 'secondary', type: 'button', ...attrs }, label);
+  b.addEventListener('click', () => act(b, async () => {
+    const res = await fetch(API + path, { headers: { authorization: 'Bearer ' + sessionStorage.getItem(TOKEN) } });
+    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => null))?.error?.message || res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }));
   return b;
 }
 

@@ -30,17 +30,22 @@ export function pill(text) {
   return h('span', { class: 'pill ' + t.toLowerCase() }, t);
 }
 
+import { common } from './i18n.js';
+
 export { usd, num, when } from './i18n.js';
 
-/** A table from rows and column specs [{label, value(row), num?}]. */
-export function table(rows, columns, empty = 'Nothing here yet.') {
+/**
+ * A table from rows and column specs [{label, value(row), num?}], inside a box that scrolls sideways on its
+ * own (class "table-wrap"), so a wide table never widens the page.
+ */
+export function table(rows, columns, empty = common('empty')) {
   if (!rows || rows.length === 0) return h('p', { class: 'muted' }, empty);
-  return h('table', {},
+  return h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, columns.map(c => h('th', { class: c.num ? 'num' : '' }, c.label)))),
     h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => {
       const v = c.value(r);
       return h('td', { class: c.num ? 'num' : '' }, v instanceof Node ? v : (v ?? '-'));
-    })))));
+    }))))));
 }
 
 export function formValues(form) {
@@ -59,8 +64,8 @@ export function field(label, name, attrs = {}) {
   return h('label', {}, label, h('input', { name, ...attrs }));
 }
 
-export function stat(label, value) {
-  return h('div', { class: 'card' }, h('div', { class: 'muted' }, label), h('div', { class: 'big' }, value));
+export function stat(label, value, test) {
+  return h('div', { class: 'card stat', 'data-test': test }, h('div', { class: 'muted' }, label), h('div', { class: 'big' }, value));
 }
 
 export function list(text) {

@@ -50,6 +50,11 @@ public final class UsageAdmin {
     return zone;
   }
 
+  /** The database of the usage views. */
+  public dev.relaycluster.store.Database database() {
+    return queries.database();
+  }
+
   /** A page of the request log; {@code csv} allows pages of up to {@link #MAX_CSV_ROWS} rows. */
   public CompletionStage<RequestPage> requests(Map<String, String> p, boolean csv) {
     return checked(() -> {
@@ -65,13 +70,13 @@ public final class UsageAdmin {
     });
   }
 
-  /** Aggregate rows: {@code period} (hour/day/month), {@code by} (key/account/model), {@code from}, {@code to}. */
+  /** Aggregate rows: {@code period} (hour/day/month), {@code by} (key/account/model/pool), {@code from}, {@code to}. */
   public CompletionStage<List<AggregateRow>> aggregates(Map<String, String> p) {
     return checked(() -> {
       Period period = Period.parse(p.getOrDefault("period", "day"))
           .orElseThrow(() -> AdminInputException.invalid("period: must be hour, day or month"));
       Dimension by = Dimension.parse(p.getOrDefault("by", "key"))
-          .orElseThrow(() -> AdminInputException.invalid("by: must be key, account or model"));
+          .orElseThrow(() -> AdminInputException.invalid("by: must be key, account, model or pool"));
       long now = System.currentTimeMillis();
       Long from = time(p, "from");
       Long to = time(p, "to");

@@ -63,6 +63,7 @@ public final class AdminRoutes extends AllDirectives {
   private final AdminLoginRoutes login;
   /** Null when sign-on is not wired in: its paths then answer like any unknown admin path. */
   private final OidcRoutes oidc;
+  private final BrandingRoutes branding;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
@@ -94,6 +95,9 @@ public final class AdminRoutes extends AllDirectives {
     this.keys = keys;
     this.usage = usage;
     this.materializer = materializer;
+    // The site name and icon live beside the usage views in the node's database; WEB_TITLE is the default.
+    this.branding = new BrandingRoutes(new dev.relaycluster.admin.Branding(usage.database(),
+        materializer.system().settings().config().getString("relay.admin.web-title")), materializer);
   }
 
   private static final List<HttpHeader> NO_STORE = List.of(RawHeader.create("cache-control", "no-store"),
@@ -105,6 +109,7 @@ public final class AdminRoutes extends AllDirectives {
         login.route(),
         // Sign-on's start, callback and code exchange are public, like the login.
         oidc == null ? reject() : oidc.route(),
+        branding.publicRoute(),
         // A session store that cannot be read answers like every admin outage (503), not 500.
         extractRequest(req -> onComplete(sessions.authenticate(bearer(req).orElse(null)), checked -> checked.isFailure()
             ? complete(AdminCalls.error(checked.failed().get()))
@@ -229,6 +234,7 @@ public final class AdminRoutes extends AllDirectives {
         path("cluster", () -> get(() -> completeWithFuture(withErrors(cluster.describe().thenApply(JsonResponses::ok))))),
         usage.route(),
         webhooks.route(session, req),
+        branding.route(req),
         admins.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }

@@ -34,6 +34,11 @@ public final class UsageRoutes extends AllDirectives {
     this.materializer = materializer;
   }
 
+  /** The database of the usage views, for admin settings kept beside them (the branding). */
+  public dev.relaycluster.store.Database database() {
+    return usage.database();
+  }
+
   public Route route() {
     return pathPrefix("usage", () -> concat(
         path("requests", () -> get(() -> parameterMap(p -> completeWithFuture(withErrors(requests(p, csv(p))))))),

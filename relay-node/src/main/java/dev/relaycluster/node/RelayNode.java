@@ -152,6 +152,7 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(AdminUsers.ddl());
       tables.addAll(dev.relaycluster.admin.AdminAudit.ddl());
       tables.addAll(dev.relaycluster.admin.oidc.OidcAdmins.ddl());
+      tables.addAll(dev.relaycluster.admin.Branding.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
       tables.addAll(WebhookTargetStore.ddl());

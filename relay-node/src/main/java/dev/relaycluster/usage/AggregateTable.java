@@ -6,18 +6,20 @@ import java.util.List;
 
 /**
  * Usage totals per (period, bucket start, dimension, value): requests, each token class, real and rated
- * cost, errors and cooling errors. Written only by adding to a row ({@link #incrementSql}), so the
+ * cost, errors, cooling errors and failovers. Written only by adding to a row ({@link #incrementSql}), so the
  * projection's parallel workers and the re-pricing can touch the same row safely.
  */
 public final class AggregateTable {
   public static final String NAME = "relay_usage_aggregate";
   /** The value of the account dimension for requests no account served. */
   public static final String NO_ACCOUNT = "(none)";
+  /** The value of the pool dimension for requests recorded without a pool. */
+  public static final String NO_POOL = "(none)";
 
   static final String[] KEY = {"period", "bucket_start", "dimension", "dim_value"};
   static final String[] COUNTS = {
       "requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_5m_tokens",
-      "cache_write_1h_tokens", "cost_micros", "rated_cost_micros", "errors", "cooling_errors"};
+      "cache_write_1h_tokens", "cost_micros", "rated_cost_micros", "errors", "cooling_errors", "failovers"};
 
   private AggregateTable() {}
 
@@ -33,7 +35,9 @@ public final class AggregateTable {
             + "dimension VARCHAR(8) NOT NULL, "
             + "dim_value VARCHAR(200) NOT NULL, "
             + counts
-            + "PRIMARY KEY (period, dimension, bucket_start, dim_value))");
+            + "PRIMARY KEY (period, dimension, bucket_start, dim_value))",
+        // Tables made before failovers were counted get the column (0 for the rows already there).
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS failovers BIGINT DEFAULT 0 NOT NULL");
   }
 
   /** Adds the {@link #COUNTS} given as parameters (after the {@link #KEY} ones) to the row, creating it at 0. */

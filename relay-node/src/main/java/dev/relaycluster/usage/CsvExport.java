@@ -18,7 +18,7 @@ public final class CsvExport {
   public static final List<String> AGGREGATE_COLUMNS = List.of(
       "period", "bucket_start", "dimension", "value", "requests", "input_tokens", "output_tokens",
       "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "cost_micros", "cost_usd",
-      "rated_cost_micros", "rated_cost_usd", "errors", "cooling_errors");
+      "rated_cost_micros", "rated_cost_usd", "errors", "cooling_errors", "failovers");
 
   public static String requests(List<RequestLogRow> rows) {
     StringBuilder out = new StringBuilder();
@@ -44,7 +44,7 @@ public final class CsvExport {
       line(out, List.of(a.period(), a.bucket(), a.dimension(), a.value(), n(t.requests()), n(t.inputTokens()),
           n(t.outputTokens()), n(t.cacheReadTokens()), n(t.cacheWrite5mTokens()), n(t.cacheWrite1hTokens()),
           n(t.costMicros()), usd(t.costMicros()), n(t.ratedCostMicros()), usd(t.ratedCostMicros()), n(t.errors()),
-          n(t.coolingErrors())));
+          n(t.coolingErrors()), n(t.failovers())));
     }
     return out.toString();
   }

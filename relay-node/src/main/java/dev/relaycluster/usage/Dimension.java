@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum Dimension {
   KEY,
   ACCOUNT,
-  MODEL;
+  MODEL,
+  /** The pool that served the request (claude, openai, gemini, droid); only requests recorded with it. */
+  POOL;
 
   /** The record's value in this dimension. */
   public String of(UsageRecord u) {
@@ -15,6 +17,7 @@ public enum Dimension {
       case KEY -> u.keyId();
       case ACCOUNT -> u.accountId() == null || u.accountId().isBlank() ? AggregateTable.NO_ACCOUNT : u.accountId();
       case MODEL -> truncate(pricedModel(u));
+      case POOL -> u.pool() == null || u.pool().isBlank() ? AggregateTable.NO_POOL : truncate(u.pool());
     };
   }
 

@@ -30,6 +30,11 @@ public final class UsageQueries {
     return zone;
   }
 
+  /** The database the views are read from (the admin settings kept beside them use it too). */
+  public Database database() {
+    return database;
+  }
+
   /** The newest requests of a key, newest first. */
   public CompletionStage<List<RequestLogRow>> recentRequests(String keyId, int limit) {
     return requests(new RequestQuery(keyId, null, null, null, null, null, limit, 0)).thenApply(RequestPage::data);
@@ -186,7 +191,8 @@ public final class UsageQueries {
   private static UsageTotals totals(ResultSet rs) throws SQLException {
     return new UsageTotals(rs.getLong("requests"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
         rs.getLong("cache_read_tokens"), rs.getLong("cache_write_5m_tokens"), rs.getLong("cache_write_1h_tokens"),
-        rs.getLong("cost_micros"), rs.getLong("rated_cost_micros"), rs.getLong("errors"), rs.getLong("cooling_errors"));
+        rs.getLong("cost_micros"), rs.getLong("rated_cost_micros"), rs.getLong("errors"), rs.getLong("cooling_errors"),
+        rs.getLong("failovers"));
   }
 
   private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {

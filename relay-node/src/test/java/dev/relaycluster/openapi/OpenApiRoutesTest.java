@@ -25,16 +25,18 @@ class OpenApiRoutesTest {
   private static final Path MAIN = Path.of("src/main/java/dev/relaycluster");
 
   /**
-   * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()) and OidcRoutes
-   * (oidc.route()) inside AdminRoutes' /admin/api before the session check; UsageRoutes, WebhookRoutes and
-   * AdminUserRoutes inside its authenticated /admin/api (usage.route(), webhooks.route(…), admins.route(…));
-   * RelayNode mounts the others and may hold directives of its own on its {@code AllDirectives d}.
+   * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()), OidcRoutes
+   * (oidc.route()) and BrandingRoutes' public route inside AdminRoutes' /admin/api before the session check;
+   * UsageRoutes, WebhookRoutes, AdminUserRoutes and BrandingRoutes inside its authenticated /admin/api
+   * (usage.route(), webhooks.route(…), admins.route(…), branding.route(…)); RelayNode mounts the others and may
+   * hold directives of its own on its {@code AllDirectives d}.
    */
   private static final Map<String, String> READ = Map.ofEntries(
       Map.entry("http/AdminRoutes.java", ""),
       Map.entry("http/AdminLoginRoutes.java", "/admin/api"),
       Map.entry("http/OidcRoutes.java", "/admin/api"),
       Map.entry("http/AdminUserRoutes.java", "/admin/api"),
+      Map.entry("http/BrandingRoutes.java", "/admin/api"),
       Map.entry("http/UsageRoutes.java", "/admin/api"),
       Map.entry("http/WebhookRoutes.java", "/admin/api"),
       Map.entry("http/KeyUsageRoutes.java", ""),

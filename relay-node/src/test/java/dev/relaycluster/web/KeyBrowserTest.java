@@ -78,7 +78,15 @@ class KeyBrowserTest {
       fill(edit, "dailyCostLimit", "7");
     }
     submit(edit);
-    JsonNode key = awaitKey(id, k -> k.path("name").asText().equals("Renamed in the browser"));
+    JsonNode key;
+    try {
+      key = awaitKey(id, k -> k.path("name").asText().equals("Renamed in the browser"));
+    } catch (AssertionError e) {
+      browser.screenshot("key-edit-failed-en-390");
+      Object invalid = browser.script("return [...document.querySelectorAll('[data-test=key-form] :invalid')]"
+          + ".map(x => x.name + '=' + x.value + ' (' + x.validationMessage + ')')");
+      throw new AssertionError(e.getMessage() + "\ninvalid fields: " + invalid + "\nthe page said: " + browser.text(), e);
+    }
     if (limit) {
       assertEquals(7.0, key.path("dailyCostLimit").asDouble(), key.toString());
     }
