@@ -127,7 +127,7 @@ export async function dashboard() {
         { name: t('cacheWrite'), data: totals.map(x => x.cacheWrite5mTokens + x.cacheWrite1hTokens) }],
       { test: 'chart-tokens', stack: true, bars: period !== 'hour' })),
       chartCard(t('costOverTime'), timeChart(labels, [{ name: t('cost'), data: totals.map(x => x.costMicros) }],
-        { test: 'chart-cost', format: usd, axisFormat: v => usd(v).replace(/(\.\d\d)\d+/, '$1'), bars: period !== 'hour' })),
+        { test: 'chart-cost', format: usd, axisFormat: usd, bars: period !== 'hour' })),
       chartCard(t('errorRate'), timeChart(labels, [
         { name: t('errorsShare'), data: rate(x => x.errors) },
         { name: t('coolingShare'), data: rate(x => x.coolingErrors) },

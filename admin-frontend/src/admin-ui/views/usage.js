@@ -155,7 +155,7 @@ const usageTabs = {
         select('metric', t('metric'), Object.entries(METRICS).map(([k, v]) => [k, t(v.label)]), metric)]),
       h('p', { class: 'muted' }, t('zone', { zone })),
       chartCard(t('overTime', { metric: t(m.label), by: t('by_' + by) }),
-        timeChart(labels, series, { format: m.format, axisFormat: metric === 'cost' ? v => usd(v).replace(/(\.\d\d)\d+/, '$1') : compact,
+        timeChart(labels, series, { format: m.format, axisFormat: metric === 'cost' ? usd : compact,
           stack: true, bars: buckets.length <= 62, test: 'chart-usage' }),
         grouped.derived && grouped.rows.length ? h('p', { class: 'muted' }, t('poolDerived')) : null),
       h('div', { class: 'grid2' },
