@@ -16,7 +16,10 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
-/** The cluster as an operator sees it: members and their status, and which node hosts each account's entity. */
+/**
+ * The cluster as an operator sees it: members and their status, which node hosts each account's entity, and for
+ * accounts, keys and sessions how many shards and awake entities each node hosts.
+ */
 public final class ClusterAdmin {
   private final ActorSystem<?> system;
   private final PoolView pool;
@@ -49,10 +52,29 @@ public final class ClusterAdmin {
               .put("name", account.name()).putNull("node"))
           .toCompletableFuture());
     }
-    return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+    List<CompletableFuture<ObjectNode>> placements = List.of(
+        placement("account", AccountEntity.ENTITY_TYPE_KEY),
+        placement("key", dev.relaycluster.apikey.ApiKeyEntity.ENTITY_TYPE_KEY),
+        placement("session", dev.relaycluster.session.SessionEntity.ENTITY_TYPE_KEY));
+    List<CompletableFuture<ObjectNode>> all = new ArrayList<>(hosts);
+    all.addAll(placements);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
       ArrayNode accounts = out.putArray("accounts");
       hosts.forEach(h -> accounts.add(h.join()));
+      ArrayNode entities = out.putArray("entities");
+      placements.forEach(p -> entities.add(p.join()));
       return out;
     });
+  }
+
+  /** The placement of one entity type; without the statistics in time, the type with no nodes. */
+  private CompletableFuture<ObjectNode> placement(String type,
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> key) {
+    return ShardPlacement.of(system, type, key, askTimeout).toCompletableFuture()
+        .exceptionally(t -> {
+          ObjectNode none = JsonResponses.MAPPER.createObjectNode().put("type", type);
+          none.putArray("nodes");
+          return none;
+        });
   }
 }

@@ -66,6 +66,20 @@ class ClusterTest {
       assertNotNull(a.get("node").textValue(), a.toString());
       assertTrue(members.contains(a.get("node").asText()), a + " lives on a member");
     }
+    // Shard statistics per entity type: the accounts just asked are awake, on the nodes the answer named.
+    Set<String> types = new HashSet<>();
+    long awakeAccounts = 0;
+    for (JsonNode e : view.get("entities")) {
+      types.add(e.get("type").asText());
+      for (JsonNode n : e.get("nodes")) {
+        assertTrue(members.contains(n.get("node").asText()), n + " is a member");
+        if (e.get("type").asText().equals("account")) {
+          awakeAccounts += n.get("entities").asLong();
+        }
+      }
+    }
+    assertEquals(Set.of("account", "key", "session"), types, view.toString());
+    assertTrue(awakeAccounts >= view.get("accounts").size(), view.toString());
   }
 
   @Test
