@@ -50,10 +50,6 @@ public final class UsageAdmin {
     return zone;
   }
 
-  /** The database of the usage views. */
-  public dev.relaycluster.store.Database database() {
-    return queries.database();
-  }
 
   /** A page of the request log; {@code csv} allows pages of up to {@link #MAX_CSV_ROWS} rows. */
   public CompletionStage<RequestPage> requests(Map<String, String> p, boolean csv) {

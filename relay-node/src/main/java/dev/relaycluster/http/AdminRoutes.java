@@ -20,6 +20,7 @@ import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.RequestTraces;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
+import dev.relaycluster.admin.Branding;
 import dev.relaycluster.admin.oidc.OidcLogin;
 import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.config.OidcSettings;
@@ -68,16 +69,16 @@ public final class AdminRoutes extends AllDirectives {
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
-      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit) {
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding) {
     this(sessions, accounts, oauthAccounts, codexAccounts, geminiAccounts, keys, usage, cluster, webhooks, materializer,
-        proxies, traces, admins, audit, null);
+        proxies, traces, admins, audit, branding, null);
   }
 
   /** With admin sign-on through OpenID Connect ({@code oidc}; null: off, password login only). */
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
-      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, OidcLogin oidc) {
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc) {
     this.proxies = proxies;
     this.admins = admins;
     this.audit = new AdminAuditHook(audit, proxies);
@@ -95,9 +96,7 @@ public final class AdminRoutes extends AllDirectives {
     this.keys = keys;
     this.usage = usage;
     this.materializer = materializer;
-    // The site name and icon live beside the usage views in the node's database; WEB_TITLE is the default.
-    this.branding = new BrandingRoutes(new dev.relaycluster.admin.Branding(usage.database(),
-        materializer.system().settings().config().getString("relay.admin.web-title")), materializer);
+    this.branding = new BrandingRoutes(branding, materializer);
   }
 
   private static final List<HttpHeader> NO_STORE = List.of(RawHeader.create("cache-control", "no-store"),

@@ -34,10 +34,6 @@ public final class UsageRoutes extends AllDirectives {
     this.materializer = materializer;
   }
 
-  /** The database of the usage views, for admin settings kept beside them (the branding). */
-  public dev.relaycluster.store.Database database() {
-    return usage.database();
-  }
 
   public Route route() {
     return pathPrefix("usage", () -> concat(

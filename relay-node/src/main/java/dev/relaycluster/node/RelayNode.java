@@ -265,6 +265,8 @@ public final class RelayNode implements AutoCloseable {
               new dev.relaycluster.http.AdminUserRoutes(new dev.relaycluster.admin.AdminManagement(adminUsers,
                   adminSettings, hasher, blocking), twoFactor, adminSessions, adminAudit, materializer),
               adminAudit,
+              // The site name and icon (WEB_TITLE until an admin sets them), in the node's database.
+              new dev.relaycluster.admin.Branding(database, base.getString("relay.admin.web-title")),
               dev.relaycluster.admin.oidc.OidcLogin.create(dev.relaycluster.config.OidcSettings.from(base), database,
                   adminUsers, adminSessions, ttlStore, vault, blocking))
               .route(),

@@ -30,10 +30,6 @@ public final class UsageQueries {
     return zone;
   }
 
-  /** The database the views are read from (the admin settings kept beside them use it too). */
-  public Database database() {
-    return database;
-  }
 
   /** The newest requests of a key, newest first. */
   public CompletionStage<List<RequestLogRow>> recentRequests(String keyId, int limit) {
