@@ -76,6 +76,7 @@ class AdminRolesTest {
       {"POST", "/admins/nobody/password", "{}", "owner"}, {"DELETE", "/admins/nobody/totp", null, "owner"},
       {"GET", "/settings/security", null, "viewer"}, {"PATCH", "/settings/security", "{}", "owner"},
       {"GET", "/audit", null, "viewer"},
+      {"GET", "/settings/branding", null, "viewer"}, {"PATCH", "/settings/branding", "{\"siteName\":7}", "admin"},
       {"GET", "/accounts", null, "viewer"}, {"POST", "/accounts", "{}", "admin"},
       {"GET", "/accounts/{account}", null, "viewer"}, {"PATCH", "/accounts/nope", "{\"priority\":3}", "admin"},
       {"DELETE", "/accounts/nope", null, "admin"}, {"POST", "/accounts/nope/reset", null, "admin"},
@@ -139,6 +140,30 @@ class AdminRolesTest {
     for (String role : ROLES) {
       assertEquals(200, node.send("POST", "/admin/api/logout", null, tokens.get(role)).statusCode(), role);
     }
+  }
+
+  /** Every operation the OpenAPI document lists behind the admin token is in {@link #ENDPOINTS}. */
+  @Test
+  void everyDocumentedAdminOperationIsCalledWithEveryRole() throws Exception {
+    JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        AdminRolesTest.class.getResourceAsStream("/openapi/admin-api.json"));
+    List<String> missing = new java.util.ArrayList<>();
+    doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+      boolean tokenFree = op.getValue().has("security") && op.getValue().path("security").isEmpty();
+      if (!java.util.Set.of("get", "post", "put", "patch", "delete").contains(op.getKey())
+          || !path.getKey().startsWith("/admin/api/") || tokenFree || path.getKey().equals("/admin/api/logout")) {
+        return;
+      }
+      String method = op.getKey().toUpperCase(java.util.Locale.ROOT);
+      java.util.regex.Pattern template = java.util.regex.Pattern.compile(
+          path.getKey().substring("/admin/api".length()).replace(".", "\\.").replaceAll("\\{[^}]+}", "[^/]+"));
+      boolean called = java.util.Arrays.stream(ENDPOINTS).anyMatch(e -> e[0].equals(method)
+          && template.matcher(e[1].replaceAll("\\?.*", "")).matches());
+      if (!called) {
+        missing.add(method + " " + path.getKey());
+      }
+    }));
+    assertEquals(List.of(), missing, "documented admin operations this test does not call with each role");
   }
 
   @Test
