@@ -30,6 +30,9 @@ const t = words({
     cooldowns: 'Cooldowns', family: 'Models', until: 'Until', status: 'Status', reason: 'Reason', kind: 'Kind',
     transient: 'Short (transient)', untilReset: 'Until the quota resets', noCooldowns: 'None: the account is not cooling down.',
     errors: 'Recent errors', at: 'When', message: 'Message', noErrors: 'No errors recently.',
+    healthHistory: 'Health history', noHistory: 'Nothing has happened to this account yet.', event: 'What happened',
+    'h_cooldown-started': 'Cooling started', 'h_cooldown-ended': 'Cooling ended', h_blocked: 'Blocked',
+    h_unauthorized: 'Credentials refused', h_reset: 'Health reset by an admin', h_utilisation: 'Fullest window at {p}',
     boundKeys: 'Keys dedicated to this account', noBound: 'No key is dedicated to this account.', fallback: 'Falls back to the pool',
     edit: 'Edit', credentials: 'Replace the credentials (empty = keep them)', project_: 'Google Cloud project id',
     recent: 'Recent requests', changes: 'Changes', allRequests: 'All requests of this account →', usage: 'Usage of this account',
@@ -53,6 +56,9 @@ const t = words({
     cooldowns: '冷却', family: '模型', until: '截止', status: '状态码', reason: '原因', kind: '类型',
     transient: '短暂', untilReset: '直到配额重置', noCooldowns: '无：账户未在冷却。',
     errors: '最近错误', at: '时间', message: '信息', noErrors: '最近没有错误。',
+    healthHistory: '健康历史', noHistory: '这个账户还没有任何记录。', event: '事件',
+    'h_cooldown-started': '开始冷却', 'h_cooldown-ended': '冷却结束', h_blocked: '已封禁',
+    h_unauthorized: '凭据被拒绝', h_reset: '管理员重置了健康状态', h_utilisation: '最满的窗口达到 {p}',
     boundKeys: '专属于此账户的密钥', noBound: '没有密钥专属于此账户。', fallback: '可回退到账户池',
     edit: '编辑', credentials: '替换凭据（留空 = 保持不变）', project_: 'Google Cloud 项目 ID',
     recent: '最近请求', changes: '变更记录', allRequests: '此账户的全部请求 →', usage: '此账户的用量',
@@ -140,8 +146,9 @@ function editForm(a, path) {
 
 export async function account(id) {
   const path = '/accounts/' + encodeURIComponent(id);
-  const [a, keys, log, writer] = await Promise.all([api('GET', path), api('GET', '/keys'),
-    api('GET', '/usage/requests?accountId=' + encodeURIComponent(id) + '&limit=20'), canWrite()]);
+  const [a, keys, log, writer, past] = await Promise.all([api('GET', path), api('GET', '/keys'),
+    api('GET', '/usage/requests?accountId=' + encodeURIComponent(id) + '&limit=20'), canWrite(),
+    api('GET', path + '/history')]);
   const keyName = kid => keys.data.find(k => k.id === kid)?.name;
   const bound = keys.data.filter(k => Object.values(k.bindings || {}).some(b => b.accountId === id
     || (b.group && (a.groups || []).includes(b.group))));
@@ -173,6 +180,14 @@ export async function account(id) {
       [t('schedulable'), yesNo(a.schedulable)], [t('created'), when(a.createdAt)], [t('updated'), when(a.updatedAt)],
     ])),
     a.type === 'gemini-oauth' ? quotaSection(a) : null,
+    section(t('healthHistory'), grid((past.data || []).slice(0, 100), [
+      { label: t('at'), value: e => when(e.at) },
+      { label: t('event'), value: e => t('h_' + e.kind, { p: percent(e.utilisation) }) },
+      { label: t('family'), value: e => e.family ? label('family', e.family) : '-' },
+      { label: t('until'), value: e => e.until ? when(e.until) : '-' },
+      { label: t('status'), value: e => e.status || '-', num: true },
+      { label: t('reason'), value: e => h('span', { class: 'wrap' }, e.reason ?? '-') },
+    ], t('noHistory'))),
     section(t('errors'), grid(a.recentErrors || [], [
       { label: t('at'), value: e => when(e.at) },
       { label: t('status'), value: e => e.status || '-', num: true },

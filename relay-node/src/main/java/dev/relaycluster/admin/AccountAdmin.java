@@ -59,6 +59,8 @@ public final class AccountAdmin {
   private final GeminiAccountSetup gemini;
 
   /** With a Google OAuth client of its own, made from {@code settings}. */
+  private final AccountHistory history;
+
   public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout,
       UpstreamClient upstream, RelaySettings.Accounts settings) {
     this(system, pool, vault, askTimeout, upstream, settings,
@@ -69,6 +71,7 @@ public final class AccountAdmin {
   public AccountAdmin(ActorSystem<?> system, PoolView pool, CredentialVault vault, Duration askTimeout,
       UpstreamClient upstream, RelaySettings.Accounts settings, GeminiOAuthClient gemini) {
     this.sharding = ClusterSharding.get(system);
+    this.history = new AccountHistory(system, pool);
     this.pool = pool;
     this.vault = vault;
     this.askTimeout = askTimeout;
@@ -130,6 +133,11 @@ public final class AccountAdmin {
     return pool.accounts().stream()
         .sorted(Comparator.comparingInt(PoolEntry::priority).thenComparingLong(PoolEntry::createdAt))
         .toList();
+  }
+
+  /** The account's health history from its journal, newest first ({@link AccountHistory}). */
+  public CompletionStage<List<dev.relaycluster.account.HealthHistory.Entry>> history(String id) {
+    return history.of(id);
   }
 
   public CompletionStage<PoolEntry> update(String id, JsonNode body) {

@@ -183,6 +183,8 @@ public final class AdminRoutes extends AllDirectives {
             withErrors(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(
             withErrors(accounts.test(id).thenApply(JsonResponses::ok))))),
+        path(segment("accounts").slash(PathMatchers.segment()).slash("history"), id -> get(() -> completeWithFuture(
+            withErrors(accounts.history(id).thenApply(AccountHistoryJson::of))))),
         path(segment("accounts").slash(PathMatchers.segment()), id -> concat(
             get(() -> completeWithFuture(withErrors(accounts.detail(id).thenApply(d -> {
               ObjectNode out = account(d.entry());

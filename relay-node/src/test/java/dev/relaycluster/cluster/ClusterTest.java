@@ -80,6 +80,10 @@ class ClusterTest {
     }
     assertEquals(Set.of("account", "key", "session"), types, view.toString());
     assertTrue(awakeAccounts >= view.get("accounts").size(), view.toString());
+    // An account's health history is read from its journal on PostgreSQL as on the embedded default.
+    String anAccount = view.get("accounts").get(0).get("id").asText();
+    assertTrue(cluster.admin(1).admin("GET", "/admin/api/accounts/" + anAccount + "/history", null)
+        .get("data").isArray());
   }
 
   @Test

@@ -130,6 +130,9 @@ class AccountsRelayTest {
     assertTrue(first.get("cooldowns").get(0).get("transient").asBoolean());
     assertEquals(529, first.get("recentErrors").get(0).get("status").asInt());
     assertEquals(500, account(a2).get("cooldowns").get(0).get("status").asInt());
+    JsonNode history = node.admin("GET", "/admin/api/accounts/" + a1 + "/history", null).get("data");
+    assertEquals("cooldown-started", history.get(0).get("kind").asText(), history.toString());
+    assertEquals(529, history.get(0).get("status").asInt(), history.toString());
   }
 
   @Test
@@ -252,6 +255,18 @@ class AccountsRelayTest {
     assertEquals("active", reset.get("state").asText());
     assertEquals(200, call(false).status());
     assertEquals(2, mock.calls(k1));
+
+    // The account's history, from its journal, newest first: the reset after the block (and between them, the
+    // utilisation bands the answers' rate-limit headers reported).
+    List<JsonNode> health = new java.util.ArrayList<>();
+    node.admin("GET", "/admin/api/accounts/" + a1 + "/history", null).get("data").forEach(e -> {
+      if (!e.get("kind").asText().equals("utilisation")) {
+        health.add(e);
+      }
+    });
+    assertEquals("reset", health.get(0).get("kind").asText(), health.toString());
+    assertEquals("blocked", health.get(1).get("kind").asText(), health.toString());
+    assertTrue(health.get(1).get("reason").asText().contains("organization has been disabled"), health.toString());
   }
 
   @Test

@@ -81,6 +81,7 @@ class AdminRolesTest {
       {"GET", "/accounts/{account}", null, "viewer"}, {"PATCH", "/accounts/nope", "{\"priority\":3}", "admin"},
       {"DELETE", "/accounts/nope", null, "admin"}, {"POST", "/accounts/nope/reset", null, "admin"},
       {"POST", "/accounts/nope/test", null, "admin"},
+      {"GET", "/accounts/{account}/history", null, "viewer"},
       {"POST", "/accounts/oauth/generate-auth-url", "{\"kind\":\"bogus\"}", "admin"},
       {"POST", "/accounts/oauth/exchange-code", "{}", "admin"},
       {"POST", "/accounts/openai-oauth/generate-auth-url", "{\"kind\":\"bogus\"}", "admin"},

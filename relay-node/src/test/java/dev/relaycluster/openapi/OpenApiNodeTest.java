@@ -115,6 +115,7 @@ class OpenApiNodeTest {
     check("PATCH", "/admin/api/accounts/{id}", "/admin/api/accounts/" + account,
         "{\"groups\":[\"team-a\"],\"priceMultiplier\":1.0,\"proxy\":null}", token, 200);
     check("POST", "/admin/api/accounts/{id}/test", "/admin/api/accounts/" + account + "/test", null, token, 200);
+    check("GET", "/admin/api/accounts/{id}/history", "/admin/api/accounts/" + account + "/history", null, token, 200);
     check("POST", "/admin/api/accounts/{id}/reset", "/admin/api/accounts/" + account + "/reset", null, token, 200);
     check("GET", "/admin/api/accounts/{id}", "/admin/api/accounts/missing", null, token, 404);
     check("POST", "/admin/api/accounts/oauth/generate-auth-url", "/admin/api/accounts/oauth/generate-auth-url",
