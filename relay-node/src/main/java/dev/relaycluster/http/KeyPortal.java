@@ -15,9 +15,7 @@ import java.net.InetAddress;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -35,12 +33,12 @@ public final class KeyPortal {
   private static final Logger log = LoggerFactory.getLogger(KeyPortal.class);
   static final int RECENT = 20;
 
-  private final Supplier<UsageQueries> usage;
+  private final UsageQueries usage;
   private final ZoneId zone;
   private final PortalSettings settings;
   private final TrustedProxies proxies;
 
-  KeyPortal(Supplier<UsageQueries> usage, ZoneId zone, PortalSettings settings, TrustedProxies proxies) {
+  KeyPortal(UsageQueries usage, ZoneId zone, PortalSettings settings, TrustedProxies proxies) {
     this.usage = usage;
     this.zone = zone;
     this.settings = settings;
@@ -49,18 +47,13 @@ public final class KeyPortal {
 
   /** On the node's own ledger reader. */
   static KeyPortal over(ActorSystem<?> system, UsageQueries usage) {
-    return new KeyPortal(() -> usage, usage.zone(), PortalSettings.from(system.settings().config()),
+    return new KeyPortal(usage, usage.zone(), PortalSettings.from(system.settings().config()),
         TrustedProxies.from(system.settings().config()));
   }
 
   /** {@code series} (the last 30 days by day, today by hour) and {@code recent} requests of this key alone. */
   CompletionStage<ObjectNode> ledger(String keyId, long now, java.time.Duration timeout) {
-    UsageQueries q;
-    try {
-      q = usage.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(unavailable(keyId, e));
-    }
+    UsageQueries q = usage;
     UsageSeries.Range days = UsageSeries.lastDays(now, zone, UsageSeries.DAYS);
     UsageSeries.Range hours = UsageSeries.todayByHour(now, zone);
     CompletionStage<List<AggregateRow>> daily = q.aggregates(days.period(), Dimension.KEY, days.from(), days.to(),
