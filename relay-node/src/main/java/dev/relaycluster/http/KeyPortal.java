@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.config.PortalSettings;
 import dev.relaycluster.portal.PortalJson;
-import dev.relaycluster.portal.PublicBaseUrl;
 import dev.relaycluster.portal.SetupSnippets;
 import dev.relaycluster.portal.UsageSeries;
 import dev.relaycluster.usage.AggregateRow;
 import dev.relaycluster.usage.Dimension;
 import dev.relaycluster.usage.RequestLogRow;
 import dev.relaycluster.usage.UsageQueries;
-import java.net.InetAddress;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,16 +80,8 @@ public final class KeyPortal {
 
   /** The set-up snippets for the key's pools, addressed to this relay as the request reached it. */
   ObjectNode setup(KeyEntry key, HttpRequest req) {
-    Optional<InetAddress> peer = req.getAttribute(AttributeKeys.remoteAddress).flatMap(a -> a.getAddress());
-    boolean trusted = peer.isPresent() && proxies.trusts(peer.get());
-    PublicBaseUrl.Seen seen = new PublicBaseUrl.Seen(req.getUri().getScheme(), header(req, "host"),
-        header(req, "x-forwarded-proto"), header(req, "x-forwarded-host"), header(req, "forwarded"));
-    String base = PublicBaseUrl.of(settings.publicUrl(), seen, trusted);
+    String base = RequestOrigin.baseUrl(settings.publicUrl(), req, proxies);
     return PortalJson.setup(base, settings.publicUrlSet(),
         SetupSnippets.forKey(base, key.settings().access().pools()));
-  }
-
-  private static String header(HttpRequest req, String name) {
-    return req.getHeader(name).map(HttpHeader::value).orElse(null);
   }
 }

@@ -7,17 +7,13 @@ import dev.relaycluster.admin.AuditAction;
 import dev.relaycluster.admin.oidc.OidcLogin;
 import dev.relaycluster.admin.oidc.OidcRefusal;
 import dev.relaycluster.config.OidcSettings;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -138,28 +134,14 @@ final class OidcRoutes extends AllDirectives {
 
   /**
    * Where the issuer sends the browser back: the configured URL, else the public URL's, else this request's
-   * scheme and host (behind a trusted proxy, its X-Forwarded-Proto and X-Forwarded-Host).
+   * scheme and host (behind a trusted proxy, the forwarded ones), as the portal's snippets read them.
    */
   private URI redirectUri(HttpRequest req) {
     OidcSettings s = oidc.settings();
     if (!s.redirectUrl().isEmpty()) {
       return URI.create(s.redirectUrl());
     }
-    if (!s.publicUrl().isEmpty()) {
-      return URI.create(s.publicUrl().replaceAll("/+$", "") + CALLBACK);
-    }
-    String scheme = req.getUri().getScheme();
-    String host = req.getUri().getHost().address() + (req.getUri().getPort() > 0 ? ":" + req.getUri().getPort() : "");
-    Optional<InetAddress> peer = req.getAttribute(AttributeKeys.remoteAddress).flatMap(a -> a.getAddress());
-    if (peer.isPresent() && proxies.trusts(peer.get())) {
-      scheme = header(req, "x-forwarded-proto").filter(p -> p.matches("https?")).orElse(scheme);
-      host = header(req, "x-forwarded-host").filter(h -> h.matches("[A-Za-z0-9.:\\[\\]-]+")).orElse(host);
-    }
-    return URI.create(scheme + "://" + host + CALLBACK);
-  }
-
-  private static Optional<String> header(HttpRequest req, String name) {
-    return req.getHeader(name).map(HttpHeader::value).map(v -> v.split(",")[0].strip());
+    return URI.create(RequestOrigin.baseUrl(s.publicUrl(), req, proxies) + CALLBACK);
   }
 
   private static HttpResponse redirect(URI to) {
