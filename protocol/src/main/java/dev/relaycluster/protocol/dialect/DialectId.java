@@ -9,6 +9,8 @@ public enum DialectId {
   ANTHROPIC("anthropic"),
   /** OpenAI Responses ({@code /responses}): Codex CLI and the OpenAI SDKs' Responses API. */
   OPENAI_RESPONSES("openai-responses"),
+  /** OpenAI Chat Completions ({@code /v1/chat/completions}): the OpenAI SDKs and most OpenAI-compatible tools. */
+  OPENAI_CHAT("openai-chat"),
   /**
    * Gemini: the public API ({@code models/{model}:generateContent}, the SDKs and Gemini CLI with an API key)
    * and its Code Assist envelope ({@code v1internal:generateContent}, Gemini CLI logged in with Google).
