@@ -2,6 +2,8 @@ package dev.relaycluster.http;
 
 import dev.relaycluster.apikey.CostEstimate;
 import dev.relaycluster.apikey.KeyDirectory;
+import dev.relaycluster.apikey.ModelRoute;
+import dev.relaycluster.apikey.ModelRouter;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.apikey.KeyStatus;
 import dev.relaycluster.apikey.RequestFacts;
@@ -51,12 +53,19 @@ public final class ClientRequests {
   private final Materializer materializer;
   private final NodeDrain drain;
   private final ClientRecognizer clients;
+  private final ModelRouter router;
   /** Time-ordered, so the request log (keyed by request id) grows at the end of its index. */
   private final TimeOrderedIds requestIds = TimeOrderedIds.systemClock();
   private final RelayMetrics metrics;
 
   public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
       Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics) {
+    this(keys, relay, prices, settings, materializer, drain, clients, metrics, ModelRouter.PREFIXES);
+  }
+
+  public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
+      Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics, ModelRouter router) {
+    this.router = router;
     this.metrics = metrics;
     this.keys = keys;
     this.relay = relay;
@@ -67,7 +76,10 @@ public final class ClientRequests {
     this.clients = clients;
   }
 
-  /** Relays a POST of {@code endpoint} in {@code dialect} to the {@code pool}'s accounts. */
+  /**
+   * Relays a POST of {@code endpoint} in {@code dialect}: to the pool the model map names for the request's
+   * model, by default {@code pool} (null for a path that serves every pool: then the map must name one).
+   */
   public CompletionStage<HttpResponse> relay(HttpRequest req, Dialect dialect, String pool, String endpoint) {
     return counted(dialect, pool, relayOrRefuse(req, dialect, pool, endpoint));
   }
@@ -157,9 +169,16 @@ public final class ClientRequests {
           } catch (InvalidRequestException e) {
             return done(DialectResponses.error(dialect, ErrorKind.INVALID_REQUEST, e.getMessage()));
           }
-          RelayCall call = new RelayCall(requestIds.next().toString(), key, dialect, pool, endpoint,
+          Optional<ModelRoute> route = router.route(key, view.model(), pool);
+          if (route.isEmpty()) {
+            return done(DialectResponses.error(dialect, ErrorKind.NOT_FOUND, view.model() == null
+                ? "the request names no model, and this path serves every pool: name one"
+                : "model '" + view.model() + "' is not served by this relay"));
+          }
+          RelayCall call = new RelayCall(requestIds.next().toString(), key, dialect, route.get().pool(), endpoint,
               ClientKeys.queryWithoutKey(req), toList(req.getHeaders()), strict.getContentType(), strict.getData(),
-              view, req.getHeader("user-agent").map(HttpHeader::value).orElse(null), startedAt, startedNanos);
+              view, req.getHeader("user-agent").map(HttpHeader::value).orElse(null), startedAt, startedNanos,
+              route.get().model());
           return relay.relay(call, facts(call, strict.getData().size()))
               .thenApply(answer -> DialectResponses.render(dialect, answer));
         })
@@ -188,10 +207,11 @@ public final class ClientRequests {
     RequestView view = call.request();
     double rate = settings.pricing().serviceRate(call.pool()) * call.key().serviceRate(call.pool());
     long maxTokens = view.maxTokens();
-    return new RequestFacts(call.pool(), call.dialect().id().wireName(), view.model(),
+    // The key's model rules and the estimate judge the model upstream is asked for.
+    return new RequestFacts(call.pool(), call.dialect().id().wireName(), call.targetModel(),
         clients.recognize(call.userAgent()).kind(),
         view.generates()
-            ? CostEstimate.ratedMicros(prices.current().price(view.model(), prices.fallbackModel()).price(),
+            ? CostEstimate.ratedMicros(prices.current().price(call.targetModel(), prices.fallbackModel()).price(),
                 maxTokens, bodyBytes, rate)
             : 0,
         view.generates() ? CostEstimate.tokens(maxTokens, bodyBytes) : 0);

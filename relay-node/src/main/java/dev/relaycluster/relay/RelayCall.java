@@ -13,7 +13,8 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One authenticated, read client request on its way upstream: the client's dialect, the pool it is
- * served from, the dialect's endpoint name, what was sent, and what the dialect read from it.
+ * served from, the dialect's endpoint name, what was sent, what the dialect read from it, and the model
+ * upstream is asked for ({@code targetModel}: the model map's name for the one asked, the same when unmapped).
  */
 public record RelayCall(
     String requestId,
@@ -28,7 +29,20 @@ public record RelayCall(
     RequestView request,
     String userAgent,
     long startedAtMillis,
-    long startedNanos) {
+    long startedNanos,
+    String targetModel) {
+
+  public RelayCall {
+    targetModel = targetModel == null ? request.model() : targetModel;
+  }
+
+  /** A call whose model is sent upstream as asked. */
+  public RelayCall(String requestId, KeyEntry key, Dialect dialect, String pool, String endpoint, String rawQuery,
+      List<HttpHeader> headers, ContentType contentType, ByteString body, RequestView request, String userAgent,
+      long startedAtMillis, long startedNanos) {
+    this(requestId, key, dialect, pool, endpoint, rawQuery, headers, contentType, body, request, userAgent,
+        startedAtMillis, startedNanos, null);
+  }
 
   public Optional<SessionKey> sessionKey() {
     return request.sessionKey();

@@ -25,8 +25,17 @@ public interface Platform {
   /** The pool its accounts belong to ("claude", "openai", …). */
   String pool();
 
-  /** The dialect its upstream speaks. */
+  /** The dialect its upstream speaks (the one a request in another dialect is converted to). */
   DialectId dialect();
+
+  /**
+   * Whether its upstream takes requests in {@code clientDialect} as they are (an OpenAI API account takes
+   * Chat Completions as well as Responses); a request in a dialect it does not speak is converted to
+   * {@link #dialect()}.
+   */
+  default boolean speaks(DialectId clientDialect) {
+    return clientDialect == dialect();
+  }
 
   /** Whether its credential is an OAuth access token that its account entity refreshes. */
   boolean oauth();
