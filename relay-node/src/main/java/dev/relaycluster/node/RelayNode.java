@@ -239,7 +239,7 @@ public final class RelayNode implements AutoCloseable {
           system.settings().config().getInt("relay.trace.capacity"), pool, clock,
           settings.accounts().maxCoolingShare(), settings.http().askTimeout(), tracing);
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
-          leaseBook, Platforms.standard(), traces);
+          leaseBook, Platforms.standard(), traces, NodeConversions.standard(), ttlStore);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system));
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,

@@ -124,7 +124,7 @@ final class AccountChoice {
   }
 
   static Demand demand(RelayCall call) {
-    String model = call.request().model();
+    String model = call.targetModel();
     return new Demand(call.pool(), model, call.key().binding(call.pool()),
         Platforms.standard().modelFamily(call.pool(), model));
   }

@@ -59,18 +59,25 @@ final class Answering {
   }
 
   CompletionStage<RelayAnswer> answer(Attempt attempt, AccountDefinition account, Platform platform,
-      HttpResponse response, long headersNanos) {
+      RelayTarget target, HttpResponse response, long headersNanos) {
     RelayCall call = attempt.call();
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
     List<HttpHeader> headers = new ArrayList<>(platform.clientHeaders(response));
+    if (target.converted()) {
+      headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER, target.description()));
+      if (!target.notes().isEmpty()) {
+        headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER + "-notes",
+            ascii(String.join("; ", target.notes()))));
+      }
+    }
     if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
-          new RelayAnswer.Streamed(stream(attempt, account, platform, response, headers, headersNanos)));
+          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, headersNanos)));
     }
     if (eventStream && status < 300) {
-      return addUp(attempt, account, response, headers, headersNanos);
+      return addUp(attempt, account, platform, target, response, headers, headersNanos);
     }
     long readNanos = System.nanoTime();
     return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
@@ -78,19 +85,30 @@ final class Answering {
           attempt.upstreamWait().since(readNanos);
           ByteString body = strict.getData();
           MessageUsage usage = status < 300
-              ? call.dialect().wholeUsage(call.endpoint(), body.toArrayUnsafe())
+              ? target.upstreamDialect().wholeUsage(target.upstreamCall().endpoint(), body.toArrayUnsafe())
               : new MessageUsage(null, TokenUsage.ZERO);
+          ByteString answer;
+          try {
+            // Usage was read from upstream's own framing; the client gets the answer in the frame it asked for.
+            answer = status < 300 ? reframed(target, platform.framing(target.upstreamCall()), body) : body;
+          } catch (RuntimeException e) {
+            log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
+                account.id(), e.toString());
+            attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), usage.model(),
+                usage.usage(), 502, RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.BAD_GATEWAY),
+                System.nanoTime(), headersNanos, account.priceMultiplier()));
+            return new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY, "the upstream answer could not be converted");
+          }
           RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
           attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), usage.model(),
               usage.usage(), status, outcome,
               status < 300 ? null : call.dialect().errorType(ErrorKind.forStatus(status)), System.nanoTime(),
               headersNanos, account.priceMultiplier()));
-          // Usage was read from upstream's own framing; the client gets the answer in the frame it asked for.
-          ByteString answer = status < 300 ? reframed(platform.framing(call.upstreamCall()), body) : body;
           return new RelayAnswer.Whole(HttpResponse.create()
               .withStatus(response.status())
               .withHeaders(headers)
-              .withEntity(HttpEntities.create(entity.getContentType(), answer)));
+              .withEntity(HttpEntities.create(target.converted() && status < 300
+                  ? org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON : entity.getContentType(), answer)));
         });
   }
 
@@ -98,8 +116,8 @@ final class Answering {
    * The client asked for a whole answer and upstream streamed (a platform that only streams): the stream
    * is read (bounded), tapped, and added up by the dialect into the whole answer.
    */
-  private CompletionStage<RelayAnswer> addUp(Attempt attempt, AccountDefinition account, HttpResponse response,
-      List<HttpHeader> headers, long headersNanos) {
+  private CompletionStage<RelayAnswer> addUp(Attempt attempt, AccountDefinition account, Platform platform,
+      RelayTarget target, HttpResponse response, List<HttpHeader> headers, long headersNanos) {
     RelayCall call = attempt.call();
     long readNanos = System.nanoTime();
     return StrictEntities.of(response.entity(), settings.bodyTimeout().toMillis(), settings.maxResponseSize(),
@@ -107,9 +125,19 @@ final class Answering {
         .thenApply(strict -> {
           attempt.upstreamWait().since(readNanos);
           byte[] sse = strict.getData().toArray();
-          UsageTap tap = call.dialect().newTap();
+          UsageTap tap = target.upstreamDialect().newTap();
           tap.feed(java.nio.ByteBuffer.wrap(sse));
-          byte[] whole = call.dialect().wholeFromStream(sse);
+          byte[] whole = target.upstreamDialect().wholeFromStream(sse);
+          if (whole != null && target.converted()) {
+            try {
+              whole = reframed(target, platform.framing(target.upstreamCall()), ByteString.fromArrayUnsafe(whole))
+                  .toArray();
+            } catch (RuntimeException e) {
+              log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
+                  account.id(), e.toString());
+              whole = null;
+            }
+          }
           boolean complete = whole != null && tap.errorType() == null;
           attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(),
               tap.usage(), complete ? 200 : 502, complete ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED,
@@ -126,15 +154,22 @@ final class Answering {
         });
   }
 
-  private static ByteString reframed(AnswerFraming framing, ByteString body) {
-    return framing.identity() ? body : ByteString.fromArrayUnsafe(framing.whole(body.toArrayUnsafe()));
+  /** A whole answer in the platform's framing, then (for a converted request) in the client's dialect. */
+  private static ByteString reframed(RelayTarget target, AnswerFraming framing, ByteString body) {
+    ByteString framed = framing.identity() ? body : ByteString.fromArrayUnsafe(framing.whole(body.toArrayUnsafe()));
+    return target.converted() ? ByteString.fromArrayUnsafe(target.conversion().whole(framed.toArrayUnsafe())) : framed;
   }
 
-  private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, HttpResponse response,
-      List<HttpHeader> headers, long headersNanos) {
+  /** Header values are ASCII: anything else in a note becomes '?'. */
+  private static String ascii(String s) {
+    return s.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
+      HttpResponse response, List<HttpHeader> headers, long headersNanos) {
     RelayCall call = attempt.call();
     Settlement settlement = attempt.settlement();
-    UsageTap tap = call.dialect().newTap();
+    UsageTap tap = target.upstreamDialect().newTap();
     int status = response.status().intValue();
     AtomicBoolean started = new AtomicBoolean();
     AtomicReference<Cancellable> guard = new AtomicReference<>();
@@ -166,23 +201,26 @@ final class Answering {
         }
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? call.dialect().errorType(ErrorKind.API_ERROR) : null;
-        choice.reportStreamError(account.id(), platform, tap, call.request().model());
+        choice.reportStreamError(account.id(), platform, tap, call.targetModel());
         settlement.settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(), tap.usage(), status,
             outcome, errorType, firstChunkNanos, headersNanos, account.priceMultiplier()));
       }
     };
     Source<ByteString, Object> body = response.entity().getDataBytes()
         .via(new UsageTapStage(tap,
-            failure -> ByteString.fromArrayUnsafe(call.dialect().streamErrorEvent(ErrorKind.API_ERROR,
+            // The error event is upstream's: the platform's framing and a conversion carry it to the client.
+            failure -> ByteString.fromArrayUnsafe(target.upstreamDialect().streamErrorEvent(ErrorKind.API_ERROR,
                 "upstream stream broke off: " + UpstreamFailures.describe(failure))),
             listener));
-    AnswerFraming framing = platform.framing(call.upstreamCall());
     org.apache.pekko.http.javadsl.model.ContentType contentType = response.entity().getContentType();
-    if (!framing.identity()) {
-      // The tap above read upstream's frames; the client's are made after it.
-      body = body.via(ReframedStream.of(framing.newStream()));
-      if (framing.streamContentType() != null) {
-        contentType = org.apache.pekko.http.javadsl.model.ContentTypes.parse(framing.streamContentType());
+    // The tap above read upstream's frames; the client's are made after it: the platform's, then the client's
+    // dialect when the request was converted.
+    for (AnswerFraming framing : List.of(platform.framing(target.upstreamCall()), target.conversion())) {
+      if (!framing.identity()) {
+        body = body.via(ReframedStream.of(framing.newStream()));
+        if (framing.streamContentType() != null) {
+          contentType = org.apache.pekko.http.javadsl.model.ContentTypes.parse(framing.streamContentType());
+        }
       }
     }
     // If the client is gone before its response is written, the body is never run: settle and free upstream.

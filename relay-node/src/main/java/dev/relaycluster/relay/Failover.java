@@ -60,10 +60,12 @@ final class Failover {
   private final AccountChoice choice;
   private final Answering answering;
   private final RelayMetrics metrics;
+  private final TargetPlanner planner;
 
   Failover(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault, UpstreamClient upstream,
       UsageRecords usageRecords, RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder,
-      Platforms platforms) {
+      Platforms platforms, TargetPlanner planner) {
+    this.planner = planner;
     this.materializer = Materializer.matFromSystem(system);
     this.pool = pool;
     this.vault = vault;
@@ -122,7 +124,18 @@ final class Failover {
           call.dialect().errorType(ErrorKind.OVERLOADED), new RelayAnswer.Refused(ErrorKind.OVERLOADED, message),
           true));
     }
-    return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential)
+    return planner.plan(call, platform).thenCompose(plan -> {
+      if (plan.refused() != null) {
+        // The request cannot be carried to this account's platform: the client's own request is at fault.
+        attempt.settlement().releaseAccount();
+        attempt.trace().answered(null, "not convertible", 0, plan.refused().message());
+        attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), null,
+            TokenUsage.ZERO, plan.refused().kind().status(), RequestOutcome.REFUSED,
+            call.dialect().errorType(plan.refused().kind()), 0));
+        return done(plan.refused());
+      }
+      return sendAndAnswer(attempt, accountRef, granted, afterRefresh, platform, credential, plan);
+    })
         // A failure after upstream was reached (the body of an answer broke off, it was too large) is this
         // account's request: recorded with it, and the client gets a 502 in its dialect.
         .exceptionally(failure -> {
@@ -138,16 +151,21 @@ final class Failover {
   }
 
   private CompletionStage<RelayAnswer> sendAndAnswer(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
-      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential) {
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, Credential credential,
+      TargetPlanner.Plan plan) {
     RelayCall call = attempt.call();
     AccountDefinition account = granted.account();
     String lease = granted.leaseId();
-    String family = platform.modelFamily(call.request().model());
-    java.util.Optional<HttpResponse> local = platform.localAnswer(call.upstreamCall(), credential);
+    String family = platform.modelFamily(call.targetModel());
+    java.util.Optional<HttpResponse> local = plan.local() != null ? java.util.Optional.of(plan.local())
+        : platform.localAnswer(plan.target().upstreamCall(), credential);
+    RelayTarget target = plan.target() != null ? plan.target() : new RelayTarget(call.upstreamCall(), call.dialect(),
+        dev.relaycluster.protocol.dialect.AnswerFraming.IDENTITY, RelayTarget.ErrorTranslation.AS_IS, null,
+        java.util.List.of());
     long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())
-        : upstream.send(withTraceContext(platform.request(call.upstreamCall(), credential),
+        : upstream.send(withTraceContext(platform.request(target.upstreamCall(), credential),
             attempt.trace().calling(attempt.number(), account.id(), account.type().wireName())), credential.proxy());
     return sent
         .handle((response, failure) -> {
@@ -184,7 +202,7 @@ final class Failover {
                 attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(response), null, System.currentTimeMillis()), family);
-                return answering.answer(attempt, account, platform, peeked.get(), headersNanos);
+                return answering.answer(attempt, account, platform, target, peeked.get(), headersNanos);
               }
               String message = "upstream sent no byte of its answer within "
                   + settings.upstream().firstByteTimeout().toSeconds() + " s";
@@ -205,9 +223,9 @@ final class Failover {
                 millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
-            return answering.answer(attempt, account, platform, response, headersNanos);
+            return answering.answer(attempt, account, platform, target, response, headersNanos);
           }
-          return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, response, sentNanos);
+          return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, target, response, sentNanos);
         })
         .thenCompose(stage -> stage);
   }
@@ -233,11 +251,11 @@ final class Failover {
 
   /** Upstream answered with an error status: tell the account, then retry, fail over, or pass it on. */
   private CompletionStage<RelayAnswer> onUpstreamError(Attempt attempt, EntityRef<AccountEntity.Command> accountRef,
-      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, HttpResponse response,
-      long sentNanos) {
+      AccountEntity.Granted granted, boolean afterRefresh, Platform platform, RelayTarget target,
+      HttpResponse response, long sentNanos) {
     RelayCall call = attempt.call();
     String accountId = granted.account().id();
-    String family = platform.modelFamily(call.request().model());
+    String family = platform.modelFamily(call.targetModel());
     int status = response.status().intValue();
     if (status >= 500) {
       // Upstream's own failure counts against the account's pace; a refused request (4xx) does not.
@@ -252,9 +270,12 @@ final class Failover {
           AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body.toArray(),
               System.currentTimeMillis());
           String errorType = call.dialect().errorType(ErrorKind.forStatus(status));
+          // A converted request's error is re-said in the client's dialect (same status, upstream's message).
+          byte[] translated = target.errors().translate(status, body.toArray());
           RelayAnswer passOn = new RelayAnswer.Whole(HttpResponse.create().withStatus(response.status())
               .withHeaders(platform.clientHeaders(response))
-              .withEntity(HttpEntities.create(strict.getContentType(), body)));
+              .withEntity(translated == null ? HttpEntities.create(strict.getContentType(), body)
+                  : HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, translated)));
           UpstreamRefusal refused = new UpstreamRefusal(accountId, status, errorType, passOn, false);
           FailoverPolicy.Step next = FailoverPolicy.afterRefusal(verdict, afterRefresh);
           attempt.trace().answered(status, verdict.answerClass().name().toLowerCase(java.util.Locale.ROOT),

@@ -61,7 +61,8 @@ public final class RelayFlow {
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
-      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook, Platforms platforms, TraceBook traces) {
+      ActorRef<LeaseHolder.Command> leaseHolder, LeaseBook leaseBook, Platforms platforms, TraceBook traces,
+      Conversions conversions, dev.relaycluster.store.TtlStore replayStore) {
     this.traces = traces;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
@@ -71,7 +72,8 @@ public final class RelayFlow {
     this.leaseBook = leaseBook;
     this.drain = NodeDrain.get(system);
     this.redelivery = UsageRedelivery.get(system);
-    this.failover = new Failover(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder, platforms);
+    this.failover = new Failover(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder, platforms,
+        new TargetPlanner(conversions, new ReplayNotes(replayStore)));
     RelayMetrics metrics = RelayMetrics.get(system);
     this.settled = new SettledRequests(metrics, pool);
     this.overhead = new RelayOverhead(metrics);

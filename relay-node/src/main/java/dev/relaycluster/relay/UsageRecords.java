@@ -46,7 +46,7 @@ public final class UsageRecords {
   public UsageRecord record(RelayCall call, String accountId, int attempts, String servedModel, TokenUsage usage,
       int status, RequestOutcome outcome, String errorType, long firstByteNanos, long headersNanos,
       double accountPriceMultiplier) {
-    String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.request().model();
+    String model = servedModel != null && !servedModel.isBlank() ? servedModel : call.targetModel();
     PriceTable table = prices.current();
     PricedModel priced = table.price(model, prices.fallbackModel());
     double multiplier = usable(accountPriceMultiplier, "account price multiplier", accountId);

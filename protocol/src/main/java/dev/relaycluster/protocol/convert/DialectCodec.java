@@ -32,4 +32,20 @@ public interface DialectCodec {
 
   /** The human message inside an error body this dialect's API sends, or null when there is none. */
   String errorMessage(byte[] body);
+
+  /**
+   * Whether a client's request asks for usage inside its stream (Chat's {@code stream_options.include_usage});
+   * dialects that always carry usage say false.
+   */
+  default boolean wantsStreamUsage(byte[] body) {
+    return false;
+  }
+
+  /**
+   * A token count answer in this dialect ({@code count_tokens}), for a client whose request goes to a pool
+   * that cannot count (the relay estimates); null when the dialect has no such answer.
+   */
+  default byte[] tokenCount(long inputTokens) {
+    return null;
+  }
 }

@@ -1,0 +1,16 @@
+package dev.relaycluster.node;
+
+import dev.relaycluster.protocol.anthropic.AnthropicDialect;
+import dev.relaycluster.protocol.convert.Codecs;
+import dev.relaycluster.protocol.gemini.GeminiDialect;
+import dev.relaycluster.protocol.openai.ResponsesDialect;
+import dev.relaycluster.relay.Conversions;
+
+/** The dialects this release speaks and the codecs it converts between them with. */
+final class NodeConversions {
+  private NodeConversions() {}
+
+  static Conversions standard() {
+    return new Conversions(new Codecs(), AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, GeminiDialect.INSTANCE);
+  }
+}

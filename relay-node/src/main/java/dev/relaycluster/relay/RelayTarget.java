@@ -1,0 +1,29 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.protocol.dialect.AnswerFraming;
+import dev.relaycluster.protocol.dialect.Dialect;
+import dev.relaycluster.upstream.UpstreamCall;
+import java.util.List;
+
+/**
+ * Where one try of a request goes and how its answer comes back (ARCHITECTURE.md §1 steps 5, 7 and 8): the
+ * call as the account's platform builds it, the dialect its upstream answers in (which taps the usage), and
+ * the conversion of a successful answer into the client's dialect ({@link AnswerFraming#IDENTITY} when the
+ * platform speaks the client's dialect). {@code description} names a conversion ("anthropic→openai-responses"),
+ * null without one; {@code notes} say what a conversion left out.
+ */
+record RelayTarget(UpstreamCall upstreamCall, Dialect upstreamDialect, AnswerFraming conversion,
+    ErrorTranslation errors, String description, List<String> notes) {
+
+  boolean converted() {
+    return !conversion.identity();
+  }
+
+  /** How an upstream error body reaches the client: as it is, or re-said in the client's dialect. */
+  interface ErrorTranslation {
+    ErrorTranslation AS_IS = (status, body) -> null;
+
+    /** The body in the client's dialect, or null to pass upstream's unchanged. */
+    byte[] translate(int status, byte[] body);
+  }
+}
