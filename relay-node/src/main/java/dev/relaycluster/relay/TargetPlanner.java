@@ -14,7 +14,6 @@ import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.upstream.Platform;
 import dev.relaycluster.upstream.UpstreamCall;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +69,10 @@ final class TargetPlanner {
       conversation = from.get().readRequest(call.endpoint(), call.body().toArrayUnsafe()).withModel(call.targetModel());
     } catch (ConversionException e) {
       return refuse(e.kind(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // An endpoint the client's codec has no conversion for (a Responses compaction, a Gemini side call).
+      return refuse(ErrorKind.NOT_FOUND, "this endpoint cannot be served by " + platform.accountType() + " accounts ("
+          + e.getMessage() + ")");
     }
     if (!call.request().generates()) {
       return estimate(from.get(), conversation, platform);
@@ -81,6 +84,8 @@ final class TargetPlanner {
         written = to.get().writeRequest(conversation, book);
       } catch (ConversionException e) {
         return new Plan(null, refusal(e.kind(), e.getMessage()), null);
+      } catch (IllegalArgumentException e) {
+        return new Plan(null, refusal(ErrorKind.INVALID_REQUEST, e.getMessage()), null);
       }
       RequestView view = new RequestView(call.targetModel(), conversation.stream(),
           conversation.maxTokens(), true, call.sessionKey());
@@ -141,9 +146,5 @@ final class TargetPlanner {
 
   private static CompletionStage<Plan> done(Plan plan) {
     return CompletableFuture.completedFuture(plan);
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
