@@ -14,7 +14,9 @@ import dev.relaycluster.protocol.convert.Turn;
 import dev.relaycluster.protocol.convert.WrittenRequest;
 import dev.relaycluster.protocol.util.Json;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link Conversation} written as a Chat Completions request (the inverse of {@link ChatRequestReader}).
@@ -26,14 +28,14 @@ import java.util.List;
 final class ChatRequestWriter {
   static final String ENDPOINT = "chat/completions";
 
-  private final List<String> notes = new ArrayList<>();
+  private final Set<String> notes = new LinkedHashSet<>();
 
   private ChatRequestWriter() {}
 
   static WrittenRequest write(Conversation c) {
     ChatRequestWriter w = new ChatRequestWriter();
     ObjectNode body = w.body(c);
-    return new WrittenRequest(ENDPOINT, "", Json.write(body), w.notes);
+    return new WrittenRequest(ENDPOINT, "", Json.write(body), List.copyOf(w.notes));
   }
 
   private ObjectNode body(Conversation c) {
