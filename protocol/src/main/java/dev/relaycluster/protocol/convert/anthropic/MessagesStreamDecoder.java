@@ -7,6 +7,7 @@ import dev.relaycluster.protocol.convert.StreamDecoder;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
+import dev.relaycluster.protocol.sse.SseFormatException;
 import dev.relaycluster.protocol.util.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,18 @@ final class MessagesStreamDecoder implements StreamDecoder {
 
   @Override
   public void feed(ByteBuffer chunk, Consumer<AnswerEvent> out) {
-    for (SseEvent event : sse.feed(chunk)) {
+    if (done) {
+      return;
+    }
+    java.util.List<SseEvent> events;
+    try {
+      events = sse.feed(chunk);
+    } catch (SseFormatException e) {
+      done = true;
+      out.accept(new AnswerEvent.Failed(ErrorKind.API_ERROR, "upstream sent an event stream that cannot be read"));
+      return;
+    }
+    for (SseEvent event : events) {
       if (!done) {
         onEvent(event, out);
       }
