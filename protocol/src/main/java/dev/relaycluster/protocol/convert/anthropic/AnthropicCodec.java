@@ -66,4 +66,10 @@ public final class AnthropicCodec implements DialectCodec {
   public String errorMessage(byte[] body) {
     return MessagesAnswers.errorMessage(body);
   }
+
+  /** {@code count_tokens}'s answer: {@code {"input_tokens":N}}. */
+  @Override
+  public byte[] tokenCount(long inputTokens) {
+    return ("{\"input_tokens\":" + inputTokens + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

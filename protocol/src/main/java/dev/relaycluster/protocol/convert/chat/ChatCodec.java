@@ -78,6 +78,11 @@ public final class ChatCodec implements DialectCodec {
    * Whether a Chat request asks for usage in its stream ({@code stream_options.include_usage}), for the
    * caller's {@link AnswerOptions}; false for anything unreadable.
    */
+  @Override
+  public boolean wantsStreamUsage(byte[] body) {
+    return includeUsage(body);
+  }
+
   public static boolean includeUsage(byte[] body) {
     JsonNode root = body == null ? null : Json.tryParse(body).orElse(null);
     return root != null && root.path("stream_options").path("include_usage").asBoolean(false);
