@@ -15,7 +15,8 @@ const t = words({
     cacheRead: 'Cache read', cacheWrite: 'Cache write', cost: 'Cost', rated: 'Rated', firstByte: 'First byte',
     took: 'Duration', tries: 'Tries', noRequests: 'No requests recorded yet.', thisNode: 'This node',
     leader: 'Leader', member: 'Member', reachable: 'Reachable', trace: 'Decision trace of this request',
-    pool: 'Pool', noAccount: '(none)', COMPLETED: 'Completed', UPSTREAM_ERROR: 'Upstream error',
+    pool: 'Pool', noAccount: '(none)', dialect: 'Dialect', converted: 'Client dialect → upstream dialect (converted)',
+    COMPLETED: 'Completed', UPSTREAM_ERROR: 'Upstream error',
     UPSTREAM_FAILED: 'Upstream failed', CLIENT_DISCONNECTED: 'Client left', NO_ACCOUNT: 'No account', REFUSED: 'Refused',
   },
   zh: {
@@ -27,7 +28,8 @@ const t = words({
     cacheRead: '缓存读取', cacheWrite: '缓存写入', cost: '费用', rated: '计费', firstByte: '首字节',
     took: '耗时', tries: '尝试次数', noRequests: '还没有请求记录。', thisNode: '本节点',
     leader: '领导节点', member: '成员', reachable: '可达', trace: '查看此请求的决策追踪',
-    pool: '账户池', noAccount: '（无）', COMPLETED: '完成', UPSTREAM_ERROR: '上游错误',
+    pool: '账户池', noAccount: '（无）', dialect: '协议格式', converted: '客户端格式 → 上游格式（已转换）',
+    COMPLETED: '完成', UPSTREAM_ERROR: '上游错误',
     UPSTREAM_FAILED: '上游失败', CLIENT_DISCONNECTED: '客户端断开', NO_ACCOUNT: '无可用账户', REFUSED: '已拒绝',
   },
 });
@@ -90,6 +92,7 @@ export function requestTable(rows, withKey = false, names = {}) {
     ...(names.accounts ? [{ label: t('account'), value: r => accountName(r.accountId) }] : []),
     { label: t('pool'), value: r => r.pool ?? r.platform ?? '-' },
     { label: t('client'), value: r => r.client && r.client !== 'unknown' ? `${r.client} ${r.clientVersion ?? ''}` : '-' },
+    { label: t('dialect'), value: r => dialects(r) },
     { label: t('model'), value: r => r.servedModel || r.model },
     { label: t('status'), value: r => r.status, num: true },
     { label: t('outcome'), value: r => outcome(r.outcome) },
@@ -103,6 +106,17 @@ export function requestTable(rows, withKey = false, names = {}) {
     { label: t('took'), value: r => duration(r.durationMs), num: true },
     { label: t('tries'), value: r => num(r.attempts), num: true },
   ], t('noRequests'));
+}
+
+/**
+ * The dialects of a request: the one name when the client and the upstream spoke the same, "client → upstream"
+ * when the request was converted, "-" for requests logged before dialects were recorded.
+ */
+export function dialects(r) {
+  const client = r.clientDialect, upstream = r.upstreamDialect;
+  if (!client && !upstream) return '-';
+  if (!client || !upstream || client === upstream) return client || upstream;
+  return h('span', { title: t('converted'), 'data-test': 'converted' }, `${client} → ${upstream}`);
 }
 
 /** A request id short enough for a table cell: its end, which differs between requests (time-ordered ids share their start). */

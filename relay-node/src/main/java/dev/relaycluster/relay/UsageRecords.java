@@ -37,6 +37,9 @@ public final class UsageRecords {
   }
 
   /**
+   * The record, with both dialects the client's: a converted request's caller sets the upstream one through
+   * {@link UsageRecord#withUpstreamDialect(String)}.
+   *
    * @param accountId the account that served it, or null when none did
    * @param servedModel the model upstream reported, or null
    * @param firstByteNanos when the first byte of the answer passed (System.nanoTime), or 0
@@ -56,6 +59,8 @@ public final class UsageRecords {
         "service rate", call.key().id());
     long firstByteMs = firstByteNanos == 0 ? -1 : (firstByteNanos - call.startedNanos()) / 1_000_000;
     long headersMs = headersNanos == 0 ? -1 : (headersNanos - call.startedNanos()) / 1_000_000;
+    // The upstream dialect is the client's unless the request was converted (the caller says so afterwards).
+    String dialect = call.dialect().id().wireName();
     return new UsageRecord(
         call.requestId(),
         call.key().id(),
@@ -91,7 +96,9 @@ public final class UsageRecords {
         client.version(),
         headersMs,
         multiplier,
-        serviceRate);
+        serviceRate,
+        dialect,
+        dialect);
   }
 
   /** A rate that cannot price anything (negative, NaN, infinite) is taken as 1 rather than losing the record. */

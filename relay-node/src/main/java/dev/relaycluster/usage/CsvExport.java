@@ -13,7 +13,7 @@ public final class CsvExport {
       "input_cost_micros", "output_cost_micros", "cache_write_cost_micros", "cache_read_cost_micros",
       "cost_micros", "cost_usd", "rated_cost_micros", "rated_cost_usd", "price_version", "price_fallback",
       "status", "outcome", "complete", "error_type", "duration_ms", "upstream_latency_ms", "first_byte_ms",
-      "attempts", "client", "client_version", "session_hash");
+      "attempts", "client", "client_version", "session_hash", "client_dialect", "upstream_dialect");
 
   public static final List<String> AGGREGATE_COLUMNS = List.of(
       "period", "bucket_start", "dimension", "value", "requests", "input_tokens", "output_tokens",
@@ -31,7 +31,8 @@ public final class CsvExport {
           usd(r.costMicros()), n(r.ratedCostMicros()), usd(r.ratedCostMicros()), str(r.priceVersion()),
           Boolean.toString(r.priceFallback()), Integer.toString(r.status()), r.outcome(), Boolean.toString(r.complete()),
           str(r.errorType()), n(r.durationMs()), n(r.upstreamLatencyMs()), n(r.firstByteMs()),
-          Integer.toString(r.attempts()), str(r.client()), str(r.clientVersion()), str(r.sessionHash())));
+          Integer.toString(r.attempts()), str(r.client()), str(r.clientVersion()), str(r.sessionHash()),
+          str(r.clientDialect()), str(r.upstreamDialect())));
     }
     return out.toString();
   }

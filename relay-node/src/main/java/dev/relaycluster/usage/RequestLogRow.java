@@ -2,7 +2,8 @@ package dev.relaycluster.usage;
 
 /**
  * One row of the request log as the usage API returns it, with the cost broken down by token class;
- * {@code complete} is false when the usage is only what was seen before the answer was cut.
+ * {@code complete} is false when the usage is only what was seen before the answer was cut. {@code clientDialect}
+ * and {@code upstreamDialect} (null for requests logged before they were recorded) differ when it was converted.
  */
 public record RequestLogRow(
     String requestId,
@@ -42,4 +43,6 @@ public record RequestLogRow(
     long upstreamLatencyMs,
     String client,
     String clientVersion,
-    String sessionHash) {}
+    String sessionHash,
+    String clientDialect,
+    String upstreamDialect) {}

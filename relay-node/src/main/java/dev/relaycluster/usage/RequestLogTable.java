@@ -12,7 +12,8 @@ public final class RequestLogTable {
       "input_cost_micros", "output_cost_micros", "cache_write_cost_micros", "cache_read_cost_micros",
       "cost_micros", "price_version", "price_fallback", "status", "outcome", "error_type", "started_at",
       "duration_ms", "first_byte_ms", "attempts", "session_hash", "user_agent",
-      "rated_cost_micros", "client", "client_version", "upstream_latency_ms", "account_multiplier", "service_rate"};
+      "rated_cost_micros", "client", "client_version", "upstream_latency_ms", "account_multiplier", "service_rate",
+      "client_dialect", "upstream_dialect"};
 
   private RequestLogTable() {}
 
@@ -56,6 +57,9 @@ public final class RequestLogTable {
         "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS upstream_latency_ms BIGINT DEFAULT -1 NOT NULL",
         "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS account_multiplier DOUBLE PRECISION DEFAULT 1 NOT NULL",
         "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS service_rate DOUBLE PRECISION DEFAULT 1 NOT NULL",
+        // The client's and the serving platform's dialect (issue 20): null in the rows logged before.
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS client_dialect VARCHAR(24)",
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS upstream_dialect VARCHAR(24)",
         "CREATE INDEX IF NOT EXISTS relay_request_log_time ON " + NAME + " (started_at)",
         "CREATE INDEX IF NOT EXISTS relay_request_log_account_time ON " + NAME + " (account_id, started_at)");
   }

@@ -123,7 +123,9 @@ public final class UsageProjectionHandler
     st.setString(i++, truncate(u.clientVersion(), 64));
     st.setLong(i++, u.upstreamLatencyMs());
     st.setDouble(i++, u.accountMultiplierOrOne());
-    st.setDouble(i, u.effectiveServiceRate());
+    st.setDouble(i++, u.effectiveServiceRate());
+    st.setString(i++, truncate(u.clientDialect(), 24));
+    st.setString(i, truncate(u.upstreamDialect(), 24));
   }
 
   private static String truncate(String s, int max) {

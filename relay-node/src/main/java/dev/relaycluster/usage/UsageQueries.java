@@ -250,7 +250,9 @@ public final class UsageQueries {
         rs.getLong("upstream_latency_ms"),
         rs.getString("client"),
         rs.getString("client_version"),
-        rs.getString("session_hash"));
+        rs.getString("session_hash"),
+        rs.getString("client_dialect"),
+        rs.getString("upstream_dialect"));
   }
 
   private static boolean complete(String outcome) {

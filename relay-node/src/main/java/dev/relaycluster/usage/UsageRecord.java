@@ -13,6 +13,11 @@ import dev.relaycluster.protocol.util.Utf16;
  * {@code upstreamLatencyMs} the time to upstream's response headers (-1 when there were none).
  * Fields after {@code clientVersion} were added later: events recorded before have 0 latency and null
  * multiplier and rate, read through {@link #accountMultiplierOrOne()} and {@link #effectiveServiceRate()}.
+ *
+ * <p>{@code clientDialect} is the dialect the client spoke, {@code upstreamDialect} the one the serving platform
+ * spoke (they differ when the request was converted), by their wire names ({@code anthropic},
+ * {@code openai-responses}, {@code openai-chat}, {@code gemini}). Both came last: null in events and spool lines
+ * written before.
  */
 public record UsageRecord(
     String requestId,
@@ -49,7 +54,9 @@ public record UsageRecord(
     String clientVersion,
     long upstreamLatencyMs,
     Double accountPriceMultiplier,
-    Double serviceRate) implements CborSerializable {
+    Double serviceRate,
+    String clientDialect,
+    String upstreamDialect) implements CborSerializable {
 
   /**
    * Text in a record is well-formed: a client's model (or an upstream's) can carry an unpaired surrogate, written
@@ -70,6 +77,23 @@ public record UsageRecord(
     userAgent = Utf16.repaired(userAgent);
     client = Utf16.repaired(client);
     clientVersion = Utf16.repaired(clientVersion);
+    clientDialect = Utf16.repaired(clientDialect);
+    upstreamDialect = Utf16.repaired(upstreamDialect);
+  }
+
+  /** A record without the dialects (unknown: null). */
+  public UsageRecord(String requestId, String keyId, String accountId, String platform, String endpoint, String model,
+      String servedModel, boolean stream, long inputTokens, long outputTokens, long cacheReadTokens,
+      long cacheWrite5mTokens, long cacheWrite1hTokens, long inputCostMicros, long outputCostMicros,
+      long cacheWriteCostMicros, long cacheReadCostMicros, long costMicros, long ratedCostMicros, String priceVersion,
+      boolean priceFallback, int status, RequestOutcome outcome, String errorType, long startedAt, long durationMs,
+      long firstByteMs, int attempts, String sessionHash, String userAgent, String client, String clientVersion,
+      long upstreamLatencyMs, Double accountPriceMultiplier, Double serviceRate) {
+    this(requestId, keyId, accountId, platform, endpoint, model, servedModel, stream, inputTokens, outputTokens,
+        cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
+        cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
+        outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
+        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, null, null);
   }
 
   /** A record without the later fields (latency unknown, multiplier and rate as the costs imply). */
@@ -83,7 +107,16 @@ public record UsageRecord(
         cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
         cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
         outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
-        clientVersion, -1, null, null);
+        clientVersion, -1, null, null, null, null);
+  }
+
+  /** This record with the dialect the serving platform spoke (a converted request's differs from the client's). */
+  public UsageRecord withUpstreamDialect(String dialect) {
+    return new UsageRecord(requestId, keyId, accountId, platform, endpoint, model, servedModel, stream, inputTokens,
+        outputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
+        cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
+        outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
+        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, dialect);
   }
 
   /** The pool the request was served from (pools are per platform). */

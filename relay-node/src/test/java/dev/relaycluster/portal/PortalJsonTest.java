@@ -14,7 +14,7 @@ class PortalJsonTest {
     return new RequestLogRow("req-1", "2026-12-03T06:11:10.433Z", 1L, "key-1", "account-secret-id", "/v1/messages",
         "claude-sonnet-4-5", served, true, 100, 20, 7, 3, 2, 1, 900, "0.000900", "v1", false, 200, "COMPLETED", true,
         null, 850, 120, 2, "claude-console", 1, 2, 3, 4, 1800, 1.5, 2.0, 700, "claude-code", "2.1.0",
-        "session-hash-xyz");
+        "session-hash-xyz", "openai-chat", "anthropic");
   }
 
   @Test

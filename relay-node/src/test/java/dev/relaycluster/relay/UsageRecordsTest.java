@@ -64,6 +64,19 @@ class UsageRecordsTest {
     assertEquals(PriceTable.bundled().version(), u.priceVersion());
     assertFalse(u.priceFallback());
     assertFalse(u.incomplete());
+    assertEquals("anthropic", u.clientDialect());
+    assertEquals("anthropic", u.upstreamDialect(), "not converted: the client's dialect");
+  }
+
+  @Test
+  void aConvertedRequestNamesBothDialectsAndNothingElseChanges() {
+    long start = System.nanoTime();
+    UsageRecord u = records(1.0).record(call("claude-sonnet-4-5", null, start), "acc-1", 1, null, STREAM_USAGE, 200,
+        RequestOutcome.COMPLETED, null, 0);
+    UsageRecord converted = u.withUpstreamDialect("openai-responses");
+    assertEquals("anthropic", converted.clientDialect());
+    assertEquals("openai-responses", converted.upstreamDialect());
+    assertEquals(u, converted.withUpstreamDialect("anthropic"), "every other field as it was");
   }
 
   @Test
@@ -97,5 +110,9 @@ class UsageRecordsTest {
     assertEquals(dearer.version(), r.priceVersion());
     assertEquals(u.inputTokens(), r.inputTokens());
     assertEquals(u.requestId(), r.requestId());
+
+    UsageRecord converted = Repricing.reprice(u.withUpstreamDialect("gemini"), dearer, "claude-sonnet-4-5");
+    assertEquals("anthropic", converted.clientDialect());
+    assertEquals("gemini", converted.upstreamDialect());
   }
 }

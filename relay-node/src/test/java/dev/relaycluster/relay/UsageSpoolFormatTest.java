@@ -61,6 +61,38 @@ class UsageSpoolFormatTest {
         UsageSpoolFormat.read(UsageSpoolFormat.waiting(item)).lines());
   }
 
+  /** {@code r} with the given dialects. */
+  static UsageRecord withDialects(UsageRecord r, String client, String upstream) {
+    return new UsageRecord(r.requestId(), r.keyId(), r.accountId(), r.platform(), r.endpoint(), r.model(),
+        r.servedModel(), r.stream(), r.inputTokens(), r.outputTokens(), r.cacheReadTokens(), r.cacheWrite5mTokens(),
+        r.cacheWrite1hTokens(), r.inputCostMicros(), r.outputCostMicros(), r.cacheWriteCostMicros(),
+        r.cacheReadCostMicros(), r.costMicros(), r.ratedCostMicros(), r.priceVersion(), r.priceFallback(), r.status(),
+        r.outcome(), r.errorType(), r.startedAt(), r.durationMs(), r.firstByteMs(), r.attempts(), r.sessionHash(),
+        r.userAgent(), r.client(), r.clientVersion(), r.upstreamLatencyMs(), r.accountPriceMultiplier(),
+        r.serviceRate(), client, upstream);
+  }
+
+  @Test
+  void theDialectsRoundTripAndALineFromBeforeThemReadsWithNulls() {
+    UsageRecord converted = withDialects(record("req-conv"), "openai-chat", "openai-responses");
+    SpooledUsage item = new SpooledUsage("req-conv", converted, 9L);
+    byte[] bytes = UsageSpoolFormat.waiting(item);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    String fields = ",\"clientDialect\":\"openai-chat\",\"upstreamDialect\":\"openai-responses\"";
+    assertTrue(text.endsWith(fields + "}}\n"), text);
+    UsageSpoolFormat.Line read = UsageSpoolFormat.read(bytes).lines().get(0);
+    assertEquals(item, read.waiting());
+    assertEquals("openai-chat", read.waiting().usage().clientDialect());
+    assertEquals("openai-responses", read.waiting().usage().upstreamDialect());
+
+    // The same line as a node from before the dialects wrote it.
+    String old = text.substring(11, text.length() - 1).replace(fields, "");
+    UsageRecord before = UsageSpoolFormat.decode(line('U', old)).waiting().usage();
+    assertNull(before.clientDialect());
+    assertNull(before.upstreamDialect());
+    assertEquals(withDialects(converted, null, null), before, "every other field as written");
+  }
+
   @Test
   void aTornLastLineIsSkippedAndTheCompleteBytesEndBeforeIt() {
     byte[] first = UsageSpoolFormat.waiting(new SpooledUsage("a", record("a"), 1));

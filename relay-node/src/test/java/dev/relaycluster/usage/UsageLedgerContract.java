@@ -94,6 +94,8 @@ abstract class UsageLedgerContract {
     assertEquals(t.keyA, stream.get("keyId").asText());
     assertEquals("claude", stream.get("pool").asText());
     assertEquals(SONNET, stream.get("servedModel").asText());
+    assertEquals("anthropic", stream.get("clientDialect").asText(), "Messages in, Messages upstream");
+    assertEquals("anthropic", stream.get("upstreamDialect").asText());
     assertTrue(stream.get("stream").asBoolean());
     assertEquals(1200, stream.get("inputTokens").asLong());
     assertEquals(57, stream.get("outputTokens").asLong());
@@ -199,6 +201,8 @@ abstract class UsageLedgerContract {
       assertEquals(j.get("inputTokens").asLong(), Long.parseLong(c.get("input_tokens")));
       assertEquals(j.get("cacheWrite1hTokens").asLong(), Long.parseLong(c.get("cache_write_1h_tokens")));
       assertEquals(j.get("status").asInt(), Integer.parseInt(c.get("status")));
+      assertEquals(j.get("clientDialect").asText(), c.get("client_dialect"));
+      assertEquals(j.get("upstreamDialect").asText(), c.get("upstream_dialect"));
     }
     String q = "?period=day&by=key&from=" + LocalDate.now(ZONE).minusDays(1) + "&to=2100-01-01";
     JsonNode agg = get(node, "/admin/api/usage/aggregates" + q).get("data");

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Usage events written before the ledger's fields existed still read, with those fields defaulted. */
+/**
+ * Usage events written before the ledger's fields (or the dialects) existed still read, with those fields
+ * defaulted; the current shape round-trips.
+ */
 class UsageRecordCompatibilityTest {
   private static ActorTestKit testKit;
 
@@ -64,5 +67,41 @@ class UsageRecordCompatibilityTest {
     // And the current shape round-trips.
     byte[] bytes = serialization.serialize(event).get();
     assertEquals(event, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
+  }
+
+  @Test
+  void anEventWithoutTheDialectsReadsWithNullsAndOneWithThemRoundTrips() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    UsageRecord base = UsageLedgerContract.record("req-2", "key-1", 1_700_000_000_000L, 99);
+    UsageRecord converted = new UsageRecord(base.requestId(), base.keyId(), base.accountId(), base.platform(),
+        base.endpoint(), base.model(), base.servedModel(), base.stream(), base.inputTokens(), base.outputTokens(),
+        base.cacheReadTokens(), base.cacheWrite5mTokens(), base.cacheWrite1hTokens(), base.inputCostMicros(),
+        base.outputCostMicros(), base.cacheWriteCostMicros(), base.cacheReadCostMicros(), base.costMicros(),
+        base.ratedCostMicros(), base.priceVersion(), base.priceFallback(), base.status(), base.outcome(),
+        base.errorType(), base.startedAt(), base.durationMs(), base.firstByteMs(), base.attempts(),
+        base.sessionHash(), base.userAgent(), base.client(), base.clientVersion(), base.upstreamLatencyMs(),
+        base.accountPriceMultiplier(), base.serviceRate(), "openai-chat", "anthropic");
+    ApiKeyEntity.UsageRecorded event = new ApiKeyEntity.UsageRecorded(converted);
+    Serializer serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+    byte[] bytes = serialization.serialize(event).get();
+    UsageRecord read = ((ApiKeyEntity.UsageRecorded) serialization
+        .deserialize(bytes, serializer.identifier(), manifest).get()).usage();
+    assertEquals(converted, read);
+    assertEquals("openai-chat", read.clientDialect());
+    assertEquals("anthropic", read.upstreamDialect());
+
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode tree = cbor.readValue(bytes, ObjectNode.class);
+    ObjectNode usage = (ObjectNode) tree.get("usage");
+    assertEquals("openai-chat", usage.get("clientDialect").asText(), "the field's name in the event");
+    assertEquals("anthropic", usage.get("upstreamDialect").asText());
+    usage.remove("clientDialect");
+    usage.remove("upstreamDialect");
+    UsageRecord old = ((ApiKeyEntity.UsageRecorded) serialization
+        .deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get()).usage();
+    assertNull(old.clientDialect());
+    assertNull(old.upstreamDialect());
+    assertEquals(base, old, "every other field as written");
   }
 }
