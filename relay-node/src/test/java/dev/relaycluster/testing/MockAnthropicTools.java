@@ -10,8 +10,7 @@ import java.util.Locale;
  * The tool loop {@link MockAnthropic} plays with an agent CLI (Claude Code, or Codex through a converter):
  * <ul>
  *   <li>the last user message carries {@code tool_result} blocks: a text answer {@link #TOOL_RESULT_PREFIX}
- *       + the result's text (without Claude Code's {@code <system-reminder>} blocks, stripped), usage
- *       {@link #FINAL_USAGE};</li>
+ *       + the last line of the result's text ({@link #lastLine}), usage {@link #FINAL_USAGE};</li>
  *   <li>else its text contains {@link #TOOL_TRIGGER} and the request offers a shell tool (the first of
  *       {@link #SHELL_TOOLS} in {@code tools}, case-insensitive): a {@code tool_use} of that tool running
  *       {@link #TOOL_COMMAND}, its input shaped for the tool's schema ({@code command} string plus a
@@ -54,7 +53,7 @@ public final class MockAnthropicTools {
     }
     String result = toolResult(last);
     if (result != null) {
-      return new Answer(null, null, TOOL_RESULT_PREFIX + REMINDER.matcher(result).replaceAll("").strip(), FINAL_USAGE);
+      return new Answer(null, null, TOOL_RESULT_PREFIX + lastLine(result), FINAL_USAGE);
     }
     String tool = toolName(request.path("tools"));
     if (tool != null && text(last).contains(TOOL_TRIGGER)) {
@@ -141,6 +140,16 @@ public final class MockAnthropicTools {
 
   private static void event(StringBuilder s, String name, ObjectNode data) {
     s.append("event: ").append(name).append('\n').append("data: ").append(data).append("\n\n");
+  }
+
+  /**
+   * The last non-blank line of a tool result without Claude Code's system-reminder blocks: the command's own
+   * output line both for Claude Code's Bash ({@code "mock-tool-ok\n\n<system-reminder>…"}) and for Codex's
+   * exec_command ({@code "Chunk ID: …\nOutput:\n[login-shell noise]\nmock-tool-ok\n"}).
+   */
+  static String lastLine(String result) {
+    String[] lines = REMINDER.matcher(result).replaceAll("").strip().split("\n");
+    return lines[lines.length - 1].strip();
   }
 
   static JsonNode lastUserMessage(JsonNode messages) {
