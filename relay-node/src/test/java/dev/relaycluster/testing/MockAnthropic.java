@@ -26,7 +26,9 @@ import java.util.concurrent.Executors;
  * {@code mock-429}, {@code mock-500}, {@code mock-hang}, {@code mock-break} (stream cut mid-way),
  * {@code mock-break-json} (a JSON answer cut mid-body),
  * {@code mock-slow} (stream spread over about two seconds), {@code mock-paced…} (the same over half a
- * second); any other model answers normally. It counts how many answers per model run at once.
+ * second); any other model answers normally, except for the agent tool loop of {@link MockAnthropicTools}
+ * (a request offering a shell tool whose last user message says MOCK_TOOL, or carries a tool_result). It
+ * counts how many answers per model run at once.
  */
 public final class MockAnthropic implements AutoCloseable {
   /** The exact bytes of the streamed answer. */
@@ -357,6 +359,11 @@ public final class MockAnthropic implements AutoCloseable {
     String model = body.path("model").asText();
     enter(model);
     try {
+      MockAnthropicTools.Answer tool = MockAnthropicTools.answer(body);
+      if (tool != null) {
+        toolAnswer(out, tool, model, body.path("stream").asBoolean(false));
+        return;
+      }
       answer(out, model, body.path("stream").asBoolean(false));
     } finally {
       leave(model);
@@ -420,6 +427,22 @@ public final class MockAnthropic implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** A step of the agent tool loop ({@link MockAnthropicTools}), streamed in two chunks or as one JSON body. */
+  private static void toolAnswer(OutputStream out, MockAnthropicTools.Answer tool, String model, boolean stream)
+      throws IOException {
+    if (!stream) {
+      json(out, 200, tool.json(model), "");
+      return;
+    }
+    streamHead(out);
+    byte[] bytes = tool.stream(model).getBytes(StandardCharsets.UTF_8);
+    chunk(out, bytes, 0, bytes.length / 2);
+    out.flush();
+    chunk(out, bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
   }
 
   private static void streamHead(OutputStream out) throws IOException {

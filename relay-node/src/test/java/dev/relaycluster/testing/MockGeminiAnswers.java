@@ -218,7 +218,8 @@ public final class MockGeminiAnswers {
 
   /**
    * When the last content carries functionResponse parts, their output (the {@code Output:} line of
-   * gemini-cli's shell result when there is one, else {@code response.output}, else the response JSON);
+   * gemini-cli's shell result when there is one, else {@code response.output}, {@code .content} or
+   * {@code .result}, else the response JSON; Claude Code's system-reminder blocks cut);
    * else null.
    */
   static String toolOutput(JsonNode contents) {
@@ -232,7 +233,10 @@ public final class MockGeminiAnswers {
       }
       any = true;
       JsonNode response = fr.path("response");
-      String text = response.path("output").isTextual() ? response.path("output").asText() : response.toString();
+      String text = response.path("output").isTextual() ? response.path("output").asText()
+          : response.path("content").isTextual() ? response.path("content").asText()
+          : response.path("result").isTextual() ? response.path("result").asText() : response.toString();
+      text = REMINDER.matcher(text).replaceAll("");
       for (String line : text.split("\n")) {
         if (line.startsWith("Output: ")) {
           text = line.substring("Output: ".length());
@@ -244,6 +248,12 @@ public final class MockGeminiAnswers {
     return any ? out.toString() : null;
   }
 
+  /** Shell tools of other clients reaching Gemini through a converter: Claude Code's Bash, Codex's exec_command. */
+  static final List<String> OTHER_SHELL_TOOLS = List.of("Bash", "bash", "exec_command");
+  /** Claude Code appends these to every tool result. */
+  private static final java.util.regex.Pattern REMINDER =
+      java.util.regex.Pattern.compile("<system-reminder>.*?</system-reminder>", java.util.regex.Pattern.DOTALL);
+
   /** The shell tool's name among the request's functionDeclarations (run_shell_command if none matches). */
   static String toolName(JsonNode tools) {
     String fallback = null;
@@ -253,7 +263,7 @@ public final class MockGeminiAnswers {
         if (name.equals(TOOL_NAME)) {
           return name;
         }
-        if (fallback == null && name.toLowerCase(Locale.ROOT).contains("shell")) {
+        if (fallback == null && (name.toLowerCase(Locale.ROOT).contains("shell") || OTHER_SHELL_TOOLS.contains(name))) {
           fallback = name;
         }
       }

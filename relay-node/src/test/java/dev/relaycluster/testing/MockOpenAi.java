@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * second event is an {@code error} with usage_limit_reached), {@code mock-limit-failed} (the same as a
  * {@code response.failed} whose response.error is usage_limit_reached: the form codex-rs reads), {@code mock-500},
  * {@code mock-break} (stream
- * cut mid-way), {@code mock-tool} (a function call running {@link MockOpenAiEvents#TOOL_COMMAND}; once the
+ * cut mid-way), {@code mock-tool} or a last user message saying MOCK_TOOL ({@link MockOpenAiTools}: a function
+ * call running {@link MockOpenAiEvents#TOOL_COMMAND}; once the
  * input carries its function_call_output, a text answer quoting it), {@code mock-slow} (events 200 ms
  * apart), {@code mock-hang} (no answer for 30 s); any other model answers normally, echoing the model.
  * Over a WebSocket the same models apply: mock-429 / mock-500 answer a wrapped error frame and keep the
@@ -543,14 +544,14 @@ public final class MockOpenAi implements AutoCloseable {
 
   /** The events of a successful answer: text, or for mock-tool a function call until its output comes back. */
   private List<ObjectNode> answerEvents(String id, String model, JsonNode body, String previous) {
-    if (model.equals("mock-tool")) {
+    if (model.equals("mock-tool") || MockOpenAiTools.triggered(body)) {
       String toolOutput = pendingToolOutput(body.path("input"));
       if (toolOutput == null) {
         String[] call = toolCall(body.path("tools"));
         return MockOpenAiEvents.functionCallEvents(id, model, "call_" + id.substring(5), call[0], call[1],
             MockOpenAiEvents.toolUsage(), previous);
       }
-      String text = MockOpenAiEvents.TOOL_RESULT_PREFIX + toolOutput.strip();
+      String text = MockOpenAiEvents.TOOL_RESULT_PREFIX + MockOpenAiTools.withoutReminders(toolOutput).strip();
       int third = Math.max(1, text.length() / 3);
       List<String> deltas = List.of(text.substring(0, third), text.substring(third, 2 * third),
           text.substring(2 * third));
@@ -603,6 +604,10 @@ public final class MockOpenAi implements AutoCloseable {
           return new String[] {name, args.toString()};
         }
       }
+    }
+    String[] other = MockOpenAiTools.otherShellCall(tools);
+    if (other != null) {
+      return other;
     }
     ObjectNode args = JSON.createObjectNode();
     args.putArray("command").add("bash").add("-lc").add(cmd);
