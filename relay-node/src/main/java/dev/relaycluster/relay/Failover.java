@@ -162,6 +162,7 @@ final class Failover {
     RelayTarget target = plan.target() != null ? plan.target() : new RelayTarget(call.upstreamCall(), call.dialect(),
         dev.relaycluster.protocol.dialect.AnswerFraming.IDENTITY, RelayTarget.ErrorTranslation.AS_IS, null,
         java.util.List.of());
+    attempt.settlement().upstreamDialect(target.upstreamDialect().id().wireName());
     long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()
         ? java.util.concurrent.CompletableFuture.completedFuture(local.get())

@@ -27,6 +27,7 @@ public final class Settlement {
   private volatile EntityRef<AccountEntity.Command> account;
   private volatile String accountLeaseId;
   private volatile String accountEntity;
+  private volatile String upstreamDialect;
   private volatile RouteTrace trace = RouteTrace.OFF;
 
   /**
@@ -49,6 +50,14 @@ public final class Settlement {
     this.keyLeaseId = keyLeaseId;
     this.redelivery = redelivery;
     this.onRecorded = onRecorded;
+  }
+
+  /**
+   * The dialect the request went upstream in, when a try converted it (its record then names both the
+   * client's dialect and this one).
+   */
+  public void upstreamDialect(String wireName) {
+    this.upstreamDialect = wireName;
   }
 
   public void accountAcquired(EntityRef<AccountEntity.Command> ref, String leaseId) {
@@ -83,6 +92,10 @@ public final class Settlement {
   public void settle(UsageRecord usage) {
     if (!done.compareAndSet(false, true)) {
       return;
+    }
+    String upstream = upstreamDialect;
+    if (usage != null && upstream != null && !upstream.equals(usage.upstreamDialect())) {
+      usage = usage.withUpstreamDialect(upstream);
     }
     releaseAccount();
     book.released(keyEntity, keyLeaseId);

@@ -44,7 +44,9 @@ final class MessagesReader {
     if (stream != null && !stream.isNull() && !stream.isBoolean()) {
       throw new ConversionException("stream: Input should be a valid boolean");
     }
-    return new Conversation(model, system(root.get("system")), turns(messages), tools(root.get("tools")),
+    List<String> system = system(root.get("system"));
+    List<Turn> turns = turns(messages, system);
+    return new Conversation(model, system, turns, tools(root.get("tools")),
         toolChoice(choice), parallel, integer(root, "max_tokens"), number(root, "temperature"), number(root, "top_p"),
         topK(root), stops(root.get("stop_sequences")), thinking(root), format(root),
         stream != null && stream.asBoolean(false), Json.text(root.get("metadata"), "user_id"));
@@ -90,7 +92,11 @@ final class MessagesReader {
     return out;
   }
 
-  private static List<Turn> turns(JsonNode messages) {
+  /**
+   * The turns of {@code messages}; a {@code system} message among them (Claude Code puts its environment
+   * block there for some models) adds its text to {@code system}, after the top-level system text.
+   */
+  private static List<Turn> turns(JsonNode messages, List<String> system) {
     BlockReader reader = new BlockReader(new HashMap<>());
     List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
@@ -105,8 +111,18 @@ final class MessagesReader {
         role = Role.USER;
       } else if ("assistant".equals(roleName)) {
         role = Role.ASSISTANT;
+      } else if ("system".equals(roleName)) {
+        for (Part p : reader.content(message.get("content"), where + ".content")) {
+          if (!(p instanceof Part.Text t)) {
+            throw new ConversionException(where + ".content: a system message holds only text");
+          }
+          if (!t.text().isEmpty()) {
+            system.add(t.text());
+          }
+        }
+        continue;
       } else {
-        throw new ConversionException(where + ".role: Input should be 'user' or 'assistant'");
+        throw new ConversionException(where + ".role: Input should be 'user', 'assistant' or 'system'");
       }
       List<Part> parts = reader.content(message.get("content"), where + ".content");
       Turn last = turns.isEmpty() ? null : turns.get(turns.size() - 1);

@@ -94,7 +94,8 @@ class MessagesReaderTest {
       "{\"model\":\"m\",\"messages\":[],\"max_tokens\":\"9\"}|max_tokens: Input should be a valid non-negative integer",
       "{\"model\":\"m\",\"messages\":[],\"stream\":\"yes\"}|stream: Input should be a valid boolean",
       "{\"model\":\"m\",\"messages\":[],\"temperature\":\"hot\"}|temperature: Input should be a valid number",
-      "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}|messages[0].role: Input should be 'user' or 'assistant'",
+      "{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}|messages[0].role: Input should be 'user', 'assistant' or 'system'",
+      "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"http://x/a.png\"}}]}]}|messages[0].content: a system message holds only text",
       "{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}|messages[0].content: Field required",
       "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"server_tool_use\",\"id\":\"s\"}]}]}|messages[0].content[0].type: content blocks of type 'server_tool_use' cannot be served by this pool",
       "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"b\"},{\"type\":\"web_search_tool_result\"}]}]}|messages[1].content[1].type: content blocks of type 'web_search_tool_result' cannot be served by this pool",
@@ -119,6 +120,15 @@ class MessagesReaderTest {
   void refusesWithTheFieldNamed(String body, String message) {
     ConversionException e = assertThrows(ConversionException.class, () -> read(body));
     assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void aSystemMessageAmongTheMessagesAddsToTheSystemText() {
+    Conversation c = AnthropicCodec.INSTANCE.readRequest("messages", ("{\"model\":\"m\",\"system\":\"top\","
+        + "\"messages\":[{\"role\":\"system\",\"content\":\"environment\"},{\"role\":\"user\",\"content\":\"hi\"}]}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(List.of("top", "environment"), c.system());
+    assertEquals(1, c.turns().size());
   }
 
   @Test
