@@ -89,14 +89,13 @@ public final class Settlement {
   }
 
   /** Settles once; later calls do nothing. */
-  public void settle(UsageRecord usage) {
+  public void settle(UsageRecord record) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
     String upstream = upstreamDialect;
-    if (usage != null && upstream != null && !upstream.equals(usage.upstreamDialect())) {
-      usage = usage.withUpstreamDialect(upstream);
-    }
+    UsageRecord usage = record != null && upstream != null && !upstream.equals(record.upstreamDialect())
+        ? record.withUpstreamDialect(upstream) : record;
     releaseAccount();
     book.released(keyEntity, keyLeaseId);
     if (usage == null) {
