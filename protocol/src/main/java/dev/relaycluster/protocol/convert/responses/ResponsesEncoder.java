@@ -34,7 +34,7 @@ final class ResponsesEncoder implements StreamEncoder {
   private boolean ended;
   private String responseId;
   private String idCore;
-  private AnswerUsage usage = AnswerUsage.ZERO;
+  private AnswerUsage usage;
 
   private Kind kind = Kind.NONE;
   private String itemId;
@@ -94,6 +94,7 @@ final class ResponsesEncoder implements StreamEncoder {
         origin = s.origin();
       }
     } else if (event instanceof AnswerEvent.ToolCallStarted c) {
+      close();
       callId = c.id();
       callName = c.name();
       open(options.freeformTools().contains(c.name()) ? Kind.CUSTOM : Kind.FUNCTION);
@@ -107,7 +108,7 @@ final class ResponsesEncoder implements StreamEncoder {
       String status = reason == null ? "completed" : "incomplete";
       ObjectNode e = event("response." + status);
       e.set("response", ResponseObjects.response(responseId, options.createdSeconds(), status, options.model(),
-          output, usage, reason, null));
+          output, usage == null ? AnswerUsage.ZERO : usage, reason, null));
       emit(e);
       ended = true;
     } else if (event instanceof AnswerEvent.Failed f) {
