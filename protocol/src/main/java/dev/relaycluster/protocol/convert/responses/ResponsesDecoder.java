@@ -231,6 +231,9 @@ final class ResponsesDecoder implements StreamDecoder {
   }
 
   private void text(String delta) {
+    if (current == Kind.NONE) {
+      added(Json.mapper().createObjectNode().put("type", "message"));
+    }
     if (current == Kind.MESSAGE) {
       startText();
       out.accept(new AnswerEvent.TextDelta(delta));
@@ -238,6 +241,9 @@ final class ResponsesDecoder implements StreamDecoder {
   }
 
   private void reasoning(int index, String delta) {
+    if (current == Kind.NONE) {
+      added(Json.mapper().createObjectNode().put("type", "reasoning"));
+    }
     if (current != Kind.REASONING) {
       return;
     }

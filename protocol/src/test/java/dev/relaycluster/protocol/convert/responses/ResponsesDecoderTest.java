@@ -93,6 +93,13 @@ class ResponsesDecoderTest {
                 new ReasoningSignature("enc", "openai-responses"), new TextStarted(), new TextDelta("ab"),
                 new ToolCallStarted("call_relay_0", "f", null), new ToolArgumentsDelta("{}"),
                 new UsageUpdate(AnswerUsage.ZERO), new Finished(StopReason.CONTENT_FILTER, null))),
+        // deltas of items whose output_item.added never came
+        Arguments.of("data: {\"type\":\"response.reasoning_text.delta\",\"content_index\":0,\"delta\":\"r\"}\n\n"
+            + "data: {\"type\":\"response.output_item.done\",\"item\":{\"type\":\"reasoning\",\"summary\":[]}}\n\n"
+            + "data: {\"type\":\"response.output_text.delta\",\"delta\":\"t\"}\n\n"
+            + "data: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\n\n",
+            List.of(new Started(null, null), new ReasoningStarted(false), new ReasoningDelta("r"), new TextStarted(),
+                new TextDelta("t"), new UsageUpdate(AnswerUsage.ZERO), new Finished(StopReason.END_TURN, null))),
         // an error event in OpenAI's flat form
         Arguments.of("event: error\ndata: {\"type\":\"error\",\"code\":\"context_length_exceeded\",\"message\":"
             + "\"Your input exceeds the context window of this model.\",\"param\":\"input\"}\n\n",

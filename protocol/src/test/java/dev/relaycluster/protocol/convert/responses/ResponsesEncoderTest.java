@@ -23,9 +23,12 @@ import dev.relaycluster.protocol.convert.StreamEncoder;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -92,5 +95,53 @@ class ResponsesEncoderTest {
     byte[] sse = encode(events);
     assertEquals(Fixtures.text(file), new String(sse, StandardCharsets.UTF_8));
     assertEquals(decoded, Fixtures.decode(sse));
+  }
+
+  /** Generated answers encoded and decoded again (cut at a random byte) give their own events back. */
+  @Test
+  void encodedAnswersDecodeToTheSameEvents() {
+    Random r = new Random(7);
+    String[] words = {"a", "grüß", "🙂", "line\n", "\"q\"", "{", "}"};
+    for (int n = 0; n < 300; n++) {
+      List<AnswerEvent> events = new ArrayList<>();
+      List<AnswerEvent> expected = new ArrayList<>();
+      events.add(new Started("id" + n, "upstream-model"));
+      expected.add(new Started("resp_id" + n, "gpt-5.1-codex"));
+      boolean calls = false;
+      for (int p = r.nextInt(5); p > 0; p--) {
+        int kind = r.nextInt(3);
+        List<AnswerEvent> piece = new ArrayList<>();
+        if (kind == 0) {
+          piece.add(new TextStarted());
+          for (int d = r.nextInt(4); d > 0; d--) {
+            piece.add(new TextDelta(words[r.nextInt(words.length)]));
+          }
+        } else if (kind == 1) {
+          piece.add(new ReasoningStarted(false));
+          for (int d = r.nextInt(3); d > 0; d--) {
+            piece.add(new ReasoningDelta(words[r.nextInt(words.length)]));
+          }
+          if (r.nextBoolean()) {
+            piece.add(new ReasoningSignature("gAAA" + n, "openai-responses"));
+          }
+        } else {
+          calls = true;
+          piece.add(new ToolCallStarted("call_" + n + "_" + p, "tool" + r.nextInt(3), null));
+          piece.add(new ToolArgumentsDelta("{\"k\":"));
+          piece.add(new ToolArgumentsDelta("\"" + words[r.nextInt(3)] + "\"}"));
+        }
+        events.addAll(piece);
+        expected.addAll(piece);
+      }
+      AnswerUsage usage = new AnswerUsage(r.nextInt(100), r.nextInt(100), r.nextInt(100), r.nextInt(100), 0);
+      events.add(new UsageUpdate(usage));
+      expected.add(new UsageUpdate(new AnswerUsage(usage.input() + usage.cacheWrite(), usage.cacheRead(), 0,
+          usage.output(), 0)));
+      boolean cut = r.nextInt(5) == 0;
+      events.add(new Finished(cut ? StopReason.MAX_TOKENS : calls ? StopReason.TOOL_USE : StopReason.END_TURN, null));
+      expected.add(events.get(events.size() - 1));
+      byte[] sse = encode(events);
+      assertEquals(expected, Fixtures.decode(sse, r.nextInt(sse.length)), "answer " + n);
+    }
   }
 }
