@@ -43,6 +43,12 @@ final class RequestReader {
       throw new ConversionException("conversation: this pool keeps no stored conversations; send the whole"
           + " conversation");
     }
+    if (root.hasNonNull("prompt")) {
+      throw new ConversionException("prompt: stored prompts cannot be used from this pool; send the instructions");
+    }
+    if (root.path("background").asBoolean(false)) {
+      throw new ConversionException("background: this pool answers only in the foreground");
+    }
     InputReader input = new InputReader();
     String instructions = Json.text(root, "instructions");
     if (instructions != null && !instructions.isEmpty()) {

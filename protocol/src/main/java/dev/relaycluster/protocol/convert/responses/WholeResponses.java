@@ -17,14 +17,18 @@ import java.util.UUID;
 
 /**
  * A whole (non-streamed) Responses answer, the {@code response} object: read from an upstream (its output
- * items in order; hosted tools' items skipped) and written for a client with the same items and ids the
- * stream would have had.
+ * items in order; hosted tools' items skipped; a whole SSE stream, as the ChatGPT backend always sends, is
+ * added up by {@link StreamedAnswer}) and written for a client with the same items and ids the stream would
+ * have had.
  */
 final class WholeResponses {
 
   private WholeResponses() {}
 
   static WholeAnswer read(byte[] body) {
+    if (body != null && StreamedAnswer.isStream(body)) {
+      return StreamedAnswer.read(body);
+    }
     JsonNode root = body == null ? null : Json.tryParse(body).orElse(null);
     if (root != null && !root.has("output") && root.path("response").isObject()) {
       root = root.get("response");

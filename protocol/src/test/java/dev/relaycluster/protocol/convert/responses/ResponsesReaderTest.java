@@ -134,6 +134,12 @@ class ResponsesReaderTest {
             "reasoning.effort: unknown value 'extreme'"),
         Arguments.of("{\"model\":\"m\",\"input\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"input_image\","
             + "\"image_url\":\"https://x/y.png\"}]}]}", "input[0].content[0]: an assistant message takes only text"),
+        Arguments.of("{\"model\":\"m\",\"prompt\":{\"id\":\"pmpt_1\"}}",
+            "prompt: stored prompts cannot be used from this pool; send the instructions"),
+        Arguments.of("{\"model\":\"m\",\"input\":\"x\",\"background\":true}",
+            "background: this pool answers only in the foreground"),
+        Arguments.of("{\"model\":\"m\",\"input\":[{\"type\":\"compaction\",\"encrypted_content\":\"x\"}]}",
+            "input[0].type 'compaction' cannot be served by this pool"),
         Arguments.of("{\"model\":", "the request body is not valid JSON"));
   }
 

@@ -3,13 +3,16 @@ package dev.relaycluster.protocol.convert.responses;
 import static dev.relaycluster.protocol.convert.responses.ResponsesReaderTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.relaycluster.protocol.convert.AnswerOptions;
 import dev.relaycluster.protocol.convert.AnswerUsage;
 import dev.relaycluster.protocol.convert.CarriedSignature;
+import dev.relaycluster.protocol.convert.ConversionException;
 import dev.relaycluster.protocol.convert.Part;
 import dev.relaycluster.protocol.convert.StopReason;
 import dev.relaycluster.protocol.convert.WholeAnswer;
+import dev.relaycluster.protocol.dialect.ErrorKind;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -91,6 +94,28 @@ class ResponsesWholeAnswerTest {
     assertEquals("incomplete", json(body).path("status").asText());
     assertEquals(json("{\"reason\":\"content_filter\"}"), json(body).path("incomplete_details"));
     assertEquals(StopReason.CONTENT_FILTER, ResponsesCodec.INSTANCE.readAnswer(utf8(body)).stopReason());
+  }
+
+  @Test
+  void addsUpAWholeStream() {
+    assertEquals(new WholeAnswer("resp_0c3", "gpt-5.1-codex", List.of(new Part.Text("Checking both."),
+        new Part.ToolCall("call_A1", "exec_command", "{\"cmd\":\"ls -la\"}", null),
+        new Part.ToolCall("call_B2", "read_file", "{\"path\":\"README.md\"}", null),
+        new Part.ToolCall("call_C3", "apply_patch", "{\"input\":\"*** Begin Patch\\n*** End Patch\"}", null)),
+        StopReason.TOOL_USE, null, new AnswerUsage(1000, 8000, 0, 140, 0)),
+        ResponsesCodec.INSTANCE.readAnswer(Fixtures.bytes("tools.sse")));
+    assertEquals(new WholeAnswer("resp_0b2", "gpt-5.1-codex", List.of(
+        new Part.Reasoning("**Reading the repo**\n\nThen answer.", "gAAAAABpENC1", false, "openai-responses"),
+        new Part.Text("Done.")), StopReason.END_TURN, null, new AnswerUsage(500, 0, 0, 80, 64)),
+        ResponsesCodec.INSTANCE.readAnswer(Fixtures.bytes("reasoning-text.sse")));
+    ConversionException failed = assertThrows(ConversionException.class,
+        () -> ResponsesCodec.INSTANCE.readAnswer(Fixtures.bytes("failed.sse")));
+    assertEquals(ErrorKind.RATE_LIMITED, failed.kind());
+    assertEquals("Rate limit reached for gpt-5.1-codex. Please try again in 11.054s.", failed.getMessage());
+    ConversionException cut = assertThrows(ConversionException.class,
+        () -> ResponsesCodec.INSTANCE.readAnswer(Fixtures.bytes("cut.sse")));
+    assertEquals(ErrorKind.BAD_GATEWAY, cut.kind());
+    assertEquals("the upstream stream broke off before the answer was complete", cut.getMessage());
   }
 
   @Test
