@@ -5,6 +5,7 @@ import dev.relaycluster.protocol.convert.Codecs;
 import dev.relaycluster.protocol.convert.anthropic.AnthropicCodec;
 import dev.relaycluster.protocol.convert.chat.ChatCodec;
 import dev.relaycluster.protocol.convert.gemini.GeminiCodec;
+import dev.relaycluster.protocol.convert.responses.ResponsesCodec;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.protocol.openai.ResponsesDialect;
 import dev.relaycluster.relay.Conversions;
@@ -14,6 +15,7 @@ final class NodeConversions {
   private NodeConversions() {}
 
   static Conversions standard() {
-    return new Conversions(new Codecs(ChatCodec.INSTANCE, AnthropicCodec.INSTANCE, GeminiCodec.INSTANCE), AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, GeminiDialect.INSTANCE);
+    return new Conversions(new Codecs(ChatCodec.INSTANCE, AnthropicCodec.INSTANCE, GeminiCodec.INSTANCE,
+        ResponsesCodec.INSTANCE), AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, GeminiDialect.INSTANCE);
   }
 }

@@ -127,16 +127,19 @@ final class Answering {
           byte[] sse = strict.getData().toArray();
           UsageTap tap = target.upstreamDialect().newTap();
           tap.feed(java.nio.ByteBuffer.wrap(sse));
-          byte[] whole = target.upstreamDialect().wholeFromStream(sse);
-          if (whole != null && target.converted()) {
+          byte[] whole;
+          if (target.converted()) {
+            // The upstream's codec adds its stream up itself (every item as it was streamed, not only what the
+            // final event repeats), and the client's writes the whole answer.
             try {
-              whole = reframed(target, platform.framing(target.upstreamCall()), ByteString.fromArrayUnsafe(whole))
-                  .toArray();
+              whole = target.conversion().whole(sse);
             } catch (RuntimeException e) {
               log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
                   account.id(), e.toString());
               whole = null;
             }
+          } else {
+            whole = target.upstreamDialect().wholeFromStream(sse);
           }
           boolean complete = whole != null && tap.errorType() == null;
           attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.convert.anthropic.AnthropicCodec;
 import dev.relaycluster.protocol.convert.chat.ChatCodec;
 import dev.relaycluster.protocol.convert.gemini.GeminiCodec;
+import dev.relaycluster.protocol.convert.responses.ResponsesCodec;
 import dev.relaycluster.protocol.dialect.StreamReframer;
 import dev.relaycluster.protocol.util.Json;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the same token counts; a stream upstream cut ends with an error, never cleanly.
  */
 class ConversionPairsTest {
-  static final List<DialectCodec> CODECS = List.of(ChatCodec.INSTANCE, AnthropicCodec.INSTANCE, GeminiCodec.INSTANCE);
+  static final List<DialectCodec> CODECS = List.of(ChatCodec.INSTANCE, AnthropicCodec.INSTANCE, GeminiCodec.INSTANCE,
+      ResponsesCodec.INSTANCE);
 
   /** Recorded upstream streams by the codec that reads them (resource paths under /convert/). */
   static final List<Object[]> RECORDED = List.of(
@@ -39,6 +41,9 @@ class ConversionPairsTest {
           "anthropic/decoder/stop_sequence.sse", "anthropic/decoder/error.sse", "anthropic/decoder/cut.sse")},
       new Object[] {GeminiCodec.INSTANCE, List.of("gemini/text.sse", "gemini/thoughts-text.sse", "gemini/two-calls.sse",
           "gemini/max-tokens.sse", "gemini/safety.sse", "gemini/error.sse", "gemini/cut.sse", "gemini/late-usage.sse")},
+      new Object[] {ResponsesCodec.INSTANCE, List.of("responses/text.sse", "responses/reasoning-text.sse",
+          "responses/tools.sse", "responses/incomplete.sse", "responses/failed.sse", "responses/error-event.sse",
+          "responses/cut.sse")},
       new Object[] {ChatCodec.INSTANCE, List.of("chat/openai-text-two-tools.sse", "chat/openai-error-midstream.sse",
           "chat/openai-cut.sse", "chat/compat-reasoning-crlf.sse")});
 

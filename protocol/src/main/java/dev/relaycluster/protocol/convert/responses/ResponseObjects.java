@@ -135,7 +135,8 @@ final class ResponseObjects {
   static String incompleteReason(StopReason reason) {
     return switch (reason) {
       case MAX_TOKENS -> "max_output_tokens";
-      case CONTENT_FILTER -> "content_filter";
+      // A refusal (Claude's stop_reason) is known only at the end: the text was streamed, the response ends as filtered.
+      case CONTENT_FILTER, REFUSAL -> "content_filter";
       default -> null;
     };
   }
