@@ -32,7 +32,8 @@ public final class AuditActions {
       case "me" -> me(path);
       case "admins" -> admins(m, path, body);
       case "settings" -> new AuditAction("changed", "settings", id, null);
-      case "model-map" -> path.size() != 1 ? null : m.equals("DELETE") ? new AuditAction("reset", "model-map", null, null)
+      case "model-map" -> path.size() != 1 ? null
+          : m.equals("DELETE") ? new AuditAction("reset", "model-map", null, null)
           : m.equals("PUT") ? new AuditAction("changed", "model-map", null, ruleCount(body)) : null;
       case "accounts" -> path.size() == 3 && OAUTH_FLOWS.contains(id)
           ? new AuditAction(last.equals("generate-auth-url") ? "oauth-started" : "created", "account", null, id)
