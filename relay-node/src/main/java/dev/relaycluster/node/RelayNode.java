@@ -211,6 +211,13 @@ public final class RelayNode implements AutoCloseable {
             system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
       }
 
+      // The operator's model map (issue 20): the admin's saved map, re-read every 10 s, else relay.models.
+      dev.relaycluster.admin.ModelMaps modelMaps = new dev.relaycluster.admin.ModelMaps(database,
+          dev.relaycluster.config.ModelMapSettings.from(base));
+      modelMaps.reload().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      system.scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
+          modelMaps::reload, system.dispatchers().lookup(
+              DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database);
       phases.mark("projections");
@@ -241,13 +248,6 @@ public final class RelayNode implements AutoCloseable {
           settings.accounts().maxCoolingShare(), settings.http().askTimeout(), tracing);
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces);
-      // The operator's model map (issue 20): the admin's saved map, re-read every 10 s, else relay.models.
-      dev.relaycluster.admin.ModelMaps modelMaps = new dev.relaycluster.admin.ModelMaps(database,
-          dev.relaycluster.config.ModelMapSettings.from(base));
-      modelMaps.reload().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      system.scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
-          modelMaps::reload, system.dispatchers().lookup(
-              DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system),
           new dev.relaycluster.apikey.MappedModelRouter(modelMaps::current));
