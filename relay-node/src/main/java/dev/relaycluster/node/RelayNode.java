@@ -218,6 +218,7 @@ public final class RelayNode implements AutoCloseable {
       system.scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
           modelMaps::reload, system.dispatchers().lookup(
               DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
+
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database);
       phases.mark("projections");
