@@ -35,7 +35,8 @@ const t = words({
     weeklyOpus: 'Opus cost per week', weekStarts: 'Week starts', rates: 'Service rates', bindings: 'Dedicated accounts',
     shared: 'The shared pool', group: 'group {name}', fallback: 'falls back to the shared pool', noFallback: 'no fallback',
     created: 'Created', activated: 'First used', description: 'Description', recent: 'Recent requests', changes: 'Changes',
-    keyHint: 'Key hint', allRequests: 'All requests of this key →',
+    keyHint: 'Key hint', allRequests: 'All requests of this key →', modelMap: 'Model map', noMap: 'The operator\'s map',
+    asAsked: 'the name as asked',
   },
   zh: {
     title: 'API 密钥', create: '创建密钥', showDeleted: '显示已删除的密钥', hideDeleted: '隐藏已删除的密钥',
@@ -62,7 +63,8 @@ const t = words({
     weeklyOpus: '每周 Opus 费用', weekStarts: '每周开始', rates: '服务倍率', bindings: '专属账户',
     shared: '共享账户池', group: '分组 {name}', fallback: '可回退到共享账户池', noFallback: '不回退',
     created: '创建时间', activated: '首次使用', description: '描述', recent: '最近请求', changes: '变更记录',
-    keyHint: '密钥提示', allRequests: '此密钥的全部请求 →',
+    keyHint: '密钥提示', allRequests: '此密钥的全部请求 →', modelMap: '模型映射', noMap: '运营者的映射',
+    asAsked: '按原名',
   },
 });
 
@@ -148,6 +150,8 @@ function settingsFacts(k, names) {
     [t('weekStarts'), `${day(k.weeklyResetDay || 1)} ${String(k.weeklyResetHour ?? 0).padStart(2, '0')}:00`],
     [t('rates'), Object.entries(k.serviceRates || {}).map(([p, r]) => `${label('pool', p)} × ${num(r)}`).join(', ') || '× 1'],
     [t('bindings'), bindingsNode(k, names)],
+    [t('modelMap'), (k.modelMap || []).map(m => `${m.match} → ${label('pool', m.pool)}: ${m.model || t('asAsked')}`)
+      .join('; ') || t('noMap')],
     [t('expires'), expiryText(k)],
     [t('tags'), (k.tags || []).join(', ') || '-'],
     [t('created'), when(k.createdAt)],

@@ -26,6 +26,8 @@ const t = words({
     rates: 'Service rates', ratesHint: 'Multiplies this key\'s cost per pool for its limits (1 = list price).',
     bindings: 'Dedicated accounts', bindingsHint: 'A key bound to an account or a group uses it first; with fallback it may also use the rest of the pool.',
     shared: 'The shared pool', account: 'Account: {name}', group: 'Group: {name}', fallback: 'may fall back to the shared pool',
+    modelMap: 'Model map', modelMapHint: 'This key\'s own names, read before the operator\'s map: a name or a pattern with * goes to a pool, as the upstream model given (empty: the name as asked). E.g. claude-* → OpenAI, gpt-5.1-codex runs Claude Code on the Codex pool.',
+    mapMatch: 'Name or pattern', mapModel: 'Upstream model (optional)', addMapping: 'Add a mapping',
     save: 'Save', create: 'Create key', expiresAtMissing: 'Choose when the key expires.',
   },
   zh: {
@@ -45,6 +47,8 @@ const t = words({
     rates: '服务倍率', ratesHint: '按账户池放大此密钥的计费费用，用于限额（1 = 原价）。',
     bindings: '专属账户', bindingsHint: '绑定到账户或分组的密钥优先使用它；允许回退时也可以使用池中其他账户。',
     shared: '共享账户池', account: '账户：{name}', group: '分组：{name}', fallback: '允许回退到共享账户池',
+    modelMap: '模型映射', modelMapHint: '此密钥自己的模型名，先于运营者的映射生效：模型名或带 * 的通配发往某个账户池，并以填写的上游模型请求（留空则按原名）。例如 claude-* → OpenAI、gpt-5.1-codex 可让 Claude Code 使用 Codex 账户池。',
+    mapMatch: '模型名或通配', mapModel: '上游模型（可选）', addMapping: '添加映射',
     save: '保存', create: '创建密钥', expiresAtMissing: '请选择密钥的过期时间。',
   },
 });
@@ -85,6 +89,16 @@ function ruleRow(kind, pattern) {
   return row;
 }
 
+/** One row of the key's model map: a name or pattern, the pool it goes to, the upstream model (optional). */
+function mapRow(rule) {
+  const row = h('div', { class: 'inline rule', 'data-test': 'model-map-rule' },
+    h('input', { name: 'mapMatch', value: rule?.match ?? '', list: 'model-hints', placeholder: 'claude-*', 'aria-label': t('mapMatch') }),
+    select('mapPool', POOLS.map(p => [p, label('pool', p)]), rule?.pool ?? 'claude', { 'aria-label': t('pools') }),
+    h('input', { name: 'mapModel', value: rule?.model ?? '', placeholder: 'gpt-5.1-codex', 'aria-label': t('mapModel') }));
+  row.append(h('button', { type: 'button', class: 'link', onclick: () => row.remove() }, t('remove')));
+  return row;
+}
+
 /** Weekdays in the locale, 1 = Monday … 7 = Sunday. */
 function weekdays() {
   const fmt = new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' });
@@ -119,6 +133,7 @@ export function keyForm(key, accounts, submit) {
   if (w.windowMinutes && !windows.includes(w.windowMinutes)) windows.push(w.windowMinutes);
   const rules = h('div', { class: 'rules' },
     ...(k.allowedModels || []).map(m => ruleRow('allow', m)), ...(k.blockedModels || []).map(m => ruleRow('block', m)));
+  const mappings = h('div', { class: 'rules' }, ...(k.modelMap || []).map(mapRow));
   const expiryMode = select('expiryMode', [['none', t('never')], ['fixed', t('fixed')], ['activation', t('activation')]], e.mode);
   const fixed = field(t('expiresAt'), 'expiresAt', { type: 'datetime-local', value: localInput(e.expiresAt) });
   const activation = h('div', { class: 'inline' },
@@ -150,6 +165,9 @@ export function keyForm(key, accounts, submit) {
       h('label', {}, t('clients'), clientMode), clientTicks),
     h('fieldset', {}, h('legend', {}, t('models')), hint(t('modelsHint')), rules,
       h('button', { type: 'button', class: 'secondary', onclick: () => rules.append(ruleRow('allow', '')) }, t('addRule'))),
+    h('fieldset', {}, h('legend', {}, t('modelMap')), hint(t('modelMapHint')), mappings,
+      h('button', { type: 'button', class: 'secondary', 'data-test': 'add-mapping', onclick: () => mappings.append(mapRow(null)) },
+        t('addMapping'))),
     h('fieldset', {}, h('legend', {}, t('limits')), hint(t('limitsHint')),
       number('concurrencyLimit', t('concurrency'), k.concurrencyLimit, { step: 1 }),
       choice(t('window'), 'windowMinutes', [[0, t('noWindow')], ...windows.map(m => [m, windowLabel(m)])], w.windowMinutes ?? 0),
@@ -202,6 +220,11 @@ function keyBody(form, bindPools) {
     weeklyResetHour: n('weeklyResetHour'),
     serviceRates: Object.fromEntries(POOLS.filter(p => f['rate-' + p].value !== '').map(p => [p, n('rate-' + p)])),
     bindings: {},
+    modelMap: [...form.querySelectorAll('[data-test="model-map-rule"]')].map(r => ({
+      match: r.querySelector('[name=mapMatch]').value.trim(),
+      pool: r.querySelector('[name=mapPool]').value,
+      model: r.querySelector('[name=mapModel]').value.trim() || null,
+    })).filter(m => m.match),
   };
   const mode = f.expiryMode.value;
   if (mode === 'fixed') {

@@ -31,6 +31,9 @@ public final class AdminPermissions {
       rule(WRITE, "settings/security", AdminRole.OWNER),
       rule(WRITE, "settings/**", AdminRole.ADMIN),
       rule(READ, "audit", AdminRole.VIEWER),
+      // The operator's model map is a setting: anyone reads, admins change.
+      rule(READ, "model-map", AdminRole.VIEWER),
+      rule(WRITE, "model-map", AdminRole.ADMIN),
       // The relay's own objects: anyone reads, admins change.
       rule(READ, "accounts/**", AdminRole.VIEWER),
       rule(WRITE, "accounts/**", AdminRole.ADMIN),

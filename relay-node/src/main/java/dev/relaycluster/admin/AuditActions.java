@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code /admin/api/} to an action ({@code created}, {@code changed}, {@code deleted}, {@code revoked},
  * {@code role-changed}, {@code totp-enabled}, …), the object's type and, when the path names it, its id.
  * Reads are not logged. A write this table does not know is still logged, as its method on its first path
- * segment. The only body values read are an admin's new role and disabled flag, which are not secrets.
+ * segment. The only body values read are an admin's new role and disabled flag and the number of a model map's
+ * rules, which are not secrets.
  */
 public final class AuditActions {
   private static final Set<String> OAUTH_FLOWS = Set.of("oauth", "openai-oauth", "gemini-oauth");
@@ -31,6 +32,9 @@ public final class AuditActions {
       case "me" -> me(path);
       case "admins" -> admins(m, path, body);
       case "settings" -> new AuditAction("changed", "settings", id, null);
+      case "model-map" -> path.size() != 1 ? null
+          : m.equals("DELETE") ? new AuditAction("reset", "model-map", null, null)
+          : m.equals("PUT") ? new AuditAction("changed", "model-map", null, ruleCount(body)) : null;
       case "accounts" -> path.size() == 3 && OAUTH_FLOWS.contains(id)
           ? new AuditAction(last.equals("generate-auth-url") ? "oauth-started" : "created", "account", null, id)
           : object(m, path, "account");
@@ -107,6 +111,12 @@ public final class AuditActions {
       return new AuditAction("totp-reset", "admin", name, null);
     }
     return null;
+  }
+
+  /** "rules=N" for a model map's body (a count, not the rules: the log line stays short). */
+  private static String ruleCount(JsonNode body) {
+    JsonNode rules = body == null ? null : body.get("rules");
+    return rules != null && rules.isArray() ? "rules=" + rules.size() : null;
   }
 
   /** "role=…" when the body names a valid role. */

@@ -9,6 +9,7 @@ import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.apikey.RateWindow;
 import dev.relaycluster.apikey.RateWindowLimit;
 import dev.relaycluster.apikey.Usd;
+import dev.relaycluster.config.ModelMapJson;
 import dev.relaycluster.protocol.util.Json;
 import java.time.Instant;
 import java.util.Locale;
@@ -77,6 +78,7 @@ public final class KeyJson {
       }
       o.put("fallbackToPool", b.fallbackToPool());
     });
+    n.set("modelMap", ModelMapJson.toJson(s.modelMap()));
     return n;
   }
 

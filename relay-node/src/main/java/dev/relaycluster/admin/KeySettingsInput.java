@@ -7,6 +7,8 @@ import dev.relaycluster.apikey.KeyExpiry;
 import dev.relaycluster.apikey.KeyLimits;
 import dev.relaycluster.apikey.KeySettings;
 import dev.relaycluster.apikey.RateWindowLimit;
+import dev.relaycluster.config.ModelMapJson;
+import dev.relaycluster.config.ModelRule;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -27,7 +29,8 @@ import java.util.TreeSet;
 public final class KeySettingsInput {
   private static final Set<String> FIELDS = Set.of("name", "description", "tags", "permissions", "concurrencyLimit",
       "rateLimit", "dailyCostLimit", "totalCostLimit", "weeklyOpusCostLimit", "weeklyResetDay", "weeklyResetHour",
-      "expiry", "allowedModels", "blockedModels", "allowedClients", "serviceRates", "bindings");
+      "expiry", "allowedModels", "blockedModels", "allowedClients", "serviceRates", "bindings",
+      "modelMap");
   private static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000_000L);
   private static final long HOUR = 3_600_000L;
 
@@ -81,9 +84,19 @@ public final class KeySettingsInput {
     KeyExpiry expiry = body.has("expiry") ? expiry(body.get("expiry")) : current.expiry();
     Map<String, Double> rates = body.has("serviceRates") ? rates(body.get("serviceRates")) : current.serviceRates();
     Map<String, KeyBinding> bindings = body.has("bindings") ? bindings(body.get("bindings")) : current.bindings();
+    List<ModelRule> modelMap = body.has("modelMap") ? modelMap(body.get("modelMap")) : current.modelMap();
     return new KeySettings(name, description, tags,
         new KeyLimits(concurrency, window, daily, total, weekly, resetDay, resetHour),
-        new KeyAccess(pools, allowedModels, blockedModels, clients), expiry, rates, bindings);
+        new KeyAccess(pools, allowedModels, blockedModels, clients), expiry, rates, bindings, modelMap);
+  }
+
+  /** The key's own model map: the rules the operator's map takes (null or [] clears it). */
+  private static List<ModelRule> modelMap(JsonNode n) {
+    try {
+      return ModelMapJson.parse(n, "modelMap");
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
   }
 
   private static String name(JsonNode n) {

@@ -21,6 +21,7 @@ import dev.relaycluster.admin.RequestTraces;
 import dev.relaycluster.admin.KeyJson;
 import dev.relaycluster.admin.OAuthAccountAdmin;
 import dev.relaycluster.admin.Branding;
+import dev.relaycluster.admin.ModelMaps;
 import dev.relaycluster.admin.oidc.OidcLogin;
 import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.config.OidcSettings;
@@ -65,6 +66,8 @@ public final class AdminRoutes extends AllDirectives {
   /** Null when sign-on is not wired in: its paths then answer like any unknown admin path. */
   private final OidcRoutes oidc;
   private final BrandingRoutes branding;
+  /** Null when the model map is not wired in: its path then answers like any unknown admin path. */
+  private final ModelMapRoutes modelMaps;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
@@ -79,6 +82,17 @@ public final class AdminRoutes extends AllDirectives {
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
       RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc) {
+    this(sessions, accounts, oauthAccounts, codexAccounts, geminiAccounts, keys, usage, cluster, webhooks, materializer,
+        proxies, traces, admins, audit, branding, oidc, null);
+  }
+
+  /** With the operator's model map editable at {@code model-map} ({@code modelMaps}; null: not mounted). */
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
+      CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc,
+      ModelMaps modelMaps) {
+    this.modelMaps = modelMaps == null ? null : new ModelMapRoutes(modelMaps, materializer);
     this.proxies = proxies;
     this.admins = admins;
     this.audit = new AdminAuditHook(audit, proxies);
@@ -236,6 +250,7 @@ public final class AdminRoutes extends AllDirectives {
         usage.route(),
         webhooks.route(session, req),
         branding.route(req),
+        modelMaps == null ? reject() : modelMaps.route(req),
         admins.route(session, req),
         complete(JsonResponses.error(404, "not_found_error", "no such admin endpoint")));
   }

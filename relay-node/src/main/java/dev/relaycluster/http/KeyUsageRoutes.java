@@ -175,6 +175,7 @@ public final class KeyUsageRoutes extends AllDirectives {
   private static ObjectNode body(KeyUsage u) {
     ObjectNode out = KeyJson.key(u.key());
     out.remove("bindings");
+    out.remove("modelMap");
     out.setAll(KeyJson.usage(u));
     return out;
   }

@@ -153,6 +153,7 @@ public final class RelayNode implements AutoCloseable {
       tables.addAll(dev.relaycluster.admin.AdminAudit.ddl());
       tables.addAll(dev.relaycluster.admin.oidc.OidcAdmins.ddl());
       tables.addAll(dev.relaycluster.admin.Branding.ddl());
+      tables.addAll(dev.relaycluster.admin.ModelMaps.ddl());
       tables.addAll(EncryptionCheck.ddl());
       tables.addAll(JournalIndexes.ddl());
       tables.addAll(WebhookTargetStore.ddl());
@@ -210,6 +211,14 @@ public final class RelayNode implements AutoCloseable {
             system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
       }
 
+      // The operator's model map (issue 20): the admin's saved map, re-read every 10 s, else relay.models.
+      dev.relaycluster.admin.ModelMaps modelMaps = new dev.relaycluster.admin.ModelMaps(database,
+          dev.relaycluster.config.ModelMapSettings.from(base));
+      modelMaps.reload().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      system.scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10),
+          modelMaps::reload, system.dispatchers().lookup(
+              DispatcherSelector.fromConfig("relay-blocking-dispatcher")));
+
       PasswordHasher hasher = new PasswordHasher();
       AdminUsers adminUsers = new AdminUsers(database);
       phases.mark("projections");
@@ -241,7 +250,8 @@ public final class RelayNode implements AutoCloseable {
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces, NodeConversions.standard(), ttlStore);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
-          NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system));
+          NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system),
+          new dev.relaycluster.apikey.MappedModelRouter(modelMaps::current));
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);
@@ -268,7 +278,8 @@ public final class RelayNode implements AutoCloseable {
               // The site name and icon (WEB_TITLE until an admin sets them), in the node's database.
               new dev.relaycluster.admin.Branding(database, base.getString("relay.admin.web-title")),
               dev.relaycluster.admin.oidc.OidcLogin.create(dev.relaycluster.config.OidcSettings.from(base), database,
-                  adminUsers, adminSessions, ttlStore, vault, blocking))
+                  adminUsers, adminSessions, ttlStore, vault, blocking),
+              modelMaps)
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,

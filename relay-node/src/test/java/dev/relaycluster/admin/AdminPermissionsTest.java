@@ -27,6 +27,7 @@ class AdminPermissionsTest {
       {"PATCH", "admins/bob", "owner"}, {"DELETE", "admins/bob", "owner"},
       {"POST", "admins/bob/password", "owner"}, {"DELETE", "admins/bob/totp", "owner"},
       {"GET", "settings/security", "viewer"}, {"PATCH", "settings/security", "owner"},
+      {"GET", "model-map", "viewer"}, {"PUT", "model-map", "admin"}, {"DELETE", "model-map", "admin"},
       {"GET", "audit", "viewer"},
       {"GET", "accounts", "viewer"}, {"POST", "accounts", "admin"}, {"GET", "accounts/a1", "viewer"},
       {"PATCH", "accounts/a1", "admin"}, {"DELETE", "accounts/a1", "admin"},

@@ -30,6 +30,10 @@ class AuditActionsTest {
     assertEquals(new AuditAction("disabled", "webhook-target", "w1", null), of("POST", "webhooks/w1/disable", null));
     assertEquals(new AuditAction("repriced", "usage", null, null), of("POST", "usage/reprice", "{}"));
     assertEquals(new AuditAction("changed", "settings", "security", null), of("PATCH", "settings/security", "{}"));
+    assertEquals(new AuditAction("changed", "model-map", null, "rules=2"),
+        of("PUT", "model-map", "{\"rules\":[{\"match\":\"a\",\"pool\":\"claude\"},{\"match\":\"b\",\"pool\":\"gemini\"}]}"));
+    assertEquals(new AuditAction("changed", "model-map", null, null), of("PUT", "model-map", "{\"rules\":7}"));
+    assertEquals(new AuditAction("reset", "model-map", null, null), of("DELETE", "model-map", null));
   }
 
   @Test

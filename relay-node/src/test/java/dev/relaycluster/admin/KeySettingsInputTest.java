@@ -14,6 +14,7 @@ import dev.relaycluster.apikey.KeyLimits;
 import dev.relaycluster.apikey.KeySettings;
 import dev.relaycluster.apikey.KeyStatus;
 import dev.relaycluster.apikey.RateWindowLimit;
+import dev.relaycluster.config.ModelRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,8 @@ class KeySettingsInputTest {
          "dailyCostLimit": 10.5, "totalCostLimit": 0, "weeklyOpusCostLimit": 3,
          "weeklyResetDay": 3, "weeklyResetHour": 9, "expiry": {"mode": "activation", "hours": 36},
          "allowedModels": [], "blockedModels": ["claude-opus-*"], "allowedClients": ["codex"],
-         "serviceRates": {"claude": 1.5}, "bindings": {"claude": {"accountId": "acc-1"}}}"""));
+         "serviceRates": {"claude": 1.5}, "bindings": {"claude": {"accountId": "acc-1"}},
+         "modelMap": [{"match": "claude-*", "pool": "openai", "model": "gpt-5.1-codex"}, {"match": "g*", "pool": "gemini"}]}"""));
     KeyEntry entry = new KeyEntry("id", s.name(), "h", "cr_x", 4, KeyStatus.ACTIVE, 1, 0, 2, s, 0, 0);
     var shown = KeyJson.key(entry);
     for (String field : List.of("id", "keyHint", "status", "createdAt")) {
@@ -120,5 +122,21 @@ class KeySettingsInputTest {
     assertEquals(s, input.create(shown));
     assertEquals("2.5", shown.get("rateLimit").get("cost").toString());
     assertEquals("10.5", shown.get("dailyCostLimit").toString());
+  }
+
+  @Test
+  void aKeysModelMapIsCheckedKeptAndCleared() throws Exception {
+    KeySettings s = input.create(json("{\"name\":\"k\",\"modelMap\":[{\"match\":\"Sonnet\",\"pool\":\"Claude\","
+        + "\"model\":\"claude-sonnet-4-6\"}]}"));
+    assertEquals(List.of(new ModelRule("Sonnet", "claude", "claude-sonnet-4-6")), s.modelMap());
+    assertEquals(s.modelMap(), input.apply(s, json("{\"description\":\"d\"}")).modelMap(), "kept when not named");
+    assertEquals(List.of(), input.apply(s, json("{\"modelMap\":null}")).modelMap());
+    assertEquals(List.of(), input.apply(s, json("{\"modelMap\":[]}")).modelMap());
+    assertEquals(List.of(), input.create(json("{\"name\":\"k\"}")).modelMap());
+    assertEquals("modelMap[0].pool: one of claude, droid, gemini, openai",
+        error("{\"name\":\"k\",\"modelMap\":[{\"match\":\"x\",\"pool\":\"vertex\"}]}"));
+    assertEquals("modelMap: a list of {match, pool, model} rules", error("{\"name\":\"k\",\"modelMap\":{}}"));
+    assertEquals("modelMap[0].match: a model name or a pattern with *, such as claude-*",
+        error("{\"name\":\"k\",\"modelMap\":[{\"pool\":\"claude\"}]}"));
   }
 }

@@ -79,6 +79,7 @@ class ApiKeyStateMigrationTest {
     assertEquals("team key", s.name());
     assertEquals(new KeyLimits(4, null, 5_000_000L, 0, 1_000_000L, 1, 0), s.limits());
     assertEquals(Map.of("opus", 2.0), s.serviceRates());
+    assertEquals(List.of(), s.modelMap(), "a key saved before model maps has none");
     assertEquals(KeyStatus.ACTIVE, state.toEntry().status());
 
     // Written again, it is the same payload under the new class name (no migration version on it).
@@ -98,5 +99,20 @@ class ApiKeyStateMigrationTest {
     ApiKeyState read = (ApiKeyState) serialization.deserialize(bytes, serializer.identifier(),
         Serializers.manifestFor(serializer, state)).get();
     assertEquals(state, read);
+  }
+
+  @Test
+  void aKeysModelMapIsWrittenAndReadBack() {
+    KeySettings settings = new KeySettings("mapped", "", List.of(), KeyLimits.NONE, KeyAccess.ANY, KeyExpiry.NONE,
+        Map.of(), Map.of(), List.of(new dev.relaycluster.config.ModelRule("claude-*", "openai", "gpt-5.1-codex"),
+            new dev.relaycluster.config.ModelRule("sonnet", "claude", null)));
+    ApiKeyState state = ApiKeyState.empty("key-3")
+        .apply(new ApiKeyEntity.KeyCreated("key-3", "mapped", "hash-3", "rk-...3333", 2, 10L))
+        .apply(new ApiKeyEntity.KeyUpdated("key-3", settings, 20L));
+    Serializer serializer = serialization.findSerializerFor(state);
+    ApiKeyState read = (ApiKeyState) serialization.deserialize(serializer.toBinary(state), serializer.identifier(),
+        Serializers.manifestFor(serializer, state)).get();
+    assertEquals(state, read);
+    assertEquals(settings.modelMap(), read.currentSettings().modelMap());
   }
 }

@@ -77,6 +77,8 @@ class AdminRolesTest {
       {"GET", "/settings/security", null, "viewer"}, {"PATCH", "/settings/security", "{}", "owner"},
       {"GET", "/audit", null, "viewer"},
       {"GET", "/settings/branding", null, "viewer"}, {"PATCH", "/settings/branding", "{\"siteName\":7}", "admin"},
+      {"GET", "/model-map", null, "viewer"}, {"PUT", "/model-map", "{\"rules\":7}", "admin"},
+      {"DELETE", "/model-map", null, "admin"},
       {"GET", "/accounts", null, "viewer"}, {"POST", "/accounts", "{}", "admin"},
       {"GET", "/accounts/{account}", null, "viewer"}, {"PATCH", "/accounts/nope", "{\"priority\":3}", "admin"},
       {"DELETE", "/accounts/nope", null, "admin"}, {"POST", "/accounts/nope/reset", null, "admin"},

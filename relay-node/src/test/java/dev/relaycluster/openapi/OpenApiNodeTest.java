@@ -142,6 +142,7 @@ class OpenApiNodeTest {
     usage(keyId);
     webhooks();
     admins();
+    modelMap(keyId);
 
     check("GET", "/admin/api/cluster", "/admin/api/cluster", null, token, 200);
     check("GET", "/health", "/health", null, null, 200);
@@ -242,6 +243,20 @@ class OpenApiNodeTest {
     check("GET", "/admin/api/audit", "/admin/api/audit?limit=0", null, token, 400);
     check("DELETE", one, tina, null, token, 200);
     check("GET", one, tina, null, token, 404);
+  }
+
+  /** The operator's model map (read, replaced, refused, reset) and a key's own map. */
+  private void modelMap(String keyId) throws Exception {
+    check("GET", "/admin/api/model-map", "/admin/api/model-map", null, token, 200);
+    check("PUT", "/admin/api/model-map", "/admin/api/model-map", "{\"rules\":[{\"match\":\"claude-*\","
+        + "\"pool\":\"claude\"},{\"match\":\"fast\",\"pool\":\"gemini\",\"model\":\"gemini-3.8-flash\"}]}",
+        token, 200);
+    expect(send("PUT", "/admin/api/model-map", "{\"rules\":[{\"match\":\"x\",\"pool\":\"mars\"}]}", token),
+        "PUT", "/admin/api/model-map", 400);
+    check("DELETE", "/admin/api/model-map", "/admin/api/model-map", null, token, 200);
+    check("PATCH", "/admin/api/keys/{id}", "/admin/api/keys/" + keyId,
+        "{\"modelMap\":[{\"match\":\"claude-*\",\"pool\":\"claude\",\"model\":\"claude-sonnet-4-5\"}]}", token, 200);
+    check("PATCH", "/admin/api/keys/{id}", "/admin/api/keys/" + keyId, "{\"modelMap\":null}", token, 200);
   }
 
   /**

@@ -27,8 +27,9 @@ class OpenApiRoutesTest {
   /**
    * The route classes read, and where the node mounts each: AdminLoginRoutes (login.route()), OidcRoutes
    * (oidc.route()) and BrandingRoutes' public route inside AdminRoutes' /admin/api before the session check;
-   * UsageRoutes, WebhookRoutes, AdminUserRoutes and BrandingRoutes inside its authenticated /admin/api
-   * (usage.route(), webhooks.route(…), admins.route(…), branding.route(…)); RelayNode mounts the others and may
+   * UsageRoutes, WebhookRoutes, AdminUserRoutes, BrandingRoutes and ModelMapRoutes inside its authenticated
+   * /admin/api (usage.route(), webhooks.route(…), admins.route(…), branding.route(…), modelMaps.route(…));
+   * RelayNode mounts the others and may
    * hold directives of its own on its {@code AllDirectives d}.
    */
   private static final Map<String, String> READ = Map.ofEntries(
@@ -37,6 +38,7 @@ class OpenApiRoutesTest {
       Map.entry("http/OidcRoutes.java", "/admin/api"),
       Map.entry("http/AdminUserRoutes.java", "/admin/api"),
       Map.entry("http/BrandingRoutes.java", "/admin/api"),
+      Map.entry("http/ModelMapRoutes.java", "/admin/api"),
       Map.entry("http/UsageRoutes.java", "/admin/api"),
       Map.entry("http/WebhookRoutes.java", "/admin/api"),
       Map.entry("http/KeyUsageRoutes.java", ""),

@@ -77,6 +77,13 @@ class KeyBrowserTest {
     if (limit) {
       fill(edit, "dailyCostLimit", "7");
     }
+    // A model map row: Claude names to the Codex pool as gpt-5.1-codex.
+    browser.script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+        edit.findElement(Browser.test("add-mapping")));
+    WebElement mapping = edit.findElement(Browser.test("model-map-rule"));
+    fill(mapping, "mapMatch", "claude-*");
+    new org.openqa.selenium.support.ui.Select(mapping.findElement(By.name("mapPool"))).selectByValue("openai");
+    fill(mapping, "mapModel", "gpt-5.1-codex");
     submit(edit);
     JsonNode key;
     try {
@@ -90,6 +97,8 @@ class KeyBrowserTest {
     if (limit) {
       assertEquals(7.0, key.path("dailyCostLimit").asDouble(), key.toString());
     }
+    assertEquals("[{\"match\":\"claude-*\",\"pool\":\"openai\",\"model\":\"gpt-5.1-codex\"}]",
+        key.path("modelMap").toString());
     browser.admin("keys/" + id);
     assertTrue(browser.text().contains("Renamed in the browser"), browser.text());
     browser.screenshot("key-edited-en-390");
