@@ -20,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Codex backend, which speaks only Responses: a prompt, and the Bash tool round trip (the mock calls the
  * tool named Bash with {@code {"command":"echo mock-tool-ok",…}}, the CLI runs it, and the follow-up carries
  * its function_call_output). One ledger row per upstream call with the mock's Responses usage.
- *
- * <p>Enable when the Anthropic ⇄ Responses conversion and the per-key {@code modelMap} of the key admin API
- * are on main (issue 20): remove {@code @Disabled}, nothing else should need to change.
  */
-@Disabled("enable when conversion lands: issue 20")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClaudeCodeOnCodexPoolTest {
   private static final String TOKEN = "chatgpt-access-token-claude-code";

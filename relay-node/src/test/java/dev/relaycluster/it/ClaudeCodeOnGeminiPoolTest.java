@@ -20,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a prompt, and the Bash tool round trip (the mock answers a {@code functionCall} of the declared tool named
  * Bash with {@code {"command":"echo mock-tool-ok"}}, the CLI runs it, the follow-up carries the
  * functionResponse). One ledger row per upstream call with the mock's usageMetadata.
- *
- * <p>Enable when the Anthropic ⇄ Gemini conversion and the per-key {@code modelMap} of the key admin API
- * are on main (issue 20): remove {@code @Disabled}, nothing else should need to change.
  */
-@Disabled("enable when conversion lands: issue 20")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClaudeCodeOnGeminiPoolTest {
   private static final String UPSTREAM_MODEL = "gemini-2.5-pro";

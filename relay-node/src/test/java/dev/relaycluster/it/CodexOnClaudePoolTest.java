@@ -19,7 +19,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,11 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Codex 0.171 also offers the hosted {@code web_search} tool and a {@code namespace} tool
  * (multi_agent_v1). These tests run Codex as a user would, with both; if the conversion refuses web_search
  * by design, add {@code "-c", "web_search=\"disabled\""} to the exec arguments (that drops it from the tools).
- *
- * <p>Enable when the Responses ⇄ Anthropic conversion and the per-key {@code modelMap} of the key admin API
- * are on main (issue 20): remove {@code @Disabled}.
  */
-@Disabled("enable when conversion lands: issue 20")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CodexOnClaudePoolTest {
   private static final String KEY_ENV = "RELAY_API_KEY";

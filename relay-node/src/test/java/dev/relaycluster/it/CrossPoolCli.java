@@ -60,5 +60,13 @@ final class CrossPoolCli {
     assertEquals(cacheRead, row.get("cacheReadTokens").asLong(), row.toString());
     assertEquals(output, row.get("outputTokens").asLong(), row.toString());
     assertTrue(row.get("costMicros").asLong() > 0, "priced in the upstream's pool: " + row);
+    String clientDialect = client.equals("claude-code") ? "anthropic" : "openai-responses";
+    String upstreamDialect = switch (pool) {
+      case "claude" -> "anthropic";
+      case "gemini" -> "gemini";
+      default -> "openai-responses";
+    };
+    assertEquals(clientDialect, row.get("clientDialect").asText(), row.toString());
+    assertEquals(upstreamDialect, row.get("upstreamDialect").asText(), "the log names both dialects: " + row);
   }
 }
