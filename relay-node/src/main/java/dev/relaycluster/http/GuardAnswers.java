@@ -2,6 +2,7 @@ package dev.relaycluster.http;
 
 import dev.relaycluster.protocol.anthropic.AnthropicDialect;
 import dev.relaycluster.protocol.dialect.Dialect;
+import dev.relaycluster.protocol.openai.ChatDialect;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.protocol.gemini.GeminiErrors;
@@ -29,6 +30,9 @@ final class GuardAnswers {
 
   /** The dialect of the endpoints mounted at {@code path}. */
   static Dialect dialectOf(String path) {
+    if (path.endsWith("/chat/completions")) {
+      return ChatDialect.INSTANCE;
+    }
     if (under(path, "/gemini") || under(path, "/v1beta")) {
       return GeminiDialect.INSTANCE;
     }

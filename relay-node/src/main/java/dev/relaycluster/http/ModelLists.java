@@ -7,7 +7,10 @@ import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.usage.PriceBook;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
@@ -46,6 +49,55 @@ public final class ModelLists {
       data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "openai");
     }
     return JsonResponses.ok(body);
+  }
+
+  /**
+   * OpenAI's {@code GET /v1/models} list for Chat Completions clients: what the key may use across its pools
+   * (the priced Claude, OpenAI and Gemini models of each pool its permissions allow, by the key's model
+   * rules), then {@code extraNames} (the model map's aliases the key may use) not listed yet. Each entry's
+   * {@code owned_by} names the vendor ("relay" for an alias).
+   */
+  public HttpResponse openaiAll(KeyEntry key, Collection<String> extraNames) {
+    return openaiList(key, extraNames, null);
+  }
+
+  /** OpenAI's list of one pool's priced models the key may use (a pinned path's); empty without the permission. */
+  public HttpResponse openaiOf(KeyEntry key, String pool) {
+    return openaiList(key, List.of(), pool);
+  }
+
+  private HttpResponse openaiList(KeyEntry key, Collection<String> extraNames, String onlyPool) {
+    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+    body.put("object", "list");
+    ArrayNode data = body.putArray("data");
+    Set<String> listed = new HashSet<>();
+    for (String[] pool : POOLS) {
+      if (!key.settings().access().allowsPool(pool[0]) || (onlyPool != null && !onlyPool.equals(pool[0]))) {
+        continue;
+      }
+      for (String id : names(key, ofPool(pool[0]))) {
+        if (listed.add(id)) {
+          data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", pool[1]);
+        }
+      }
+    }
+    for (String id : extraNames == null ? List.<String>of() : extraNames) {
+      if (id != null && !id.isBlank() && key.settings().access().allowsModel(id) && listed.add(id)) {
+        data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "relay");
+      }
+    }
+    return JsonResponses.ok(body);
+  }
+
+  /** The pools a Chat client reaches by model name, and the vendor each list entry is owned by. */
+  private static final String[][] POOLS = {{"claude", "anthropic"}, {"openai", "openai"}, {"gemini", "google"}};
+
+  private static Predicate<String> ofPool(String pool) {
+    return switch (pool) {
+      case "claude" -> m -> m.startsWith("claude-");
+      case "gemini" -> m -> m.startsWith("gemini-");
+      default -> ModelLists::openAiModel;
+    };
   }
 
   /** Gemini's {@code GET /v1beta/models} list: the Gemini models, named {@code models/<id>}, one page. */

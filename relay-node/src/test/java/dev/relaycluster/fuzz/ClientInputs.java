@@ -140,8 +140,21 @@ final class ClientInputs {
     String label = method + " " + shortly(path) + (framing == HttpBytes.Framing.LENGTH ? "" : " " + framing)
         + " " + String.join(",", headers.applied) + (odd.isEmpty() ? "" : " odd:" + String.join(",", odd))
         + " body:" + call.what();
-    return new FuzzInput(family, index, label, FuzzInput.shapeOf(path), request.bytes(junk), delivery, 1,
+    return new FuzzInput(family, index, label, shape(method, path, headers), request.bytes(junk), delivery, 1,
         delivery == FuzzInput.Delivery.HALF_CLOSE);
+  }
+
+  /**
+   * The error shape expected: the path's, except that GET v1/models at the root and under /api is OpenAI's list
+   * for a caller that is not an Anthropic client (no {@code anthropic-version}, no {@code x-api-key}).
+   */
+  private static FuzzInput.Shape shape(String method, String path, ClientHeaders headers) {
+    boolean anthropic = headers.headers.stream().anyMatch(h -> h[0].equalsIgnoreCase("anthropic-version")
+        || h[0].equalsIgnoreCase("x-api-key"));
+    if (method.equals("GET") && (path.equals("/v1/models") || path.equals("/api/v1/models")) && !anthropic) {
+      return FuzzInput.Shape.OPENAI;
+    }
+    return FuzzInput.shapeOf(path);
   }
 
   private static HttpBytes.Framing framing(byte[] body, Junk junk) {

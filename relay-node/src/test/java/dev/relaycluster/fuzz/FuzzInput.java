@@ -48,7 +48,7 @@ record FuzzInput(String family, int index, String label, Shape shape, byte[] req
     if (under(p, "/admin/api") || under(p, "/apiStats")) {
       return Shape.ADMIN;
     }
-    if (under(p, "/openai") || under(p, "/v1/responses")) {
+    if (under(p, "/openai") || under(p, "/v1/responses") || p.endsWith("/chat/completions")) {
       return Shape.OPENAI;
     }
     if (under(p, "/gemini") || under(p, "/v1beta")) {

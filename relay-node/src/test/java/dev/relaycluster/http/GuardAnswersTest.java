@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.protocol.anthropic.AnthropicDialect;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
+import dev.relaycluster.protocol.openai.ChatDialect;
 import dev.relaycluster.protocol.openai.ResponsesDialect;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -27,6 +28,10 @@ class GuardAnswersTest {
     assertSame(GeminiDialect.INSTANCE, GuardAnswers.dialectOf("/gemini/v1internal:streamGenerateContent"));
     assertSame(GeminiDialect.INSTANCE, GuardAnswers.dialectOf("/v1beta/models/gemini-2.5-pro:countTokens"));
     assertSame(AnthropicDialect.INSTANCE, GuardAnswers.dialectOf("/geminis"));
+    for (String chat : new String[] {"/v1/chat/completions", "/api/v1/chat/completions", "/openai/v1/chat/completions",
+        "/openai/claude/v1/chat/completions", "/openai/gemini/v1/chat/completions"}) {
+      assertSame(ChatDialect.INSTANCE, GuardAnswers.dialectOf(chat), chat);
+    }
   }
 
   @Test

@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>WebSocket mode on {@code GET /v1/responses} and {@code GET /backend-api/codex/responses}: one event
  *       JSON per text frame, {@code previous_response_id} valid only on the same connection,
  *       {@code generate:false} prewarms, errors as wrapped error frames;</li>
+ *   <li>Chat Completions on the API: {@code POST /v1/chat/completions} (whole or SSE, tool calls, usage chunk on
+ *       request), see {@link MockOpenAiChat};</li>
  *   <li>the ChatGPT OAuth token endpoint {@code POST /oauth/token} (form or JSON) with PKCE code exchange and
  *       rotating single-use refresh tokens ({@code refresh_token_reused} on reuse), see {@link MockOpenAiAuth}.</li>
  * </ul>
@@ -411,14 +413,15 @@ public final class MockOpenAi implements AutoCloseable {
     }
     Kind kind = path.startsWith("/v1/") ? Kind.API : path.startsWith("/backend-api/codex/") ? Kind.CODEX : null;
     String rest = kind == null ? "" : path.substring(kind == Kind.API ? 3 : 18);
-    if (kind == null || !(rest.equals("/responses") || rest.equals("/responses/compact") || rest.equals("/models"))) {
+    boolean chat = kind == Kind.API && rest.equals(MockOpenAiChat.PATH);
+    if (kind == null || !(chat || rest.equals("/responses") || rest.equals("/responses/compact") || rest.equals("/models"))) {
       return send(out, 404, "Not Found", json404(path), "");
     }
     String credential = bearer(req);
     String account = req.header("chatgpt-account-id");
     boolean upgrade = req.method().equals("GET") && rest.equals("/responses")
         && "websocket".equalsIgnoreCase(req.header("upgrade"));
-    if (rest.startsWith("/responses") && req.method().equals("POST")) {
+    if ((chat || rest.startsWith("/responses")) && req.method().equals("POST")) {
       count(requestsByCredential, credential, account);
       remember(req, credential, account);
     } else if (!upgrade && !(rest.equals("/models") && req.method().equals("GET"))) {
@@ -441,6 +444,10 @@ public final class MockOpenAi implements AutoCloseable {
     }
     if (rest.equals("/models")) {
       return send(out, 200, "OK", models(kind), commonHeaders(kind, req, credential, account));
+    }
+    if (chat) {
+      return MockOpenAiChat.answer(out, req, commonHeaders(kind, req, credential, account),
+          status -> fail(out, kind, status, req, credential, account));
     }
     JsonNode body;
     try {
@@ -977,30 +984,30 @@ public final class MockOpenAi implements AutoCloseable {
     return errorJson("Invalid URL (" + path + ")", "invalid_request_error", null);
   }
 
-  private static void streamHead(OutputStream out, String headers) throws IOException {
+  static void streamHead(OutputStream out, String headers) throws IOException {
     out.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
         + headers + "transfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
 
-  private static void chunk(OutputStream out, String text) throws IOException {
+  static void chunk(OutputStream out, String text) throws IOException {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     chunk(out, b, 0, b.length);
   }
 
-  private static void chunk(OutputStream out, byte[] b, int off, int len) throws IOException {
+  static void chunk(OutputStream out, byte[] b, int off, int len) throws IOException {
     out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
     out.write(b, off, len);
     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static void endChunks(OutputStream out) throws IOException {
+  static void endChunks(OutputStream out) throws IOException {
     out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
 
   /** A JSON answer with content-length; the connection stays open. */
-  private static boolean send(OutputStream out, int status, String reason, String body, String headers)
+  static boolean send(OutputStream out, int status, String reason, String body, String headers)
       throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     out.write(("HTTP/1.1 " + status + " " + reason + "\r\ncontent-type: application/json\r\n" + headers

@@ -90,7 +90,7 @@ public final class ResponsesRequest {
     }
 
     /** OpenAI's words for a JSON value's type in its "Invalid type" messages. */
-    private static String typeName(JsonNode n) {
+    static String typeName(JsonNode n) {
         if (n == null || n.isNull()) {
             return "null";
         }
@@ -112,7 +112,7 @@ public final class ResponsesRequest {
         return n.isNumber() ? "a decimal" : "an unknown type";
     }
 
-    private static boolean isBlank(byte[] body) {
+    static boolean isBlank(byte[] body) {
         for (byte b : body) {
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
                 return false;

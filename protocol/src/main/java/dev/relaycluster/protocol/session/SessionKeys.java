@@ -92,6 +92,35 @@ public final class SessionKeys {
         return prefixHash(keyId, partsText(system.path("parts")), partsText(root.path("contents").path(0).path("parts")));
     }
 
+    /**
+     * OpenAI Chat Completions: body {@code prompt_cache_key}, then a prefix hash of the {@code system} and
+     * {@code developer} messages' text and the first {@code user} message's text. {@code user} names an end
+     * user, not a conversation, and is not consulted; neither is {@code header}.
+     */
+    public static Optional<SessionKey> chat(Function<String, String> header, JsonNode body, String keyId) {
+        JsonNode root = orMissing(body);
+        String cacheKey = Json.text(root, "prompt_cache_key");
+        if (notBlank(cacheKey)) {
+            return Optional.of(new SessionKey(cacheKey, SessionKeySource.CHAT_PROMPT_CACHE_KEY));
+        }
+        StringBuilder system = new StringBuilder();
+        String firstUser = null;
+        for (JsonNode message : array(root.path("messages"))) {
+            String role = Json.text(message, "role");
+            if ("system".equals(role) || "developer".equals(role)) {
+                system.append(chatContentText(message.path("content")));
+            } else if ("user".equals(role) && firstUser == null) {
+                firstUser = chatContentText(message.path("content"));
+            }
+        }
+        return prefixHash(keyId, system.toString(), firstUser == null ? "" : firstUser);
+    }
+
+    /** A Chat message's text: the content string, or its {@code text} parts joined. */
+    private static String chatContentText(JsonNode content) {
+        return content.isTextual() ? content.textValue() : partsText(content);
+    }
+
     private static Optional<SessionKey> prefixHash(String keyId, String system, String firstTurn) {
         if (system.isEmpty() && firstTurn.isEmpty()) {
             return Optional.empty();

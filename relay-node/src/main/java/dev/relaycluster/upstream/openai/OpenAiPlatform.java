@@ -1,14 +1,25 @@
 package dev.relaycluster.upstream.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaycluster.protocol.dialect.AnswerFraming;
+import dev.relaycluster.protocol.dialect.DialectId;
+import dev.relaycluster.protocol.openai.ChatDialect;
+import dev.relaycluster.protocol.openai.ChatIncludeUsage;
 import dev.relaycluster.protocol.openai.OpenAiAnswers;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.util.Json;
 import dev.relaycluster.upstream.Credential;
+import dev.relaycluster.upstream.UpstreamCall;
 import java.util.Map;
+import org.apache.pekko.util.ByteString;
 
 /**
  * OpenAI API-key accounts ({@code openai-api}): {@code {baseUrl}/v1/responses} (and {@code /compact})
- * with {@code Authorization: Bearer sk-…}. Health from {@code x-ratelimit-*} and error bodies
- * ({@link OpenAiAnswers}).
+ * with {@code Authorization: Bearer sk-…}, and Chat Completions as the client sent it
+ * ({@code {baseUrl}/v1/chat/completions}). A streamed Chat request that did not ask for usage is sent with
+ * {@code stream_options.include_usage: true} (the ledger needs the usage chunk) and that chunk is dropped
+ * from the client's stream again. Health from {@code x-ratelimit-*} and error bodies ({@link OpenAiAnswers}).
  */
 public final class OpenAiPlatform extends ResponsesPlatform {
   public static final String TYPE = "openai-api";
@@ -24,8 +35,40 @@ public final class OpenAiPlatform extends ResponsesPlatform {
   }
 
   @Override
+  public boolean speaks(DialectId clientDialect) {
+    return clientDialect == DialectId.OPENAI_RESPONSES || clientDialect == DialectId.OPENAI_CHAT;
+  }
+
+  @Override
+  public boolean serves(String endpoint) {
+    return ChatDialect.COMPLETIONS.equals(endpoint) || super.serves(endpoint);
+  }
+
+  @Override
   String path(String endpoint) {
+    if (ChatDialect.COMPLETIONS.equals(endpoint)) {
+      return "/v1/chat/completions";
+    }
     return COMPACT.equals(endpoint) ? "/v1/responses/compact" : "/v1/responses";
+  }
+
+  @Override
+  ByteString body(UpstreamCall call) {
+    if (askUsage(call)) {
+      return ByteString.fromArrayUnsafe(ChatIncludeUsage.ask(call.body().toArrayUnsafe()));
+    }
+    return call.body();
+  }
+
+  /** The usage chunk the relay asked for is not the client's: it is dropped after the usage tap read it. */
+  @Override
+  public AnswerFraming framing(UpstreamCall call) {
+    return askUsage(call) ? ChatIncludeUsage.framing() : AnswerFraming.IDENTITY;
+  }
+
+  private static boolean askUsage(UpstreamCall call) {
+    return ChatDialect.COMPLETIONS.equals(call.endpoint()) && call.view() != null && call.view().stream()
+        && ChatIncludeUsage.mustAsk(call.body().toArrayUnsafe());
   }
 
   @Override
@@ -43,8 +86,20 @@ public final class OpenAiPlatform extends ResponsesPlatform {
     return OpenAiAnswers.classify(status, headers, body, nowMillis);
   }
 
+  /** A Chat stream's error is a bare {@code {"error":{…}}}: judged as the {@code error} event it stands for. */
   @Override
   public AnswerVerdict classifyStreamError(String errorType, byte[] errorJson, long nowMillis) {
-    return OpenAiAnswers.classifyStreamError(errorJson, nowMillis);
+    return OpenAiAnswers.classifyStreamError(asErrorEvent(errorJson), nowMillis);
+  }
+
+  private static byte[] asErrorEvent(byte[] json) {
+    JsonNode root = json == null ? null : Json.tryParse(json).orElse(null);
+    if (root instanceof ObjectNode o && !o.has("type") && o.path("error").isObject()) {
+      ObjectNode event = Json.mapper().createObjectNode();
+      event.put("type", "error");
+      event.setAll(o);
+      return Json.write(event);
+    }
+    return json;
   }
 }

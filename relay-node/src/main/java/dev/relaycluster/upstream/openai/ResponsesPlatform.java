@@ -41,7 +41,7 @@ abstract class ResponsesPlatform implements Platform {
   }
 
   @Override
-  public final boolean serves(String endpoint) {
+  public boolean serves(String endpoint) {
     return RESPONSES.equals(endpoint) || COMPACT.equals(endpoint);
   }
 
