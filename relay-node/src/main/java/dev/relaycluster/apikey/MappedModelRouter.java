@@ -27,4 +27,20 @@ public final class MappedModelRouter implements ModelRouter {
     }
     return homePool == null ? Optional.empty() : Optional.of(new ModelRoute(homePool, model));
   }
+
+  /**
+   * The names a key may ask for beyond the models it lists anyway: the exact names (aliases, not patterns) of
+   * its own map and the operator's, first seen first.
+   */
+  public java.util.Collection<String> aliases(KeyEntry key) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (java.util.List<ModelRule> rules : java.util.List.of(key.settings().modelMap(), operator.get().rules())) {
+      for (ModelRule r : rules) {
+        if (!r.match().contains("*")) {
+          out.add(r.match());
+        }
+      }
+    }
+    return out;
+  }
 }

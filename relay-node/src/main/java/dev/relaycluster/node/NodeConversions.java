@@ -7,6 +7,7 @@ import dev.relaycluster.protocol.convert.chat.ChatCodec;
 import dev.relaycluster.protocol.convert.gemini.GeminiCodec;
 import dev.relaycluster.protocol.convert.responses.ResponsesCodec;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
+import dev.relaycluster.protocol.openai.ChatDialect;
 import dev.relaycluster.protocol.openai.ResponsesDialect;
 import dev.relaycluster.relay.Conversions;
 
@@ -16,6 +17,7 @@ final class NodeConversions {
 
   static Conversions standard() {
     return new Conversions(new Codecs(ChatCodec.INSTANCE, AnthropicCodec.INSTANCE, GeminiCodec.INSTANCE,
-        ResponsesCodec.INSTANCE), AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, GeminiDialect.INSTANCE);
+        ResponsesCodec.INSTANCE), AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, GeminiDialect.INSTANCE,
+        ChatDialect.INSTANCE);
   }
 }

@@ -249,9 +249,11 @@ public final class RelayNode implements AutoCloseable {
           settings.accounts().maxCoolingShare(), settings.http().askTimeout(), tracing);
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces, NodeConversions.standard(), ttlStore);
+      dev.relaycluster.apikey.MappedModelRouter modelRouter =
+          new dev.relaycluster.apikey.MappedModelRouter(modelMaps::current);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system),
-          new dev.relaycluster.apikey.MappedModelRouter(modelMaps::current));
+          modelRouter);
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);
@@ -284,7 +286,8 @@ public final class RelayNode implements AutoCloseable {
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,
                   new UsageQueries(database, settings.ledger().zone())),
-              new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route()).route(),
+              new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route(),
+              modelRouter::aliases).route(),
           new dev.relaycluster.http.BodilessRequests(materializer, settings.http().maxBodySize()));
       phases.mark("admin users and routes");
       ClusterMembership.waitUntilUp(system, STARTUP_TIMEOUT);
