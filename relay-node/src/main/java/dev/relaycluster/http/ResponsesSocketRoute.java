@@ -52,6 +52,13 @@ public final class ResponsesSocketRoute extends AllDirectives {
           "this relay node is shutting down; retry", 1));
     }
     return requests.authenticated(req, DIALECT, key -> {
+      if (key.settings().modelMap().stream().anyMatch(rule -> !RelayRoutes.OPENAI.equals(rule.pool()))) {
+        // The socket is pinned to one openai account for its whole life; a key whose own map sends models to
+        // other pools is served turn by turn over HTTP, where each request is routed and converted. Codex falls
+        // back to HTTP on this answer.
+        return CompletableFuture.completedFuture(DialectResponses.error(DIALECT, ErrorKind.NOT_FOUND,
+            "this key's model map serves models from other pools, which have no WebSocket mode: use HTTP"));
+      }
       List<HttpHeader> headers = new ArrayList<>();
       req.getHeaders().forEach(headers::add);
       String keyId = key.id();

@@ -108,6 +108,18 @@ class CodexOnClaudePoolTest {
   }
 
   @Test
+  void withWebSocketsOnCodexIsToldToUseHttpAndIsAnswered() throws Exception {
+    JsonNode key = key("codex-on-claude-ws");
+    CodexCli cli = new CodexCli(dir.resolve("ws"), node.baseUrl() + "/openai", KEY_ENV, key.get("key").asText(), true);
+    CodexCli.Result r = cli.exec("-m", CODEX_MODEL, "say hi");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(MockAnthropic.STREAM_TEXT, r.stdout().strip(), r.toString());
+    assertEquals(1, upstream().size(), "one model call, over HTTP after the refused upgrade");
+    assertRow(CrossPoolCli.rows(node, key, 1).get(0), account, "claude", "claude-sonnet-4-5-20250929", "codex", 1200,
+        20000, 57);
+  }
+
+  @Test
   void theShellToolRoundTripRunsOnTheClaudePool() throws Exception {
     JsonNode key = key("codex-on-claude-tool");
     CodexCli.Result r = cli("tool", key).exec("-m", CODEX_MODEL, "MOCK_TOOL run it");
