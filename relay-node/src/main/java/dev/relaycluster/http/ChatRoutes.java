@@ -69,7 +69,8 @@ final class ChatRoutes extends AllDirectives {
   private Route completions(String pool) {
     return path(segment("chat").slash("completions"), () -> concat(
         post(() -> extractRequest(req -> completeWithFuture(
-            requests.relay(req, DIALECT, pool, ChatDialect.COMPLETIONS)))),
+            pool == null ? requests.relay(req, DIALECT, null, ChatDialect.COMPLETIONS)
+                : requests.relayPinned(req, DIALECT, pool, ChatDialect.COMPLETIONS)))),
         complete(POST_ONLY)));
   }
 }

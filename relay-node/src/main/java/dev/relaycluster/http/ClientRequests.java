@@ -81,7 +81,18 @@ public final class ClientRequests {
    * model, by default {@code pool} (null for a path that serves every pool: then the map must name one).
    */
   public CompletionStage<HttpResponse> relay(HttpRequest req, Dialect dialect, String pool, String endpoint) {
-    return counted(dialect, pool, relayOrRefuse(req, dialect, pool, endpoint));
+    return counted(dialect, pool, relayOrRefuse(req, dialect, pool, endpoint, router));
+  }
+
+  /**
+   * Relays a POST of {@code endpoint} in {@code dialect} to {@code pool} whatever the model (a path pinned to a
+   * pool): the model map's name for the model applies only where it names this pool.
+   */
+  public CompletionStage<HttpResponse> relayPinned(HttpRequest req, Dialect dialect, String pool, String endpoint) {
+    ModelRouter pinned = (key, model, home) -> router.route(key, model, home)
+        .filter(route -> route.pool().equals(home))
+        .or(() -> Optional.of(new ModelRoute(home, model)));
+    return counted(dialect, pool, relayOrRefuse(req, dialect, pool, endpoint, pinned));
   }
 
   /**
@@ -97,7 +108,7 @@ public final class ClientRequests {
   }
 
   private CompletionStage<HttpResponse> relayOrRefuse(HttpRequest req, Dialect dialect, String pool,
-      String endpoint) {
+      String endpoint, ModelRouter router) {
     if (drain.draining()) {
       // Nothing happened yet, so a balancer may retry this on another node.
       req.discardEntityBytes(materializer);
@@ -106,7 +117,7 @@ public final class ClientRequests {
     }
     // A revoked or deleted key's call is refused by its policy after the body is read, so that the refusal
     // is recorded in the key's ledger like every other.
-    return identified(req, dialect, key -> readAndRelay(req, key, dialect, pool, endpoint));
+    return identified(req, dialect, key -> readAndRelay(req, key, dialect, pool, endpoint, router));
   }
 
   /** Runs {@code next} with the request's active key; 401 in the dialect for a missing, unknown or unusable key. */
@@ -144,7 +155,7 @@ public final class ClientRequests {
   }
 
   private CompletionStage<HttpResponse> readAndRelay(HttpRequest req, KeyEntry key, Dialect dialect, String pool,
-      String endpoint) {
+      String endpoint, ModelRouter router) {
     long startedNanos = System.nanoTime();
     long startedAt = System.currentTimeMillis();
     long limit = settings.http().maxBodySize();

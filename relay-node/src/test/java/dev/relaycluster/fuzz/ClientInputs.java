@@ -151,10 +151,21 @@ final class ClientInputs {
   private static FuzzInput.Shape shape(String method, String path, ClientHeaders headers) {
     boolean anthropic = headers.headers.stream().anyMatch(h -> h[0].equalsIgnoreCase("anthropic-version")
         || h[0].equalsIgnoreCase("x-api-key"));
-    if (method.equals("GET") && (path.equals("/v1/models") || path.equals("/api/v1/models")) && !anthropic) {
+    String canonical = canonical(path);
+    if (method.equals("GET") && (canonical.equals("/v1/models") || canonical.equals("/api/v1/models")) && !anthropic) {
       return FuzzInput.Shape.OPENAI;
     }
     return FuzzInput.shapeOf(path);
+  }
+
+  /** The path as the server reads it: percent-escapes decoded, dot segments resolved; as sent if unparsable. */
+  private static String canonical(String path) {
+    try {
+      String decoded = new java.net.URI(path).normalize().getPath();
+      return decoded == null ? path : decoded;
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return path;
+    }
   }
 
   private static HttpBytes.Framing framing(byte[] body, Junk junk) {

@@ -370,10 +370,13 @@ class ChatCompletionsTest {
     List<String> ids = ids(openai);
     assertTrue(ids.contains("claude-sonnet-4-5") && ids.contains(MODEL) && ids.contains("gemini-2.5-pro"), ids.toString());
     assertEquals(ids.stream().distinct().count(), ids.size(), "no duplicates");
+    assertTrue(ids.contains("sonnet") && ids.contains("fast"), "the model map's aliases: " + ids);
     for (JsonNode m : openai.get("data")) {
       assertEquals("model", m.get("object").asText());
-      String owner = m.get("id").asText().startsWith("claude-") ? "anthropic"
-          : m.get("id").asText().startsWith("gemini-") ? "google" : "openai";
+      String id = m.get("id").asText();
+      // The model map's aliases (sonnet, fast, …) are the relay's own names.
+      String owner = id.startsWith("claude-") ? "anthropic" : id.startsWith("gemini-") ? "google"
+          : id.startsWith("gpt-") || id.matches("o\\d.*") || id.startsWith("codex-") ? "openai" : "relay";
       assertEquals(owner, m.get("owned_by").asText(), m.toString());
     }
     assertEquals(openai, JSON.readTree(raw("GET", "/api/v1/models", key, null, Map.of()).body()));

@@ -19,6 +19,10 @@ import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
+import com.google.genai.Client;
+import com.google.genai.ResponseStream;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.HttpOptions;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.MockGeminiAnswers;
 import dev.relaycluster.testing.MockOpenAi;
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official Anthropic Java SDK on the Codex and Gemini pools, and the OpenAI SDK's Responses on the Claude
- * pool, through keys whose model map sends them there: whole and streamed answers in the client's own
+ * pool and the Google Gen AI SDK on the Claude pool, through keys whose model map sends them there: whole and streamed answers in the client's own
  * dialect, the model shown as the client asked, token counts estimated (and said so) where the upstream has
  * no counter, features the upstream cannot serve refused in the client's dialect, usage exact to the token.
  */
@@ -169,5 +173,29 @@ class OtherClientsOnOtherPoolsTest extends AnyPoolBase {
     assertConverted(rows.get(0), claudeAccount, "claude", "openai-responses", "anthropic", 100, 0, 0, 20);
     assertConverted(rows.get(1), claudeAccount, "claude", "openai-responses", "anthropic", 1200, 20000, 3000, 57);
     assertFalse(rows.get(0).get("model").asText().startsWith("claude"), "the log keeps the name the client asked for");
+  }
+
+  @Test
+  void googleSdkOnTheClaudePool() throws Exception {
+    JsonNode key = mappedKey("claude", CLAUDE_MODEL, "gemini-*");
+    StringBuilder streamed = new StringBuilder();
+    try (Client sdk = Client.builder().apiKey(key.get("key").asText()).vertexAI(false).httpOptions(HttpOptions
+        .builder().baseUrl(node.baseUrl() + "/gemini").apiVersion("v1beta").timeout(20_000).build()).build()) {
+      GenerateContentResponse whole = sdk.models.generateContent(GEMINI_MODEL, "hello", null);
+      assertEquals(MockAnthropic.MESSAGE_TEXT, whole.text());
+      assertEquals(100, whole.usageMetadata().orElseThrow().promptTokenCount().orElseThrow());
+      assertEquals(20, whole.usageMetadata().orElseThrow().candidatesTokenCount().orElseThrow());
+      try (ResponseStream<GenerateContentResponse> stream = sdk.models.generateContentStream(GEMINI_MODEL, "hi", null)) {
+        stream.forEach(c -> streamed.append(c.text() == null ? "" : c.text()));
+      }
+    }
+    assertEquals(MockAnthropic.STREAM_TEXT, streamed.toString());
+    List<JsonNode> sent = anthropicBodies();
+    assertEquals(CLAUDE_MODEL, sent.get(0).get("model").asText());
+    assertEquals("hello", sent.get(0).get("messages").get(0).get("content").get(0).get("text").asText(),
+        sent.get(0).toString());
+    List<JsonNode> rows = rows(key, 2);
+    assertConverted(rows.get(0), claudeAccount, "claude", "gemini", "anthropic", 100, 0, 0, 20);
+    assertConverted(rows.get(1), claudeAccount, "claude", "gemini", "anthropic", 1200, 20000, 3000, 57);
   }
 }

@@ -153,6 +153,9 @@ public final class MockAnthropicTools {
   }
 
   static JsonNode lastUserMessage(JsonNode messages) {
+    if (!messages.isArray()) {
+      return null;
+    }
     for (int i = messages.size() - 1; i >= 0; i--) {
       JsonNode m = messages.get(i);
       String role = m.path("role").asText();

@@ -30,6 +30,9 @@ public final class MockOpenAiTools {
     if (input.isTextual()) {
       return input.asText().contains(TOOL_TRIGGER);
     }
+    if (!input.isArray()) {
+      return false;
+    }
     for (int i = input.size() - 1; i >= 0; i--) {
       JsonNode item = input.get(i);
       if (item.path("role").asText().equals("user")) {
