@@ -90,7 +90,7 @@ final class Answering {
           ByteString answer;
           try {
             // Usage was read from upstream's own framing; the client gets the answer in the frame it asked for.
-            answer = status < 300 ? reframed(target, platform.framing(target.upstreamCall()), body) : body;
+            answer = status < 300 ? reframed(target, platformFraming(target, platform), body) : body;
           } catch (RuntimeException e) {
             log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
                 account.id(), e.toString());
@@ -163,6 +163,11 @@ final class Answering {
     return target.converted() ? ByteString.fromArrayUnsafe(target.conversion().whole(framed.toArrayUnsafe())) : framed;
   }
 
+  /** The platform's framing of its answers, none for an answer the relay made itself. */
+  private static AnswerFraming platformFraming(RelayTarget target, Platform platform) {
+    return target.answeredHere() ? AnswerFraming.IDENTITY : platform.framing(target.upstreamCall());
+  }
+
   /** Header values are ASCII: anything else in a note becomes '?'. */
   private static String ascii(String s) {
     return s.replaceAll("[^\\x20-\\x7e]", "?");
@@ -218,7 +223,7 @@ final class Answering {
     org.apache.pekko.http.javadsl.model.ContentType contentType = response.entity().getContentType();
     // The tap above read upstream's frames; the client's are made after it: the platform's, then the client's
     // dialect when the request was converted.
-    for (AnswerFraming framing : List.of(platform.framing(target.upstreamCall()), target.conversion())) {
+    for (AnswerFraming framing : List.of(platformFraming(target, platform), target.conversion())) {
       if (!framing.identity()) {
         body = body.via(ReframedStream.of(framing.newStream()));
         if (framing.streamContentType() != null) {

@@ -159,9 +159,7 @@ final class Failover {
     String family = platform.modelFamily(call.targetModel());
     java.util.Optional<HttpResponse> local = plan.local() != null ? java.util.Optional.of(plan.local())
         : platform.localAnswer(plan.target().upstreamCall(), credential);
-    RelayTarget target = plan.target() != null ? plan.target() : new RelayTarget(call.upstreamCall(), call.dialect(),
-        dev.relaycluster.protocol.dialect.AnswerFraming.IDENTITY, RelayTarget.ErrorTranslation.AS_IS, null,
-        java.util.List.of());
+    RelayTarget target = plan.target();
     attempt.settlement().upstreamDialect(target.upstreamDialect().id().wireName());
     long sentNanos = System.nanoTime();
     CompletionStage<HttpResponse> sent = local.isPresent()

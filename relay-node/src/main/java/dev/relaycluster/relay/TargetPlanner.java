@@ -48,7 +48,7 @@ final class TargetPlanner {
     this.replay = replay;
   }
 
-  /** The outcome: a target to call, a refusal for the client, or an answer made here. */
+  /** The outcome: a target to call, a refusal for the client, or an answer made here (with its target). */
   record Plan(RelayTarget target, RelayAnswer.Refused refused, HttpResponse local) {}
 
   CompletionStage<Plan> plan(RelayCall call, Platform platform) {
@@ -75,7 +75,7 @@ final class TargetPlanner {
           + e.getMessage() + ")");
     }
     if (!call.request().generates()) {
-      return estimate(from.get(), conversation, platform);
+      return estimate(call, from.get(), conversation, platform);
     }
     String description = client.id().wireName() + "→" + platform.dialect().wireName();
     return replay.lookUp(call.key().id(), conversation).thenApply(book -> {
@@ -108,12 +108,13 @@ final class TargetPlanner {
   }
 
   /** A count of tokens on a platform that has none for the client's dialect: estimated, and said so. */
-  private static CompletionStage<Plan> estimate(DialectCodec client, Conversation conversation, Platform platform) {
+  private static CompletionStage<Plan> estimate(RelayCall call, DialectCodec client, Conversation conversation,
+      Platform platform) {
     byte[] body = client.tokenCount(TokenEstimate.of(conversation));
     if (body == null) {
       return refuse(ErrorKind.NOT_FOUND, "this endpoint cannot be served by " + platform.accountType() + " accounts");
     }
-    return done(new Plan(null, null, HttpResponse.create().withStatus(200)
+    return done(new Plan(RelayTarget.answeredHere(call), null, HttpResponse.create().withStatus(200)
         .addHeader(RawHeader.create(ESTIMATED_HEADER, "estimated"))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body))));
   }

@@ -17,8 +17,9 @@ final class ClientBodies {
   private ClientBodies() {}
 
   static ObjectNode anthropic(Junk junk, boolean countTokens) {
-    ObjectNode body = JSON.createObjectNode().put("model", junk.pick("claude-sonnet-4-5-20250929",
-        "claude-haiku-4-5-20251001", "claude-opus-4-1-20250805"));
+    // Now and then a model of another pool: the request is converted for that pool's accounts.
+    ObjectNode body = JSON.createObjectNode().put("model", junk.chance(15) ? junk.pick("gpt-4.1", "gemini-2.5-flash")
+        : junk.pick("claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-1-20250805"));
     if (!countTokens) {
       body.put("max_tokens", 1 + junk.below(4_096)).put("stream", junk.chance(50));
     }
@@ -49,7 +50,8 @@ final class ClientBodies {
   }
 
   static ObjectNode responses(Junk junk) {
-    ObjectNode body = JSON.createObjectNode().put("model", junk.pick("gpt-5-codex", "gpt-5", "gpt-4.1"))
+    ObjectNode body = JSON.createObjectNode().put("model", junk.chance(15)
+            ? junk.pick("claude-sonnet-4-5-20250929", "gemini-2.5-flash") : junk.pick("gpt-5-codex", "gpt-5", "gpt-4.1"))
         .put("instructions", "You are Codex.").put("stream", junk.chance(60)).put("store", false);
     ArrayNode input = body.putArray("input");
     ObjectNode message = input.addObject().put("type", "message").put("role", "user");
@@ -64,6 +66,47 @@ final class ClientBodies {
     if (junk.chance(30)) {
       ObjectNode tool = body.putArray("tools").addObject().put("type", "function").put("name", "shell");
       tool.putObject("parameters").put("type", "object");
+    }
+    return body;
+  }
+
+  /** A Chat Completions request for a model of any pool, with the parts the converters carry. */
+  static ObjectNode chat(Junk junk) {
+    ObjectNode body = JSON.createObjectNode().put("model", junk.pick("gpt-4.1", "claude-sonnet-4-5-20250929",
+        "gemini-2.5-flash", "sonnet")).put("stream", junk.chance(50));
+    ArrayNode messages = body.putArray("messages");
+    if (junk.chance(40)) {
+      messages.addObject().put("role", junk.pick("system", "developer")).put("content", "Be brief.");
+    }
+    ObjectNode user = messages.addObject().put("role", "user");
+    if (junk.chance(50)) {
+      user.put("content", "hello");
+    } else {
+      ArrayNode parts = user.putArray("content");
+      parts.addObject().put("type", "text").put("text", "look");
+      parts.addObject().put("type", "image_url").putObject("image_url").put("url", junk.pick(
+          "data:image/png;base64,iVBORw0KGgo=", "https://example.com/cat.jpg"));
+    }
+    if (junk.chance(30)) {
+      ObjectNode assistant = messages.addObject().put("role", "assistant").putNull("content");
+      ObjectNode call = assistant.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
+      call.putObject("function").put("name", "shell").put("arguments", "{\"command\":\"ls\"}");
+      messages.addObject().put("role", "tool").put("tool_call_id", "call_1").put("content", "a.txt");
+    }
+    if (junk.chance(30)) {
+      ObjectNode fn = body.putArray("tools").addObject().put("type", "function").putObject("function");
+      fn.put("name", "shell").putObject("parameters").put("type", "object").putObject("properties")
+          .putObject("command").put("type", "string");
+      body.put("tool_choice", junk.pick("auto", "required", "none"));
+    }
+    if (junk.chance(20)) {
+      body.putObject("stream_options").put("include_usage", true);
+    }
+    if (junk.chance(20)) {
+      body.put("reasoning_effort", junk.pick("low", "medium", "high"));
+    }
+    if (junk.chance(20)) {
+      body.put(junk.pick("max_tokens", "max_completion_tokens"), 1 + junk.below(4_096));
     }
     return body;
   }

@@ -13,7 +13,7 @@ import java.util.List;
  * path, query or body framing.
  */
 final class ClientInputs {
-  static final List<String> FAMILIES = List.of("anthropic", "openai", "gemini", "code-assist", "lists");
+  static final List<String> FAMILIES = List.of("anthropic", "openai", "chat", "gemini", "code-assist", "lists");
   private static final List<String> CODE_ASSIST_METHODS = List.of("generateContent", "streamGenerateContent",
       "countTokens", "loadCodeAssist", "onboardUser", "retrieveUserQuota", "listExperiments",
       "recordCodeAssistMetrics", "fetchAdminControls");
@@ -29,6 +29,7 @@ final class ClientInputs {
     Call call = switch (family) {
       case "anthropic" -> anthropic(junk, mutator);
       case "openai" -> openai(junk, mutator);
+      case "chat" -> chat(junk, mutator);
       case "gemini" -> gemini(junk, mutator);
       case "code-assist" -> codeAssist(junk, mutator);
       default -> lists(junk, mutator);
@@ -51,6 +52,14 @@ final class ClientInputs {
     String path = junk.pick("/openai", "/openai/v1", "/v1") + (compact ? "/responses/compact" : "/responses");
     byte[] body = mutator.mutate(ClientBodies.responses(junk));
     return new Call("POST", path, junk.chance(10) ? "client_version=0.50.0" : null, body, mutator.applied());
+  }
+
+  /** Chat Completions on the paths of every pool and the pinned ones; its models reach every pool (converted). */
+  private Call chat(Junk junk, JsonMutator mutator) {
+    String path = junk.pick("/v1", "/openai/v1", "/api/v1", "/openai/claude/v1", "/openai/gemini/v1")
+        + "/chat/completions";
+    byte[] body = mutator.mutate(ClientBodies.chat(junk));
+    return new Call("POST", path, null, body, mutator.applied());
   }
 
   private Call gemini(Junk junk, JsonMutator mutator) {
