@@ -9,7 +9,7 @@ import java.util.List;
  * Where one try of a request goes and how its answer comes back (ARCHITECTURE.md §1 steps 5, 7 and 8): the
  * call as the account's platform builds it, the dialect its upstream answers in (which taps the usage), and
  * the conversion of a successful answer into the client's dialect ({@link AnswerFraming#IDENTITY} when the
- * platform speaks the client's dialect). {@code description} names a conversion ("anthropic→openai-responses"),
+ * platform speaks the client's dialect). {@code description} names a conversion ("client dialect→upstream dialect"),
  * null without one; {@code notes} say what a conversion left out. {@code answeredHere}: the relay answers the
  * call itself (an estimated token count), so no platform framing applies.
  */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What a converted answer's tool calls need to be replayed later, kept for an hour in the TTL store (Redis
  * in a cluster) by the key and the call's id (ARCHITECTURE.md §2): the signed reasoning before the call and
- * the call's own signature (Gemini's thoughtSignature). A client that cannot carry them back (Chat has no
+ * the call's own signature (some vendors sign each call). A client that cannot carry them back (its dialect has no
  * place for them) gets them put back by the next request's writer. Losing a note costs a replay its
  * signature, never the request: writers do without.
  */

@@ -70,7 +70,7 @@ final class TargetPlanner {
     } catch (ConversionException e) {
       return refuse(e.kind(), e.getMessage());
     } catch (IllegalArgumentException e) {
-      // An endpoint the client's codec has no conversion for (a Responses compaction, a Gemini side call).
+      // An endpoint the client's codec has no conversion for (a compaction, a side call of a client's own tool).
       return refuse(ErrorKind.NOT_FOUND, "this endpoint cannot be served by " + platform.accountType() + " accounts ("
           + e.getMessage() + ")");
     }
