@@ -1,6 +1,7 @@
 package dev.relaycluster.protocol.convert.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.convert.Conversation;
 import dev.relaycluster.protocol.convert.ConversionException;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Gemini client's {@code GenerateContentRequest} to {@code models/{model}:generateContent} or
@@ -72,8 +74,11 @@ final class GeminiRequestReader {
     if ("application/json".equals(Json.text(g, "responseMimeType"))) {
       JsonNode schema = g.get("responseJsonSchema");
       if (schema == null || schema.isNull()) {
-        schema = g.get("responseSchema") == null ? null : openApiToJsonSchema(g.get("responseSchema"));
+        schema = g.get("responseSchema");
       }
+      // Gemini takes either form with its type names in capitals (Gemini CLI's router sends "OBJECT" in
+      // responseJsonSchema); JSON Schema spells them in lower case.
+      schema = schema == null || schema.isNull() ? null : openApiToJsonSchema(schema);
       format = new OutputFormat("response", schema == null || schema.isNull() ? null : schema, false);
     }
     Thinking thinking = GeminiThinking.read(g.get("thinkingConfig"));
@@ -94,9 +99,9 @@ final class GeminiRequestReader {
         for (JsonNode d : f.getValue()) {
           JsonNode params = d.get("parametersJsonSchema");
           if (params == null || params.isNull()) {
-            params = d.get("parameters") == null || d.get("parameters").isNull() ? null
-                : openApiToJsonSchema(d.get("parameters"));
+            params = d.get("parameters");
           }
+          params = params == null || params.isNull() ? null : openApiToJsonSchema(params);
           if (params == null) {
             ObjectNode empty = Json.mapper().createObjectNode();
             empty.put("type", "object");
@@ -125,23 +130,52 @@ final class GeminiRequestReader {
     };
   }
 
-  /** The legacy OpenAPI-subset schema (types in capitals: "OBJECT") as JSON Schema (types in lower case). */
+  /**
+   * A schema as JSON Schema: Gemini's type names in capitals ({@code "OBJECT"}, also in a list of types)
+   * in lower case. Other values of a {@code type} key (a property named type, a default) are left alone.
+   */
   static JsonNode openApiToJsonSchema(JsonNode schema) {
     JsonNode copy = schema.deepCopy();
     lowerTypes(copy);
     return copy;
   }
 
+  private static final Set<String> TYPE_NAMES =
+      Set.of("STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL");
+  /** Keys whose values are data, not schemas. */
+  private static final Set<String> VALUES = Set.of("default", "enum", "const", "example", "examples");
+  /** Keys whose values map names to schemas. */
+  private static final Set<String> NAMED_SCHEMAS = Set.of("properties", "patternProperties", "$defs", "definitions");
+
   private static void lowerTypes(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode o = (ObjectNode) node;
-      JsonNode type = o.get("type");
-      if (type != null && type.isTextual()) {
-        o.put("type", type.textValue().toLowerCase(Locale.ROOT));
-      }
-      o.elements().forEachRemaining(GeminiRequestReader::lowerTypes);
-    } else if (node.isArray()) {
+    if (node.isArray()) {
       node.forEach(GeminiRequestReader::lowerTypes);
+      return;
     }
+    if (!node.isObject()) {
+      return;
+    }
+    ObjectNode o = (ObjectNode) node;
+    JsonNode type = o.get("type");
+    if (type != null && type.isTextual()) {
+      o.set("type", lowerType(type));
+    } else if (type instanceof ArrayNode types) {
+      for (int i = 0; i < types.size(); i++) {
+        types.set(i, lowerType(types.get(i)));
+      }
+    }
+    o.fields().forEachRemaining(f -> {
+      if (NAMED_SCHEMAS.contains(f.getKey()) && f.getValue().isObject()) {
+        f.getValue().elements().forEachRemaining(GeminiRequestReader::lowerTypes);
+      } else if (!VALUES.contains(f.getKey()) && !f.getKey().equals("type")) {
+        lowerTypes(f.getValue());
+      }
+    });
+  }
+
+  private static JsonNode lowerType(JsonNode type) {
+    String t = type.isTextual() ? type.textValue() : null;
+    return t != null && TYPE_NAMES.contains(t.toUpperCase(Locale.ROOT))
+        ? Json.mapper().getNodeFactory().textNode(t.toLowerCase(Locale.ROOT)) : type;
   }
 }
