@@ -356,6 +356,13 @@ public final class MockAnthropic implements AutoCloseable {
       return;
     }
     JsonNode body = JSON.readTree(req.body());
+    String schemaProblem = body.isObject() ? MockAnthropicTools.schemaProblem(body) : null;
+    if (schemaProblem != null) {
+      json(out, 400, JSON.createObjectNode().put("type", "error").<com.fasterxml.jackson.databind.node.ObjectNode>set(
+          "error", JSON.createObjectNode().put("type", "invalid_request_error").put("message", schemaProblem))
+          .toString(), "");
+      return;
+    }
     String model = body.path("model").asText();
     enter(model);
     try {
@@ -484,6 +491,7 @@ public final class MockAnthropic implements AutoCloseable {
       case 200 -> "OK";
       case 429 -> "Too Many Requests";
       case 401 -> "Unauthorized";
+      case 400 -> "Bad Request";
       case 403 -> "Forbidden";
       case 529 -> "Overloaded";
       default -> "Internal Server Error";

@@ -18,6 +18,10 @@ import java.util.Locale;
  *       where {@code command} is an array), stop_reason {@code tool_use}, usage {@link #TOOL_USAGE};</li>
  *   <li>else nothing: MockAnthropic answers as before.</li>
  * </ul>
+ * Before these, a request for structured output ({@code output_config.format} of type json_schema, as the
+ * relay writes a Gemini client's {@code responseJsonSchema}) is answered with one text holding a JSON value
+ * built from the schema ({@link MockGeminiAnswers#fromSchema}), usage {@link #JSON_USAGE}; a schema with a
+ * type that is not JSON Schema's ({@code "OBJECT"}) is a 400, as Claude answers it ({@link #schemaProblem}).
  * Both as a stream (the full message_start … message_stop sequence) and as a whole JSON message. Messages
  * with role {@code system} (Claude Code 2.1.332 puts its environment block there) are skipped when
  * looking for the last user message.
@@ -29,24 +33,38 @@ public final class MockAnthropicTools {
   public static final String TOOL_DESCRIPTION = "Print the mock marker";
   public static final String TOOL_RESULT_PREFIX = "tool said: ";
   public static final String TOOL_USE_ID = "toolu_01MockToolUse0000000001";
-  /** Tools the mock will call, first match wins: Claude Code's, then Codex's. */
-  public static final List<String> SHELL_TOOLS = List.of("Bash", "exec_command", "shell_command", "shell");
+  /** Tools the mock will call, first match wins: Claude Code's, then Codex's, then Gemini CLI's. */
+  public static final List<String> SHELL_TOOLS =
+      List.of("Bash", "exec_command", "shell_command", "shell", "run_shell_command");
+  /** Gemini CLI's shell tool: called with {@code {"command": …}} only (its description is optional). */
+  static final String GEMINI_SHELL = "run_shell_command";
 
   /** Usage of one answer, as the mock reports it (message_start carries all but the final output count). */
   public record Usage(int input, int cacheRead, int cacheWrite, int output) {}
 
   public static final Usage TOOL_USAGE = new Usage(700, 300, 0, 40);
   public static final Usage FINAL_USAGE = new Usage(950, 0, 0, 25);
+  public static final Usage JSON_USAGE = new Usage(430, 0, 0, 18);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Claude Code appends {@code <system-reminder>…</system-reminder>} blocks to a tool result's text. */
   private static final java.util.regex.Pattern REMINDER =
       java.util.regex.Pattern.compile("<system-reminder>.*?</system-reminder>", java.util.regex.Pattern.DOTALL);
+  /** Gemini CLI wraps a tool's output in these tags and adds lines about the process after it. */
+  private static final java.util.regex.Pattern UNTRUSTED = java.util.regex.Pattern.compile("</?untrusted_context>");
+  private static final java.util.regex.Pattern PROCESS_LINE =
+      java.util.regex.Pattern.compile("(?m)^(Process Group PGID|Background PIDs): .*$");
+  private static final java.util.Set<String> SCHEMA_TYPES =
+      java.util.Set.of("string", "number", "integer", "boolean", "array", "object", "null");
 
   private MockAnthropicTools() {}
 
   /** The answer to this Messages request when it is part of the tool loop, else null. */
   public static Answer answer(JsonNode request) {
+    JsonNode format = request.path("output_config").path("format");
+    if (format.path("type").asText().equals("json_schema") && format.has("schema")) {
+      return new Answer(null, null, MockGeminiAnswers.fromSchema(format.get("schema")).toString(), JSON_USAGE);
+    }
     JsonNode last = lastUserMessage(request.path("messages"));
     if (last == null) {
       return null;
@@ -143,13 +161,52 @@ public final class MockAnthropicTools {
   }
 
   /**
+   * Why Claude would refuse this request's {@code output_config.format} schema (a {@code type} that is not a
+   * JSON Schema type name, such as Gemini's {@code "OBJECT"}), or null when it would not.
+   */
+  public static String schemaProblem(JsonNode request) {
+    return typeProblem(request.path("output_config").path("format").path("schema"), "output_config.format.schema");
+  }
+
+  private static String typeProblem(JsonNode schema, String where) {
+    if (!schema.isObject()) {
+      return null;
+    }
+    JsonNode type = schema.path("type");
+    for (JsonNode t : type.isArray() ? type : JSON.createArrayNode().add(type)) {
+      if (!t.isMissingNode() && !SCHEMA_TYPES.contains(t.asText())) {
+        return where + ".type: '" + t.asText() + "' is not a JSON Schema type";
+      }
+    }
+    for (var f : (Iterable<java.util.Map.Entry<String, JsonNode>>) schema::fields) {
+      String problem = null;
+      if (f.getKey().equals("properties") || f.getKey().equals("$defs")) {
+        for (var p : (Iterable<java.util.Map.Entry<String, JsonNode>>) f.getValue()::fields) {
+          problem = problem == null ? typeProblem(p.getValue(), where + "." + f.getKey() + "." + p.getKey()) : problem;
+        }
+      } else if (f.getKey().equals("items") || f.getKey().equals("additionalProperties")) {
+        problem = typeProblem(f.getValue(), where + "." + f.getKey());
+      }
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The last non-blank line of a tool result without Claude Code's system-reminder blocks: the command's own
    * output line both for Claude Code's Bash ({@code "mock-tool-ok\n\n<system-reminder>…"}) and for Codex's
-   * exec_command ({@code "Chunk ID: …\nOutput:\n[login-shell noise]\nmock-tool-ok\n"}).
+   * exec_command ({@code "Chunk ID: …\nOutput:\n[login-shell noise]\nmock-tool-ok\n"}), and for Gemini CLI's
+   * run_shell_command ({@code "<untrusted_context>\nOutput: mock-tool-ok\nProcess Group PGID: 123\n
+   * </untrusted_context>"}: the tags and process lines dropped, the {@code "Output: "} prefix too).
    */
   static String lastLine(String result) {
-    String[] lines = REMINDER.matcher(result).replaceAll("").strip().split("\n");
-    return lines[lines.length - 1].strip();
+    String text = REMINDER.matcher(result).replaceAll("");
+    text = PROCESS_LINE.matcher(UNTRUSTED.matcher(text).replaceAll("")).replaceAll("");
+    String[] lines = text.strip().split("\n");
+    String last = lines[lines.length - 1].strip();
+    return last.startsWith("Output: ") ? last.substring("Output: ".length()).strip() : last;
   }
 
   static JsonNode lastUserMessage(JsonNode messages) {
@@ -230,7 +287,7 @@ public final class MockAnthropicTools {
     } else {
       input.put("command", TOOL_COMMAND);
     }
-    if (props.has("description")) {
+    if (props.has("description") && !name.equals(GEMINI_SHELL)) {
       input.put("description", TOOL_DESCRIPTION);
     }
     return input;
