@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code claude:claude-sonnet-4-5}, served by a Claude Console account on {@link MockAnthropic}: a prompt
  * pinned to {@code -m gemini-2.5-pro}; the same unpinned, so the CLI first asks its model router (a
  * {@code generateContent} with a {@code responseJsonSchema} in Gemini's capitals, which goes up as
- * {@code output_config.format} in JSON Schema's lower case, else the mock refuses it as Claude does); and the
+ * {@code output_config.format} in JSON Schema's lower case and closed with {@code additionalProperties: false},
+ * else the mock refuses it as Claude does); and the
  * shell tool round trip under {@code --yolo} (the mock answers a {@code tool_use} of Gemini CLI's
  * run_shell_command with {@code {"command":"echo mock-tool-ok"}}, the CLI runs it, the follow-up carries the
  * tool_result). One ledger row per upstream call with the mock's Anthropic usage, client dialect gemini.
@@ -143,7 +144,7 @@ class GeminiCliOnClaudePoolTest {
         {"type":"json_schema","schema":{"type":"object","properties":{
           "complexity_reasoning":{"type":"string","description":"Brief explanation for the score."},
           "complexity_score":{"type":"integer","description":"Complexity score from 1-100."}},
-          "required":["complexity_reasoning","complexity_score"]}}
+          "required":["complexity_reasoning","complexity_score"],"additionalProperties":false}}
         """), router.path("output_config").path("format"), router.toString());
     assertTrue(bodies.get(1).path("stream").asBoolean(), "the answer streams");
     List<JsonNode> rows = CrossPoolCli.rows(node, key, 2);

@@ -21,7 +21,8 @@ import java.util.Locale;
  * Before these, a request for structured output ({@code output_config.format} of type json_schema, as the
  * relay writes a Gemini client's {@code responseJsonSchema}) is answered with one text holding a JSON value
  * built from the schema ({@link MockGeminiAnswers#fromSchema}), usage {@link #JSON_USAGE}; a schema with a
- * type that is not JSON Schema's ({@code "OBJECT"}) is a 400, as Claude answers it ({@link #schemaProblem}).
+ * type that is not JSON Schema's ({@code "OBJECT"}) or an object without {@code additionalProperties: false}
+ * is a 400, as Claude answers it ({@link #schemaProblem}).
  * Both as a stream (the full message_start … message_stop sequence) and as a whole JSON message. Messages
  * with role {@code system} (Claude Code 2.1.332 puts its environment block there) are skipped when
  * looking for the last user message.
@@ -162,7 +163,8 @@ public final class MockAnthropicTools {
 
   /**
    * Why Claude would refuse this request's {@code output_config.format} schema (a {@code type} that is not a
-   * JSON Schema type name, such as Gemini's {@code "OBJECT"}), or null when it would not.
+   * JSON Schema type name, such as Gemini's {@code "OBJECT"}; an object not closed with
+   * {@code additionalProperties: false}), or null when it would not.
    */
   public static String schemaProblem(JsonNode request) {
     return typeProblem(request.path("output_config").path("format").path("schema"), "output_config.format.schema");
@@ -177,6 +179,11 @@ public final class MockAnthropicTools {
       if (!t.isMissingNode() && !SCHEMA_TYPES.contains(t.asText())) {
         return where + ".type: '" + t.asText() + "' is not a JSON Schema type";
       }
+    }
+    boolean object = type.asText().equals("object") || (type.isMissingNode() && schema.has("properties"));
+    JsonNode closed = schema.path("additionalProperties");
+    if (object && !(closed.isBoolean() && !closed.booleanValue())) {
+      return where + ": For 'object' type, 'additionalProperties' must be explicitly set to false";
     }
     for (var f : (Iterable<java.util.Map.Entry<String, JsonNode>>) schema::fields) {
       String problem = null;

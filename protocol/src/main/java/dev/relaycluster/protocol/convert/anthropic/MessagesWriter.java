@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Writes a {@link Conversation} as a Messages API request (platforms.md §2.1). Structured output goes as
- * {@code output_config.format} (the generally available form, which needs no beta header).
+ * {@code output_config.format} (the generally available form, which needs no beta header), its schema as
+ * Claude takes it ({@link OutputSchema}).
  */
 final class MessagesWriter {
   static final long DEFAULT_MAX_TOKENS = 32000;
@@ -87,7 +88,8 @@ final class MessagesWriter {
       body.set("thinking", thinkingNode);
     }
     if (c.format() != null && c.format().schema() != null) {
-      body.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", c.format().schema());
+      body.putObject("output_config").putObject("format").put("type", "json_schema")
+          .set("schema", OutputSchema.forClaude(c.format().schema(), notes));
     }
     writeSampling(body, thinking);
     writeStops(body);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * What the real Gemini CLI (0.61) sends, written for a Claude account: its model router's
  * {@code generateContent} carries {@code responseJsonSchema} with Gemini's type names in capitals
  * ({@code "OBJECT"}, {@code "STRING"}, {@code "INTEGER"}), which Claude's {@code output_config.format}
- * schema must have in lower case.
+ * schema must have in lower case, and Claude takes an object only with {@code additionalProperties: false}.
  */
 class GeminiCliOnClaudeTest {
 
@@ -47,7 +47,7 @@ class GeminiCliOnClaudeTest {
          "output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{
            "complexity_reasoning":{"type":"string","description":"Brief explanation for the score."},
            "complexity_score":{"type":"integer","description":"Complexity score from 1-100."}},
-           "required":["complexity_reasoning","complexity_score"]}}},
+           "required":["complexity_reasoning","complexity_score"],"additionalProperties":false}}},
          "top_p":0.95}
         """), body);
   }
