@@ -64,7 +64,9 @@ class MessagesRoundTripTest {
     }
     List<String> stops = r.nextBoolean() ? List.of("STOP", "\n\nHuman:") : List.of();
     OutputFormat format = r.nextInt(4) == 0
-        ? new OutputFormat("output", MessagesReaderTest.json("{\"type\":\"object\"}"), true) : null;
+        // A schema Claude takes as it is (objects closed): the writer changes others (OutputSchema).
+        ? new OutputFormat("output", MessagesReaderTest.json("{\"type\":\"object\",\"additionalProperties\":false}"),
+            true) : null;
     return new Conversation("claude-" + r.nextInt(10), system, turns(r, tools, thinkingOn), tools, choice, parallel,
         maxTokens, temperature, topP, topK, stops, thinking, format, r.nextBoolean(), r.nextBoolean() ? "u-1" : null);
   }
