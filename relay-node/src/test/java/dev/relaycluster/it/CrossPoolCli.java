@@ -60,7 +60,11 @@ final class CrossPoolCli {
     assertEquals(cacheRead, row.get("cacheReadTokens").asLong(), row.toString());
     assertEquals(output, row.get("outputTokens").asLong(), row.toString());
     assertTrue(row.get("costMicros").asLong() > 0, "priced in the upstream's pool: " + row);
-    String clientDialect = client.equals("claude-code") ? "anthropic" : "openai-responses";
+    String clientDialect = switch (client) {
+      case "claude-code" -> "anthropic";
+      case "gemini-cli" -> "gemini";
+      default -> "openai-responses";
+    };
     String upstreamDialect = switch (pool) {
       case "claude" -> "anthropic";
       case "gemini" -> "gemini";

@@ -97,20 +97,9 @@ class GeminiCliOnClaudePoolTest {
     return bodies;
   }
 
-  /** One upstream call's row, as {@link CrossPoolCli#assertRow} checks it, for a Gemini client. */
+  /** One upstream call's row of this test's Claude Console account, for the Gemini CLI. */
   private void assertRow(JsonNode row, String servedModel, long input, long cacheRead, long output) {
-    assertEquals(account, row.get("accountId").asText(), row.toString());
-    assertEquals("claude", row.get("pool").asText(), row.toString());
-    assertEquals(servedModel, row.get("servedModel").asText(), row.toString());
-    assertEquals("gemini-cli", row.get("client").asText(), row.toString());
-    assertEquals("COMPLETED", row.get("outcome").asText(), row.toString());
-    assertTrue(row.get("complete").asBoolean(), row.toString());
-    assertEquals(input, row.get("inputTokens").asLong(), row.toString());
-    assertEquals(cacheRead, row.get("cacheReadTokens").asLong(), row.toString());
-    assertEquals(output, row.get("outputTokens").asLong(), row.toString());
-    assertTrue(row.get("costMicros").asLong() > 0, "priced in the upstream's pool: " + row);
-    assertEquals("gemini", row.get("clientDialect").asText(), row.toString());
-    assertEquals("anthropic", row.get("upstreamDialect").asText(), "the log names both dialects: " + row);
+    CrossPoolCli.assertRow(row, account, "claude", servedModel, "gemini-cli", input, cacheRead, output);
   }
 
   /** MockAnthropic.STREAM's usage: 1200 input, 20000 cache reads, 1000 + 2000 cache writes, 57 output. */
