@@ -66,7 +66,7 @@ function rulesTable(rules) {
 
 /** One editable rule: pattern, pool, upstream model, and buttons to move or remove it. */
 function ruleRow(rule) {
-  const row = h('div', { class: 'inline rule', 'data-test': 'map-rule' });
+  const row = h('div', { class: 'inline rule map-rule', 'data-test': 'map-rule' });
   const button = (text, test, title, kind, onclick) =>
     h('button', { type: 'button', class: kind, 'data-test': test, title, 'aria-label': title, onclick }, text);
   row.append(
