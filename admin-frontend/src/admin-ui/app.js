@@ -21,26 +21,27 @@ const PAGES = {
   me: ['me', 'me'],
   audit: ['audit', 'audit'],
   trace: ['trace', 'trace', 'trace'],
+  models: ['models', 'models'],
   settings: ['settings', 'settings'],
 };
 
 // The navigation, in order; "owner": shown to owners only.
 const NAV = [
   { id: 'dashboard' }, { id: 'keys' }, { id: 'accounts' }, { id: 'usage' }, { id: 'webhooks' },
-  { id: 'cluster' }, { id: 'admins', owner: true }, { id: 'audit' }, { id: 'settings' },
+  { id: 'cluster' }, { id: 'admins', owner: true }, { id: 'audit' }, { id: 'models' }, { id: 'settings' },
 ];
 
 const t = words({
   en: {
     dashboard: 'Dashboard', keys: 'Keys', accounts: 'Accounts', usage: 'Usage', webhooks: 'Alerts',
-    cluster: 'Cluster', admins: 'Admins', audit: 'Audit', settings: 'Settings', me: 'My account',
+    cluster: 'Cluster', admins: 'Admins', audit: 'Audit', models: 'Model map', settings: 'Settings', me: 'My account',
     trace: 'Decision trace', login: 'Log in', menu: 'Menu', owner: 'owner', admin: 'admin', viewer: 'viewer',
     ownerOnly: 'Only an owner may see this page.', pageFailed: 'This page could not be loaded: {message}',
     signedInAs: 'Signed in as {name} ({role}); your account',
   },
   zh: {
     dashboard: '仪表盘', keys: '密钥', accounts: '账户', usage: '用量', webhooks: '告警',
-    cluster: '集群', admins: '管理员', audit: '审计', settings: '设置', me: '我的账户',
+    cluster: '集群', admins: '管理员', audit: '审计', models: '模型映射', settings: '设置', me: '我的账户',
     trace: '决策追踪', login: '登录', menu: '菜单', owner: '所有者', admin: '管理员', viewer: '只读',
     ownerOnly: '只有所有者可以查看此页面。', pageFailed: '无法加载此页面：{message}',
     signedInAs: '已登录为 {name}（{role}）；我的账户',

@@ -5,6 +5,7 @@
 import { ApiError, api } from '../client.js';
 import { h, show } from '../dom.js';
 import { duration, num, usd, when, words } from '../i18n.js';
+import { dialects } from '../tables.js';
 import { label } from './parts/labels.js';
 import { accountLink, facts, grid, hint, keyLink, section } from './parts/ui.js';
 
@@ -21,7 +22,7 @@ const t = words({
     candidates: 'The pool as this try saw it', place: 'Place', why: 'Why not', chosen: 'chosen', noCandidates: 'No account in the pool.',
     end: 'The end', status: 'Status sent', outcome: 'Outcome', servedBy: 'Served by', tries: 'Tries', took: 'Took',
     firstByte: 'First byte after', errorType: 'Error', ledger: 'Request log row', notYet: 'Not written yet (the log follows in a moment).',
-    app: 'Client program', tokens: 'Tokens (in / out / cache read / cache write)', cost: 'Cost (rated)', version: 'Client version',
+    dialects: 'Dialect (client → upstream)', app: 'Client program', tokens: 'Tokens (in / out / cache read / cache write)', cost: 'Cost (rated)', version: 'Client version',
     r_session: 'The conversation\'s account (sticky session)',
     r_rebound: 'Sticky session, moved to another account: its account could not take the request',
     r_noKey: 'Scheduler (the request has no session key)',
@@ -45,7 +46,7 @@ const t = words({
     candidates: '本次尝试所见的账户池', place: '顺位', why: '未选原因', chosen: '选中', noCandidates: '账户池中没有账户。',
     end: '结果', status: '返回状态码', outcome: '结果', servedBy: '服务账户', tries: '尝试次数', took: '耗时',
     firstByte: '首字节时间', errorType: '错误', ledger: '请求日志记录', notYet: '尚未写入（稍后即会写入日志）。',
-    app: '客户端程序', tokens: 'Token（输入 / 输出 / 缓存读取 / 缓存写入）', cost: '费用（计费）', version: '客户端版本',
+    dialects: '协议格式（客户端 → 上游）', app: '客户端程序', tokens: 'Token（输入 / 输出 / 缓存读取 / 缓存写入）', cost: '费用（计费）', version: '客户端版本',
     r_session: '会话绑定的账户（粘性会话）',
     r_rebound: '粘性会话改绑到其他账户：原账户无法接收该请求',
     r_noKey: '调度器（请求没有会话键）',
@@ -146,7 +147,7 @@ function ledgerView(r, name, keyName) {
   if (!r) return section(t('ledger'), hint(t('notYet')));
   return section(t('ledger'), facts([
     [t('started'), when(r.time)], [t('key'), keyLink(r.keyId, keyName)], [t('servedBy'), accountLink(r.accountId, name(r.accountId))],
-    [t('model'), r.servedModel || r.model], [t('status'), r.status], [t('outcome'), label('outcome', r.outcome)],
+    [t('model'), r.servedModel || r.model], [t('dialects'), dialects(r)], [t('status'), r.status], [t('outcome'), label('outcome', r.outcome)],
     [t('tokens'), [r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens].map(x => num(x)).join(' / ')],
     [t('cost'), `${usd(r.costMicros)} (${usd(r.ratedCostMicros)})`], [t('tries'), num(r.attempts)],
     [t('took'), duration(r.durationMs)],

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The portal's pieces as JSON: no field is ever written as null (a value the key does not have is left out),
  * money is in micro-dollars (rated, as the key's limits count it), times are ISO-8601. A request row holds
- * only what its key holder may see: never the upstream account or its platform, the session hash or the pricing details.
+ * only what its key holder may see: never the upstream account or its platform, the session hash or the pricing details;
+ * its dialects ({@code clientDialect}, and {@code upstreamDialect} when the relay converted the request) are what
+ * the holder's own choice of model and client decided.
  */
 public final class PortalJson {
   private PortalJson() {}
@@ -62,6 +64,12 @@ public final class PortalJson {
           .put("complete", r.complete()).put("durationMs", r.durationMs());
       if (r.client() != null && !r.client().isBlank()) {
         n.put("client", r.client());
+      }
+      if (r.clientDialect() != null && !r.clientDialect().isBlank()) {
+        n.put("clientDialect", r.clientDialect());
+      }
+      if (r.upstreamDialect() != null && !r.upstreamDialect().isBlank()) {
+        n.put("upstreamDialect", r.upstreamDialect());
       }
     }
     return out;

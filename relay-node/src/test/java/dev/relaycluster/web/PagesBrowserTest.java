@@ -27,6 +27,8 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PagesBrowserTest {
   private static final List<String> LANGUAGES = List.of("en", "zh");
+  /** The label of the dialects in the trace page's request log row. */
+  private static final String LEDGER_DIALECTS = "Dialect (client → upstream)";
 
   private SeededNode seeded;
   private Browser browser;
@@ -73,6 +75,7 @@ class PagesBrowserTest {
         new Page("me", "me", By.id("view")),
         new Page("audit", "audit", Browser.test("row")),
         new Page("trace", "trace/" + seeded.requestId, Browser.test("trace")),
+        new Page("models", "models", Browser.test("row")),
         new Page("settings", "settings", By.id("view")));
   }
 
@@ -190,7 +193,30 @@ class PagesBrowserTest {
     assertTrue(trace.contains("Team laptop"), "the key, by name: " + trace);
     assertTrue(trace.contains("claude-sonnet-4-5"), "the model: " + trace);
     assertFalse(trace.contains(seeded.accountId), "names, not ids: " + trace);
+    assertEquals("anthropic", fact(LEDGER_DIALECTS), "the request log row's dialect (Messages in, Messages out)");
     assertEquals(List.of(), browser.errors());
+  }
+
+  @Test
+  void aConvertedRequestShowsBothDialectsAmongTheKeysRequestsAndInItsTrace() throws Exception {
+    String chat = seeded.chatRequest();
+    browser.viewport(Viewport.DESKTOP);
+    browser.language("en");
+    browser.admin("keys/" + seeded.keyId);
+    WebElement cell = browser.reveal(By.cssSelector("[data-id=\"" + chat + "\"] td[data-label=\"Dialect\"]"));
+    assertEquals("openai-chat → anthropic", cell.getText());
+    WebElement earlier = browser.reveal(By.cssSelector("[data-id=\"" + seeded.requestId + "\"] td[data-label=\"Dialect\"]"));
+    assertEquals("anthropic", earlier.getText());
+    browser.admin("trace/" + chat);
+    browser.await(Browser.test("trace"));
+    assertEquals("openai-chat → anthropic", fact(LEDGER_DIALECTS));
+    assertEquals(List.of(), browser.errors());
+  }
+
+  /** The text beside a label of the page's facts (dl.facts), or null when no such label is shown. */
+  private String fact(String label) {
+    return (String) browser.script("const dt = [...document.querySelectorAll('dl.facts dt')]"
+        + ".find(d => d.textContent === arguments[0]); return dt ? dt.nextElementSibling.textContent : null;", label);
   }
 
   private String navText() {

@@ -104,6 +104,19 @@ class PortalBrowserTest {
   }
 
   @Test
+  void recentRequestsShowTheClientsDialectAndTheUpstreamsWhenConverted() throws Exception {
+    seeded.chatRequest();
+    browser.viewport(Viewport.DESKTOP);
+    browser.language("en");
+    enter("/key-usage", seeded.keySecret);
+    browser.await(Browser.test("recent"));
+    List<String> dialects = browser.driver().findElements(By.cssSelector("[data-test=recent] [data-test=dialect]"))
+        .stream().map(WebElement::getText).toList();
+    assertEquals(List.of("openai-chat → anthropic", "anthropic"), dialects, "newest first: the chat request, the seeded one");
+    assertEquals(List.of(), browser.errors());
+  }
+
+  @Test
   void theNodeJsRelaysPathAndAWrongKey() {
     browser.viewport(Viewport.DESKTOP);
     browser.language("en");

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.RelayCall;
 import dev.relaycluster.testing.TestNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
@@ -85,6 +87,30 @@ final class SeededNode implements AutoCloseable {
 
   String baseUrl() {
     return node.baseUrl();
+  }
+
+  /**
+   * One OpenAI Chat Completions request through the key, which the relay converts for the Claude console account
+   * (client dialect openai-chat, upstream dialect anthropic); its request id, once its row is in the request log.
+   */
+  String chatRequest() throws Exception {
+    String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+    HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+        .header("authorization", "Bearer " + keySecret).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("the chat request failed: " + r.statusCode() + " " + r.body());
+    }
+    String id = r.headers().firstValue("x-relay-request-id").orElseThrow();
+    node.awaitRequests(keyId, rows -> {
+      for (JsonNode row : rows) {
+        if (row.path("requestId").asText().equals(id)) {
+          return true;
+        }
+      }
+      return false;
+    });
+    return id;
   }
 
   /** A fresh session token of the owner (the node's bootstrap admin). */
