@@ -57,7 +57,7 @@ abstract class AnyPoolBase {
     gemini = MockGemini.start();
     openai = new MockOpenAi();
     openai.acceptAccessToken(CODEX_TOKEN, CODEX_ACCOUNT);
-    node = TestNode.embedded(Files.createTempDirectory("relay-any-pool-"), Map.of());
+    node = startNode();
     claudeAccount = account(JSON.createObjectNode().put("name", "console").put("platform", "claude")
         .put("type", "claude-console").put("baseUrl", anthropic.baseUrl()).put("apiKey", CONSOLE_KEY));
     geminiAccount = account(JSON.createObjectNode().put("name", "gemini").put("platform", "gemini")
@@ -66,6 +66,14 @@ abstract class AnyPoolBase {
         .put("type", "codex-oauth").put("baseUrl", openai.codexBaseUrl()).put("accessToken", CODEX_TOKEN)
         .put("chatgptAccountId", CODEX_ACCOUNT));
   }
+
+  /** The node under test: the embedded default here; the cluster profile in a subclass. */
+  TestNode startNode() throws Exception {
+    return TestNode.embedded(Files.createTempDirectory("relay-any-pool-"), Map.of());
+  }
+
+  /** Runs after the node and the mocks stopped. */
+  void afterNodeStopped() {}
 
   private String account(ObjectNode body) throws Exception {
     return node.admin("POST", "/admin/api/accounts", body).get("id").asText();
@@ -81,6 +89,7 @@ abstract class AnyPoolBase {
         mock.close();
       }
     }
+    afterNodeStopped();
   }
 
   @BeforeEach
