@@ -36,7 +36,7 @@ seeds="pekko://relay@127.0.0.1:25521,pekko://relay@127.0.0.1:25522,pekko://relay
 servers=""
 for i in 1 2 3; do
   port=$((3000 + i + 10))
-  servers+="    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'
+  servers+="    server 127.0.0.1:$port max_fails=3 fail_timeout=2s;"$'\n'
   if [ -f "$run/node-$i.pid" ] && kill -0 "$(cat "$run/node-$i.pid")" 2>/dev/null; then
     echo "node $i already running"; continue
   fi

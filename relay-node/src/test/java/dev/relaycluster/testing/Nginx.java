@@ -30,7 +30,7 @@ public final class Nginx implements AutoCloseable {
     dir.toFile().setWritable(true, false);
     StringBuilder servers = new StringBuilder();
     for (int p : nodePorts) {
-      servers.append("    server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
+      servers.append("    server 127.0.0.1:").append(p).append(" max_fails=3 fail_timeout=2s;\n");
     }
     String template = Files.readString(Path.of(System.getProperty("user.dir")).getParent()
         .resolve("deploy/local/nginx.conf.template"));
