@@ -3,7 +3,6 @@ package dev.relaycluster.protocol.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.util.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -56,9 +55,5 @@ public final class CarriedSignature {
   /** Whether {@code value} is a carried signature (as opposed to a native one). */
   public static boolean isCarried(String value) {
     return value != null && value.startsWith(PREFIX);
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
