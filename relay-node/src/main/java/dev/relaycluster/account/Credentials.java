@@ -16,6 +16,6 @@ public final class Credentials {
     AccountSecrets secrets = vault.open(account.id(), account.sealedSecrets());
     ProxySpec proxy = secrets.proxyUrl() == null ? null : ProxySpec.parse(secrets.proxyUrl());
     return new Credential(account.id(), account.type().wireName(), account.baseUrl(), secrets.apiKey(),
-        secrets.accessToken(), secrets.upstreamAccountId(), proxy);
+        secrets.accessToken(), secrets.upstreamAccountId(), proxy, secrets.settings());
   }
 }

@@ -45,9 +45,10 @@ public final class AccountAdmin {
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com";
   /** The pools an account may serve, with the types each takes (as an error message lists them). */
   private static final Map<String, String> PLATFORMS = Map.of(
-      "claude", "\"claude-console\" or \"claude-oauth\"",
-      "openai", "\"openai-api\" or \"codex-oauth\"",
-      "gemini", "\"gemini-api\" or \"gemini-oauth\"");
+      "claude", "\"claude-console\", \"claude-oauth\" or \"bedrock\"",
+      "openai", "\"openai-api\", \"codex-oauth\" or \"azure-openai\"",
+      "gemini", "\"gemini-api\" or \"gemini-oauth\"",
+      "droid", "\"droid-api\" or \"droid-oauth\"");
 
   private final ClusterSharding sharding;
   private final PoolView pool;
@@ -90,13 +91,14 @@ public final class AccountAdmin {
     try {
       String platform = text(body, "platform", "claude");
       if (!PLATFORMS.containsKey(platform)) {
-        throw AdminInputException.invalid("platform: must be \"claude\", \"openai\" or \"gemini\"");
+        throw AdminInputException.invalid("platform: must be \"claude\", \"openai\", \"gemini\" or \"droid\"");
       }
       AccountType type = AccountType.fromWire(text(body, "type", ""))
           .filter(t -> t.platform().equals(platform))
           .orElseThrow(() -> AdminInputException.invalid("type: must be " + PLATFORMS.get(platform)));
       String name = required(body, "name");
-      String baseUrl = baseUrl(text(body, "baseUrl", type == AccountType.GEMINI_OAUTH
+      String baseUrl = CloudAccountInput.handles(type) ? CloudAccountInput.baseUrl(type, body)
+          : baseUrl(text(body, "baseUrl", type == AccountType.GEMINI_OAUTH
           ? settings.geminiOauth().codeAssistBaseUrl() : defaultBaseUrl(type)));
       AccountOptions options = AccountOptions.parse(body);
       AccountSecrets given = secrets(type, body);
@@ -147,7 +149,8 @@ public final class AccountAdmin {
       AccountOptions options = AccountOptions.parse(body);
       boolean newCredentials = body.has("apiKey") || body.has("accessToken") || body.has("refreshToken")
           || body.has("expiresAt") || body.has("credsJson") || body.has("authJson") || body.has("idToken")
-          || body.has("chatgptAccountId");
+          || body.has("chatgptAccountId")
+          || CloudAccountInput.CREDENTIAL_FIELDS.stream().anyMatch(body::has);
       String project = null;
       if (body.has("projectId")) {
         if (current.type() != AccountType.GEMINI_OAUTH) {
@@ -173,7 +176,8 @@ public final class AccountAdmin {
     try {
       AccountPatch patch = new AccountPatch(
           body.has("name") ? required(body, "name") : null,
-          body.has("baseUrl") ? baseUrl(text(body, "baseUrl", "")) : null,
+          body.has("baseUrl") || body.has("endpoint")
+              ? baseUrl(text(body, "endpoint", text(body, "baseUrl", ""))) : null,
           body.has("priority") ? integer(body, "priority", 50, 0) : null,
           body.has("maxConcurrency") ? integer(body, "maxConcurrency", 0, 0) : null,
           body.has("paused") || body.has("status") || body.has("schedulable") ? paused(body, false) : null,
@@ -277,6 +281,9 @@ public final class AccountAdmin {
    * old secrets are not readable here, so an edit must send the whole credential of its type.
    */
   private static AccountSecrets secrets(AccountType type, JsonNode body) {
+    if (CloudAccountInput.handles(type)) {
+      return CloudAccountInput.secrets(type, body);
+    }
     if (!type.oauth()) {
       return new AccountSecrets(required(body, "apiKey"), null, null, 0);
     }
@@ -299,6 +306,9 @@ public final class AccountAdmin {
       case CODEX_OAUTH -> CodexPlatform.DEFAULT_BASE_URL;
       case GEMINI_API -> GeminiApiPlatform.DEFAULT_BASE_URL;
       case GEMINI_OAUTH -> CodeAssistPlatform.DEFAULT_BASE_URL;
+      case DROID_API, DROID_OAUTH -> CloudAccountInput.DROID_BASE_URL;
+      // Their base URL comes from the account's region or endpoint (CloudAccountInput.baseUrl).
+      case BEDROCK, AZURE_OPENAI -> null;
     };
   }
 
