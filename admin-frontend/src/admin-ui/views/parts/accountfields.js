@@ -46,7 +46,8 @@ function proxyFields(current, editing) {
 
 /**
  * The common fields of an account; {@code a} the account when editing (else null), {@code opts}:
- * nameOptional (logins named after the email), tier (show the tier choice), base (the default base URL).
+ * nameOptional (logins named after the email), tier (show the tier choice), base (the default base URL),
+ * noBase (no base URL field: the account's own fields name its endpoint).
  */
 export function commonFields(a, opts = {}) {
   const editing = !!a;
@@ -60,7 +61,7 @@ export function commonFields(a, opts = {}) {
     field(t('priceMultiplier'), 'priceMultiplier', { type: 'number', min: 0.001, step: 'any', value: v.priceMultiplier ?? 1 }),
     opts.tier ? choice(t('tier'), 'tier', [['', t('tierAuto')], ...options('tier')], editing ? v.tier : '') : null,
     ...proxyFields(v.proxy, editing),
-    field(t('baseUrl', { url: opts.base ?? '' }), 'baseUrl', { type: 'url', value: editing ? v.baseUrl ?? '' : '', placeholder: opts.base ?? '' }),
+    opts.noBase ? null : field(t('baseUrl', { url: opts.base ?? '' }), 'baseUrl', { type: 'url', value: editing ? v.baseUrl ?? '' : '', placeholder: opts.base ?? '' }),
     editing ? null : h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'paused' }), t('paused')));
 }
 
@@ -82,7 +83,7 @@ export function commonBody(form, editing = false) {
     const login = user ? encodeURIComponent(user) + (pass ? ':' + encodeURIComponent(pass) : '') + '@' : '';
     body.proxy = `${kind}://${login}${f.proxyAddress.value.trim()}`;
   }
-  if (f.baseUrl.value.trim()) body.baseUrl = f.baseUrl.value.trim();
+  if (f.baseUrl && f.baseUrl.value.trim()) body.baseUrl = f.baseUrl.value.trim();
   if (f.paused?.checked) body.paused = true;
   return body;
 }

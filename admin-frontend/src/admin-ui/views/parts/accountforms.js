@@ -5,9 +5,10 @@
 
 import { act, api } from '../../client.js';
 import { field, h } from '../../dom.js';
-import { when, words } from '../../i18n.js';
+import { lang, when, words } from '../../i18n.js';
 import { commonBody, commonFields } from './accountfields.js';
 import { choice, hint, textarea } from './ui.js';
+import { CLOUD_KINDS, cloudCredentialBody, cloudCredentialFields } from './cloudforms.js';
 
 const t = words({
   en: {
@@ -191,10 +192,12 @@ const KINDS = [
 
 /** The chooser and the chosen kind's form; {@code done(account)} after an account was added. */
 export function addAccount(done, initial = 'claude-console') {
-  const kind = choice(t('kind'), 'kind', KINDS.map(([id, key]) => [id, t(key)]), initial, { 'data-test': 'account-kind' });
+  const kinds = [...KINDS.map(([id, key, build]) => [id, t(key), build]),
+    ...CLOUD_KINDS.map(([id, label, build]) => [id, label[lang()] || label.en, build])];
+  const kind = choice(t('kind'), 'kind', kinds.map(([id, label]) => [id, label]), initial, { 'data-test': 'account-kind' });
   const body = h('div');
   const render = () => {
-    const k = KINDS.find(([id]) => id === kind.querySelector('select').value);
+    const k = kinds.find(([id]) => id === kind.querySelector('select').value);
     body.replaceChildren(k[2](done));
   };
   kind.querySelector('select').addEventListener('change', render);
@@ -204,6 +207,8 @@ export function addAccount(done, initial = 'claude-console') {
 
 /** The credential fields for replacing an account's credentials whole (empty: keep them). */
 export function credentialFields(type) {
+  const cloud = cloudCredentialFields(type);
+  if (cloud) return cloud;
   if (type === 'claude-console' || type === 'openai-api' || type === 'gemini-api') {
     return [secret(t('apiKey'), 'apiKey', false)];
   }
@@ -218,6 +223,8 @@ export function credentialFields(type) {
  * (an edit takes tokens; the node reads the file only when an account is added).
  */
 export function credentialBody(form, type) {
+  const cloud = cloudCredentialBody(form, type);
+  if (cloud) return cloud;
   const e = form.elements;
   if (e.apiKey && e.apiKey.value.trim()) return { apiKey: e.apiKey.value.trim() };
   if (e.credsJson && e.credsJson.value.trim()) return { credsJson: e.credsJson.value };
@@ -232,7 +239,7 @@ export function credentialBody(form, type) {
     return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token || undefined,
       idToken: tokens.id_token || undefined, chatgptAccountId: tokens.account_id || undefined };
   }
-  if (type === 'claude-oauth' && e.accessToken && e.accessToken.value.trim()) {
+  if ((type === 'claude-oauth' || type === 'droid-oauth') && e.accessToken && e.accessToken.value.trim()) {
     return { accessToken: e.accessToken.value.trim(), refreshToken: e.refreshToken.value.trim() || undefined,
       expiresAt: instant(e.expiresAt) };
   }

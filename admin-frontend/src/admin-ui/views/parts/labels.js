@@ -14,11 +14,15 @@ const L = {
       'claude-oauth': 'Claude subscription (OAuth)', 'claude-console': 'Claude Console API key',
       'openai-api': 'OpenAI API key', 'codex-oauth': 'ChatGPT subscription (Codex)',
       'gemini-api': 'Gemini API key', 'gemini-oauth': 'Google login (Gemini Code Assist)',
+      bedrock: 'AWS Bedrock', 'azure-openai': 'Azure OpenAI deployment', 'droid-api': 'Factory (Droid) API key',
+      'droid-oauth': 'Factory (Droid) login',
     },
     zh: {
       'claude-oauth': 'Claude 订阅（OAuth）', 'claude-console': 'Claude Console API 密钥',
       'openai-api': 'OpenAI API 密钥', 'codex-oauth': 'ChatGPT 订阅（Codex）',
       'gemini-api': 'Gemini API 密钥', 'gemini-oauth': 'Google 登录（Gemini Code Assist）',
+      bedrock: 'AWS Bedrock', 'azure-openai': 'Azure OpenAI 部署', 'droid-api': 'Factory（Droid）API 密钥',
+      'droid-oauth': 'Factory（Droid）登录',
     },
   },
   state: {

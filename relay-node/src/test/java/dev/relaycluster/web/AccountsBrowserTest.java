@@ -62,7 +62,12 @@ class AccountsBrowserTest {
         new Kind("gemini-oauth", "gemini-oauth", Map.of("accessToken", "ya29." + r, "refreshToken", "1//" + r,
             "projectId", "web-project")),
         new Kind("gemini-oauth-import", "gemini-oauth", Map.of("credsJson", "{\"access_token\":\"ya29.i" + r
-            + "\",\"refresh_token\":\"1//i" + r + "\",\"expiry_date\":" + later + "}", "projectId", "web-project")));
+            + "\",\"refresh_token\":\"1//i" + r + "\",\"expiry_date\":" + later + "}", "projectId", "web-project")),
+        new Kind("bedrock", "bedrock", Map.of("region", "eu-west-1", "accessKeyId", "AKIAWEB" + r.substring(0, 8),
+            "secretAccessKey", "secret-" + r, "modelMap", "{\"claude-sonnet-4-5\":\"eu.anthropic.claude-sonnet-4-5-20250929-v1:0\"}")),
+        new Kind("azure-openai", "azure-openai", Map.of("endpoint", "https://web-" + r.substring(0, 6).toLowerCase()
+            + ".openai.azure.com", "deployment", "gpt-5-prod", "model", "gpt-5", "apiKey", "azk-" + r)),
+        new Kind("droid-api", "droid-api", Map.of("apiKey", "fk-" + r)));
   }
 
   @Test
