@@ -177,6 +177,7 @@ export async function account(id) {
       [t('groups'), (a.groups || []).join(', ') || '-'], [t('priceMultiplier'), '× ' + num(a.priceMultiplier)],
       [t('proxy'), a.proxy ?? '-'], [t('baseUrl'), a.baseUrl],
       a.type === 'gemini-oauth' ? [t('project'), a.projectId ?? '-'] : null,
+      ...Object.entries(a.settings || {}).map(([name, value]) => [name, value]),
       [t('schedulable'), yesNo(a.schedulable)], [t('created'), when(a.createdAt)], [t('updated'), when(a.updatedAt)],
     ])),
     a.type === 'gemini-oauth' ? quotaSection(a) : null,

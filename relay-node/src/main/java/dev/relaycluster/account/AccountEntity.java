@@ -6,6 +6,7 @@ import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import java.util.List;
+import java.util.Map;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.LeaseKeeper;
 import java.time.Duration;
@@ -121,17 +122,23 @@ public final class AccountEntity
   /**
    * {@code node} is the cluster address of the node hosting this entity right now; {@code projectId} the
    * Google Cloud project of a gemini-oauth account (null otherwise or unknown); {@code quota} the last
-   * background quota reading (null: none yet).
+   * background quota reading (null: none yet); {@code settings} the account's settings that are not secret
+   * (a region, a deployment; see {@link dev.relaycluster.upstream.CredentialSettings#shown}).
    */
   public record AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt,
-      String node, List<RecentError> recentErrors, String projectId, QuotaSnapshot quota) implements CborSerializable {
+      String node, List<RecentError> recentErrors, String projectId, QuotaSnapshot quota, Map<String, String> settings)
+      implements CborSerializable {
+    public AccountStatusReply {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+
     public AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt, String node) {
       this(exists, status, leasesInFlight, lastUsedAt, node, List.of());
     }
 
     public AccountStatusReply(boolean exists, AccountStatus status, int leasesInFlight, long lastUsedAt, String node,
         List<RecentError> recentErrors) {
-      this(exists, status, leasesInFlight, lastUsedAt, node, recentErrors, null, null);
+      this(exists, status, leasesInFlight, lastUsedAt, node, recentErrors, null, null, Map.of());
     }
   }
 
@@ -261,7 +268,7 @@ public final class AccountEntity
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
             state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
             leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst(),
-            projectOf(state), quota.latest())))
+            projectOf(state), quota.latest(), shownSettings(state))))
         .onCommand(Report.class, this::onReport)
         .onCommand(ResetHealth.class, this::onReset)
         .onCommand(RefreshDone.class, this::onRefreshDone)
@@ -457,6 +464,12 @@ public final class AccountEntity
     }
     AccountSecrets s = refresh.secrets(state);
     return s == null ? null : s.upstreamAccountId();
+  }
+
+  /** The account's settings an admin may see (none of them a secret). */
+  private Map<String, String> shownSettings(AccountState state) {
+    AccountSecrets s = state.exists() ? refresh.secrets(state) : null;
+    return s == null ? Map.of() : dev.relaycluster.upstream.CredentialSettings.shown(s.settings());
   }
 
   // ---- helpers

@@ -216,7 +216,7 @@ public final class AccountAdmin {
     return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
         .<AccountEntity.AccountStatusReply>ask(AccountEntity.GetStatus::new, askTimeout)
         .thenApply(s -> new AccountDetail(pool.find(id).orElse(entry), s.leasesInFlight(), s.lastUsedAt(),
-            s.recentErrors(), s.projectId(), s.quota()));
+            s.recentErrors(), s.projectId(), s.quota(), s.settings()));
   }
 
   /** Clears cooldowns, a block and an unauthorized mark. */

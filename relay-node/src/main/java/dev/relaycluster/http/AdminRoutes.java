@@ -210,6 +210,10 @@ public final class AdminRoutes extends AllDirectives {
               d.recentErrors().forEach(e -> errors.addObject().put("at", Instant.ofEpochMilli(e.at()).toString())
                   .put("status", e.status()).put("kind", e.kind()).put("message", e.message()));
               accountQuota(out, d);
+              if (!d.settings().isEmpty()) {
+                ObjectNode settings = out.putObject("settings");
+                d.settings().forEach(settings::put);
+              }
               return JsonResponses.ok(out);
             })))),
             patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> accounts.update(id, body))

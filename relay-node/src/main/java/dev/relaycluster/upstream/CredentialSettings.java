@@ -28,5 +28,19 @@ public final class CredentialSettings {
   /** WorkOS organisation id of a Droid OAuth login (needed to refresh its token). */
   public static final String ORGANIZATION_ID = "organizationId";
 
+  private static final java.util.Set<String> SHOWN = java.util.Set.of(REGION, DEPLOYMENT, API_VERSION, SERVED_MODEL,
+      ORGANIZATION_ID);
+
   private CredentialSettings() {}
+
+  /** The settings an admin may see: none of the secret ones (keys, tokens), the model map entries included. */
+  public static java.util.Map<String, String> shown(java.util.Map<String, String> settings) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    settings.forEach((name, value) -> {
+      if (SHOWN.contains(name) || name.startsWith(MODEL_PREFIX)) {
+        out.put(name, value);
+      }
+    });
+    return out;
+  }
 }

@@ -33,6 +33,8 @@ class CloudAccountInputTest {
         s.settings().get(CredentialSettings.MODEL_PREFIX + "claude-sonnet-4-5"));
     assertEquals("https://bedrock-runtime.eu-west-1.amazonaws.com", CloudAccountInput.baseUrl(AccountType.BEDROCK, body));
     assertTrue(!s.toString().contains("s3cr3t") && !s.toString().contains("AKIA1"), s.toString());
+    assertEquals(java.util.Map.of("region", "eu-west-1", "model:claude-sonnet-4-5",
+        "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"), CredentialSettings.shown(s.settings()));
   }
 
   @Test

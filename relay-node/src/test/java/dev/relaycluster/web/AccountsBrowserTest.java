@@ -90,6 +90,8 @@ class AccountsBrowserTest {
             + (said.isEmpty() ? "" : "; the page said: " + said.get(0).getText()));
       } else if (!made.path("type").asText().equals(k.type)) {
         problems.add(k.form + ": made an account of type " + made.path("type").asText());
+      } else {
+        problems.addAll(shownSettings(k, seeded.node.admin("GET", "/admin/api/accounts/" + made.path("id").asText(), null)));
       }
       browser.errors().forEach(err -> problems.add(k.form + ": console: " + err));
     }
@@ -111,6 +113,25 @@ class AccountsBrowserTest {
       browser.errors().forEach(err -> problems.add(e.getKey() + ": console: " + err));
     }
     assertEquals(List.of(), problems);
+  }
+
+  /**
+   * The detail of a new account shows the settings of its type that are not secret, as they were typed, and
+   * none of its secrets.
+   */
+  private static List<String> shownSettings(Kind k, JsonNode detail) {
+    List<String> problems = new ArrayList<>();
+    for (String name : List.of("region", "deployment", "model")) {
+      if (k.fields.containsKey(name) && !k.fields.get(name).equals(detail.path("settings").path(name).asText(null))) {
+        problems.add(k.form + ": the detail's settings show " + name + " as " + detail.path("settings").path(name));
+      }
+    }
+    for (String secret : List.of("apiKey", "secretAccessKey", "accessKeyId", "accessToken", "refreshToken")) {
+      if (k.fields.containsKey(secret) && detail.toString().contains(k.fields.get(secret))) {
+        problems.add(k.form + ": the detail shows the " + secret);
+      }
+    }
+    return problems;
   }
 
   /** The form of a kind of account: the chooser (folded under "Add") set to the kind, then its form. */
