@@ -393,6 +393,23 @@ class AzureOpenAiTest {
     }
   }
 
+  /**
+   * Azure has no compaction endpoint: the platform does not serve it, so the relay's converter carries a
+   * compaction as it does for every platform without one (read as a conversation, sent as a plain Responses
+   * request); nothing is ever sent to a compact path of the resource.
+   */
+  @Test
+  void compactionNeverReachesACompactPathOfTheResource() throws Exception {
+    JsonNode key = key(v1Account, false, null);
+    HttpResponse<String> r = raw("/v1/responses/compact", key, "{\"model\":\"gpt-5\",\"input\":[{\"type\":"
+        + "\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("x-relay-converted").isPresent(), "carried by the converter");
+    List<MockOpenAi.Received> sent = posts("prod-mini");
+    assertEquals(1, sent.size());
+    assertEquals("/openai/v1/responses", sent.get(0).target());
+  }
+
   @Test
   void codexsWebSocketIsRefusedSoItStaysOnHttp() throws Exception {
     JsonNode key = key(v1Account, false, null);
