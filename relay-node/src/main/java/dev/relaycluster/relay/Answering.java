@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -58,8 +59,11 @@ final class Answering {
     this.metrics = RelayMetrics.get(system);
   }
 
+  /**
+   * @param servedModels how the account's answers name the model to price ({@link Platform#servedModels})
+   */
   CompletionStage<RelayAnswer> answer(Attempt attempt, AccountDefinition account, Platform platform,
-      RelayTarget target, HttpResponse response, long headersNanos) {
+      RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
@@ -74,10 +78,11 @@ final class Answering {
     }
     if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
-          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, headersNanos)));
+          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, headersNanos,
+              servedModels)));
     }
     if (eventStream && status < 300) {
-      return addUp(attempt, account, platform, target, response, headers, headersNanos);
+      return addUp(attempt, account, platform, target, response, headers, headersNanos, servedModels);
     }
     long readNanos = System.nanoTime();
     return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
@@ -94,14 +99,15 @@ final class Answering {
           } catch (RuntimeException e) {
             log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
                 account.id(), e.toString());
-            attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), usage.model(),
-                usage.usage(), 502, RequestOutcome.UPSTREAM_FAILED, call.dialect().errorType(ErrorKind.BAD_GATEWAY),
+            attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(),
+                servedModels.apply(usage.model()), usage.usage(), 502, RequestOutcome.UPSTREAM_FAILED,
+                call.dialect().errorType(ErrorKind.BAD_GATEWAY),
                 System.nanoTime(), headersNanos, account.priceMultiplier()));
             return new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY, "the upstream answer could not be converted");
           }
           RequestOutcome outcome = status < 300 ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR;
-          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), usage.model(),
-              usage.usage(), status, outcome,
+          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(),
+              servedModels.apply(usage.model()), usage.usage(), status, outcome,
               status < 300 ? null : call.dialect().errorType(ErrorKind.forStatus(status)), System.nanoTime(),
               headersNanos, account.priceMultiplier()));
           return new RelayAnswer.Whole(HttpResponse.create()
@@ -117,7 +123,8 @@ final class Answering {
    * is read (bounded), tapped, and added up by the dialect into the whole answer.
    */
   private CompletionStage<RelayAnswer> addUp(Attempt attempt, AccountDefinition account, Platform platform,
-      RelayTarget target, HttpResponse response, List<HttpHeader> headers, long headersNanos) {
+      RelayTarget target, HttpResponse response, List<HttpHeader> headers, long headersNanos,
+      UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     long readNanos = System.nanoTime();
     return StrictEntities.of(response.entity(), settings.bodyTimeout().toMillis(), settings.maxResponseSize(),
@@ -142,8 +149,9 @@ final class Answering {
             whole = target.upstreamDialect().wholeFromStream(sse);
           }
           boolean complete = whole != null && tap.errorType() == null;
-          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(),
-              tap.usage(), complete ? 200 : 502, complete ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED,
+          attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(),
+              servedModels.apply(tap.model()), tap.usage(), complete ? 200 : 502,
+              complete ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED,
               complete ? null : tap.errorType() != null ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR),
               System.nanoTime(), headersNanos, account.priceMultiplier()));
           if (!complete) {
@@ -174,7 +182,7 @@ final class Answering {
   }
 
   private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
-      HttpResponse response, List<HttpHeader> headers, long headersNanos) {
+      HttpResponse response, List<HttpHeader> headers, long headersNanos, UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     Settlement settlement = attempt.settlement();
     UsageTap tap = target.upstreamDialect().newTap();
@@ -210,8 +218,8 @@ final class Answering {
         String errorType = tap.errorType() != null ? tap.errorType()
             : end == StreamEnd.UPSTREAM_FAILED ? call.dialect().errorType(ErrorKind.API_ERROR) : null;
         choice.reportStreamError(account.id(), platform, tap, call.targetModel());
-        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), tap.model(), tap.usage(), status,
-            outcome, errorType, firstChunkNanos, headersNanos, account.priceMultiplier()));
+        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), servedModels.apply(tap.model()),
+            tap.usage(), status, outcome, errorType, firstChunkNanos, headersNanos, account.priceMultiplier()));
       }
     };
     Source<ByteString, Object> body = response.entity().getDataBytes()

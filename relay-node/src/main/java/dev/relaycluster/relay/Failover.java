@@ -157,6 +157,7 @@ final class Failover {
     AccountDefinition account = granted.account();
     String lease = granted.leaseId();
     String family = platform.modelFamily(call.targetModel());
+    java.util.function.UnaryOperator<String> servedModels = platform.servedModels(credential);
     java.util.Optional<HttpResponse> local = plan.local() != null ? java.util.Optional.of(plan.local())
         : platform.localAnswer(plan.target().upstreamCall(), credential);
     RelayTarget target = plan.target();
@@ -201,7 +202,8 @@ final class Failover {
                 attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(response), null, System.currentTimeMillis()), family);
-                return answering.answer(attempt, account, platform, target, peeked.get(), headersNanos);
+                return answering.answer(attempt, account, platform, target, peeked.get(), headersNanos,
+                    servedModels);
               }
               String message = "upstream sent no byte of its answer within "
                   + settings.upstream().firstByteTimeout().toSeconds() + " s";
@@ -222,7 +224,7 @@ final class Failover {
                 millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
-            return answering.answer(attempt, account, platform, target, response, headersNanos);
+            return answering.answer(attempt, account, platform, target, response, headersNanos, servedModels);
           }
           return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, target, response, sentNanos);
         })

@@ -98,6 +98,16 @@ public interface Platform {
   /** The admin's one-token test request with {@code model}: the smallest real request of this platform's dialect. */
   UpstreamCall probe(String model);
 
+  /**
+   * How this account's answers name the model that served them, for pricing and the usage record: given the
+   * model upstream reported (null when it named none), the one to price, or null to price the model the
+   * client asked for. Upstream's name unless the account serves a model under a name of its own (a cloud
+   * deployment) and its settings say which model that is. The function keeps no secret of the credential.
+   */
+  default java.util.function.UnaryOperator<String> servedModels(Credential credential) {
+    return java.util.function.UnaryOperator.identity();
+  }
+
   /** The model family cooldowns of this platform are kept per ("opus", "sonnet", …; "other"). */
   String modelFamily(String model);
 

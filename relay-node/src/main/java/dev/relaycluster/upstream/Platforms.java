@@ -1,5 +1,6 @@
 package dev.relaycluster.upstream;
 
+import dev.relaycluster.upstream.azure.AzurePlatform;
 import dev.relaycluster.upstream.claude.ClaudePlatform;
 import dev.relaycluster.upstream.gemini.CodeAssistPlatform;
 import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
@@ -16,6 +17,7 @@ public final class Platforms {
       new ClaudePlatform("claude-oauth", true),
       new OpenAiPlatform(),
       new CodexPlatform(),
+      new AzurePlatform(),
       new GeminiApiPlatform(),
       new CodeAssistPlatform());
 

@@ -348,7 +348,7 @@ public final class MockOpenAi implements AutoCloseable {
     }
   }
 
-  private static Received read(InputStream in) throws IOException {
+  static Received read(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {

@@ -3,6 +3,7 @@ package dev.relaycluster.protocol.openai;
 import static dev.relaycluster.protocol.testing.Fixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,26 @@ class ChatIncludeUsageTest {
         byte[] whole = utf8("{\"object\":\"chat.completion\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}");
         assertSame(whole, ChatIncludeUsage.framing().whole(whole));
         assertFalse(ChatIncludeUsage.framing().identity());
+    }
+
+    @Test
+    void azuresFilterResultsPassAndOnlyItsUsageChunkIsHidden() {
+        byte[] bytes = dev.relaycluster.protocol.testing.Fixtures.bytes("convert/chat/azure-filter-results.sse");
+        String stream = new String(bytes, StandardCharsets.UTF_8);
+        String usageEvent = stream.substring(stream.indexOf("data: {\"choices\":[],\"created\":1764690000"),
+                stream.indexOf("data: [DONE]"));
+        String expected = stream.replace(usageEvent, "");
+        assertTrue(expected.startsWith("data: {\"choices\":[],\"created\":0,\"id\":\"\""), "kept: " + expected);
+        for (int i = 0; i < bytes.length; i += 7) {
+            int j = Math.min(bytes.length, i + 31);
+            assertEquals(expected, run(bytes, i, j), "split at " + i + ", " + j);
+        }
+        ChatUsageTap tap = new ChatUsageTap();
+        tap.feed(ByteBuffer.wrap(bytes));
+        assertEquals("gpt-5-mini-2025-08-07", tap.model(), "the first chunk names no model");
+        assertEquals(new dev.relaycluster.protocol.usage.TokenUsage(20, 9, 0, 0, 0), tap.usage());
+        assertTrue(tap.sawEnd());
+        assertNull(tap.errorType());
     }
 
     private static String run(byte[] bytes, int i, int j) {

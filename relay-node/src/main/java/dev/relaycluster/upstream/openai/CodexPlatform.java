@@ -35,12 +35,12 @@ public final class CodexPlatform extends ResponsesPlatform {
   }
 
   @Override
-  String path(String endpoint) {
+  protected String path(String endpoint) {
     return COMPACT.equals(endpoint) ? "/responses/compact" : "/responses";
   }
 
   @Override
-  String token(Credential credential) {
+  protected String token(Credential credential) {
     return credential.accessToken();
   }
 
@@ -54,7 +54,7 @@ public final class CodexPlatform extends ResponsesPlatform {
   }
 
   @Override
-  ByteString body(UpstreamCall call) {
+  protected ByteString body(UpstreamCall call, Credential credential) {
     if (call.view().stream()) {
       return call.body();
     }
@@ -67,7 +67,7 @@ public final class CodexPlatform extends ResponsesPlatform {
   }
 
   @Override
-  void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {
+  protected void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {
     if (credential.upstreamAccountId() != null && !credential.upstreamAccountId().isBlank()) {
       headers.add(RawHeader.create("chatgpt-account-id", credential.upstreamAccountId()));
     }

@@ -1,14 +1,10 @@
 package dev.relaycluster.upstream.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.protocol.dialect.AnswerFraming;
 import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.openai.ChatDialect;
-import dev.relaycluster.protocol.openai.ChatIncludeUsage;
 import dev.relaycluster.protocol.openai.OpenAiAnswers;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.util.Json;
 import dev.relaycluster.upstream.Credential;
 import dev.relaycluster.upstream.UpstreamCall;
 import java.util.Map;
@@ -19,7 +15,8 @@ import org.apache.pekko.util.ByteString;
  * with {@code Authorization: Bearer sk-…}, and Chat Completions as the client sent it
  * ({@code {baseUrl}/v1/chat/completions}). A streamed Chat request that did not ask for usage is sent with
  * {@code stream_options.include_usage: true} (the ledger needs the usage chunk) and that chunk is dropped
- * from the client's stream again. Health from {@code x-ratelimit-*} and error bodies ({@link OpenAiAnswers}).
+ * from the client's stream again ({@link ChatUpstream}). Health from {@code x-ratelimit-*} and error bodies
+ * ({@link OpenAiAnswers}).
  */
 public final class OpenAiPlatform extends ResponsesPlatform {
   public static final String TYPE = "openai-api";
@@ -45,7 +42,7 @@ public final class OpenAiPlatform extends ResponsesPlatform {
   }
 
   @Override
-  String path(String endpoint) {
+  protected String path(String endpoint) {
     if (ChatDialect.COMPLETIONS.equals(endpoint)) {
       return "/v1/chat/completions";
     }
@@ -53,26 +50,18 @@ public final class OpenAiPlatform extends ResponsesPlatform {
   }
 
   @Override
-  ByteString body(UpstreamCall call) {
-    if (askUsage(call)) {
-      return ByteString.fromArrayUnsafe(ChatIncludeUsage.ask(call.body().toArrayUnsafe()));
-    }
-    return call.body();
+  protected ByteString body(UpstreamCall call, Credential credential) {
+    return ChatUpstream.body(call);
   }
 
   /** The usage chunk the relay asked for is not the client's: it is dropped after the usage tap read it. */
   @Override
   public AnswerFraming framing(UpstreamCall call) {
-    return askUsage(call) ? ChatIncludeUsage.framing() : AnswerFraming.IDENTITY;
-  }
-
-  private static boolean askUsage(UpstreamCall call) {
-    return ChatDialect.COMPLETIONS.equals(call.endpoint()) && call.view() != null && call.view().stream()
-        && ChatIncludeUsage.mustAsk(call.body().toArrayUnsafe());
+    return ChatUpstream.framing(call);
   }
 
   @Override
-  String token(Credential credential) {
+  protected String token(Credential credential) {
     return credential.apiKey();
   }
 
@@ -89,17 +78,6 @@ public final class OpenAiPlatform extends ResponsesPlatform {
   /** A Chat stream's error is a bare {@code {"error":{…}}}: judged as the {@code error} event it stands for. */
   @Override
   public AnswerVerdict classifyStreamError(String errorType, byte[] errorJson, long nowMillis) {
-    return OpenAiAnswers.classifyStreamError(asErrorEvent(errorJson), nowMillis);
-  }
-
-  private static byte[] asErrorEvent(byte[] json) {
-    JsonNode root = json == null ? null : Json.tryParse(json).orElse(null);
-    if (root instanceof ObjectNode o && !o.has("type") && o.path("error").isObject()) {
-      ObjectNode event = Json.mapper().createObjectNode();
-      event.put("type", "error");
-      event.setAll(o);
-      return Json.write(event);
-    }
-    return json;
+    return OpenAiAnswers.classifyStreamError(ChatUpstream.asErrorEvent(errorJson), nowMillis);
   }
 }

@@ -15,19 +15,22 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.util.ByteString;
 
 /**
- * What the two OpenAI Responses upstreams share: the client's headers (originator, version, session-id,
- * thread-id, x-codex-*, openai-beta, user-agent) and body go up unchanged, the relay key is replaced by
- * the account's bearer token, and upstream is asked for an uncompressed answer so the usage tap can read
- * it. Each platform names its paths and any header its credential type requires.
+ * What the OpenAI Responses upstreams share (the OpenAI API, the ChatGPT backend, Azure OpenAI): the client's
+ * headers (originator, version, session-id, thread-id, x-codex-*, openai-beta, user-agent) and body go up
+ * unchanged, the relay key is replaced by the account's credential (a bearer token unless the platform
+ * says otherwise), and upstream is asked for an uncompressed answer so the usage tap can read it. Each
+ * platform names its paths (or whole URI), any header its credential type requires, and any change its
+ * upstream needs in the body.
  */
-abstract class ResponsesPlatform implements Platform {
-  static final String RESPONSES = "responses";
-  static final String COMPACT = "compact";
+public abstract class ResponsesPlatform implements Platform {
+  protected static final String RESPONSES = "responses";
+  protected static final String COMPACT = "compact";
   static final String SOCKET_BETA = "responses_websockets=2026-02-06";
 
   @Override
@@ -46,30 +49,40 @@ abstract class ResponsesPlatform implements Platform {
   }
 
   /** The path under the account's base URL for an endpoint. */
-  abstract String path(String endpoint);
+  protected abstract String path(String endpoint);
 
-  /** The bearer token of the credential. */
-  abstract String token(Credential credential);
+  /** The API key or access token of the credential. */
+  protected abstract String token(Credential credential);
+
+  /** The upstream URI of a call: the endpoint's path under the account's base URL, with the client's query. */
+  protected Uri uri(UpstreamCall call, Credential credential) {
+    return UpstreamUris.of(credential.baseUrl(), path(call.endpoint()), call.rawQuery());
+  }
+
+  /** The header that carries the credential: {@code authorization: Bearer <token>}. */
+  protected HttpHeader authorization(Credential credential) {
+    return RawHeader.create("authorization", "Bearer " + token(credential));
+  }
 
   /** The body sent upstream: the client's, unless the upstream needs it otherwise. */
-  ByteString body(UpstreamCall call) {
+  protected ByteString body(UpstreamCall call, Credential credential) {
     return call.body();
   }
 
   /** Headers the credential type requires besides authorization. */
-  void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {}
+  protected void addCredentialHeaders(List<HttpHeader> headers, Credential credential) {}
 
   @Override
   public final HttpRequest request(UpstreamCall call, Credential credential) {
     List<HttpHeader> headers = UpstreamHeaders.forwarded(call.headers(), name -> true);
     headers.add(RawHeader.create("accept-encoding", "identity"));
-    headers.add(RawHeader.create("authorization", "Bearer " + token(credential)));
+    headers.add(authorization(credential));
     addCredentialHeaders(headers, credential);
     return HttpRequest.create()
-        .withUri(UpstreamUris.of(credential.baseUrl(), path(call.endpoint()), call.rawQuery()))
+        .withUri(uri(call, credential))
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
-        .withEntity(HttpEntities.create(call.contentType(), body(call)));
+        .withEntity(HttpEntities.create(call.contentType(), body(call, credential)));
   }
 
   /**
@@ -77,13 +90,13 @@ abstract class ResponsesPlatform implements Platform {
    * flag that names the socket protocol (kept when the client sent its own).
    */
   @Override
-  public final Optional<WebSocketRequest> socketRequest(UpstreamCall call, Credential credential) {
+  public Optional<WebSocketRequest> socketRequest(UpstreamCall call, Credential credential) {
     List<HttpHeader> headers = UpstreamHeaders.forwarded(call.headers(),
         name -> !name.startsWith("sec-websocket") && !name.equals("accept-encoding"));
     if (headers.stream().noneMatch(h -> h.lowercaseName().equals("openai-beta"))) {
       headers.add(RawHeader.create("openai-beta", SOCKET_BETA));
     }
-    headers.add(RawHeader.create("authorization", "Bearer " + token(credential)));
+    headers.add(authorization(credential));
     addCredentialHeaders(headers, credential);
     String url = UpstreamUris.join(credential.baseUrl(), path(RESPONSES)).replaceFirst("^http", "ws");
     WebSocketRequest request = WebSocketRequest.create(url);

@@ -44,13 +44,13 @@ class OpenAiPlatformChatTest {
   void aStreamIsAskedForUsageOnlyWhenTheClientDidNot() {
     String plain = "{\"model\":\"gpt-4.1\",\"stream\":true,\"messages\":[]}";
     assertEquals("{\"stream_options\":{\"include_usage\":true}," + plain.substring(1),
-        platform.body(chat(plain, true)).utf8String());
+        platform.body(chat(plain, true), null).utf8String());
     assertFalse(platform.framing(chat(plain, true)).identity());
     String asked = "{\"model\":\"gpt-4.1\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
-    assertEquals(asked, platform.body(chat(asked, true)).utf8String());
+    assertEquals(asked, platform.body(chat(asked, true), null).utf8String());
     assertSame(AnswerFraming.IDENTITY, platform.framing(chat(asked, true)));
     String whole = "{\"model\":\"gpt-4.1\",\"messages\":[]}";
-    assertEquals(whole, platform.body(chat(whole, false)).utf8String());
+    assertEquals(whole, platform.body(chat(whole, false), null).utf8String());
     assertSame(AnswerFraming.IDENTITY, platform.framing(chat(whole, false)));
     assertEquals("http://up.example/v1/chat/completions", platform.request(chat(whole, false),
         new dev.relaycluster.upstream.Credential("a1", "openai-api", "http://up.example", "sk-x", null, null, null)).getUri().toString());

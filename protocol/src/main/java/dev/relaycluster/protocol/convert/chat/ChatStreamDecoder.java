@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * A Chat Completions stream (OpenAI's or an OpenAI-compatible server's) read into {@link AnswerEvent}s.
- * {@code Started} comes from the first chunk; text and reasoning ({@code reasoning_content}, or
+ * {@code Started} comes from the first chunk that has a choice or usage (Azure sends its prompt filter results
+ * ahead in a {@code choices:[]} chunk without an id or model, and content filter results beside the deltas,
+ * both ignored here); text and reasoning ({@code reasoning_content}, or
  * {@code reasoning} as some servers name it) start a piece when their kind changes; a tool call starts
  * at a new {@code index} (or a new id at a known index) and its argument pieces follow. The finish reason
  * is held until the usage chunk (which gives the {@code UsageUpdate} first) or {@code [DONE]}, or the end
@@ -73,6 +75,10 @@ final class ChatStreamDecoder implements StreamDecoder {
       over = true;
       return;
     }
+    if (!started && filterOnly(root)) {
+      // Azure's first chunk: choices:[] with prompt_filter_results and no id or model yet; the answer starts next.
+      return;
+    }
     if (!started) {
       started = true;
       responseId = Json.text(root, "id");
@@ -94,6 +100,13 @@ final class ChatStreamDecoder implements StreamDecoder {
         finish(out);
       }
     }
+  }
+
+  /** A chunk with no choice and no usage (Azure's prompt filter results ahead of the answer): nothing to start. */
+  private static boolean filterOnly(JsonNode root) {
+    JsonNode choices = root.get("choices");
+    JsonNode usage = root.get("usage");
+    return choices != null && choices.isArray() && choices.isEmpty() && (usage == null || !usage.isObject());
   }
 
   private static String errorText(JsonNode error) {

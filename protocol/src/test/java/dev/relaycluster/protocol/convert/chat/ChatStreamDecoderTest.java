@@ -46,6 +46,10 @@ class ChatStreamDecoderTest {
                 + " Please try again in 1.2s."))),
         Arguments.of("openai-cut.sse", List.of(
             new Started("chatcmpl-C1xYz", "gpt-4.1-2025-04-14"), new TextStarted(), new TextDelta("Part"))),
+        Arguments.of("azure-filter-results.sse", List.of(
+            new Started("chatcmpl-AzQ1x", "gpt-5-mini-2025-08-07"), new TextStarted(), new TextDelta("Grüße"),
+            new TextDelta(" aus Azure"), new UsageUpdate(new AnswerUsage(20, 0, 0, 9, 0)),
+            new Finished(StopReason.END_TURN, null))),
         Arguments.of("compat-content-filter-no-done.sse", List.of(
             new Started("gen-77", "gemini-2.5-flash"), new TextStarted(), new TextDelta("I can't help"),
             new TextDelta(" with that."), new UsageUpdate(new AnswerUsage(9, 0, 0, 4, 0)),
