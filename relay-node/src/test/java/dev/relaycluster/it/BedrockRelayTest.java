@@ -288,9 +288,6 @@ class BedrockRelayTest {
     List<MockBedrock.Received> got = bedrock.received();
     assertEquals(2, got.size(), got.toString());
     assertEquals("us.anthropic.claude-sonnet-4-5-20250929-v1:0", got.get(1).modelId());
-    System.out.println("anthropic-java-bedrock stream headers: accept=" + got.get(1).headers().get("accept")
-        + " x-amzn-bedrock-accept=" + got.get(1).headers().get("x-amzn-bedrock-accept") + " path="
-        + got.get(1).rawPath());
   }
 
   /**
