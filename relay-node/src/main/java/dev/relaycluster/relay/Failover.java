@@ -192,16 +192,21 @@ final class Failover {
             metrics.upstreamLatency(call.pool(), account.type().wireName(), headersNanos - sentNanos);
           }
           int status = response.status().intValue();
-          if (status < 400 && local.isEmpty() && firstByteTimeout(response) != null) {
+          // A successful answer in the platform's own dialect framing before anything reads it.
+          HttpResponse answer = status < 400 && local.isEmpty()
+              ? DecodedAnswer.of(response, platform.decoding(target.upstreamCall()),
+                  target.upstreamCall().view().stream(), settings.upstream().maxResponseSize())
+              : response;
+          if (status < 400 && local.isEmpty() && firstByteTimeout(answer) != null) {
             // A stream is held back until its first chunk comes: an account that answers headers and then
             // nothing is failed over before any byte reached the client.
-            return FirstChunk.await(response, firstByteTimeout(response), materializer).thenCompose(peeked -> {
+            return FirstChunk.await(answer, firstByteTimeout(answer), materializer).thenCompose(peeked -> {
               attempt.upstreamWait().since(headersNanos);
               if (peeked.isPresent()) {
                 pool.paces().record(account.id(), false, millisSince(sentNanos));
                 attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
-                    platform.healthHeaders(response), null, System.currentTimeMillis()), family);
+                    platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
                 return answering.answer(attempt, account, platform, target, peeked.get(), headersNanos,
                     servedModels);
               }
@@ -223,8 +228,8 @@ final class Failover {
             attempt.trace().answered(status, local.isEmpty() ? "success" : "answered by the relay",
                 millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
-                platform.classify(status, platform.healthHeaders(response), null, System.currentTimeMillis()), family);
-            return answering.answer(attempt, account, platform, target, response, headersNanos, servedModels);
+                platform.classify(status, platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
+            return answering.answer(attempt, account, platform, target, answer, headersNanos, servedModels);
           }
           return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, target, response, sentNanos);
         })
@@ -271,12 +276,15 @@ final class Failover {
           AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body.toArray(),
               System.currentTimeMillis());
           String errorType = call.dialect().errorType(ErrorKind.forStatus(status));
-          // A converted request's error is re-said in the client's dialect (same status, upstream's message).
-          byte[] translated = target.errors().translate(status, body.toArray());
+          // Upstream's error in its platform's dialect (when upstream does not speak it itself), then a converted
+          // request's re-said in the client's dialect (same status, upstream's message).
+          byte[] own = platform.dialectErrorBody(status, response, body.toArray());
+          byte[] translated = target.errors().translate(status, own != null ? own : body.toArray());
+          byte[] rewritten = translated != null ? translated : own;
           RelayAnswer passOn = new RelayAnswer.Whole(HttpResponse.create().withStatus(response.status())
               .withHeaders(platform.clientHeaders(response))
-              .withEntity(translated == null ? HttpEntities.create(strict.getContentType(), body)
-                  : HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, translated)));
+              .withEntity(rewritten == null ? HttpEntities.create(strict.getContentType(), body)
+                  : HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, rewritten)));
           UpstreamRefusal refused = new UpstreamRefusal(accountId, status, errorType, passOn, false);
           FailoverPolicy.Step next = FailoverPolicy.afterRefusal(verdict, afterRefresh);
           attempt.trace().answered(status, verdict.answerClass().name().toLowerCase(java.util.Locale.ROOT),

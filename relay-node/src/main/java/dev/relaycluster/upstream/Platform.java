@@ -60,6 +60,24 @@ public interface Platform {
   }
 
   /**
+   * How this platform's successful answers to {@code call} are decoded into its own dialect's framing before
+   * anything reads them (the usage tap, the first-byte wait, {@link #framing}, a conversion): identity unless its
+   * upstream frames answers otherwise than the dialect it speaks (Bedrock's binary event stream for Anthropic
+   * SSE). A stream is decoded chunk by chunk ({@link AnswerFraming#newStream()}), a whole answer at once.
+   */
+  default AnswerFraming decoding(UpstreamCall call) {
+    return AnswerFraming.IDENTITY;
+  }
+
+  /**
+   * An error answer's body said in this platform's dialect (same status), or null when upstream's body already
+   * is one (the default): what a client of that dialect, or a conversion from it, reads.
+   */
+  default byte[] dialectErrorBody(int status, HttpResponse response, byte[] body) {
+    return null;
+  }
+
+  /**
    * How this platform's successful answers to {@code call} are re-framed for the client (ARCHITECTURE §1
    * step 8): identity unless the upstream frames them otherwise than the client asked (the Code Assist
    * envelope, a JSON-array stream from an SSE one).

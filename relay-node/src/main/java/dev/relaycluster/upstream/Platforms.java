@@ -1,6 +1,7 @@
 package dev.relaycluster.upstream;
 
 import dev.relaycluster.upstream.azure.AzurePlatform;
+import dev.relaycluster.upstream.bedrock.BedrockPlatform;
 import dev.relaycluster.upstream.claude.ClaudePlatform;
 import dev.relaycluster.upstream.gemini.CodeAssistPlatform;
 import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
@@ -15,6 +16,7 @@ public final class Platforms {
   private static final Platforms STANDARD = new Platforms(
       new ClaudePlatform("claude-console", false),
       new ClaudePlatform("claude-oauth", true),
+      new BedrockPlatform(),
       new OpenAiPlatform(),
       new CodexPlatform(),
       new AzurePlatform(),
