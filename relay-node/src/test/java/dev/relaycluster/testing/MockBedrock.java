@@ -45,7 +45,8 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * InvokeModel takes (no model, no stream, an {@code anthropic_version}, max_tokens), else 400
  * {@code ValidationException}. The access key picks the account's fate: {@link #THROTTLED_KEY} is throttled,
  * {@link #DENIED_KEY} denied; a last user message saying {@code MOCK_EXCEPTION} gets an exception frame mid-stream,
- * {@code MOCK_VALIDATION} a 400.
+ * {@code MOCK_VALIDATION} a 400; the agent tool loop of {@link MockAnthropicTools} (MOCK_TOOL, a tool_result)
+ * is answered as MockAnthropic answers it.
  */
 public final class MockBedrock implements AutoCloseable {
   public static final String REGION = "us-east-1";
@@ -161,6 +162,18 @@ public final class MockBedrock implements AutoCloseable {
         return;
       }
       received.add(new Received(rawPath, modelId, headers, body, 200));
+      MockAnthropicTools.Answer tools = MockAnthropicTools.answer(request);
+      if (tools != null) {
+        if (stream) {
+          streamAnswer(ex, tools.stream(ANSWER_MODEL));
+        } else {
+          byte[] out = tools.json(ANSWER_MODEL).getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+        }
+        return;
+      }
       if (stream) {
         stream(ex, lastUserText(request).contains("MOCK_EXCEPTION"));
       } else {
@@ -318,6 +331,20 @@ public final class MockBedrock implements AutoCloseable {
     if (exception) {
       writeSplit(out, exceptionFrame("modelStreamErrorException",
           "The system encountered an unexpected error during processing. Try your request again."));
+    }
+    out.flush();
+  }
+
+  /** An Anthropic SSE answer carried as Bedrock carries it: one chunk frame per event's data. */
+  private static void streamAnswer(HttpExchange ex, String sse) throws IOException {
+    ex.getResponseHeaders().add("Content-Type", "application/vnd.amazon.eventstream");
+    ex.getResponseHeaders().add("x-amzn-RequestId", "5b3c1c8e-mock-tools");
+    ex.sendResponseHeaders(200, 0);
+    OutputStream out = ex.getResponseBody();
+    for (String line : sse.split("\n")) {
+      if (line.startsWith("data: ")) {
+        writeSplit(out, chunkFrame(line.substring("data: ".length())));
+      }
     }
     out.flush();
   }
