@@ -287,7 +287,8 @@ public final class RelayNode implements AutoCloseable {
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,
                   new UsageQueries(database, settings.ledger().zone())),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route(),
-              modelRouter::aliases).route(),
+              modelRouter::aliases,
+              poolName -> pool.accounts().stream().anyMatch(a -> a.platform().equals(poolName))).route(),
           new dev.relaycluster.http.BodilessRequests(materializer, settings.http().maxBodySize()));
       phases.mark("admin users and routes");
       ClusterMembership.waitUntilUp(system, STARTUP_TIMEOUT);
