@@ -91,6 +91,8 @@ class AdminRolesTest {
       {"POST", "/accounts/gemini-oauth/generate-auth-url", "{\"kind\":\"bogus\"}", "admin"},
       {"POST", "/accounts/gemini-oauth/exchange-code", "{}", "admin"},
       {"POST", "/accounts/gemini-oauth/import-creds", "{}", "admin"},
+      {"POST", "/accounts/droid-oauth/device-authorization", "{\"priority\":-1}", "admin"},
+      {"GET", "/accounts/droid-oauth/device-authorization/0f6d1c1e-54a7-4a49-9a4e-1d2f0c9b7e11", null, "admin"},
       {"GET", "/keys", null, "viewer"}, {"GET", "/keys?usage=true", null, "viewer"},
       {"POST", "/keys", "{\"name\":7}", "admin"},
       {"GET", "/keys/{key}", null, "viewer"}, {"PATCH", "/keys/nope", "{\"name\":\"x\"}", "admin"},
