@@ -69,7 +69,8 @@ public final class DroidOAuthAdmin {
     this.vault = vault;
     this.oauth = oauth;
     this.pool = pool;
-    this.accounts = new OAuthAccountFlow(system, store, vault, askTimeout, pool, KEY_PREFIX + "unused:");
+    // Only its account creation is used: the device flow keeps its own state (a PKCE login's is not needed).
+    this.accounts = new OAuthAccountFlow(system, store, vault, askTimeout, pool, KEY_PREFIX + "login:");
   }
 
   /**
