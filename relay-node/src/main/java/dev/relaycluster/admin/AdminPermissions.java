@@ -34,6 +34,8 @@ public final class AdminPermissions {
       // The operator's model map is a setting: anyone reads, admins change.
       rule(READ, "model-map", AdminRole.VIEWER),
       rule(WRITE, "model-map", AdminRole.ADMIN),
+      // A Factory device login in progress is part of adding an account: admins follow it.
+      rule(READ, "accounts/droid-oauth/device-authorization/*", AdminRole.ADMIN),
       // The relay's own objects: anyone reads, admins change.
       rule(READ, "accounts/**", AdminRole.VIEWER),
       rule(WRITE, "accounts/**", AdminRole.ADMIN),

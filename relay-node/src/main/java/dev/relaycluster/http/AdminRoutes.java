@@ -15,6 +15,7 @@ import dev.relaycluster.admin.AdminSession;
 import dev.relaycluster.admin.AdminSessions;
 import dev.relaycluster.admin.ClusterAdmin;
 import dev.relaycluster.admin.CodexOAuthAdmin;
+import dev.relaycluster.admin.DroidOAuthAdmin;
 import dev.relaycluster.admin.GeminiOAuthAdmin;
 import dev.relaycluster.admin.KeyAdmin;
 import dev.relaycluster.admin.RequestTraces;
@@ -53,6 +54,8 @@ public final class AdminRoutes extends AllDirectives {
   private final OAuthAccountAdmin oauthAccounts;
   private final CodexOAuthAdmin codexAccounts;
   private final GeminiOAuthAdmin geminiAccounts;
+  /** Null when Factory device logins are not wired in: their paths then answer like any unknown admin path. */
+  private final DroidOAuthAdmin droidAccounts;
   private final KeyAdmin keys;
   private final UsageRoutes usage;
   private final ClusterAdmin cluster;
@@ -92,6 +95,20 @@ public final class AdminRoutes extends AllDirectives {
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
       RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc,
       ModelMaps modelMaps) {
+    this(sessions, accounts, oauthAccounts, codexAccounts, geminiAccounts, keys, usage, cluster, webhooks, materializer,
+        proxies, traces, admins, audit, branding, oidc, modelMaps, null);
+  }
+
+  /**
+   * With Factory (droid-oauth) device logins at {@code accounts/droid-oauth/…} ({@code droidAccounts}; null: not
+   * mounted).
+   */
+  public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
+      CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
+      ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
+      RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc,
+      ModelMaps modelMaps, DroidOAuthAdmin droidAccounts) {
+    this.droidAccounts = droidAccounts;
     this.modelMaps = modelMaps == null ? null : new ModelMapRoutes(modelMaps, materializer);
     this.proxies = proxies;
     this.admins = admins;
@@ -164,6 +181,26 @@ public final class AdminRoutes extends AllDirectives {
     });
   }
 
+  /** Factory (droid-oauth) device logins: start one, then follow it until its account is created. */
+  private Route droidRoutes(HttpRequest req) {
+    return concat(
+        path(segment("accounts").slash("droid-oauth").slash("device-authorization"), () -> post(
+            () -> completeWithFuture(withErrors(json(req).thenCompose(droidAccounts::start)
+                .thenApply(JsonResponses::ok))))),
+        path(segment("accounts").slash("droid-oauth").slash("device-authorization").slash(PathMatchers.segment()),
+            flowId -> get(() -> completeWithFuture(withErrors(droidAccounts.status(flowId).thenApply(s -> {
+              ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+              out.put("status", s.status());
+              if (s.account() != null) {
+                out.set("account", account(s.account()));
+              }
+              if (s.error() != null) {
+                out.put("error", s.error());
+              }
+              return JsonResponses.ok(out);
+            }))))));
+  }
+
   /** The path segments after /admin/api. */
   private static List<String> apiPath(HttpRequest req) {
     List<String> segments = new java.util.ArrayList<>();
@@ -193,6 +230,7 @@ public final class AdminRoutes extends AllDirectives {
             withErrors(json(req).thenCompose(geminiAccounts::exchangeCode).thenApply(a -> JsonResponses.of(201, account(a))))))),
         path(segment("accounts").slash("gemini-oauth").slash("import-creds"), () -> post(() -> completeWithFuture(
             withErrors(json(req).thenCompose(geminiAccounts::importCreds).thenApply(a -> JsonResponses.of(201, account(a))))))),
+        droidAccounts == null ? reject() : droidRoutes(req),
         path(segment("accounts").slash(PathMatchers.segment()).slash("reset"), id -> post(() -> completeWithFuture(
             withErrors(accounts.reset(id).thenApply(a -> JsonResponses.ok(account(a))))))),
         path(segment("accounts").slash(PathMatchers.segment()).slash("test"), id -> post(() -> completeWithFuture(

@@ -96,6 +96,19 @@ public final class ClientRequests {
   }
 
   /**
+   * Relays a POST of {@code endpoint} in {@code dialect} on a Droid path: to the droid pool when the key may use
+   * it and {@code droidHasAccounts}, else where the model map sends the model (by default {@code homePool}),
+   * as {@link DroidPoolChoice} decides.
+   */
+  public CompletionStage<HttpResponse> relayDroid(HttpRequest req, Dialect dialect, String homePool, String endpoint,
+      java.util.function.BooleanSupplier droidHasAccounts) {
+    ModelRouter droid = (key, model, home) -> DroidPoolChoice.choose(
+        key.settings().access().allowsPool(DroidPoolChoice.DROID), droidHasAccounts.getAsBoolean(), model,
+        router.route(key, model, home));
+    return counted(dialect, homePool, relayOrRefuse(req, dialect, homePool, endpoint, droid));
+  }
+
+  /**
    * An answer without a request id never reached the relay's flow (no key, an unknown or unusable key, a body
    * that cannot be read, a draining node): counted here, as the flow counts the others when they settle.
    */

@@ -27,7 +27,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * POST responses, POST responses/compact, GET models, and the Responses WebSocket on GET responses.
  * Gemini (public API and Code Assist) under /gemini and the root /v1beta ({@link GeminiRoutes}).
  * OpenAI Chat Completions under /v1, /openai/v1, /api/v1 and the pinned /openai/claude/v1 and
- * /openai/gemini/v1 ({@link ChatRoutes}). GET v1/models at the root and under /api answers Anthropic's list to
+ * /openai/gemini/v1 ({@link ChatRoutes}). The Droid CLI's three under /droid ({@link DroidRoutes}). GET
+ * v1/models at the root and under /api answers Anthropic's list to
  * Anthropic clients and OpenAI's list across the key's pools to others; under /openai (and at /v1 for
  * non-Anthropic clients) OpenAI's list, the OpenAI pool's alone for Codex.
  */
@@ -46,6 +47,7 @@ public final class RelayRoutes extends AllDirectives {
   private final KeyUsageRoutes keyUsage;
   private final Route responsesSocket;
   private final ChatRoutes chat;
+  private final DroidRoutes droid;
   /** The Anthropic API at the root and under /api, whose model list is OpenAI's for clients that are not Anthropic's. */
   private final Route anthropicApi;
   /** The Anthropic API under /claude: always Anthropic's model list. */
@@ -65,11 +67,21 @@ public final class RelayRoutes extends AllDirectives {
    */
   public RelayRoutes(ClientRequests requests, ModelLists models, KeyUsageRoutes keyUsage, Route responsesSocket,
       Function<KeyEntry, Collection<String>> modelAliases) {
+    this(requests, models, keyUsage, responsesSocket, modelAliases, pool -> false);
+  }
+
+  /**
+   * {@code poolHasAccounts}: whether a pool has accounts (the Droid paths prefer the droid pool when it has,
+   * {@link DroidRoutes}).
+   */
+  public RelayRoutes(ClientRequests requests, ModelLists models, KeyUsageRoutes keyUsage, Route responsesSocket,
+      Function<KeyEntry, Collection<String>> modelAliases, java.util.function.Predicate<String> poolHasAccounts) {
     this.requests = requests;
     this.models = models;
     this.keyUsage = keyUsage;
     this.responsesSocket = responsesSocket;
     this.chat = new ChatRoutes(requests, models, modelAliases);
+    this.droid = new DroidRoutes(requests, models, chat::models, poolHasAccounts);
     this.anthropicApi = anthropicApi(true);
     this.claudeApi = anthropicApi(false);
     this.responsesApi = responsesApi();
@@ -96,6 +108,7 @@ public final class RelayRoutes extends AllDirectives {
                 "openaiChat", "/v1/chat/completions",
                 "gemini", "/gemini/v1beta/models/{model}:generateContent")))))),
         keyUsage.crsRoute(),
+        droid.route(),
         chat.route(),
         pathPrefix("api", () -> anthropicApi),
         pathPrefix("claude", () -> claudeApi),

@@ -193,8 +193,11 @@ public final class RelayNode implements AutoCloseable {
       ClaudeOAuthClient oauth = new ClaudeOAuthClient(system, upstream, settings.accounts().oauth());
       CodexOAuthClient codexOauth = new CodexOAuthClient(system, upstream, settings.accounts().codexOauth());
       GeminiOAuthClient geminiOauth = new GeminiOAuthClient(system, upstream, settings.accounts().geminiOauth());
+      dev.relaycluster.account.DroidOAuthClient droidOauth = new dev.relaycluster.account.DroidOAuthClient(system,
+          upstream, dev.relaycluster.config.DroidOAuthSettings.from(base));
       TokenRefresher refreshers = new TokenRefreshers().with(AccountType.CLAUDE_OAUTH, oauth)
-          .with(AccountType.CODEX_OAUTH, codexOauth).with(AccountType.GEMINI_OAUTH, geminiOauth);
+          .with(AccountType.CODEX_OAUTH, codexOauth).with(AccountType.GEMINI_OAUTH, geminiOauth)
+          .with(AccountType.DROID_OAUTH, droidOauth);
       // gemini-oauth accounts in use read their Code Assist quota in the background.
       AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts(), geminiOauth));
       SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
@@ -281,13 +284,16 @@ public final class RelayNode implements AutoCloseable {
               new dev.relaycluster.admin.Branding(database, base.getString("relay.admin.web-title")),
               dev.relaycluster.admin.oidc.OidcLogin.create(dev.relaycluster.config.OidcSettings.from(base), database,
                   adminUsers, adminSessions, ttlStore, vault, blocking),
-              modelMaps)
+              modelMaps,
+              new dev.relaycluster.admin.DroidOAuthAdmin(system, ttlStore, vault, droidOauth,
+                  settings.http().askTimeout(), pool))
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,
                   new UsageQueries(database, settings.ledger().zone())),
               new ResponsesSocketRoute(clientRequests, sockets, NodeDrain.get(system)).route(),
-              modelRouter::aliases).route(),
+              modelRouter::aliases,
+              poolName -> pool.accounts().stream().anyMatch(a -> a.platform().equals(poolName))).route(),
           new dev.relaycluster.http.BodilessRequests(materializer, settings.http().maxBodySize()));
       phases.mark("admin users and routes");
       ClusterMembership.waitUntilUp(system, STARTUP_TIMEOUT);

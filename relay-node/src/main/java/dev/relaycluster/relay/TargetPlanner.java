@@ -54,8 +54,13 @@ final class TargetPlanner {
   CompletionStage<Plan> plan(RelayCall call, Platform platform) {
     Dialect client = call.dialect();
     if (platform.speaks(client.id()) && platform.serves(call.endpoint())) {
+      // Error bodies pass as they came, unless the platform says its own are in no dialect's shape.
+      RelayTarget.ErrorTranslation asIs = (status, body) -> {
+        String message = platform.foreignErrorMessage(status, body);
+        return message == null ? null : client.errorBody(ErrorKind.forStatus(status), message);
+      };
       return done(new Plan(new RelayTarget(ModelRewrite.to(call.upstreamCall(), call.targetModel()), client,
-          AnswerFraming.IDENTITY, RelayTarget.ErrorTranslation.AS_IS, null, List.of()), null, null));
+          AnswerFraming.IDENTITY, asIs, null, List.of()), null, null));
     }
     Optional<DialectCodec> from = conversions.codec(client.id());
     Optional<DialectCodec> to = conversions.codec(platform.dialect());

@@ -95,6 +95,15 @@ public interface Platform {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The message of an upstream error body that is not in a client dialect's shape, so that the relay says it
+   * again in the client's dialect; null (the default) when this platform's error bodies are the dialect's
+   * own and pass unchanged to a client of the same dialect.
+   */
+  default String foreignErrorMessage(int status, byte[] body) {
+    return null;
+  }
+
   /** Whether a response header (lower-case name) carries health news that {@link #classify} reads. */
   boolean healthHeader(String lowerCaseName);
 

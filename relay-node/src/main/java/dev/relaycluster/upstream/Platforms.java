@@ -3,6 +3,7 @@ package dev.relaycluster.upstream;
 import dev.relaycluster.upstream.azure.AzurePlatform;
 import dev.relaycluster.upstream.bedrock.BedrockPlatform;
 import dev.relaycluster.upstream.claude.ClaudePlatform;
+import dev.relaycluster.upstream.droid.DroidPlatform;
 import dev.relaycluster.upstream.gemini.CodeAssistPlatform;
 import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
 import dev.relaycluster.upstream.openai.CodexPlatform;
@@ -21,7 +22,9 @@ public final class Platforms {
       new CodexPlatform(),
       new AzurePlatform(),
       new GeminiApiPlatform(),
-      new CodeAssistPlatform());
+      new CodeAssistPlatform(),
+      new DroidPlatform(DroidPlatform.API, false),
+      new DroidPlatform(DroidPlatform.OAUTH, true));
 
   private final Map<String, Platform> byType = new LinkedHashMap<>();
 

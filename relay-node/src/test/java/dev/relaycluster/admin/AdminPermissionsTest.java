@@ -34,6 +34,8 @@ class AdminPermissionsTest {
       {"POST", "accounts/a1/reset", "admin"}, {"POST", "accounts/a1/test", "admin"},
       {"POST", "accounts/oauth/generate-auth-url", "admin"}, {"POST", "accounts/oauth/exchange-code", "admin"},
       {"POST", "accounts/openai-oauth/generate-auth-url", "admin"},
+      {"POST", "accounts/droid-oauth/device-authorization", "admin"},
+      {"GET", "accounts/droid-oauth/device-authorization/0f6d1c1e", "admin"},
       {"POST", "accounts/openai-oauth/exchange-code", "admin"},
       {"POST", "accounts/gemini-oauth/generate-auth-url", "admin"},
       {"POST", "accounts/gemini-oauth/exchange-code", "admin"},

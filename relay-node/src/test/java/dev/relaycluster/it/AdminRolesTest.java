@@ -33,13 +33,16 @@ class AdminRolesTest {
   private static final String PASSWORD = "a-long-enough-password-1";
 
   private MockAnthropic mock;
+  private dev.relaycluster.testing.MockWorkOs workos;
   private TestNode node;
   private final Map<String, String> ids = new java.util.HashMap<>();
 
   @BeforeAll
   void start() throws Exception {
     mock = new MockAnthropic();
-    node = TestNode.embedded(Files.createTempDirectory("relay-roles-"), Map.of());
+    workos = new dev.relaycluster.testing.MockWorkOs();
+    node = TestNode.embedded(Files.createTempDirectory("relay-roles-"),
+        Map.of("relay.accounts.droid-oauth.workos-base-url", workos.baseUrl()));
     createAdmin(node, "ada", "admin", PASSWORD);
     createAdmin(node, "vic", "viewer", PASSWORD);
     JsonNode key = node.createKey("roles", 0);
@@ -48,6 +51,8 @@ class AdminRolesTest {
     JsonNode target = node.admin("POST", "/admin/api/webhooks", body(
         "{\"name\":\"roles\",\"channel\":\"slack\",\"config\":{\"url\":\"http://127.0.0.1:9/hook\"}}"));
     ids.put("{webhook}", target.get("id").asText());
+    ids.put("{flow}", node.admin("POST", "/admin/api/accounts/droid-oauth/device-authorization",
+        body("{\"name\":\"roles\"}")).get("flowId").asText());
     RelayCall call = RelayCall.call(node.baseUrl(), key.get("key").asText(), false, "claude-sonnet-4-5-20250929", null);
     assertEquals(200, call.status(), call.body());
     ids.put("{request}", call.requestId());
@@ -60,6 +65,9 @@ class AdminRolesTest {
     }
     if (mock != null) {
       mock.close();
+    }
+    if (workos != null) {
+      workos.close();
     }
   }
 
@@ -91,6 +99,8 @@ class AdminRolesTest {
       {"POST", "/accounts/gemini-oauth/generate-auth-url", "{\"kind\":\"bogus\"}", "admin"},
       {"POST", "/accounts/gemini-oauth/exchange-code", "{}", "admin"},
       {"POST", "/accounts/gemini-oauth/import-creds", "{}", "admin"},
+      {"POST", "/accounts/droid-oauth/device-authorization", "{\"priority\":-1}", "admin"},
+      {"GET", "/accounts/droid-oauth/device-authorization/{flow}", null, "admin"},
       {"GET", "/keys", null, "viewer"}, {"GET", "/keys?usage=true", null, "viewer"},
       {"POST", "/keys", "{\"name\":7}", "admin"},
       {"GET", "/keys/{key}", null, "viewer"}, {"PATCH", "/keys/nope", "{\"name\":\"x\"}", "admin"},

@@ -122,6 +122,11 @@ class OpenApiNodeTest {
         "{\"setupToken\":false}", token, 200);
     check("POST", "/admin/api/accounts/openai-oauth/generate-auth-url",
         "/admin/api/accounts/openai-oauth/generate-auth-url", "{}", token, 200);
+    // No call to WorkOS here: a start whose settings are refused, and a login that does not exist.
+    expect(send("POST", "/admin/api/accounts/droid-oauth/device-authorization", "{\"priority\":-1}", token), "POST",
+        "/admin/api/accounts/droid-oauth/device-authorization", 400);
+    check("GET", "/admin/api/accounts/droid-oauth/device-authorization/{flowId}",
+        "/admin/api/accounts/droid-oauth/device-authorization/0f6d1c1e-54a7-4a49-9a4e-1d2f0c9b7e11", null, token, 404);
 
     check("GET", "/admin/api/keys", "/admin/api/keys", null, token, 200);
     check("GET", "/admin/api/keys", "/admin/api/keys?usage=true&deleted=true", null, token, 200);

@@ -52,6 +52,7 @@ class OpenApiRoutesTest {
       "http/AdminUiRoutes.java", "the admin web UI's static files and the key holders' HTML page",
       "http/GeminiRoutes.java", "Gemini's own client API, relayed",
       "http/ChatRoutes.java", "OpenAI's Chat Completions client API, relayed",
+      "http/DroidRoutes.java", "the Droid CLI's Anthropic, Responses and Chat client APIs under /droid, relayed",
       "http/ResponsesSocketRoute.java", "the Codex Responses WebSocket, relayed",
       "http/MetricsRoutes.java", "GET /metrics, the Prometheus exposition (README: Operating it)",
       "node/NodeMetrics.java", "mounts /metrics on the main or the management port",

@@ -34,9 +34,9 @@ public final class MockAnthropicTools {
   public static final String TOOL_DESCRIPTION = "Print the mock marker";
   public static final String TOOL_RESULT_PREFIX = "tool said: ";
   public static final String TOOL_USE_ID = "toolu_01MockToolUse0000000001";
-  /** Tools the mock will call, first match wins: Claude Code's, then Codex's, then Gemini CLI's. */
+  /** Tools the mock will call, first match wins: Claude Code's, then Codex's, then Gemini CLI's, then the Droid CLI's. */
   public static final List<String> SHELL_TOOLS =
-      List.of("Bash", "exec_command", "shell_command", "shell", "run_shell_command");
+      List.of("Bash", "exec_command", "shell_command", "shell", "run_shell_command", "Execute");
   /** Gemini CLI's shell tool: called with {@code {"command": …}} only (its description is optional). */
   static final String GEMINI_SHELL = "run_shell_command";
 
@@ -54,7 +54,7 @@ public final class MockAnthropicTools {
   /** Gemini CLI wraps a tool's output in these tags and adds lines about the process after it. */
   private static final java.util.regex.Pattern UNTRUSTED = java.util.regex.Pattern.compile("</?untrusted_context>");
   private static final java.util.regex.Pattern PROCESS_LINE =
-      java.util.regex.Pattern.compile("(?m)^(Process Group PGID|Background PIDs): .*$");
+      java.util.regex.Pattern.compile("(?m)^((Process Group PGID|Background PIDs): .*|\\[Process exited with code \\d+\\])$");
   private static final java.util.Set<String> SCHEMA_TYPES =
       java.util.Set.of("string", "number", "integer", "boolean", "array", "object", "null");
 
@@ -206,7 +206,8 @@ public final class MockAnthropicTools {
    * output line both for Claude Code's Bash ({@code "mock-tool-ok\n\n<system-reminder>…"}) and for Codex's
    * exec_command ({@code "Chunk ID: …\nOutput:\n[login-shell noise]\nmock-tool-ok\n"}), and for Gemini CLI's
    * run_shell_command ({@code "<untrusted_context>\nOutput: mock-tool-ok\nProcess Group PGID: 123\n
-   * </untrusted_context>"}: the tags and process lines dropped, the {@code "Output: "} prefix too).
+   * </untrusted_context>"}: the tags and process lines dropped, the {@code "Output: "} prefix too), and for the Droid
+   * CLI's Execute ({@code "mock-tool-ok\n\n[Process exited with code 0]"}: the exit line dropped).
    */
   static String lastLine(String result) {
     String text = REMINDER.matcher(result).replaceAll("");
@@ -296,6 +297,16 @@ public final class MockAnthropicTools {
     }
     if (props.has("description") && !name.equals(GEMINI_SHELL)) {
       input.put("description", TOOL_DESCRIPTION);
+    }
+    // The Droid CLI's Execute requires a summary and a risk assessment besides the command.
+    if (props.has("summary")) {
+      input.put("summary", TOOL_DESCRIPTION);
+    }
+    if (props.has("riskLevelReason")) {
+      input.put("riskLevelReason", "This echo command only prints a marker and changes nothing.");
+    }
+    if (props.has("riskLevel")) {
+      input.put("riskLevel", "low");
     }
     return input;
   }
