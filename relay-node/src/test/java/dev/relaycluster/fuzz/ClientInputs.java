@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Inputs for the client endpoints, one family at a time: Anthropic Messages and count_tokens, OpenAI
+ * Inputs for the client endpoints, one family at a time (the Droid CLI's {@code /droid/…} paths among them):
+ * Anthropic Messages and count_tokens, OpenAI
  * Responses, the Gemini public API, Code Assist, and the GET endpoints (model lists, key usage, the service
  * map). Each is mostly the real call, with a mutated body, mutated headers and sometimes an odd method,
  * path, query or body framing.
  */
 final class ClientInputs {
-  static final List<String> FAMILIES = List.of("anthropic", "openai", "chat", "gemini", "code-assist", "lists");
+  static final List<String> FAMILIES = List.of("anthropic", "openai", "chat", "gemini", "code-assist", "droid",
+      "lists");
   private static final List<String> CODE_ASSIST_METHODS = List.of("generateContent", "streamGenerateContent",
       "countTokens", "loadCodeAssist", "onboardUser", "retrieveUserQuota", "listExperiments",
       "recordCodeAssistMetrics", "fetchAdminControls");
@@ -32,6 +34,7 @@ final class ClientInputs {
       case "chat" -> chat(junk, mutator);
       case "gemini" -> gemini(junk, mutator);
       case "code-assist" -> codeAssist(junk, mutator);
+      case "droid" -> droid(junk, mutator);
       default -> lists(junk, mutator);
     };
     return build(family, index, call, junk);
@@ -60,6 +63,30 @@ final class ClientInputs {
         + "/chat/completions";
     byte[] body = mutator.mutate(ClientBodies.chat(junk));
     return new Call("POST", path, null, body, mutator.applied());
+  }
+
+  /**
+   * The Droid CLI's three providers under {@code /droid} (Anthropic Messages, Responses, Chat Completions) and
+   * their model lists; with no droid account in the rig, the model map's pools serve them.
+   */
+  private Call droid(Junk junk, JsonMutator mutator) {
+    int which = junk.below(10);
+    if (which == 0) {
+      return new Call("GET", junk.pick("/droid/claude", "/droid/openai", "/droid/comm") + "/v1/models", null, null,
+          "models");
+    }
+    if (which <= 3) {
+      boolean count = junk.chance(15);
+      byte[] body = mutator.mutate(ClientBodies.anthropic(junk, count));
+      return new Call("POST", "/droid/claude/v1/messages" + (count ? "/count_tokens" : ""), null, body,
+          mutator.applied());
+    }
+    if (which <= 6) {
+      return new Call("POST", "/droid/openai/v1/responses", null, mutator.mutate(ClientBodies.responses(junk)),
+          mutator.applied());
+    }
+    return new Call("POST", "/droid/comm/v1/chat/completions", null, mutator.mutate(ClientBodies.chat(junk)),
+        mutator.applied());
   }
 
   private Call gemini(Junk junk, JsonMutator mutator) {

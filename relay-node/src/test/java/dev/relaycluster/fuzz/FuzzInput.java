@@ -48,7 +48,8 @@ record FuzzInput(String family, int index, String label, Shape shape, byte[] req
     if (under(p, "/admin/api") || under(p, "/apiStats")) {
       return Shape.ADMIN;
     }
-    if (under(p, "/openai") || under(p, "/v1/responses") || p.endsWith("/chat/completions")) {
+    if (under(p, "/openai") || under(p, "/v1/responses") || p.endsWith("/chat/completions")
+        || under(p, "/droid/openai") || under(p, "/droid/comm")) {
       return Shape.OPENAI;
     }
     if (under(p, "/gemini") || under(p, "/v1beta")) {
