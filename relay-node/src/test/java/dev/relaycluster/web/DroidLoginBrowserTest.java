@@ -78,11 +78,11 @@ class DroidLoginBrowserTest {
     assertEquals(MockWorkOs.ORGANIZATION, detail.path("settings").path("organizationId").asText(), detail.toString());
     // The page follows the login until it ends and says so (in the dialog every added account gets).
     String said = "";
-    for (int i = 0; i < 100 && !said.contains("Added"); i++) {
+    for (int i = 0; i < 100 && !said.contains("Account \"Factory login\" added."); i++) {
       Thread.sleep(100);
       said = browser.driver().findElement(By.tagName("body")).getText();
     }
-    assertTrue(said.contains("Added \"Factory login\""), said);
+    assertTrue(said.contains("Account \"Factory login\" added."), said);
     assertEquals(List.of(), browser.errors());
   }
 
