@@ -26,10 +26,15 @@ public record CrsData(
   public record CrsGroup(String id, String name, String platform, List<String> members) {}
 
   /**
-   * A key's usage: the rated and real cost totals (USD, 0 when absent) and its per-model buckets, daily
-   * ({@code usage:{key}:model:daily:{model}:{YYYY-MM-DD}}) and monthly ({@code …:monthly:{model}:{YYYY-MM}}).
+   * A key's usage: the rated and real cost totals (USD, 0 when absent) and its per-model buckets: {@code daily}
+   * ({@code usage:{key}:model:daily:{model}:{YYYY-MM-DD}}), {@code monthly} ({@code …:monthly:{model}:{YYYY-MM}})
+   * and {@code alltime} ({@code …:alltime:{model}}, period null).
    */
   public record CrsKeyUsage(double ratedTotal, double realTotal, List<Bucket> buckets) {
-    public record Bucket(boolean daily, String model, String period, Map<String, String> fields) {}
+    public record Bucket(String kind, String model, String period, Map<String, String> fields) {
+      public boolean daily() {
+        return kind.equals("daily");
+      }
+    }
   }
 }

@@ -113,18 +113,19 @@ public final class CrsReader {
     double rated = number(redis, "usage:cost:total:" + keyId);
     double real = number(redis, "usage:cost:real:total:" + keyId);
     List<CrsData.CrsKeyUsage.Bucket> buckets = new ArrayList<>();
-    for (String period : List.of("daily", "monthly")) {
-      String prefix = "usage:" + keyId + ":model:" + period + ":";
+    for (String kind : List.of("daily", "monthly", "alltime")) {
+      String prefix = "usage:" + keyId + ":model:" + kind + ":";
       for (String k : scan(redis, prefix + "*")) {
         String rest = k.substring(prefix.length());
-        int colon = rest.lastIndexOf(':');
+        // Model names may hold colons (Bedrock ids); the period is after the last one.
+        int colon = kind.equals("alltime") ? rest.length() : rest.lastIndexOf(':');
         if (colon <= 0) {
           continue;
         }
         Map<String, String> fields = hash(redis, k, "usage", k, unreadable);
         if (fields != null) {
-          buckets.add(new CrsData.CrsKeyUsage.Bucket(period.equals("daily"), rest.substring(0, colon),
-              rest.substring(colon + 1), fields));
+          buckets.add(new CrsData.CrsKeyUsage.Bucket(kind, rest.substring(0, colon),
+              kind.equals("alltime") ? null : rest.substring(colon + 1), fields));
         }
       }
     }

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * A claude-relay-service key's usage history as imported ledger entries (pure): one per model per day CRS still
- * keeps (32 days), one per model per older month for what the months hold beyond those days (365 days), and one
- * for the rest of the key's all-time cost, so the key's cost total here equals CRS's. Each entry is marked
+ * keeps (32 days), one per model per older month for what the months hold beyond those days (365 days), one per
+ * model for what its all-time totals hold beyond those, and one for any rest of the key's all-time cost, so the key's cost total here equals CRS's. Each entry is marked
  * imported (price version {@code imported:crs}; re-pricing leaves it alone) and counts as one request. Entries
  * are dated at noon of their day (or the month's first day) in CRS's time zone, never after {@code now}.
  */
@@ -79,8 +79,14 @@ final class CrsUsageMapping {
             Math.min(now - 1, day.atTime(LocalTime.NOON).toInstant(zone).toEpochMilli())));
       }
     }
+    Map<String, Sums> byModel = new HashMap<>();
     for (CrsData.CrsKeyUsage.Bucket b : usage.buckets()) {
       if (b.daily()) {
+        byModel.merge(b.model(), Sums.of(b.fields()), Sums::plus);
+      }
+    }
+    for (CrsData.CrsKeyUsage.Bucket b : usage.buckets()) {
+      if (!b.kind().equals("monthly")) {
         continue;
       }
       YearMonth month;
@@ -91,20 +97,33 @@ final class CrsUsageMapping {
       }
       Sums rest = Sums.of(b.fields()).minus(dailyByModelMonth.getOrDefault(b.model() + "|" + month, Sums.ZERO));
       if (!rest.empty()) {
+        byModel.merge(b.model(), rest, Sums::plus);
         out.add(record("crs:" + keyId + ":month:" + b.model() + ":" + b.period(), keyId, b.model(), rest,
             Math.min(now - 1, month.atDay(1).atTime(LocalTime.NOON).toInstant(zone).toEpochMilli())));
+      }
+    }
+    long earliest = out.stream().mapToLong(UsageRecord::startedAt).min().orElse(now);
+    long before = Math.min(Math.min(keyCreatedAt, earliest - 1), now - 1);
+    for (CrsData.CrsKeyUsage.Bucket b : usage.buckets()) {
+      if (!b.kind().equals("alltime")) {
+        continue;
+      }
+      // What a model's all-time totals hold beyond the months kept: older than a year.
+      Sums rest = Sums.of(b.fields()).minus(byModel.getOrDefault(b.model(), Sums.ZERO));
+      if (!rest.empty()) {
+        out.add(record("crs:" + keyId + ":earlier:" + b.model(), keyId, b.model(), rest, before));
       }
     }
     long rated = out.stream().mapToLong(UsageRecord::ratedCostMicros).sum();
     long real = out.stream().mapToLong(UsageRecord::costMicros).sum();
     long ratedTotal = CrsFields.usdMicros(Double.toString(usage.ratedTotal()));
     long realTotal = CrsFields.usdMicros(Double.toString(usage.realTotal()));
-    if (ratedTotal > rated) {
-      long earliest = out.stream().mapToLong(UsageRecord::startedAt).min().orElse(now);
+    // Rounding in CRS's float totals is a micro-dollar or so; only more is usage its buckets no longer hold.
+    if (ratedTotal > rated + 5) {
       long restRated = ratedTotal - rated;
       long restReal = realTotal > real ? realTotal - real : restRated;
       out.add(record("crs:" + keyId + ":earlier", keyId, EARLIER_MODEL,
-          new Sums(0, 0, 0, 0, 0, restReal, restRated), Math.min(Math.min(keyCreatedAt, earliest - 1), now - 1)));
+          new Sums(0, 0, 0, 0, 0, restReal, restRated), before));
     }
     out.sort(Comparator.comparingLong(UsageRecord::startedAt));
     return out;
