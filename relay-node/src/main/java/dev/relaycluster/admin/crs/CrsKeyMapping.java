@@ -43,7 +43,7 @@ final class CrsKeyMapping {
   static ImportedKey map(Map<String, String> f, Map<String, CrsData.CrsGroup> groups) throws Unusable {
     String id = CrsFields.text(f, "id");
     String hash = CrsFields.text(f, "apiKey");
-    if (id == null || !id.matches("[A-Za-z0-9_-]{1,100}")) {
+    if (id == null || !id.matches("[A-Za-z0-9_-]{1,64}")) {
       throw new Unusable("no usable id");
     }
     if (hash == null || !hash.matches("[0-9a-f]{64}")) {

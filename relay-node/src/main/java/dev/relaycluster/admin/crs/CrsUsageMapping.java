@@ -75,7 +75,7 @@ final class CrsUsageMapping {
       Sums s = Sums.of(b.fields());
       dailyByModelMonth.merge(b.model() + "|" + YearMonth.from(day), s, Sums::plus);
       if (!s.empty()) {
-        out.add(record("crs:" + keyId + ":day:" + b.model() + ":" + b.period(), keyId, b.model(), s,
+        out.add(record(requestId(keyId, "day", b.model(), b.period()), keyId, b.model(), s,
             Math.min(now - 1, day.atTime(LocalTime.NOON).toInstant(zone).toEpochMilli())));
       }
     }
@@ -98,7 +98,7 @@ final class CrsUsageMapping {
       Sums rest = Sums.of(b.fields()).minus(dailyByModelMonth.getOrDefault(b.model() + "|" + month, Sums.ZERO));
       if (!rest.empty()) {
         byModel.merge(b.model(), rest, Sums::plus);
-        out.add(record("crs:" + keyId + ":month:" + b.model() + ":" + b.period(), keyId, b.model(), rest,
+        out.add(record(requestId(keyId, "month", b.model(), b.period()), keyId, b.model(), rest,
             Math.min(now - 1, month.atDay(1).atTime(LocalTime.NOON).toInstant(zone).toEpochMilli())));
       }
     }
@@ -111,7 +111,7 @@ final class CrsUsageMapping {
       // What a model's all-time totals hold beyond the months kept: older than a year.
       Sums rest = Sums.of(b.fields()).minus(byModel.getOrDefault(b.model(), Sums.ZERO));
       if (!rest.empty()) {
-        out.add(record("crs:" + keyId + ":earlier:" + b.model(), keyId, b.model(), rest, before));
+        out.add(record(requestId(keyId, "earlier", b.model(), ""), keyId, b.model(), rest, before));
       }
     }
     long rated = out.stream().mapToLong(UsageRecord::ratedCostMicros).sum();
@@ -122,11 +122,20 @@ final class CrsUsageMapping {
     if (ratedTotal > rated + 5) {
       long restRated = ratedTotal - rated;
       long restReal = realTotal > real ? realTotal - real : restRated;
-      out.add(record("crs:" + keyId + ":earlier", keyId, EARLIER_MODEL,
+      out.add(record(requestId(keyId, "earlier", "", ""), keyId, EARLIER_MODEL,
           new Sums(0, 0, 0, 0, 0, restReal, restRated), before));
     }
     out.sort(Comparator.comparingLong(UsageRecord::startedAt));
     return out;
+  }
+
+  /**
+   * A fixed request id for one bucket of one key, so a key records it once however often the import runs; a
+   * hash, since the ledger's ids are at most 64 characters and model names are long.
+   */
+  static String requestId(String keyId, String kind, String model, String period) {
+    return "crs-" + dev.relaycluster.protocol.util.Hashing.sha256Hex(keyId + "\n" + kind + "\n" + model + "\n" + period)
+        .substring(0, 40);
   }
 
   private static UsageRecord record(String requestId, String keyId, String model, Sums s, long at) {
