@@ -299,7 +299,7 @@ public final class AccountAdmin {
     return new AccountSecrets(null, access, refresh, expiresAt);
   }
 
-  static String defaultBaseUrl(AccountType type) {
+  public static String defaultBaseUrl(AccountType type) {
     return switch (type) {
       case CLAUDE_CONSOLE, CLAUDE_OAUTH -> DEFAULT_CLAUDE_BASE_URL;
       case OPENAI_API -> DEFAULT_OPENAI_BASE_URL;

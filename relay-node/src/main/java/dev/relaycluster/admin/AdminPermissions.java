@@ -46,6 +46,8 @@ public final class AdminPermissions {
       rule(READ, "usage/**", AdminRole.VIEWER),
       rule(WRITE, "usage/**", AdminRole.ADMIN),
       rule(READ, "requests/*/trace", AdminRole.VIEWER),
+      // Importing another relay's keys and accounts is an admin's change of many objects.
+      rule("POST", "import/crs", AdminRole.ADMIN),
       rule(READ, "cluster", AdminRole.VIEWER));
 
   /** What a session that must first enrol in two-factor may call: its profile, the enrolment, logging out. */

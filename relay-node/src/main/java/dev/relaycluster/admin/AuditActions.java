@@ -39,6 +39,8 @@ public final class AuditActions {
           ? new AuditAction(last.equals("generate-auth-url") ? "oauth-started" : "created", "account", null, id)
           : object(m, path, "account");
       case "keys" -> object(m, path, "key");
+      case "import" -> path.size() == 2 && m.equals("POST") ? new AuditAction(body != null
+          && body.path("dryRun").asBoolean(false) ? "import-dry-run" : "imported", path.get(1), null, null) : null;
       case "webhooks" -> object(m, path, "webhook-target");
       case "usage" -> path.size() == 2 && last.equals("reprice") ? new AuditAction("repriced", "usage", null, null)
           : path.size() == 2 && last.equals("rebuild") ? new AuditAction("rebuilt", "usage", null, null) : null;

@@ -48,8 +48,17 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(String keyHash, String keyHint, KeySettings settings, long createdAt,
+  /**
+   * Creates the key. {@code legacySalt} (sealed) is set for a key imported from claude-relay-service, whose
+   * {@code keyHash} is salted with it (see {@link KeyEntry}); null for the relay's own keys.
+   */
+  public record Create(String keyHash, String keyHint, KeySettings settings, long createdAt, String legacySalt,
       ActorRef<StatusReply<KeyEntry>> replyTo) implements Command {
+    public Create(String keyHash, String keyHint, KeySettings settings, long createdAt,
+        ActorRef<StatusReply<KeyEntry>> replyTo) {
+      this(keyHash, keyHint, settings, createdAt, null, replyTo);
+    }
+
     /** A key with a name and a concurrency limit only. */
     public Create(String name, String keyHash, String keyHint, int concurrencyLimit, long createdAt,
         ActorRef<StatusReply<KeyEntry>> replyTo) {
@@ -95,6 +104,12 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** Records a request's usage exactly once (by request id) and releases its lease. */
   public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Usage imported from another relay's history (claude-relay-service), written as it is: one event per record
+   * the key has not recorded yet (by request id), in the order given. Answers how many were written.
+   */
+  public record ImportUsage(List<UsageRecord> usage, ActorRef<Integer> replyTo) implements Command {}
+
   public record GetStatus(ActorRef<KeyStatusReply> replyTo) implements Command {}
 
   /** The key's definition with its usage and where it stands against its limits. */
@@ -128,8 +143,13 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     String keyId();
   }
 
+  /** {@code legacySalt}: see {@link Create}; null in events written before imports existed. */
   public record KeyCreated(String keyId, String name, String keyHash, String keyHint, int concurrencyLimit,
-      long createdAt) implements Event {}
+      long createdAt, String legacySalt) implements Event {
+    public KeyCreated(String keyId, String name, String keyHash, String keyHint, int concurrencyLimit, long createdAt) {
+      this(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, null);
+    }
+  }
 
   /** The key's settings replaced (limits, access rules, expiry, rates, bindings, labels). */
   public record KeyUpdated(String keyId, KeySettings settings, long at) implements Event {}
@@ -248,6 +268,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           return Effect().none();
         })
         .onCommand(Settle.class, this::onSettle)
+        .onCommand(ImportUsage.class, this::onImportUsage)
         .onCommand(FlushUsage.class, (state, cmd) -> flushUsage(state))
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new KeyStatusReply(state.exists(), state.revoked(), leases.size(), state.requests(), state.costMicros())))
@@ -267,7 +288,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     KeySettings settings = cmd.settings();
     List<Event> events = new ArrayList<>();
     events.add(new KeyCreated(keyId, settings.name(), cmd.keyHash(), cmd.keyHint(), settings.limits().concurrency(),
-        cmd.createdAt()));
+        cmd.createdAt(), cmd.legacySalt()));
     if (!settings.equals(KeySettings.basic(settings.name(), settings.limits().concurrency()))) {
       events.add(new KeyUpdated(keyId, settings, cmd.createdAt()));
     }
@@ -372,6 +393,21 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
       context.scheduleOnce(UsageBatch.WINDOW, context.getSelf(), new FlushUsage());
     }
     return Effect().none();
+  }
+
+  private Effect<Event, ApiKeyState> onImportUsage(ApiKeyState state, ImportUsage cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), 0);
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Event> events = cmd.usage().stream()
+        .filter(u -> !state.recorded(u.requestId()) && seen.add(u.requestId()))
+        .<Event>map(UsageRecorded::new)
+        .toList();
+    if (events.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), 0);
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), next -> events.size());
   }
 
   private Effect<Event, ApiKeyState> flushUsage(ApiKeyState state) {

@@ -39,7 +39,8 @@ public record ApiKeyState(
     KeySettings settings,
     long activatedAt,
     long deletedAt,
-    CostTotals totals) implements CborSerializable {
+    CostTotals totals,
+    String legacySalt) implements CborSerializable {
 
   /** How many request ids the state remembers (and every snapshot carries) to count a settlement once. */
   static final int REMEMBERED_REQUEST_IDS = 512;
@@ -50,7 +51,7 @@ public record ApiKeyState(
   }
 
   public static ApiKeyState empty(String keyId) {
-    return new ApiKeyState(keyId, null, null, null, 0, 0, 0, 0, 0, 0, 0, List.of(), null, 0, 0, CostTotals.ZERO);
+    return new ApiKeyState(keyId, null, null, null, 0, 0, 0, 0, 0, 0, 0, List.of(), null, 0, 0, CostTotals.ZERO, null);
   }
 
   public boolean exists() {
@@ -91,7 +92,9 @@ public record ApiKeyState(
     long revoked = revokedAt;
     long activated = activatedAt;
     long deleted = deletedAt;
+    String salt = legacySalt;
     if (event instanceof KeyCreated c) {
+      salt = c.legacySalt();
       s = KeySettings.basic(c.name(), c.concurrencyLimit());
       created = c.createdAt();
       hash = c.keyHash();
@@ -108,14 +111,14 @@ public record ApiKeyState(
       activated = a.at();
     }
     return new ApiKeyState(keyId, s.name(), hash, hint, s.limits().concurrency(), created, revoked, revision + 1,
-        requests, totalTokens, costMicros, recentRequestIds, s, activated, deleted, totals);
+        requests, totalTokens, costMicros, recentRequestIds, s, activated, deleted, totals, salt);
   }
 
   private ApiKeyState withUsage(UsageRecord u, ZoneId zone) {
     List<String> recent = RecentRequestIds.append(recentRequestIds, u.requestId(), REMEMBERED_REQUEST_IDS);
     return new ApiKeyState(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, revokedAt, revision,
         requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), recent, settings,
-        activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone));
+        activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone), legacySalt);
   }
 
   /** The totals with one more usage counted, at the time the request ended. */
@@ -134,6 +137,6 @@ public record ApiKeyState(
     KeyStatus status = revoked() ? KeyStatus.REVOKED : deleted() ? KeyStatus.DELETED : KeyStatus.ACTIVE;
     KeySettings s = currentSettings();
     return new KeyEntry(keyId, s.name(), keyHash, keyHint, s.limits().concurrency(), status, createdAt, revokedAt,
-        revision, s, activatedAt, deletedAt);
+        revision, s, activatedAt, deletedAt, legacySalt);
   }
 }

@@ -58,7 +58,10 @@ final class AdminAuditHook {
       String id = action.objectId() != null ? action.objectId() : self ? session.username()
           : text(answer, "id").or(() -> text(answer, "username")).orElse(null);
       String name = text(answer, "name").or(() -> text(answer, "username")).orElse(self ? session.username() : null);
-      AuditAction withId = new AuditAction(action.action(), action.objectType(), id, action.detail());
+      // An import's detail is its summary (counts), from the answer.
+      String detail = action.detail() != null ? action.detail()
+          : path.get(0).equals("import") ? text(answer, "summary").orElse(null) : null;
+      AuditAction withId = new AuditAction(action.action(), action.objectType(), id, detail);
       return write(session.username(), withId, name, fieldNames(body), proxies.clientAddress(strictReq))
           .thenApply(v -> result);
     };

@@ -112,6 +112,9 @@ final class AdminCalls {
           ? JsonResponses.error(400, "invalid_request_error", e.getMessage())
           : JsonResponses.error(502, "api_error", e.getMessage());
     }
+    if (cause instanceof dev.relaycluster.admin.crs.CrsUnreachable e) {
+      return JsonResponses.error(502, "api_error", e.getMessage());
+    }
     if (cause instanceof StatusReply.ErrorMessage || cause instanceof LedgerMaintenance.BusyException) {
       return JsonResponses.error(409, "conflict_error", cause.getMessage());
     }

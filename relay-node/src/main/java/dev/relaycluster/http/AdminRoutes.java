@@ -71,6 +71,8 @@ public final class AdminRoutes extends AllDirectives {
   private final BrandingRoutes branding;
   /** Null when the model map is not wired in: its path then answers like any unknown admin path. */
   private final ModelMapRoutes modelMaps;
+  /** Null when the claude-relay-service import is not wired in: its path then answers like any unknown one. */
+  private final dev.relaycluster.admin.crs.CrsImport crsImport;
 
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
@@ -96,19 +98,20 @@ public final class AdminRoutes extends AllDirectives {
       RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc,
       ModelMaps modelMaps) {
     this(sessions, accounts, oauthAccounts, codexAccounts, geminiAccounts, keys, usage, cluster, webhooks, materializer,
-        proxies, traces, admins, audit, branding, oidc, modelMaps, null);
+        proxies, traces, admins, audit, branding, oidc, modelMaps, null, null);
   }
 
   /**
-   * With Factory (droid-oauth) device logins at {@code accounts/droid-oauth/…} ({@code droidAccounts}; null: not
-   * mounted).
+   * With Factory (droid-oauth) device logins at {@code accounts/droid-oauth/…} ({@code droidAccounts}) and the
+   * import from claude-relay-service at {@code import/crs} ({@code crsImport}); null: not mounted.
    */
   public AdminRoutes(AdminSessions sessions, AccountAdmin accounts, OAuthAccountAdmin oauthAccounts,
       CodexOAuthAdmin codexAccounts, GeminiOAuthAdmin geminiAccounts, KeyAdmin keys, UsageRoutes usage,
       ClusterAdmin cluster, WebhookRoutes webhooks, Materializer materializer, TrustedProxies proxies,
       RequestTraces traces, AdminUserRoutes admins, AdminAudit audit, Branding branding, OidcLogin oidc,
-      ModelMaps modelMaps, DroidOAuthAdmin droidAccounts) {
+      ModelMaps modelMaps, DroidOAuthAdmin droidAccounts, dev.relaycluster.admin.crs.CrsImport crsImport) {
     this.droidAccounts = droidAccounts;
+    this.crsImport = crsImport;
     this.modelMaps = modelMaps == null ? null : new ModelMapRoutes(modelMaps, materializer);
     this.proxies = proxies;
     this.admins = admins;
@@ -261,6 +264,8 @@ public final class AdminRoutes extends AllDirectives {
               return completeWithFuture(withErrors(accounts.delete(id).thenApply(d -> JsonResponses.ok(
                   Map.of("id", id, "name", name, "deleted", true)))));
             }))),
+        crsImport == null ? reject() : path(segment("import").slash("crs"), () -> post(() -> completeWithFuture(
+            withErrors(json(req).thenCompose(crsImport::run).thenApply(JsonResponses::ok))))),
         path("keys", () -> concat(
             get(() -> parameterOptional("deleted", deleted -> parameterOptional("usage", withUsage -> {
               boolean all = deleted.map("true"::equals).orElse(false);

@@ -10,7 +10,6 @@ import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
 import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.config.RelaySettings;
-import dev.relaycluster.protocol.apikey.ApiKeyFormat;
 import dev.relaycluster.protocol.client.ClientRecognizer;
 import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.ErrorKind;
@@ -162,9 +161,7 @@ public final class ClientRequests {
   /** The key a request names, if it is one of this relay's (active or not). */
   public Optional<KeyEntry> key(HttpRequest req) {
     Optional<String> plain = ClientKeys.from(req);
-    return plain.isPresent() && ApiKeyFormat.isWellFormed(plain.get())
-        ? keys.findByHash(ApiKeyFormat.hash(plain.get()))
-        : Optional.empty();
+    return plain.flatMap(keys::find);
   }
 
   private CompletionStage<HttpResponse> readAndRelay(HttpRequest req, KeyEntry key, Dialect dialect, String pool,

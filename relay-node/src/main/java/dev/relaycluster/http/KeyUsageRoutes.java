@@ -95,7 +95,7 @@ public final class KeyUsageRoutes extends AllDirectives {
   private Route setupRoute() {
     return path(segment("api").slash("v1").slash("key-usage").slash("setup"), () -> get(() -> extractRequest(req -> {
       Optional<KeyEntry> key = ClientKeys.from(req).filter(ApiKeyFormat::isWellFormed)
-          .flatMap(plain -> keys.findByHash(ApiKeyFormat.hash(plain))).filter(KeyEntry::active);
+          .flatMap(plain -> keys.find(plain)).filter(KeyEntry::active);
       return complete(key.isEmpty()
           ? DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.AUTHENTICATION, ClientKeys.from(req).isEmpty()
               ? "missing API key: send it in x-api-key or Authorization: Bearer" : "invalid API key")
@@ -132,7 +132,7 @@ public final class KeyUsageRoutes extends AllDirectives {
     if (!ApiKeyFormat.isWellFormed(plain)) {
       return Optional.empty();
     }
-    return keys.findByHash(ApiKeyFormat.hash(plain)).filter(KeyEntry::active);
+    return keys.find(plain).filter(KeyEntry::active);
   }
 
   private CompletionStage<KeyUsage> ask(KeyEntry key) {

@@ -31,6 +31,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("import-crs")) {
+      // Moving from claude-relay-service: an admin API call to a running node, no node started here.
+      System.exit(ImportCrsCommand.run(args, System.getenv(), System.out, System.err));
+      return;
+    }
     chooseLogFormat(System.getenv("RELAY_LOG_FORMAT"));
     giveTheCommonPoolTwoWorkers();
     RelayNode node;

@@ -176,7 +176,8 @@ public final class RelayNode implements AutoCloseable {
       // Account entities raise their alerts here (unauthorized, blocked, rate limited, recovered, …).
       AlertSink alerts = new WebhookAlertSink(alertTargets, alertDelivery);
 
-      KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"));
+      KeyDirectory keys = new KeyDirectory(ReplicatedView.<KeyEntry>start(system, "key-directory"),
+          dev.relaycluster.apikey.LegacySalt.opener(cipher));
       PoolView pool = new PoolView(ReplicatedView.<PoolEntry>start(system, "pool-view"), new PaceBoard(
           PaceSettings.from(system.settings().config()), Cluster.get(system).selfMember().address().toString(),
           ReplicatedView.<AccountPace>start(system, "account-pace")));
@@ -286,7 +287,10 @@ public final class RelayNode implements AutoCloseable {
                   adminUsers, adminSessions, ttlStore, vault, blocking),
               modelMaps,
               new dev.relaycluster.admin.DroidOAuthAdmin(system, ttlStore, vault, droidOauth,
-                  settings.http().askTimeout(), pool))
+                  settings.http().askTimeout(), pool),
+              // Moving from claude-relay-service (issue 22): its keys, accounts and usage, from its Redis.
+              new dev.relaycluster.admin.crs.CrsImport(system, pool, keys, vault, cipher,
+                  settings.http().askTimeout(), blocking))
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,

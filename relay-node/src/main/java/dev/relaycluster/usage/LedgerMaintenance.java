@@ -132,6 +132,11 @@ public final class LedgerMaintenance {
         + "price_version = ?, price_fallback = ? WHERE request_id = ?";
     try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update)) {
       for (UsageRecord u : records) {
+        if (u.imported()) {
+          // Imported history was priced by the relay it came from: its tokens are day totals, not one request.
+          unchanged++;
+          continue;
+        }
         sel.setString(1, u.requestId());
         long viewCost;
         long viewRated;

@@ -119,6 +119,14 @@ public record UsageRecord(
         clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, dialect);
   }
 
+  /** The price version of usage imported from another relay's history, which re-pricing leaves as it is. */
+  public static final String IMPORTED_PREFIX = "imported:";
+
+  /** Whether this is usage imported from another relay (priced there), not a request relayed here. */
+  public boolean imported() {
+    return priceVersion != null && priceVersion.startsWith(IMPORTED_PREFIX);
+  }
+
   /** The pool the request was served from (pools are per platform). */
   public String pool() {
     return platform;

@@ -49,6 +49,7 @@ class AdminPermissionsTest {
       {"GET", "usage/aggregates", "viewer"}, {"GET", "usage/aggregates.csv", "viewer"},
       {"GET", "usage/accounts", "viewer"}, {"GET", "usage/dashboard", "viewer"}, {"GET", "usage/prices", "viewer"},
       {"POST", "usage/reprice", "admin"}, {"POST", "usage/rebuild", "admin"},
+      {"POST", "import/crs", "admin"},
       {"GET", "webhooks", "viewer"}, {"POST", "webhooks", "admin"}, {"GET", "webhooks/channels", "viewer"},
       {"GET", "webhooks/w1", "viewer"}, {"PATCH", "webhooks/w1", "admin"}, {"DELETE", "webhooks/w1", "admin"},
       {"POST", "webhooks/w1/enable", "admin"}, {"POST", "webhooks/w1/disable", "admin"},

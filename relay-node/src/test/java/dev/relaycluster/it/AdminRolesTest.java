@@ -113,6 +113,7 @@ class AdminRolesTest {
       {"GET", "/usage/accounts", null, "viewer"}, {"GET", "/usage/dashboard", null, "viewer"},
       {"GET", "/usage/prices", null, "viewer"},
       {"POST", "/usage/reprice", "{}", "admin"}, {"POST", "/usage/rebuild", "{\"bogus\":1}", "admin"},
+      {"POST", "/import/crs", "{\"bogus\":1}", "admin"},
       {"GET", "/webhooks", null, "viewer"}, {"POST", "/webhooks", "{}", "admin"},
       {"GET", "/webhooks/channels", null, "viewer"}, {"GET", "/webhooks/{webhook}", null, "viewer"},
       {"PATCH", "/webhooks/nope", "{\"name\":\"x\"}", "admin"}, {"DELETE", "/webhooks/nope", null, "admin"},

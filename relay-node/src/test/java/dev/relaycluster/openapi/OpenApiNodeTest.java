@@ -148,12 +148,27 @@ class OpenApiNodeTest {
     webhooks();
     admins();
     modelMap(keyId);
+    crsImport();
 
     check("GET", "/admin/api/cluster", "/admin/api/cluster", null, token, 200);
     check("GET", "/health", "/health", null, null, 200);
     check("DELETE", "/admin/api/accounts/{id}", "/admin/api/accounts/" + account, null, token, 200);
     check("POST", "/admin/api/logout", "/admin/api/logout", null, freshToken(), 200);
     assertEquals(List.of(), problems);
+  }
+
+  /** The import from claude-relay-service, on the real export in Redis database 10: dry run, wrong key, no Redis. */
+  private void crsImport() throws Exception {
+    JsonNode export = dev.relaycluster.testing.CrsExport.export();
+    dev.relaycluster.testing.CrsExport.load(export, 10);
+    String redis = "{\"redis\":{\"host\":\"127.0.0.1\",\"port\":6379,\"db\":10},\"encryptionKey\":\"";
+    JsonNode report = check("POST", "/admin/api/import/crs", "/admin/api/import/crs", redis
+        + export.get("encryptionKey").asText() + "\",\"dryRun\":true,\"timezoneOffsetHours\":8}", token, 200);
+    assertEquals(6, report.at("/counts/keys/imported").asInt(), report.toString());
+    check("POST", "/admin/api/import/crs", "/admin/api/import/crs", redis + "wrong-key\",\"dryRun\":true}", token,
+        400);
+    check("POST", "/admin/api/import/crs", "/admin/api/import/crs", "{\"redis\":\"redis://127.0.0.1:1/10\","
+        + "\"encryptionKey\":\"k\",\"dryRun\":true}", token, 502);
   }
 
   private void keyHolder(String plainKey) throws Exception {
