@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * {@code java -jar relay-node.jar import-crs --redis redis://… --encryption-key … [--dry-run]}: imports a
  * claude-relay-service into a running node through its admin API ({@code POST /admin/api/import/crs}), logging in
- * with {@code --admin-user} / {@code --admin-password} (or ADMIN_USERNAME / ADMIN_PASSWORD), and prints the report.
+ * with {@code --admin-user} / {@code --admin-password} (or ADMIN_USERNAME / ADMIN_PASSWORD, else the node's own
+ * {@code data/init.json} when run beside it), and prints the report. The node defaults to
+ * {@code http://127.0.0.1:3000} (the node's port; PORT in the environment changes both).
  * The old key may come from CRS_ENCRYPTION_KEY instead of the command line (which other users can see).
  */
 public final class ImportCrsCommand {
@@ -43,11 +45,17 @@ public final class ImportCrsCommand {
     String key = a.getOrDefault("--encryption-key", env.get("CRS_ENCRYPTION_KEY"));
     String user = a.getOrDefault("--admin-user", env.get("ADMIN_USERNAME"));
     String password = a.getOrDefault("--admin-password", env.get("ADMIN_PASSWORD"));
+    if (user == null && password == null) {
+      JsonNode init = initialAdmin(java.nio.file.Path.of(env.getOrDefault("RELAY_DATA_DIR", "data"), "init.json"));
+      user = init == null ? null : init.path("username").asText(null);
+      password = init == null ? null : init.path("password").asText(null);
+    }
     if (!a.containsKey("--redis") || key == null || user == null || password == null) {
       err.println(usage());
       return 2;
     }
-    String node = a.getOrDefault("--node", "http://127.0.0.1:8080").replaceAll("/+$", "");
+    String node = a.getOrDefault("--node", "http://127.0.0.1:" + env.getOrDefault("PORT", "3000"))
+        .replaceAll("/+$", "");
     ObjectNode body = JSON.createObjectNode().put("redis", a.get("--redis")).put("encryptionKey", key)
         .put("dryRun", dryRun);
     if (a.containsKey("--sample-key")) {
@@ -81,6 +89,15 @@ public final class ImportCrsCommand {
     }
   }
 
+  /** The first admin's credentials the node wrote at its first start, or null when there are none here. */
+  private static JsonNode initialAdmin(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.isReadable(file) ? JSON.readTree(file.toFile()) : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   private static HttpResponse<String> post(HttpClient http, String url, JsonNode body, String token)
       throws java.io.IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
@@ -93,8 +110,9 @@ public final class ImportCrsCommand {
 
   static String usage() {
     return "usage: java -jar relay-node.jar import-crs --redis redis://[:password@]host:6379[/db] "
-        + "--encryption-key <old ENCRYPTION_KEY> [--dry-run] [--node http://127.0.0.1:8080] "
+        + "--encryption-key <old ENCRYPTION_KEY> [--dry-run] [--node http://127.0.0.1:3000] "
         + "[--admin-user <name>] [--admin-password <password>] [--sample-key cr_…] [--timezone-offset 8]\n"
-        + "  (or CRS_ENCRYPTION_KEY, ADMIN_USERNAME, ADMIN_PASSWORD in the environment; rediss:// for TLS)";
+        + "  (or CRS_ENCRYPTION_KEY, ADMIN_USERNAME, ADMIN_PASSWORD in the environment, else the admin in"
+        + " data/init.json; rediss:// for TLS)";
   }
 }
