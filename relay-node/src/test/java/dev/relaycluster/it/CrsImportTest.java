@@ -286,13 +286,15 @@ class CrsImportTest {
   @Test
   @Order(5)
   void runningItAgainImportsNothingTwice() throws Exception {
-    // The command line first, as a dry run against the running node.
+    // The command line first, as a dry run against the running node, logging in as the admin of a data/init.json.
+    java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("crs-cli-");
+    java.nio.file.Files.writeString(dataDir.resolve("init.json"), JSON.createObjectNode()
+        .put("username", TestNode.ADMIN_USER).put("password", TestNode.ADMIN_PASSWORD).toString());
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     int code = dev.relaycluster.node.ImportCrsCommand.run(new String[] {"import-crs", "--redis",
         "redis://127.0.0.1:6379/" + DB, "--dry-run", "--node", node.baseUrl(), "--timezone-offset", "8"},
-        Map.of("CRS_ENCRYPTION_KEY", export.get("encryptionKey").asText(), "ADMIN_USERNAME", TestNode.ADMIN_USER,
-            "ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD),
+        Map.of("CRS_ENCRYPTION_KEY", export.get("encryptionKey").asText(), "RELAY_DATA_DIR", dataDir.toString()),
         new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
         new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
