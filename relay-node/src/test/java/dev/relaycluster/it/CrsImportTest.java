@@ -378,7 +378,8 @@ class CrsImportTest {
         assertEquals(r.get("cacheCreateTokens").asLong(), row.get("cacheWriteTokens").asLong());
         assertEquals(r.get("endpoint").asText(), row.get("endpoint").asText());
         assertEquals(r.get("accountId").asText(), row.get("accountId").asText());
-        assertEquals(java.time.Instant.parse(r.get("timestamp").asText()).toEpochMilli(), row.get("startedAt").asLong());
+        assertEquals(java.time.Instant.parse(r.get("timestamp").asText()).toEpochMilli(),
+            row.get("startedAt").asLong());
         assertEquals("imported:crs", row.get("priceVersion").asText());
         assertEquals(new BigDecimal(r.get("realCost").asText()).movePointRight(6).setScale(0,
             java.math.RoundingMode.HALF_UP).longValueExact(), row.get("costMicros").asLong(), row.toString());

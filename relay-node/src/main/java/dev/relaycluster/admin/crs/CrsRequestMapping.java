@@ -101,8 +101,9 @@ final class CrsRequestMapping {
     String account = r.path("accountId").asText("");
     String crsId = r.hasNonNull("requestId") ? r.get("requestId").asText() : null;
     double rate = real == 0 ? 1.0 : (double) rated / real;
-    return new UsageRecord(requestId(keyId, crsId, text), keyId, account.isBlank() || account.length() > 64 ? null
-        : account, pool(r.path("accountType").asText(""), model), endpoint, model, model, r.path("stream").asBoolean(false),
+    String accountId = account.isBlank() || account.length() > 64 ? null : account;
+    return new UsageRecord(requestId(keyId, crsId, text), keyId, accountId, pool(r.path("accountType").asText(""),
+        model), endpoint, model, model, r.path("stream").asBoolean(false),
         r.path("inputTokens").asLong(0), r.path("outputTokens").asLong(0), r.path("cacheReadTokens").asLong(0), w5m,
         w1h, 0, 0, 0, 0, real, rated, CrsUsageMapping.PRICE_VERSION, false, status,
         status >= 400 ? RequestOutcome.UPSTREAM_ERROR : RequestOutcome.COMPLETED, null, at,
