@@ -290,7 +290,7 @@ public final class RelayNode implements AutoCloseable {
                   settings.http().askTimeout(), pool),
               // Moving from claude-relay-service (issue 22): its keys, accounts and usage, from its Redis.
               new dev.relaycluster.admin.crs.CrsImport(system, pool, keys, vault, cipher,
-                  settings.http().askTimeout(), blocking))
+                  settings.http().askTimeout(), blocking, alertTargets))
               .route(),
           new RelayRoutes(clientRequests, new ModelLists(priceBook),
               new KeyUsageRoutes(system, keys, settings.http().askTimeout(), materializer,

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * a node through {@code POST /admin/api/import/crs}: a wrong old key and an unreachable Redis write nothing, the
  * dry run counts, the import brings every key and account across, the old {@code cr_…} keys authenticate
  * unchanged with their limits (the deleted and the disabled one do not), a request through the imported Console
- * account reaches the upstream with the same API key, cost totals equal the old relay's, and a second run imports
- * nothing twice.
+ * account reaches the upstream with the same API key, cost totals equal the old relay's, the webhook platforms are
+ * alert targets (secrets masked), the request-detail log is in the request log without counting usage twice, and a
+ * second run imports nothing twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -114,6 +115,23 @@ class CrsImportTest {
   private void assertNothingWritten() throws Exception {
     assertEquals(0, node.admin("GET", "/admin/api/keys?deleted=true", null).get("data").size());
     assertEquals(0, node.admin("GET", "/admin/api/accounts", null).get("data").size());
+    assertEquals(0, node.admin("GET", "/admin/api/webhooks", null).get("data").size());
+  }
+
+  /** The export's {@code usage:records:{keyId}} lists: key id → the requests' JSON. */
+  private Map<String, List<JsonNode>> crsRequests() throws Exception {
+    Map<String, List<JsonNode>> out = new HashMap<>();
+    for (JsonNode e : export.get("keys")) {
+      String k = e.get("key").asText();
+      if (k.startsWith("usage:records:")) {
+        List<JsonNode> records = new java.util.ArrayList<>();
+        for (JsonNode r : e.get("value")) {
+          records.add(JSON.readTree(r.asText()));
+        }
+        out.put(k.substring("usage:records:".length()), records);
+      }
+    }
+    return out;
   }
 
   private HttpResponse<String> messages(String plainKey, String model) throws Exception {
@@ -161,7 +179,13 @@ class CrsImportTest {
         report.at("/counts/keys"), report.toString());
     assertEquals(JSON.readTree("{\"found\":16,\"imported\":14,\"skipped\":2,\"alreadyPresent\":0}"),
         report.at("/counts/accounts"), report.toString());
-    assertTrue(report.at("/counts/usage/imported").asInt() > 0, report.toString());
+    // CRS's request-detail log covers every bucket of this export: no bucket entry is left beside the requests.
+    assertEquals(0, report.at("/counts/usage/imported").asInt(), report.toString());
+    // The request-detail log of alice (3), bob (1) and frank (1); the three webhook platforms.
+    assertEquals(JSON.readTree("{\"found\":5,\"imported\":5,\"skipped\":0,\"alreadyPresent\":0}"),
+        report.at("/counts/requests"), report.toString());
+    assertEquals(JSON.readTree("{\"found\":3,\"imported\":3,\"skipped\":0,\"alreadyPresent\":0}"),
+        report.at("/counts/webhooks"), report.toString());
     String skipped = report.get("skipped").toString();
     assertTrue(skipped.contains("ccr accounts are not supported here"), skipped);
     assertTrue(skipped.contains("0badc0de-0000-4000-8000-000000000001"), skipped);
@@ -219,17 +243,18 @@ class CrsImportTest {
           ? "deleted" : "active", here.get("status").asText(), here.toString());
     }
 
-    // The usage history is in the ledger as imported entries, and re-pricing leaves them as they are.
+    // The usage history is in the ledger as imported entries, and re-pricing leaves them as they are: for alice,
+    // her three requests of CRS's request log, which replace the day buckets they make up entirely.
     String aliceId = alice.get("id").asText();
-    node.awaitRequests(aliceId, rows -> rows.size() == 2);
+    node.awaitRequests(aliceId, rows -> rows.size() == 3);
     java.time.Instant now = java.time.Instant.now();
     JsonNode repriced = node.admin("POST", "/admin/api/usage/reprice", JSON.createObjectNode()
         .put("from", now.minus(Duration.ofDays(2)).toString()).put("to", now.plus(Duration.ofMinutes(1)).toString()));
     assertEquals(0, repriced.get("requestsRepriced").asLong(), repriced.toString());
-    JsonNode rows = node.awaitRequests(aliceId, x -> x.size() == 2);
+    JsonNode rows = node.awaitRequests(aliceId, x -> x.size() == 3);
     for (JsonNode row : rows) {
       assertEquals("imported:crs", row.get("priceVersion").asText(), row.toString());
-      assertEquals("crs-import", row.get("endpoint").asText(), row.toString());
+      assertTrue(row.get("requestId").asText().startsWith("crs-req-"), row.toString());
     }
 
     // The imported Console account, pointed at this test's upstream (its CRS apiUrl was the old mock's).
@@ -285,6 +310,105 @@ class CrsImportTest {
 
   @Test
   @Order(5)
+  void webhookPlatformsBecomeAlertTargets() throws Exception {
+    JsonNode targets = node.admin("GET", "/admin/api/webhooks", null).get("data");
+    assertEquals(3, targets.size(), targets.toString());
+    Map<String, JsonNode> byName = new HashMap<>();
+    targets.forEach(t -> byName.put(t.get("name").asText(), t));
+    // The whole config is on; the custom hook is on, dingtalk and telegram were turned off in CRS.
+    JsonNode ops = byName.get("ops-hook");
+    assertEquals("webhook", ops.get("channel").asText());
+    assertTrue(ops.get("enabled").asBoolean());
+    JsonNode ding = byName.get("dingtalk-team");
+    assertEquals("dingtalk", ding.get("channel").asText());
+    assertFalse(ding.get("enabled").asBoolean());
+    JsonNode tg = byName.get("tg-alerts");
+    assertEquals("telegram", tg.get("channel").asText());
+    assertFalse(tg.get("enabled").asBoolean());
+    assertEquals("-1001234567890", tg.at("/config/chatId").asText());
+    assertEquals("https://api.telegram.org", tg.at("/config/apiBase").asText());
+    // CRS sends no rate-limit recoveries: every account alert but "recovered".
+    assertEquals(JSON.readTree("[\"blocked\",\"disabled_by_admin\",\"rate_limited\",\"refresh_failed\","
+        + "\"unauthorized\"]"), ops.get("kinds"), ops.toString());
+    // Secrets are masked in every GET answer.
+    String listed = targets.toString() + node.admin("GET", "/admin/api/webhooks/" + ding.get("id").asText(), null);
+    for (String secret : List.of("SECFAKE0015", "FAKE0015", "FAKE-telegram-0016", "/webhook/ops")) {
+      assertFalse(listed.contains(secret), secret + " shown in " + listed);
+    }
+    assertEquals("****", ding.at("/config/secret").asText(), ding.toString());
+    assertEquals("https://oapi.dingtalk.com/****", ding.at("/config/url").asText(), ding.toString());
+    assertEquals("****", tg.at("/config/botToken").asText(), tg.toString());
+    // The secrets came across: a test alert to the custom hook reaches its URL, which this test listens on.
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 3391), 0);
+    List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    receiver.createContext("/webhook/ops", ex -> {
+      got.add(ex.getRequestURI().getPath() + " " + new String(ex.getRequestBody().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    receiver.start();
+    try {
+      JsonNode sent = node.admin("POST", "/admin/api/webhooks/" + ops.get("id").asText() + "/test", null);
+      assertTrue(sent.get("delivered").asBoolean(), sent.toString());
+      assertEquals(1, got.size());
+      assertTrue(got.get(0).startsWith("/webhook/ops {"), got.get(0));
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theRequestLogHasCrsRequestsWithoutCountingUsageTwice() throws Exception {
+    Map<String, List<JsonNode>> crs = crsRequests();
+    assertEquals(3, crs.size());
+    for (Map.Entry<String, List<JsonNode>> e : crs.entrySet()) {
+      JsonNode rows = node.awaitRequests(e.getKey(), x -> x.size() >= e.getValue().size());
+      Map<String, JsonNode> byId = new HashMap<>();
+      rows.forEach(r -> byId.put(r.get("requestId").asText(), r));
+      for (JsonNode r : e.getValue()) {
+        JsonNode row = byId.get("crs-req-" + r.get("requestId").asText());
+        assertTrue(row != null, "missing " + r + " in " + rows);
+        assertEquals(r.get("model").asText(), row.get("model").asText());
+        assertEquals(r.get("inputTokens").asLong(), row.get("inputTokens").asLong());
+        assertEquals(r.get("outputTokens").asLong(), row.get("outputTokens").asLong());
+        assertEquals(r.get("cacheReadTokens").asLong(), row.get("cacheReadTokens").asLong());
+        assertEquals(r.get("cacheCreateTokens").asLong(), row.get("cacheWriteTokens").asLong());
+        assertEquals(r.get("endpoint").asText(), row.get("endpoint").asText());
+        assertEquals(r.get("accountId").asText(), row.get("accountId").asText());
+        assertEquals(java.time.Instant.parse(r.get("timestamp").asText()).toEpochMilli(),
+            row.get("startedAt").asLong());
+        assertEquals("imported:crs", row.get("priceVersion").asText());
+        assertEquals(new BigDecimal(r.get("realCost").asText()).movePointRight(6).setScale(0,
+            java.math.RoundingMode.HALF_UP).longValueExact(), row.get("costMicros").asLong(), row.toString());
+      }
+      // The imported rows hold what CRS counted for the key, once (the key's totals were checked against CRS's
+      // right after the import; alice has two requests of this test since).
+      long realMicros = 0;
+      long input = 0;
+      for (JsonNode row : rows) {
+        if (row.get("priceVersion").asText().equals("imported:crs")) {
+          realMicros += row.get("costMicros").asLong();
+          input += row.get("inputTokens").asLong();
+        }
+      }
+      long crsReal = 0;
+      long crsInput = 0;
+      for (JsonNode x : export.get("keys")) {
+        if (x.get("key").asText().startsWith("usage:" + e.getKey() + ":model:alltime:")) {
+          crsInput += x.at("/value/inputTokens").asLong();
+          crsReal += x.at("/value/realCostMicro").asLong();
+        }
+      }
+      assertEquals(crsInput, input, e.getKey());
+      assertEquals(crsReal, realMicros, e.getKey());
+    }
+  }
+
+  @Test
+  @Order(7)
   void runningItAgainImportsNothingTwice() throws Exception {
     // The command line first, as a dry run against the running node, logging in as the admin of a data/init.json.
     java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("crs-cli-");
@@ -310,11 +434,17 @@ class CrsImportTest {
     assertEquals(0, report.at("/counts/accounts/imported").asInt(), report.toString());
     assertEquals(14, report.at("/counts/accounts/alreadyPresent").asInt(), report.toString());
     assertEquals(0, report.at("/counts/usage/imported").asInt(), report.toString());
+    assertEquals(0, report.at("/counts/requests/imported").asInt(), report.toString());
+    assertEquals(JSON.readTree("{\"found\":3,\"imported\":0,\"skipped\":0,\"alreadyPresent\":3}"),
+        report.at("/counts/webhooks"), report.toString());
     assertEquals(6, node.admin("GET", "/admin/api/keys?deleted=true", null).get("data").size());
+    assertEquals(3, node.admin("GET", "/admin/api/webhooks", null).get("data").size());
+    JsonNode aliceRows = node.awaitRequests(key("alice-claude").get("id").asText(), x -> x.size() == 5);
+    assertEquals(3, aliceRows.findValuesAsText("priceVersion").stream().filter("imported:crs"::equals).count());
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void importedKeysStillWorkAfterARestart() throws Exception {
     java.nio.file.Path dir = java.nio.file.Path.of(node.node().settings().dataDir().toString());
     node.close();

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What was read from a claude-relay-service Redis database, as stored there (strings; nothing decrypted):
  * its API key hashes ({@code apikey:{id}}) and the hash map ({@code apikey:hash_map}, hash → id), its
- * accounts of every kind, its account groups, each key's usage, and the records that could not be read.
+ * accounts of every kind, its account groups, each key's usage, its webhook settings ({@code webhook_config:default},
+ * JSON text, null when absent) and the records that could not be read.
  */
 public record CrsData(
     List<Map<String, String>> keys,
@@ -14,6 +15,7 @@ public record CrsData(
     List<CrsRecord> accounts,
     Map<String, CrsGroup> groups,
     Map<String, CrsKeyUsage> usage,
+    String webhookConfig,
     List<CrsSkip> unreadable) {
 
   /**
@@ -28,9 +30,14 @@ public record CrsData(
   /**
    * A key's usage: the rated and real cost totals (USD, 0 when absent) and its per-model buckets: {@code daily}
    * ({@code usage:{key}:model:daily:{model}:{YYYY-MM-DD}}), {@code monthly} ({@code …:monthly:{model}:{YYYY-MM}})
-   * and {@code alltime} ({@code …:alltime:{model}}, period null).
+   * and {@code alltime} ({@code …:alltime:{model}}, period null); and its request-detail log
+   * ({@code usage:records:{key}}, one JSON text per request, newest first) when CRS kept one.
    */
-  public record CrsKeyUsage(double ratedTotal, double realTotal, List<Bucket> buckets) {
+  public record CrsKeyUsage(double ratedTotal, double realTotal, List<Bucket> buckets, List<String> records) {
+    public CrsKeyUsage(double ratedTotal, double realTotal, List<Bucket> buckets) {
+      this(ratedTotal, realTotal, buckets, List.of());
+    }
+
     public record Bucket(String kind, String model, String period, Map<String, String> fields) {
       public boolean daily() {
         return kind.equals("daily");

@@ -7,6 +7,7 @@ import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.admin.AdminInputException;
+import dev.relaycluster.alerts.WebhookTargetStore;
 import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * dry run: accounts (credentials sealed with this relay's key, same ids), then keys (same ids, their legacy hash
  * and its salt sealed, soft-deleted ones deleted again), then each new key's usage history. Idempotent: an
  * account or key whose id is already here is counted as already present and left alone, and usage entries have
- * fixed request ids that a key records once.
+ * fixed request ids that a key records once. Then the request-detail log of each new key (its rows replace the
+ * parts of the usage entries they cover, so totals stay CRS's), and the webhook platforms as alert targets with
+ * fixed ids (one already here is left alone).
  */
 public final class CrsImport {
   private static final Logger log = LoggerFactory.getLogger(CrsImport.class);
@@ -48,9 +51,10 @@ public final class CrsImport {
   private final CredentialCipher cipher;
   private final Duration askTimeout;
   private final Executor blocking;
+  private final WebhookTargetStore targets;
 
   public CrsImport(ActorSystem<?> system, PoolView pool, KeyDirectory keys, CredentialVault vault,
-      CredentialCipher cipher, Duration askTimeout, Executor blocking) {
+      CredentialCipher cipher, Duration askTimeout, Executor blocking, WebhookTargetStore targets) {
     this.sharding = ClusterSharding.get(system);
     this.pool = pool;
     this.keys = keys;
@@ -58,6 +62,7 @@ public final class CrsImport {
     this.cipher = cipher;
     this.askTimeout = askTimeout;
     this.blocking = blocking;
+    this.targets = targets;
   }
 
   public CompletionStage<CrsImportReport> run(JsonNode body) {
@@ -71,11 +76,13 @@ public final class CrsImport {
   }
 
   public CompletionStage<CrsImportReport> run(CrsImportRequest req) {
-    return CompletableFuture.supplyAsync(() -> {
-      CrsData data = CrsReader.read(req.redis());
-      return CrsImportPlan.make(data, req, new CrsCipher(req.encryptionKey()), id -> keys.findById(id).isPresent(),
-          id -> pool.find(id).isPresent(), System.currentTimeMillis());
-    }, blocking).thenCompose(plan -> req.dryRun()
+    return CompletableFuture.supplyAsync(() -> CrsReader.read(req.redis()), blocking)
+        .thenCombine(targets.list(), (data, here) -> {
+          java.util.Set<String> targetIds = new java.util.HashSet<>();
+          here.forEach(t -> targetIds.add(t.id()));
+          return CrsImportPlan.make(data, req, new CrsCipher(req.encryptionKey()), id -> keys.findById(id).isPresent(),
+              id -> pool.find(id).isPresent(), targetIds::contains, System.currentTimeMillis());
+        }).thenCompose(plan -> req.dryRun()
         ? CompletableFuture.completedFuture(report(true, plan, List.of()))
         : write(plan, req));
   }
@@ -96,7 +103,8 @@ public final class CrsImport {
     }
     for (CrsKeyMapping.ImportedKey k : plan.keys()) {
       done = done.thenCompose(v -> createKey(k, salt).thenCompose(entry -> importUsage(k.id(),
-          plan.usage().getOrDefault(k.id(), List.of()), plan, failed)).handle((x, t) -> {
+          plan.usage().getOrDefault(k.id(), List.of()), "usage", plan, failed)).thenCompose(x -> importUsage(k.id(),
+          plan.requests().getOrDefault(k.id(), List.of()), "requests", plan, failed)).handle((x, t) -> {
         if (t != null) {
           failed.add(new CrsSkip("key", k.id(), k.settings().name(), "not written: " + message(t)));
           plan.counts().get("keys")[CrsImportPlan.IMPORTED]--;
@@ -104,6 +112,19 @@ public final class CrsImport {
           int lost = plan.usage().getOrDefault(k.id(), List.of()).size();
           plan.counts().get("usage")[CrsImportPlan.IMPORTED] -= lost;
           plan.counts().get("usage")[CrsImportPlan.SKIPPED] += lost;
+          int lostRequests = plan.requests().getOrDefault(k.id(), List.of()).size();
+          plan.counts().get("requests")[CrsImportPlan.IMPORTED] -= lostRequests;
+          plan.counts().get("requests")[CrsImportPlan.SKIPPED] += lostRequests;
+        }
+        return null;
+      }));
+    }
+    for (CrsWebhookMapping.ImportedTarget w : plan.targets()) {
+      done = done.thenCompose(v -> targets.insert(w.target()).handle((x, t) -> {
+        if (t != null) {
+          failed.add(new CrsSkip("webhook", w.target().id(), w.target().name(), "not written: " + message(t)));
+          plan.counts().get("webhooks")[CrsImportPlan.IMPORTED]--;
+          plan.counts().get("webhooks")[CrsImportPlan.SKIPPED]++;
         }
         return null;
       }));
@@ -143,7 +164,7 @@ public final class CrsImport {
     });
   }
 
-  private CompletionStage<Void> importUsage(String keyId, List<UsageRecord> usage, CrsImportPlan plan,
+  private CompletionStage<Void> importUsage(String keyId, List<UsageRecord> usage, String kind, CrsImportPlan plan,
       List<CrsSkip> failed) {
     if (usage.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -151,9 +172,10 @@ public final class CrsImport {
     return sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, keyId)
         .<Integer>ask(r -> new ApiKeyEntity.ImportUsage(usage, r), askTimeout.multipliedBy(3))
         .handle((written, t) -> {
-          int[] c = plan.counts().get("usage");
+          int[] c = plan.counts().get(kind);
           if (t != null) {
-            failed.add(new CrsSkip("usage", keyId, null, "usage history not written: " + message(t)));
+            failed.add(kind.equals("usage") ? new CrsSkip("usage", keyId, null, "usage history not written: "
+                + message(t)) : new CrsSkip("request", keyId, null, "request log not written: " + message(t)));
             c[CrsImportPlan.IMPORTED] -= usage.size();
             c[CrsImportPlan.SKIPPED] += usage.size();
           } else if (written < usage.size()) {

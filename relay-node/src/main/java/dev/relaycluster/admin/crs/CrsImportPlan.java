@@ -14,10 +14,14 @@ import java.util.function.Predicate;
  * anything is planned: against {@code sampleKey} when given (its salted hash must be in {@code apikey:hash_map}),
  * else against the encrypted credentials (a wrong key opens none of them; some failing with others opening means
  * those records are damaged, and only they are skipped). With neither, the key cannot be checked and the import
- * is refused, since keys imported with a wrong salt would never authenticate.
+ * is refused, since keys imported with a wrong salt would never authenticate. A new key's request-detail log
+ * replaces the part of its usage entries the requests cover ({@link CrsRequestMapping}); webhook platforms become
+ * alert targets ({@link CrsWebhookMapping}) unless a target of the same id is here already.
  */
 record CrsImportPlan(List<CrsAccountMapping.ImportedAccount> accounts, List<CrsKeyMapping.ImportedKey> keys,
-    Map<String, List<UsageRecord>> usage, Map<String, int[]> counts, List<CrsSkip> skipped, List<CrsSkip> notes) {
+    Map<String, List<UsageRecord>> usage, Map<String, List<UsageRecord>> requests,
+    List<CrsWebhookMapping.ImportedTarget> targets, Map<String, int[]> counts, List<CrsSkip> skipped,
+    List<CrsSkip> notes) {
 
   static final int FOUND = 0;
   static final int IMPORTED = 1;
@@ -25,16 +29,18 @@ record CrsImportPlan(List<CrsAccountMapping.ImportedAccount> accounts, List<CrsK
   static final int PRESENT = 3;
 
   static CrsImportPlan make(CrsData data, CrsImportRequest req, CrsCipher cipher, Predicate<String> keyPresent,
-      Predicate<String> accountPresent, long now) {
+      Predicate<String> accountPresent, Predicate<String> targetPresent, long now) {
     Map<String, int[]> counts = new LinkedHashMap<>();
     counts.put("keys", new int[4]);
     counts.put("accounts", new int[4]);
     counts.put("usage", new int[4]);
+    counts.put("requests", new int[4]);
+    counts.put("webhooks", new int[4]);
     List<CrsSkip> skipped = new ArrayList<>();
     List<CrsSkip> notes = new ArrayList<>();
     for (CrsSkip s : data.unreadable()) {
       String kind = s.kind().equals("key") ? "keys" : s.kind().equals("account") ? "accounts"
-          : s.kind().equals("usage") ? "usage" : null;
+          : s.kind().equals("usage") ? "usage" : s.kind().equals("request") ? "requests" : null;
       if (kind != null) {
         counts.get(kind)[FOUND]++;
         counts.get(kind)[SKIPPED]++;
@@ -69,6 +75,7 @@ record CrsImportPlan(List<CrsAccountMapping.ImportedAccount> accounts, List<CrsK
 
     List<CrsKeyMapping.ImportedKey> keys = new ArrayList<>();
     Map<String, List<UsageRecord>> usage = new LinkedHashMap<>();
+    Map<String, List<UsageRecord>> requests = new LinkedHashMap<>();
     for (Map<String, String> f : data.keys()) {
       String id = f.get("id");
       counts.get("keys")[FOUND]++;
@@ -91,13 +98,40 @@ record CrsImportPlan(List<CrsAccountMapping.ImportedAccount> accounts, List<CrsK
       }
       CrsData.CrsKeyUsage u = data.usage().get(id);
       if (u != null) {
-        List<UsageRecord> records = CrsUsageMapping.map(k.id(), u, k.createdAt(), req.zone(), now);
-        counts.get("usage")[FOUND] += records.size();
-        counts.get("usage")[IMPORTED] += records.size();
-        usage.put(k.id(), records);
+        List<UsageRecord> entries = CrsUsageMapping.map(k.id(), u, k.createdAt(), req.zone(), now);
+        CrsRequestMapping.Result detail = CrsRequestMapping.map(k.id(), u.records(), entries, req.zone(), now);
+        counts.get("usage")[FOUND] += detail.entries().size();
+        counts.get("usage")[IMPORTED] += detail.entries().size();
+        usage.put(k.id(), detail.entries());
+        int[] r = counts.get("requests");
+        r[FOUND] += detail.requests().size() + detail.skipped().size();
+        r[IMPORTED] += detail.requests().size();
+        r[SKIPPED] += detail.skipped().size();
+        skipped.addAll(detail.skipped());
+        if (!detail.requests().isEmpty()) {
+          requests.put(k.id(), detail.requests());
+        }
       }
     }
-    return new CrsImportPlan(accounts, keys, usage, counts, skipped, notes);
+
+    CrsWebhookMapping.Result hooks = CrsWebhookMapping.map(data.webhookConfig(), now);
+    List<CrsWebhookMapping.ImportedTarget> targets = new ArrayList<>();
+    int[] w = counts.get("webhooks");
+    w[FOUND] += hooks.targets().size() + hooks.skipped().size();
+    w[SKIPPED] += hooks.skipped().size();
+    skipped.addAll(hooks.skipped());
+    for (CrsWebhookMapping.ImportedTarget t : hooks.targets()) {
+      if (targetPresent.test(t.target().id())) {
+        w[PRESENT]++;
+        continue;
+      }
+      w[IMPORTED]++;
+      targets.add(t);
+      if (t.note() != null) {
+        notes.add(new CrsSkip("webhook", t.target().id(), t.target().name(), t.note()));
+      }
+    }
+    return new CrsImportPlan(accounts, keys, usage, requests, targets, counts, skipped, notes);
   }
 
   private static void checkKey(CrsData data, CrsImportRequest req, CrsCipher cipher) {

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What an import did (or, for a dry run, would do): counts per kind ({@code keys}, {@code accounts},
- * {@code usage}), the items left out and why, notes on items that came across with something missing, and a
- * one-line summary (the audit log's detail).
+ * {@code usage} entries, {@code requests} of the request-detail log, {@code webhooks} platforms), the items left
+ * out and why, notes on items that came across with something missing, and a one-line summary (the audit log's
+ * detail).
  */
 public record CrsImportReport(boolean dryRun, Map<String, Counts> counts, List<CrsSkip> skipped, List<CrsSkip> notes,
     String summary) {

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 
 /**
  * Reads a claude-relay-service Redis database into {@link CrsData}, read only (SCAN, TYPE, HGETALL, GET,
- * SMEMBERS). Blocking: call it off the actor threads. A record of the wrong type or unreadable JSON is listed
+ * SMEMBERS, LRANGE). Blocking: call it off the actor threads. A record of the wrong type or unreadable JSON is listed
  * as unreadable, not fatal; a database that cannot be reached is a {@link CrsUnreachable}.
  */
 public final class CrsReader {
@@ -26,6 +26,9 @@ public final class CrsReader {
   public static final List<String> ACCOUNT_PREFIXES = List.of("claude:account:", "claude_console_account:",
       "bedrock_account:", "openai:account:", "openai_responses_account:", "azure_openai:account:",
       "gemini_account:", "gemini_api_account:", "droid:account:", "ccr_account:");
+
+  /** Where CRS keeps its webhook settings (one JSON string). */
+  static final String WEBHOOK_CONFIG = "webhook_config:default";
 
   private CrsReader() {}
 
@@ -105,7 +108,8 @@ public final class CrsReader {
       String id = key.get("id");
       usage.put(id, usage(redis, id, unreadable));
     }
-    return new CrsData(keys, hashMap, accounts, groups, usage, unreadable);
+    String webhooks = "string".equals(redis.type(WEBHOOK_CONFIG)) ? redis.get(WEBHOOK_CONFIG) : null;
+    return new CrsData(keys, hashMap, accounts, groups, usage, webhooks, unreadable);
   }
 
   private static CrsData.CrsKeyUsage usage(RedisCommands<String, String> redis, String keyId,
@@ -129,7 +133,9 @@ public final class CrsReader {
         }
       }
     }
-    return new CrsData.CrsKeyUsage(rated, real, buckets);
+    String records = "usage:records:" + keyId;
+    List<String> detail = "list".equals(redis.type(records)) ? List.copyOf(redis.lrange(records, 0, -1)) : List.of();
+    return new CrsData.CrsKeyUsage(rated, real, buckets, detail);
   }
 
   private static double number(RedisCommands<String, String> redis, String key) {
