@@ -1,5 +1,7 @@
 package dev.relaycluster.apikey;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.relaycluster.apikey.ApiKeyEntity.Event;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyActivated;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyCreated;
@@ -40,7 +42,8 @@ public record ApiKeyState(
     long activatedAt,
     long deletedAt,
     CostTotals totals,
-    String legacySalt) implements CborSerializable {
+    // Left out when null, so a key's snapshot reads and writes as before imports existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) String legacySalt) implements CborSerializable {
 
   /** How many request ids the state remembers (and every snapshot carries) to count a settlement once. */
   static final int REMEMBERED_REQUEST_IDS = 512;
