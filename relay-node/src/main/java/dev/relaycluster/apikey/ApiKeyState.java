@@ -1,7 +1,6 @@
 package dev.relaycluster.apikey;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import dev.relaycluster.apikey.ApiKeyEntity.Event;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyActivated;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyCreated;
