@@ -1,21 +1,17 @@
 package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountEntity;
-import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.util.Hashing;
 import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.scheduling.LastUsedClock;
-import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.session.SessionEntity;
 import dev.relaycluster.upstream.Platform;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,6 +41,7 @@ final class AccountChoice {
   private final LastUsedClock clock;
   private final RelaySettings settings;
   private final ActorRef<LeaseHolder.Command> leaseHolder;
+  private final SessionRouting routing;
 
   AccountChoice(ActorSystem<?> system, PoolView pool, LastUsedClock clock, RelaySettings settings,
       ActorRef<LeaseHolder.Command> leaseHolder) {
@@ -53,12 +50,13 @@ final class AccountChoice {
     this.clock = clock;
     this.settings = settings;
     this.leaseHolder = leaseHolder;
+    this.routing = new SessionRouting(system, pool, clock, settings);
   }
 
   CompletionStage<Result> choose(Attempt attempt) {
     RouteTrace trace = attempt.trace();
     trace.routing(attempt.number(), pool.snapshot(), demand(attempt.call()), attempt.excluded());
-    return route(attempt).thenCompose(routed -> {
+    return routing.route(attempt).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
         trace.routed("none: " + none.reason(), null);
         return CompletableFuture.completedFuture(new NoneLeft(attempt, attempt.number() - 1, none.reason()));
@@ -127,39 +125,5 @@ final class AccountChoice {
     String model = call.targetModel();
     return new Demand(call.pool(), model, call.key().binding(call.pool()),
         Platforms.standard().modelFamily(call.pool(), model));
-  }
-
-  private CompletionStage<SessionEntity.RouteReply> route(Attempt attempt) {
-    RelayCall call = attempt.call();
-    if (call.sessionKey().isPresent()) {
-      String sessionId = call.pool() + ":"
-          + Hashing.sha256Hex(call.key().id() + "\n" + call.sessionKey().get().value()).substring(0, 32);
-      EntityRef<SessionEntity.Command> session = sharding.entityRefFor(SessionEntity.ENTITY_TYPE_KEY, sessionId);
-      // If the session's entity does not answer (its node just died), route this request without stickiness.
-      return session.<SessionEntity.RouteReply>ask(r -> new SessionEntity.Route(demand(call), attempt.excluded(), r),
-              settings.http().askTimeout())
-          .thenApply(reply -> {
-            if (reply instanceof SessionEntity.Routed routed) {
-              attempt.trace().routed(routed.rebound() ? "session (rebound: its account could not take it)"
-                  : "session", routed.accountId());
-            }
-            return reply;
-          })
-          .exceptionally(t -> pickWithoutSession(attempt, "scheduler (the session's entity did not answer)"));
-    }
-    return CompletableFuture.completedFuture(pickWithoutSession(attempt, "scheduler (no session key)"));
-  }
-
-  private SessionEntity.RouteReply pickWithoutSession(Attempt attempt, String how) {
-    long now = System.currentTimeMillis();
-    Demand demand = demand(attempt.call());
-    List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), demand,
-        attempt.excluded(), now, settings.accounts().maxCoolingShare(), clock::lastUsedAt);
-    if (ranked.isEmpty()) {
-      return new SessionEntity.NoAccount(Scheduler.whyNone(pool.accounts(), demand, attempt.excluded(), now));
-    }
-    String chosen = Scheduler.preferBrisk(ranked, id -> pool.paces().lagging(id, now)).get(0).id();
-    attempt.trace().routed(how, chosen);
-    return new SessionEntity.Routed(chosen, false);
   }
 }
