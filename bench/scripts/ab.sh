@@ -21,20 +21,21 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-for f in common build relay load; do source "$BENCH_DIR/scripts/$f.sh"; done
+for f in common build relay load nginx; do source "$BENCH_DIR/scripts/$f.sh"; done
 
-OLD_SRC= NEW_SRC= QUICK=0 REPS=3 RESPONSES=1
+OLD_SRC= NEW_SRC= QUICK=0 REPS=3 RESPONSES=1 POSTGRES=0
 while (( $# )); do
   case $1 in
     --quick) QUICK=1 ;;
     --reps) REPS=$2; shift ;;
     --no-responses) RESPONSES=0 ;;
-    -*) die "unknown option $1 (use --quick, --reps N, --no-responses)" ;;
+    --postgres) POSTGRES=1 ;;
+    -*) die "unknown option $1 (use --quick, --reps N, --no-responses, --postgres)" ;;
     *) if [[ -z $OLD_SRC ]]; then OLD_SRC=$1; elif [[ -z $NEW_SRC ]]; then NEW_SRC=$1; else die "one old and one new jar"; fi ;;
   esac
   shift
 done
-[[ -n $OLD_SRC ]] || die "usage: bash bench/scripts/ab.sh OLD_JAR [NEW_JAR] [--quick] [--reps N] [--no-responses]"
+[[ -n $OLD_SRC ]] || die "usage: bash bench/scripts/ab.sh OLD_JAR [NEW_JAR] [--quick] [--reps N] [--no-responses] [--postgres]"
 [[ -f $OLD_SRC ]] || die "no old jar at $OLD_SRC"
 
 if (( QUICK )); then
@@ -45,6 +46,7 @@ fi
 PACED_THINK_MS=${BENCH_PACED_THINK_MS:-100}
 KEY_CONCURRENCY=20000
 MOCK_PORT=${BENCH_MOCK_PORT:-18089}
+NGINX_PORT=${BENCH_NGINX_PORT:-18090}
 RELAY_PORT=${BENCH_RELAY_PORT:-13900}
 CLUSTER_PORT=${BENCH_CLUSTER_PORT:-25590}
 RELAY_HEAP=${RELAY_HEAP:-512m}
@@ -60,12 +62,13 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 cleanup() {
   stop_relay
+  stop_nginx
   if [[ -n $MOCK_PID ]]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
-for port in "$MOCK_PORT" "$RELAY_PORT"; do
-  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && die "port $port is already in use; set BENCH_MOCK_PORT / BENCH_RELAY_PORT"
+for port in "$MOCK_PORT" "$RELAY_PORT" "$NGINX_PORT"; do
+  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && die "port $port is already in use; set BENCH_MOCK_PORT / BENCH_RELAY_PORT / BENCH_NGINX_PORT"
 done
 ensure_wrk
 raise_nofile 65536
@@ -98,11 +101,11 @@ done
 cp -p "$BENCH_JAR" "$WORK/bench.jar"
 BENCH_JAR=$WORK/bench.jar
 
-emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$WARMUP_SECONDS" "$RESPONSES_WARMUP_SECONDS" "$RELAY_HEAP" \
+emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$WARMUP_SECONDS" "$RESPONSES_WARMUP_SECONDS" "$RELAY_HEAP" "$POSTGRES" \
   "$STARTED" "$PACED_THINK_MS" "$ROOT" "${SRC[old]}" "${JAR[old]}" "${SRC[new]}" "${JAR[new]}" \
   "${BENCH_AB_OLD_NAME:-old}" "${BENCH_AB_NEW_NAME:-new}" "${ARCHIVE[old]}" "${ARCHIVE[new]}" <<'PY'
 import hashlib, json, os, platform, subprocess, sys
-(quick, reps, secs, warm, rwarm, heap, started, think, root, old_src, old_jar, new_src, new_jar,
+(quick, reps, secs, warm, rwarm, heap, postgres, started, think, root, old_src, old_jar, new_src, new_jar,
  old_name, new_name, old_archive, new_archive) = sys.argv[1:]
 def sh(c):
     try: return subprocess.run(c, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
@@ -113,7 +116,7 @@ def jar(src, copy, name, archive):
             "built": sh("date -u -r '" + src + "' +%Y-%m-%dT%H:%M:%SZ")}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "reps": int(reps), "run_seconds": int(secs),
-  "warmup_seconds": int(warm), "responses_warmup_seconds": int(rwarm), "paced_think_ms": int(think), "relay_heap": heap,
+  "warmup_seconds": int(warm), "store": "postgres" if postgres == "1" else "h2", "responses_warmup_seconds": int(rwarm), "paced_think_ms": int(think), "relay_heap": heap,
   "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "java": sh("java -version 2>&1 | head -1"),
   "wrk": sh("wrk -v 2>&1 | head -1"), "git": sh("git rev-parse --short HEAD"),
   "old": jar(old_src, old_jar, old_name, old_archive), "new": jar(new_src, new_jar, new_name, new_archive),
@@ -125,12 +128,26 @@ java -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" --port "$MOCK_PORT" --threads
 MOCK_PID=$!
 wait_http "http://127.0.0.1:$MOCK_PORT/health" 30 || die "the mock did not start: $(cat "$WORK/mock.log")"
 log "$(head -1 "$WORK/mock.log")"
+start_nginx
 KEY=""
 BENCH_API=messages run_wrk warmup direct 64 true "$MOCK_WARMUP_SECONDS" 0
-(( RESPONSES )) && BENCH_API=responses run_wrk warmup direct 64 true "$MOCK_WARMUP_SECONDS" 0
+BENCH_API=messages run_wrk warmup nginx 64 true "$MOCK_WARMUP_SECONDS" 0
+if (( RESPONSES )); then
+  BENCH_API=responses run_wrk warmup direct 64 true "$MOCK_WARMUP_SECONDS" 0
+  BENCH_API=gemini run_wrk warmup direct 64 true "$MOCK_WARMUP_SECONDS" 0
+fi
 
 CLAUDE_BODY='{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}'
 RESPONSES_BODY='{"model":"gpt-5-codex","stream":false,"store":false,"input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}]}'
+GEMINI_BODY='{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}'
+
+# With --postgres each node gets a fresh PostgreSQL database on 127.0.0.1:5432 (the cluster profile's
+# journal and read tables; the TTL store stays in-process), dropped after its session.
+pg_database() {
+  local db=$1
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $db" >/dev/null
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db" >/dev/null || die "could not create database $db"
+}
 
 # session WHICH REP: one fresh node of that jar, set up, warmed up and measured; then stopped and deleted.
 session() {
@@ -141,37 +158,53 @@ session() {
   local -a extra=()
   [[ $which == new ]] && read -ra extra <<<"${BENCH_AB_NEW_ENV:-}"
   for kv in "${extra[@]}"; do export "${kv?}"; done
+  if (( POSTGRES )); then
+    pg_database "bench_ab_${which}_$rep"
+    export RELAY_DB_URL="jdbc:postgresql://127.0.0.1:5432/bench_ab_${which}_$rep" RELAY_DB_USER=postgres RELAY_DB_PASSWORD=
+    export ENCRYPTION_KEY="bench-ab-encryption-key-of-32-characters-or-more"
+  fi
   start_relay "relay-$which-$rep"
   for kv in "${extra[@]}"; do unset "${kv%%=*}"; done
+  unset RELAY_DB_URL RELAY_DB_USER RELAY_DB_PASSWORD ENCRYPTION_KEY
   wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the $which node did not start: $(tail -20 "$WORK/relay-$which-$rep.log")"
   admin_setup
   [[ $(relay_request /v1/messages "$CLAUDE_BODY") == 200 ]] || die "a first Claude request through the $which node failed"
   log "$which node (repetition $rep) serving $(( $(now_ms) - t0 )) ms after launch"
   BENCH_API=messages
   run_wrk warmup "$which" 64 true "$WARMUP_SECONDS" "$rep"
-  for c in 1 64; do
-    run_wrk "ab-$which" direct "$c" true "$RUN_SECONDS" "$rep"
-    run_wrk "ab-$which" "$which" "$c" true "$RUN_SECONDS" "$rep"
-  done
+  run_wrk "ab-$which" direct 1 true "$RUN_SECONDS" "$rep"
+  run_wrk "ab-$which" "$which" 1 true "$RUN_SECONDS" "$rep"
+  # At 64 connections the floor too: the same requests through a bare nginx proxy_pass to the mock.
+  run_wrk "ab-$which" direct 64 true "$RUN_SECONDS" "$rep"
+  run_wrk "ab-$which" nginx 64 true "$RUN_SECONDS" "$rep"
+  run_wrk "ab-$which" "$which" 64 true "$RUN_SECONDS" "$rep"
   BENCH_THINK_MS=$PACED_THINK_MS run_wrk "paced-$which" direct 64 true "$RUN_SECONDS" "$rep"
   BENCH_THINK_MS=$PACED_THINK_MS run_wrk "paced-$which" "$which" 64 true "$RUN_SECONDS" "$rep"
   sleep 2
   emit_latest "$which" messages "$rep"
-  if [[ $which == new ]] && (( RESPONSES )); then
+  if (( RESPONSES )); then
+    # OpenAI Responses (an openai-api account) and the Gemini API (a gemini-api account) on the same mock,
+    # each after a warm-up of its own, at 1 and 64 connections, direct and relayed.
     add_openai_account
-    [[ $(responses_request "$RESPONSES_BODY") == 200 ]] || die "a first Responses request through the new node failed"
-    BENCH_API=responses
-    run_wrk warmup "$which" 64 true "$RESPONSES_WARMUP_SECONDS" "$rep"
-    for c in 1 64; do
-      run_wrk "ab-$which" direct "$c" true "$RUN_SECONDS" "$rep"
-      run_wrk "ab-$which" "$which" "$c" true "$RUN_SECONDS" "$rep"
+    [[ $(responses_request "$RESPONSES_BODY") == 200 ]] || die "a first Responses request through the $which node failed"
+    add_gemini_account
+    [[ $(gemini_request "$GEMINI_BODY") == 200 ]] || die "a first Gemini request through the $which node failed"
+    for api in responses gemini; do
+      BENCH_API=$api
+      run_wrk warmup "$which" 64 true "$RESPONSES_WARMUP_SECONDS" "$rep"
+      for c in 1 64; do
+        run_wrk "ab-$which" direct "$c" true "$RUN_SECONDS" "$rep"
+        run_wrk "ab-$which" "$which" "$c" true "$RUN_SECONDS" "$rep"
+      done
+      sleep 2
+      emit_latest "$which" "$api" "$rep"
     done
     BENCH_API=messages
-    sleep 2
-    emit_latest "$which" responses "$rep"
   fi
   stop_relay
   rm -rf "$DATA_DIR"
+  (( POSTGRES )) && psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists bench_ab_${which}_$rep" >/dev/null
+  return 0
 }
 
 # The newest request-log row of the key: the relay recorded what it served (model and tokens). The request
@@ -180,6 +213,7 @@ session() {
 emit_latest() {
   local which=$1 api=$2 rep=$3 family=claude row="" i
   [[ $api == responses ]] && family=gpt
+  [[ $api == gemini ]] && family=gemini
   for ((i = 0; i < 20; i++)); do
     row=$(admin GET "/usage/requests?keyId=$KEY_ID&limit=1") || row=""
     grep -q "\"model\":\"$family" <<< "$row" && break

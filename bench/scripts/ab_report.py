@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the markdown section for one run of bench/scripts/ab.sh (old relay jar against new).
+"""Writes the markdown section for one run of bench/scripts/ab.sh (old relay jar against new, and the nginx floor).
 
 usage: ab_report.py AB.jsonl OUT.md
 Figures are medians over the repetitions (one fresh node per jar and repetition). Added latency is the
@@ -99,7 +99,7 @@ class Ab:
     def render(self):
         m = self.meta
         old, new = m.get("old", {}), m.get("new", {})
-        self.w(f"## Request path for every platform: old jar against new ({m.get('started', '?')[:16].replace('T', ' ')} UTC)")
+        self.w(f"## Old jar against new ({m.get('started', '?')[:16].replace('T', ' ')} UTC)")
         self.w()
         if m.get("quick"):
             self.w("> **Smoke check** (`--quick`): 1 repetition of 3 s runs after 5 s of warm-up; the numbers do not mean anything.")
@@ -113,14 +113,16 @@ class Ab:
                f"streaming `POST /v1/messages` at 1 and 64 connections and paced at 64 (each connection waits 0.5–1.5 × "
                f"{m.get('paced_think_ms')} ms before each request), every relay run right after a direct run to the mock. "
                f"The jars take turns: old then new, the next repetition new then old, {m.get('reps')} repetitions. "
-               f"The new node then also gets an `openai-api` account on the same mock and, after {m.get('responses_warmup_seconds')} s "
-               f"of its own warm-up, streams OpenAI Responses (`POST /openai/v1/responses`, Codex's headers, `wrk/responses.lua`; "
-               f"the mock's answer is 10,251 bytes of Responses SSE against 3,569 for Messages). Medians over the repetitions; "
+               f"At 64 connections a bare nginx `proxy_pass` to the mock is measured too (the floor). "
+               f"Each node then also gets an `openai-api` and a `gemini-api` account on the same mock and, after {m.get('responses_warmup_seconds')} s "
+               f"of warm-up each, streams OpenAI Responses (Codex's headers; the mock's answer is 10,251 bytes of Responses SSE against "
+               f"3,569 for Messages) and the Gemini API (7,776 bytes). Store: {'PostgreSQL on 127.0.0.1 (a fresh database per node)' if m.get('store') == 'postgres' else 'embedded H2'}. Medians over the repetitions; "
                f"added = relay − direct of the same jar's sessions. Machine: {m.get('nproc')} cores ({m.get('cpu')}), "
                f"{m.get('java')}, load average at start {' '.join(m.get('loadavg_start', []))}; mock, relay and wrk share the cores.")
         self.w()
         self.claude()
-        self.responses()
+        self.floor()
+        self.dialects()
         self.usage()
         self.every_run()
         return "\n".join(self.out) + "\n"
@@ -172,31 +174,62 @@ class Ab:
                                for r in flagged))
         self.w()
 
-    def responses(self):
+    def floor(self):
+        """Relay against a bare nginx proxy_pass to the same mock, at 64 streaming connections (issue 23's target)."""
         rows = []
-        for conns in (1, 64):
-            relay = self.stats("responses", "ab-new", "new", conns)
-            direct = self.stats("responses", "ab-new", "direct", conns)
-            claude = self.stats("messages", "ab-new", "new", conns)
-            if relay:
-                rows.append((conns, relay, direct, claude))
+        for jar in ("old", "new"):
+            relay = self.stats("messages", "ab-" + jar, jar, 64)
+            nginx = self.stats("messages", "ab-" + jar, "nginx", 64)
+            direct = self.stats("messages", "ab-" + jar, "direct", 64)
+            if relay and nginx:
+                rows.append((jar, relay, nginx, direct))
         if not rows:
             return
-        self.w("### Streamed OpenAI Responses through the new jar (openai-api account on the mock)")
+        self.w("### The floor: a bare nginx `proxy_pass` to the same mock, streamed Claude at 64 connections")
         self.w()
-        self.w("| connections | direct req/s | relay req/s | relay / direct | relay req/s, each run | direct p50 / p99 ms"
-               " | relay p50 / p99 ms | added p50 / p99 ms | relay CPU ms per request | non-2xx / errors | Claude through the new jar, same connections: req/s, p50 / p99 ms |")
-        self.w("|---:|---:|---:|---:|---|---|---|---|---:|---:|---|")
-        for conns, relay, direct, claude in rows:
-            ratio = relay["rps"] / direct["rps"] if direct and direct["rps"] else None
-            self.w(f"| {conns} | {f0(direct['rps']) if direct else '–'} | {f0(relay['rps'])} | {'–' if ratio is None else f'{ratio:.3f}'} |"
-                   f" {' / '.join(f0(x) for x in relay['each'])} |"
-                   f" {f2(direct['p50']) if direct else '–'} / {f2(direct['p99']) if direct else '–'} |"
-                   f" {f2(relay['p50'])} / {f2(relay['p99'])} |"
-                   f" {f2(relay['p50'] - direct['p50'], True) if direct else '–'} / {f2(relay['p99'] - direct['p99'], True) if direct else '–'} |"
-                   f" {f2(relay['cpu'])} | {relay['non2xx']} / {relay['errors']} |"
-                   f" {f0(claude['rps']) if claude else '–'}, {f2(claude['p50']) if claude else '–'} / {f2(claude['p99']) if claude else '–'} |")
+        self.w("nginx runs with two workers, kept-alive upstream connections and `proxy_buffering off` (`scripts/nginx.sh`); "
+               "in each session its run comes right after the direct run and right before the relay's. Target: relay ≥ 0.3 × nginx.")
         self.w()
+        self.w("| jar | direct req/s | nginx req/s | relay req/s | relay / nginx | relay / nginx, by repetition | nginx p50 / p99 ms | relay p50 / p99 ms | relay CPU ms per request | target ≥ 0.3 |")
+        self.w("|---|---:|---:|---:|---:|---|---|---|---:|---|")
+        for jar, relay, nginx, direct in rows:
+            ratio = relay["rps"] / nginx["rps"] if nginx["rps"] else 0
+            by_rep = {r["rep"]: rps(r) for r in nginx["runs"]}
+            reps = ", ".join(f"r{r['rep']} {rps(r) / by_rep[r['rep']]:.3f}" for r in relay["runs"] if by_rep.get(r["rep"]))
+            self.w(f"| {jar} | {f0(direct['rps']) if direct else '–'} | {f0(nginx['rps'])} | {f0(relay['rps'])} | {ratio:.3f} | {reps} |"
+                   f" {f2(nginx['p50'])} / {f2(nginx['p99'])} | {f2(relay['p50'])} / {f2(relay['p99'])} | {f2(relay['cpu'])} |"
+                   f" {'met' if ratio >= 0.3 else 'not met'} |")
+        self.w()
+
+    def dialects(self):
+        """OpenAI Responses and the Gemini API through each jar: the other client dialects, old against new."""
+        names = {"responses": ("OpenAI Responses", "openai-api", "`POST /openai/v1/responses`, Codex's headers, `wrk/responses.lua`"),
+                 "gemini": ("Gemini API", "gemini-api", "`POST /gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`, "
+                            "`wrk/gemini.lua`")}
+        for api, (title, account, how) in names.items():
+            rows = []
+            for conns in (1, 64):
+                for jar in ("old", "new"):
+                    relay = self.stats(api, "ab-" + jar, jar, conns)
+                    direct = self.stats(api, "ab-" + jar, "direct", conns)
+                    if relay:
+                        rows.append((conns, jar, relay, direct))
+            if not rows:
+                continue
+            self.w(f"### Streamed {title} through each jar ({account} account on the mock; {how})")
+            self.w()
+            self.w("| connections | jar | direct req/s | relay req/s | relay / direct | relay req/s, each run | direct p50 / p99 ms"
+                   " | relay p50 / p99 ms | added p50 / p99 ms | relay CPU ms per request | non-2xx / errors |")
+            self.w("|---:|---|---:|---:|---:|---|---|---|---|---:|---:|")
+            for conns, jar, relay, direct in rows:
+                ratio = relay["rps"] / direct["rps"] if direct and direct["rps"] else None
+                self.w(f"| {conns} | {jar} | {f0(direct['rps']) if direct else '–'} | {f0(relay['rps'])} | {'–' if ratio is None else f'{ratio:.3f}'} |"
+                       f" {' / '.join(f0(x) for x in relay['each'])} |"
+                       f" {f2(direct['p50']) if direct else '–'} / {f2(direct['p99']) if direct else '–'} |"
+                       f" {f2(relay['p50'])} / {f2(relay['p99'])} |"
+                       f" {f2(relay['p50'] - direct['p50'], True) if direct else '–'} / {f2(relay['p99'] - direct['p99'], True) if direct else '–'} |"
+                       f" {f2(relay['cpu'])} | {relay['non2xx']} / {relay['errors']} |")
+            self.w()
 
     def usage(self):
         if not self.latest and not self.logs:

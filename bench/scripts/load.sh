@@ -1,20 +1,34 @@
 # wrk runs: one run appends one JSON line (kind "wrk") to the results. Sourced by run.sh.
 # Globals: MOCK_PORT RELAY_PORT MOCK_PID RELAY_PID KEY BENCH_DIR WORK RUN_SECONDS.
 
-# BENCH_API picks the API the runs speak: messages (the default; Anthropic Messages, wrk/messages.lua) or
-# responses (OpenAI Responses as Codex sends it, wrk/responses.lua).
+# BENCH_API picks the API the runs speak: messages (the default; Anthropic Messages, wrk/messages.lua),
+# responses (OpenAI Responses as Codex sends it, wrk/responses.lua) or gemini (the Gemini API as Gemini CLI
+# sends it in API-key mode, wrk/gemini.lua).
 BENCH_API=${BENCH_API:-messages}
 
-# url_for TARGET: direct (and direct-c, its twin in the cluster runs) go to the mock, relay and cluster
-# to RELAY_PORT (the node, or nginx in front of the cluster); all serve POST /v1/messages. With
+# url_for TARGET [STREAM]: direct (and direct-c, its twin in the cluster runs) go to the mock, nginx to the
+# bare nginx proxy_pass in front of the mock (NGINX_PORT, scripts/nginx.sh), relay and cluster to
+# RELAY_PORT (the node, or nginx in front of the cluster); all serve POST /v1/messages. With
 # BENCH_API=responses: the mock's POST /v1/responses, the relay's POST /openai/v1/responses (its account
-# calls the mock's /v1/responses).
+# calls the mock's /v1/responses). With BENCH_API=gemini: the mock's POST
+# /v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse (:generateContent when not streaming), the
+# relay's /gemini/v1beta/… (its gemini-api account calls the mock's /v1beta/…).
 url_for() {
-  if [[ $BENCH_API == responses ]]; then
-    if [[ $1 == direct* ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/responses"; else echo "http://127.0.0.1:$RELAY_PORT/openai/v1/responses"; fi
-    return
-  fi
-  if [[ $1 == direct* ]]; then echo "http://127.0.0.1:$MOCK_PORT/v1/messages"; else echo "http://127.0.0.1:$RELAY_PORT/v1/messages"; fi
+  local base path
+  case $1 in
+    direct*) base="http://127.0.0.1:$MOCK_PORT" ;;
+    nginx) base="http://127.0.0.1:$NGINX_PORT" ;;
+    *) base="http://127.0.0.1:$RELAY_PORT" ;;
+  esac
+  case $BENCH_API in
+    responses) path=/v1/responses; [[ $1 == direct* || $1 == nginx ]] || path=/openai/v1/responses ;;
+    gemini)
+      if [[ ${2:-true} == true ]]; then path="/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+      else path="/v1beta/models/gemini-2.5-pro:generateContent"; fi
+      [[ $1 == direct* || $1 == nginx ]] || path="/gemini$path" ;;
+    *) path=/v1/messages ;;
+  esac
+  echo "$base$path"
 }
 
 # run_wrk PHASE TARGET CONNECTIONS STREAM(true|false) SECONDS REP [QUERY]
@@ -22,7 +36,8 @@ run_wrk() {
   local phase=$1 target=$2 conns=$3 stream=$4 secs=$5 rep=$6 query=${7:-}
   local threads=$(( conns < 2 ? 1 : 2 ))
   local sessions=$(( (conns + threads - 1) / threads ))
-  local url; url="$(url_for "$target")${query:+?$query}"
+  local url; url="$(url_for "$target" "$stream")"
+  if [[ -n $query ]]; then if [[ $url == *\?* ]]; then url="$url&$query"; else url="$url?$query"; fi; fi
   local label="$phase-$target-c$conns-$stream-r$rep"
   [[ $BENCH_API == messages ]] || label="$BENCH_API-$label"
   local load relay0=0 mock0 m0 relay1=0 mock1 m1 out json

@@ -94,3 +94,20 @@ responses_request() {
     -H 'content-type: application/json' -H 'originator: codex_exec' -H "authorization: Bearer $KEY" \
     -H 'session-id: bench-probe' -d "$1" || true
 }
+
+# add_gemini_account: one gemini-api account on the mock (the relay calls
+# {baseUrl}/v1beta/models/{model}:streamGenerateContent?alt=sse with x-goog-api-key). Sets GEMINI_ACCOUNT_ID.
+add_gemini_account() {
+  local account
+  account=$(admin POST /accounts "{\"name\":\"bench-mock-gemini\",\"platform\":\"gemini\",\"type\":\"gemini-api\",\
+\"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"apiKey\":\"AIza-bench-mock-gemini-key\",\"priority\":10,\"maxConcurrency\":0}")
+  GEMINI_ACCOUNT_ID=$(json_get id <<< "$account") || die "creating the gemini-api account failed: $account"
+  log "gemini-api account $GEMINI_ACCOUNT_ID -> mock :$MOCK_PORT"
+}
+
+# gemini_request BODY: one generateContent call through the relay with the bench key; prints the HTTP status.
+gemini_request() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+    "http://127.0.0.1:$RELAY_PORT/gemini/v1beta/models/gemini-2.5-pro:generateContent" \
+    -H 'content-type: application/json' -H "x-goog-api-key: $KEY" -d "$1" || true
+}

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves POST /v1/messages (Anthropic Messages, {@link SseAnswer}) and POST /v1/responses (OpenAI
- * Responses, {@link ResponsesAnswer}), any query: an SSE stream when the body says "stream": true, else
- * the JSON message or response. Query parameters override the defaults per request: delay_ms (pause
+ * Serves POST /v1/messages (Anthropic Messages, {@link SseAnswer}), POST /v1/responses (OpenAI
+ * Responses, {@link ResponsesAnswer}) and POST /v1beta/models/{model}:streamGenerateContent or :generateContent
+ * (Gemini, {@link GeminiAnswer}), any query: an SSE stream when the body says "stream": true (Gemini: for
+ * :streamGenerateContent), else the JSON message or response. Query parameters override the defaults per request: delay_ms (pause
  * before each text delta), hold_ms (pause after the first events before the deltas, to hold a stream
  * open) and ping_ms (while holding, a ping event every so often, as Anthropic sends them; a Responses
  * stream has no ping event and stays silent). GET /stats gives the counters, GET /health answers ok.
@@ -42,6 +43,8 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ResponsesAnswer responses = new ResponsesAnswer(answer.pieces);
   private final Wire messagesWire = new MessagesWire();
   private final Wire responsesWire = new ResponsesWire();
+  private final GeminiAnswer gemini = new GeminiAnswer(answer.pieces);
+  private final Wire geminiWire = new GeminiWire();
   private final long defaultDelayMs;
   private final long defaultHoldMs;
   private final long defaultPingMs;
@@ -64,17 +67,24 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return responses.streamSize();
   }
 
+  int geminiStreamSize() {
+    return gemini.streamSize();
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     String path = uri.path();
+    boolean geminiPath = path.startsWith("/v1beta/models/");
     Wire wire = !req.method().equals(HttpMethod.POST) ? null
         : path.equals("/v1/messages") ? messagesWire
-        : path.equals("/v1/responses") ? responsesWire : null;
+        : path.equals("/v1/responses") ? responsesWire
+        : geminiPath ? geminiWire : null;
     if (wire != null) {
       long n = requests.incrementAndGet();
-      if (isStream(req.content())) {
+      // Gemini streams by its method (:streamGenerateContent), the others by the body's "stream".
+      if (geminiPath ? path.endsWith(":streamGenerateContent") : isStream(req.content())) {
         stream(ctx, keepAlive, n, param(uri, "delay_ms", defaultDelayMs), param(uri, "hold_ms", defaultHoldMs),
             param(uri, "ping_ms", defaultPingMs), wire);
       } else {
@@ -295,6 +305,29 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     byte[] json(long n) {
       return responses.json(n);
+    }
+  }
+
+  /** Gemini API: the chunks with the text, the last one with finishReason and usage; no other events. */
+  private final class GeminiWire extends Wire {
+    GeminiWire() {
+      super(shared(gemini.chunks), null);
+    }
+
+    @Override
+    void headers(HttpResponse res, long n) {
+      res.headers().set("server", "scaffolding on HTTPServer2").set("x-content-type-options", "nosniff");
+    }
+
+    @Override
+    void writeStart(ChannelHandlerContext ctx, long n) {}
+
+    @Override
+    void writeEnd(ChannelHandlerContext ctx, long n) {}
+
+    @Override
+    byte[] json(long n) {
+      return gemini.json;
     }
   }
 

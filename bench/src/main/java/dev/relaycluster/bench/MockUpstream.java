@@ -71,7 +71,9 @@ public final class MockUpstream {
           .bind(host, port).sync().channel();
       System.out.println("mock upstream listening on http://" + host + ":" + port + " (threads " + threads
           + ", chunk delay " + delayMs + " ms, hold " + holdMs + " ms, stream answer "
-          + handler.streamSize() + " bytes, Responses stream answer " + handler.responsesStreamSize() + " bytes)");
+          + handler.streamSize() + " bytes, Responses stream answer " + handler.responsesStreamSize()
+          + " bytes, Gemini stream answer "
+          + handler.geminiStreamSize() + " bytes)");
       server.closeFuture().sync();
     } finally {
       boss.shutdownGracefully();
