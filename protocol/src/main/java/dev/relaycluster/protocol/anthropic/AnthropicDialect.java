@@ -5,9 +5,12 @@ import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.session.SessionKey;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.util.JsonSkim;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -29,6 +32,15 @@ public final class AnthropicDialect implements Dialect {
 
   @Override
   public RequestView read(String endpoint, byte[] body, Function<String, String> header, String keyId) {
+    // Claude Code names its session in a header: then routing needs only three fields of the body, read
+    // without building its tree. Anything unusual (and every error) takes the full parse below.
+    Optional<SessionKey> named = SessionKeys.claudeHeader(header);
+    if (named.isPresent()) {
+      JsonSkim.Fields fields = JsonSkim.read(body, "max_tokens", false);
+      if (fields != null) {
+        return new RequestView(fields.model(), fields.stream(), fields.maxTokens(), MESSAGES.equals(endpoint), named);
+      }
+    }
     MessagesRequest request = MessagesRequest.parse(body);
     return new RequestView(request.model(), request.stream(), request.maxTokens(), MESSAGES.equals(endpoint),
         SessionKeys.claude(header, request.json(), keyId));

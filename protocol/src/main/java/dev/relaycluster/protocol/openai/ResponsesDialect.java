@@ -7,15 +7,18 @@ import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.session.SessionKey;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
+import dev.relaycluster.protocol.util.JsonSkim;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -57,6 +60,15 @@ public final class ResponsesDialect implements Dialect {
         boolean compact = COMPACT.equals(endpoint);
         if (!compact && !RESPONSES.equals(endpoint)) {
             throw new IllegalArgumentException("the Responses dialect has no endpoint " + endpoint);
+        }
+        // Codex names its session in a header: then routing needs only three fields of the body, read
+        // without building its tree. Anything unusual (and every error) takes the full parse below.
+        Optional<SessionKey> named = SessionKeys.codexHeader(header);
+        if (named.isPresent()) {
+            JsonSkim.Fields fields = JsonSkim.read(body, "max_output_tokens", true);
+            if (fields != null) {
+                return new RequestView(fields.model(), !compact && fields.stream(), fields.maxTokens(), true, named);
+            }
         }
         ResponsesRequest request = ResponsesRequest.parse(body);
         return new RequestView(request.model(), !compact && request.stream(), request.maxOutputTokens(), true,

@@ -33,9 +33,9 @@ public final class SessionKeys {
      * user message.
      */
     public static Optional<SessionKey> claude(Function<String, String> header, JsonNode body, String keyId) {
-        String fromHeader = header.apply("x-claude-code-session-id");
-        if (notBlank(fromHeader)) {
-            return Optional.of(new SessionKey(fromHeader, SessionKeySource.CLAUDE_CODE_HEADER));
+        Optional<SessionKey> fromHeader = claudeHeader(header);
+        if (fromHeader.isPresent()) {
+            return fromHeader;
         }
         JsonNode root = orMissing(body);
         JsonNode userId = root.path("metadata").path("user_id");
@@ -60,11 +60,9 @@ public final class SessionKeys {
      * body {@code prompt_cache_key}, then a prefix hash of {@code instructions} and the first input item.
      */
     public static Optional<SessionKey> codex(Function<String, String> header, JsonNode body, String keyId) {
-        for (String name : CODEX_HEADERS) {
-            String value = header.apply(name);
-            if (notBlank(value)) {
-                return Optional.of(new SessionKey(value, SessionKeySource.CODEX_HEADER));
-            }
+        Optional<SessionKey> fromHeader = codexHeader(header);
+        if (fromHeader.isPresent()) {
+            return fromHeader;
         }
         JsonNode root = orMissing(body);
         String cacheKey = Json.text(root, "prompt_cache_key");
@@ -73,6 +71,30 @@ public final class SessionKeys {
         }
         String instructions = root.path("instructions").isTextual() ? root.path("instructions").textValue() : "";
         return prefixHash(keyId, instructions, firstInputText(root.path("input")));
+    }
+
+    /**
+     * Claude Code's {@code x-claude-code-session-id}, the first source {@link #claude} looks at: when it is
+     * there the body is not needed for the session key.
+     */
+    public static Optional<SessionKey> claudeHeader(Function<String, String> header) {
+        String value = header.apply("x-claude-code-session-id");
+        return notBlank(value) ? Optional.of(new SessionKey(value, SessionKeySource.CLAUDE_CODE_HEADER))
+                : Optional.empty();
+    }
+
+    /**
+     * Codex's {@code session-id}, {@code session_id} or {@code thread-id} header, the first source
+     * {@link #codex} looks at: when one is there the body is not needed for the session key.
+     */
+    public static Optional<SessionKey> codexHeader(Function<String, String> header) {
+        for (String name : CODEX_HEADERS) {
+            String value = header.apply(name);
+            if (notBlank(value)) {
+                return Optional.of(new SessionKey(value, SessionKeySource.CODEX_HEADER));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
