@@ -34,6 +34,8 @@ import org.apache.pekko.util.ByteString;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Answers of known length up to this size are read whole before they are handed over. */
   static final int STRICT_LIMIT = 256 * 1024;
+  /** A read's first buffer: one SSE read of a typical answer fits; bigger reads grow it. */
+  private static final int FIRST_BUFFER = 4096;
 
   /** Where a finished connection goes. */
   interface Pool {
@@ -55,7 +57,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private ResponseBody body;
   /** Strict answers: the head, waiting for the whole body. */
   private HttpResponse strictHead;
-  private byte[] buffer = new byte[8192];
+  /**
+   * The bytes read and not yet handed on: a streamed answer's bytes of the current read, handed to the body
+   * when the read completes, or a strict answer's whole body. Null between reads, so an open stream that is
+   * waiting for upstream holds no buffer (10,000 idle streams would otherwise hold 80 MB of them).
+   */
+  private byte[] buffer;
   private int buffered;
 
   ConnectionHandler(Origin origin, Pool pool, Duration responseTimeout) {
@@ -77,6 +84,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     interim = false;
     body = null;
     strictHead = null;
+    buffer = null;
     buffered = 0;
     long timeoutMillis = responseTimeout.toMillis();
     Exchange started = exchange;
@@ -196,7 +204,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         failCurrent(new IOException("upstream sent more than its Content-Length"));
         return;
       }
-      if (buffered + n > buffer.length) {
+      if (buffer == null) {
+        buffer = new byte[Math.max(n, FIRST_BUFFER)];
+      } else if (buffered + n > buffer.length) {
         buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, buffered + n));
       }
       data.readBytes(buffer, buffered, n);
@@ -216,14 +226,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelReadComplete();
   }
 
-  /** The bytes read so far go to the body as one piece. */
+  /** The bytes read so far go to the body as one piece: the buffer itself, not a copy; the next read starts a new one. */
   private void handOver() {
     if (buffered > 0) {
-      body.append(ByteString.fromArrayUnsafe(Arrays.copyOf(buffer, buffered)));
+      body.append(ByteString.fromArrayUnsafe(buffer, 0, buffered));
+      buffer = null;
       buffered = 0;
-      if (buffer.length > 64 * 1024) {
-        buffer = new byte[8192];
-      }
     }
   }
 
@@ -232,7 +240,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     HttpResponse strict = null;
     if (strictHead != null) {
       strict = strictHead.withEntity(HttpEntities.create(strictHead.entity().getContentType(),
-          ByteString.fromArrayUnsafe(Arrays.copyOf(buffer, buffered))));
+          buffered == 0 ? ByteString.emptyByteString() : ByteString.fromArrayUnsafe(buffer, 0, buffered)));
+      buffer = null;
     } else {
       handOver();
       body.end();
@@ -258,10 +267,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     current = null;
     body = null;
     strictHead = null;
+    buffer = null;
     buffered = 0;
-    if (buffer.length > 64 * 1024) {
-      buffer = new byte[8192];
-    }
   }
 
   private void failCurrent(Throwable cause) {
