@@ -34,8 +34,16 @@ import org.apache.pekko.util.ByteString;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Answers of known length up to this size are read whole before they are handed over. */
   static final int STRICT_LIMIT = 256 * 1024;
-  /** A read's first buffer: one SSE read of a typical answer fits; bigger reads grow it. */
+  /** A strict answer's first buffer; bigger bodies grow it. */
   private static final int FIRST_BUFFER = 4096;
+  /**
+   * Where a streamed answer's bytes of one read wait for the read to complete, one array per event-loop
+   * thread: Netty runs a channel's reads and their completion one after the other on its event loop, with
+   * no other channel's read in between, and the bytes are copied out (to their exact size) when the read
+   * completes, so no connection keeps an array of its own while its stream waits for upstream.
+   */
+  private static final ThreadLocal<byte[][]> READS = ThreadLocal.withInitial(() -> new byte[][] {new byte[8192]});
+  private static final int READS_KEPT = 64 * 1024;
 
   /** Where a finished connection goes. */
   interface Pool {
@@ -58,9 +66,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Strict answers: the head, waiting for the whole body. */
   private HttpResponse strictHead;
   /**
-   * The bytes read and not yet handed on: a streamed answer's bytes of the current read, handed to the body
-   * when the read completes, or a strict answer's whole body. Null between reads, so an open stream that is
-   * waiting for upstream holds no buffer (10,000 idle streams would otherwise hold 80 MB of them).
+   * The bytes read and not yet handed on: a strict answer's whole body in an array of its own, or a streamed
+   * answer's bytes of the current read in this thread's {@link #READS} array (handed to the body when the
+   * read completes). Null while nothing is buffered, so an open stream waiting for upstream holds no array
+   * (10,000 idle streams would otherwise hold 80 MB of them).
    */
   private byte[] buffer;
   private int buffered;
@@ -205,9 +214,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (buffer == null) {
-        buffer = new byte[Math.max(n, FIRST_BUFFER)];
-      } else if (buffered + n > buffer.length) {
+        buffer = strictHead != null ? new byte[Math.max(n, FIRST_BUFFER)] : READS.get()[0];
+      }
+      if (buffered + n > buffer.length) {
         buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, buffered + n));
+        if (strictHead == null && buffer.length <= READS_KEPT) {
+          READS.get()[0] = buffer;
+        }
       }
       data.readBytes(buffer, buffered, n);
       buffered += n;
@@ -226,13 +239,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelReadComplete();
   }
 
-  /** The bytes read so far go to the body as one piece: the buffer itself, not a copy; the next read starts a new one. */
+  /** The bytes read so far go to the body as one piece. */
   private void handOver() {
     if (buffered > 0) {
-      body.append(ByteString.fromArrayUnsafe(buffer, 0, buffered));
-      buffer = null;
-      buffered = 0;
+      body.append(ByteString.fromArrayUnsafe(Arrays.copyOf(buffer, buffered)));
     }
+    buffer = null;
+    buffered = 0;
   }
 
   private void finish() {
