@@ -69,7 +69,8 @@ final class AccountChoice {
 
   CompletionStage<Result> choose(Attempt attempt) {
     RouteTrace trace = attempt.trace();
-    trace.routing(attempt.number(), pool.snapshot(), demand(attempt.call()), attempt.excluded());
+    Demand demand = demand(attempt.call());
+    trace.routing(attempt.number(), pool.snapshot(), demand, attempt.excluded());
     return routing.route(attempt).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
         trace.routed("none: " + none.reason(), null);
@@ -78,7 +79,7 @@ final class AccountChoice {
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = ref(accountId);
       long now = System.currentTimeMillis();
-      AccountDefinition kept = replicas.take(pool, accountId, demand(attempt.call()).modelFamily(), now);
+      AccountDefinition kept = replicas.take(pool, accountId, demand.modelFamily(), now);
       if (kept != null) {
         trace.lease("granted (replica)");
         clock.markUsed(accountId, now);
