@@ -69,6 +69,9 @@ public final class AccountEntity
 
   public record Release(String leaseId) implements Command {}
 
+  /** A node handed the account out from its {@link AccountReplicas} at {@code at} (no lease; nobody waits). */
+  public record Used(long at) implements Command {}
+
   public record GetStatus(ActorRef<AccountStatusReply> replyTo) implements Command {}
 
   /**
@@ -107,7 +110,8 @@ public final class AccountEntity
 
   public sealed interface AcquireReply extends CborSerializable {}
 
-  public record Granted(String leaseId, AccountDefinition account) implements AcquireReply {}
+  /** {@code revision}: the account's revision {@code account} is (0: unknown; not kept in a replica). */
+  public record Granted(String leaseId, AccountDefinition account, long revision) implements AcquireReply {}
 
   public record Unavailable(String reason) implements AcquireReply {}
 
@@ -265,10 +269,18 @@ public final class AccountEntity
           leases.release(cmd.leaseId());
           return Effect().none();
         })
+        .onCommand(Used.class, (state, cmd) -> {
+          if (state.exists() && cmd.at() > lastUsedAt) {
+            lastUsedAt = cmd.at();
+            quota.used(state, cmd.at());
+          }
+          return Effect().none();
+        })
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AccountStatusReply(
             state.exists(), state.definition() == null ? AccountStatus.DELETED : state.status(),
             leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst(),
-            projectOf(state), quota.latest(), shownSettings(state))))
+            StatusFacts.projectOf(state, refresh.secrets(state)), quota.latest(),
+            StatusFacts.shownSettings(state, refresh.secrets(state)))))
         .onCommand(Report.class, this::onReport)
         .onCommand(ResetHealth.class, this::onReset)
         .onCommand(RefreshDone.class, this::onRefreshDone)
@@ -329,7 +341,7 @@ public final class AccountEntity
     }
     AccountDefinition d = state.definition();
     if (leases.holds(cmd.leaseId())) {
-      return Effect().reply(cmd.replyTo(), new Granted(cmd.leaseId(), d));
+      return Effect().reply(cmd.replyTo(), new Granted(cmd.leaseId(), d, state.revision()));
     }
     if (leases.released(cmd.leaseId())) {
       // The requester gave up waiting and released this lease already; its reply goes nowhere.
@@ -346,7 +358,7 @@ public final class AccountEntity
     leases.grant(leaseId, cmd.holder());
     lastUsedAt = System.currentTimeMillis();
     quota.used(state, lastUsedAt);
-    return Effect().reply(cmd.replyTo(), new Granted(leaseId, d));
+    return Effect().reply(cmd.replyTo(), new Granted(leaseId, d, state.revision()));
   }
 
   private Effect<Event, AccountState> onBorrow(AccountState state, Borrow cmd) {
@@ -357,7 +369,7 @@ public final class AccountEntity
       return Effect().stash();
     }
     quota.used(state, System.currentTimeMillis());
-    return Effect().reply(cmd.replyTo(), new Granted(null, state.definition()));
+    return Effect().reply(cmd.replyTo(), new Granted(null, state.definition(), state.revision()));
   }
 
   // ---- health
@@ -455,21 +467,6 @@ public final class AccountEntity
   private Effect<Event, AccountState> onQuotaDone(AccountState state, QuotaDone done) {
     UtilisationSeen seen = quota.finished(state, done.snapshot(), done.failure(), System.currentTimeMillis());
     return seen == null ? Effect().none() : Effect().persist(seen).thenRun(next -> pool.publish(next.toEntry()));
-  }
-
-  /** The Google Cloud project of a gemini-oauth account (not a secret; shown to admins), else null. */
-  private String projectOf(AccountState state) {
-    if (!state.exists() || state.definition().type() != AccountType.GEMINI_OAUTH) {
-      return null;
-    }
-    AccountSecrets s = refresh.secrets(state);
-    return s == null ? null : s.upstreamAccountId();
-  }
-
-  /** The account's settings an admin may see (none of them a secret). */
-  private Map<String, String> shownSettings(AccountState state) {
-    AccountSecrets s = state.exists() ? refresh.secrets(state) : null;
-    return s == null ? Map.of() : dev.relaycluster.upstream.CredentialSettings.shown(s.settings());
   }
 
   // ---- helpers

@@ -1,6 +1,9 @@
 package dev.relaycluster.relay;
 
+import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.AccountReplicas;
+import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
@@ -23,15 +26,22 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * Steps 5–6 of a request (ARCHITECTURE.md §1): the session's bound account or the scheduler's pick,
  * then a lease on it from its entity (with its credentials, refreshed if due). An account that refuses
  * the lease or does not answer is passed over like a busy one, up to the attempt limit.
+ *
+ * <p>An account without a concurrency limit whose definition this node was granted before and that has
+ * not changed since ({@link AccountReplicas}) is taken without asking: no lease, nothing to release; its
+ * entity hears "used at" at most every few seconds instead.
  */
 final class AccountChoice {
 
   /** What {@link #choose} found. */
   sealed interface Result permits Chosen, NoneLeft {}
 
-  /** A leased account, on the attempt that leased it. */
-  record Chosen(Attempt attempt, EntityRef<AccountEntity.Command> ref, AccountEntity.Granted granted)
-      implements Result {}
+  /**
+   * A leased account, on the attempt that leased it; {@code fromReplica}: taken from this node's replica,
+   * with no lease (nothing to release).
+   */
+  record Chosen(Attempt attempt, EntityRef<AccountEntity.Command> ref, AccountEntity.Granted granted,
+      boolean fromReplica) implements Result {}
 
   /** No account could be had after {@code attempts} tries, and why. */
   record NoneLeft(Attempt attempt, int attempts, String reason) implements Result {}
@@ -42,20 +52,25 @@ final class AccountChoice {
   private final RelaySettings settings;
   private final ActorRef<LeaseHolder.Command> leaseHolder;
   private final SessionRouting routing;
+  private final AccountReplicas replicas;
+  private final CredentialVault vault;
 
   AccountChoice(ActorSystem<?> system, PoolView pool, LastUsedClock clock, RelaySettings settings,
-      ActorRef<LeaseHolder.Command> leaseHolder) {
+      ActorRef<LeaseHolder.Command> leaseHolder, CredentialVault vault) {
     this.sharding = ClusterSharding.get(system);
     this.pool = pool;
     this.clock = clock;
     this.settings = settings;
     this.leaseHolder = leaseHolder;
     this.routing = new SessionRouting(system, pool, clock, settings);
+    this.replicas = AccountReplicas.get(system);
+    this.vault = vault;
   }
 
   CompletionStage<Result> choose(Attempt attempt) {
     RouteTrace trace = attempt.trace();
-    trace.routing(attempt.number(), pool.snapshot(), demand(attempt.call()), attempt.excluded());
+    Demand demand = demand(attempt.call());
+    trace.routing(attempt.number(), pool.snapshot(), demand, attempt.excluded());
     return routing.route(attempt).thenCompose(routed -> {
       if (routed instanceof SessionEntity.NoAccount none) {
         trace.routed("none: " + none.reason(), null);
@@ -63,6 +78,17 @@ final class AccountChoice {
       }
       String accountId = ((SessionEntity.Routed) routed).accountId();
       EntityRef<AccountEntity.Command> account = ref(accountId);
+      long now = System.currentTimeMillis();
+      AccountDefinition kept = replicas.take(pool, accountId, demand.modelFamily(), now);
+      if (kept != null) {
+        trace.lease("granted (replica)");
+        clock.markUsed(accountId, now);
+        if (replicas.usedTellDue(accountId, now)) {
+          account.tell(new AccountEntity.Used(now));
+        }
+        return CompletableFuture.completedFuture(
+            new Chosen(attempt, account, new AccountEntity.Granted(null, kept, 0), true));
+      }
       return acquire(accountId, attempt.accountLease())
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
@@ -77,14 +103,15 @@ final class AccountChoice {
             trace.lease("granted");
             clock.markUsed(accountId, System.currentTimeMillis());
             return CompletableFuture.completedFuture(
-                new Chosen(attempt, account, (AccountEntity.Granted) acquired));
+                new Chosen(attempt, account, (AccountEntity.Granted) acquired, false));
           });
     });
   }
 
   /**
    * A lease on one account. An account whose entity does not answer (its node just died) is Unavailable
-   * like a busy one, and told to drop the lease in case it granted it after all.
+   * like a busy one, and told to drop the lease in case it granted it after all. A grant is kept in this
+   * node's replica; a refusal drops the account from it.
    */
   CompletionStage<AccountEntity.AcquireReply> acquire(String accountId, String lease) {
     EntityRef<AccountEntity.Command> account = ref(accountId);
@@ -93,7 +120,20 @@ final class AccountChoice {
         .exceptionally(t -> {
           account.tell(new AccountEntity.Release(lease));
           return new AccountEntity.Unavailable("account did not answer in time");
+        })
+        .thenApply(reply -> {
+          if (reply instanceof AccountEntity.Granted granted) {
+            replicas.keep(granted, vault, settings.accounts().refreshAhead().toMillis());
+          } else {
+            replicas.drop(accountId);
+          }
+          return reply;
         });
+  }
+
+  /** Upstream refused the account's credentials: the next request asks its entity again. */
+  void forgetReplica(String accountId) {
+    replicas.drop(accountId);
   }
 
   /** What an error event inside a started stream says about its account, if anything, told to the account. */

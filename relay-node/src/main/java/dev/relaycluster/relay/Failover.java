@@ -73,7 +73,7 @@ final class Failover {
     this.usageRecords = usageRecords;
     this.settings = settings;
     this.platforms = platforms;
-    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
+    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder, vault);
     this.answering = new Answering(system, choice, usageRecords, settings.upstream());
     this.metrics = RelayMetrics.get(system);
   }
@@ -86,7 +86,10 @@ final class Failover {
             : noAccount(last, none.attempts(), none.reason()));
       }
       AccountChoice.Chosen chosen = (AccountChoice.Chosen) result;
-      chosen.attempt().settlement().accountAcquired(chosen.ref(), chosen.granted().leaseId());
+      if (!chosen.fromReplica()) {
+        // A replica grant holds no lease: nothing for the settlement to release.
+        chosen.attempt().settlement().accountAcquired(chosen.ref(), chosen.granted().leaseId());
+      }
       return callUpstream(chosen.attempt(), chosen.ref(), chosen.granted(), false);
     });
   }
@@ -118,6 +121,7 @@ final class Failover {
     } catch (CredentialDecryptionException | IllegalArgumentException e) {
       // Nothing was sent: pass the request to the next account (this one stays excluded for it).
       log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
+      choice.forgetReplica(account.id());
       String message = "the chosen upstream account's credentials cannot be read by this relay";
       attempt.trace().answered(null, "credentials unreadable", 0, null);
       return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), 503,
@@ -292,6 +296,7 @@ final class Failover {
                   : next == FailoverPolicy.Step.FAIL_OVER ? null : "passed to the client");
           switch (next) {
             case REFRESH_AND_RETRY -> {
+              choice.forgetReplica(accountId);
               return accountRef.<AccountEntity.ReportReply>ask(
                       r -> new AccountEntity.Report(granted.leaseId(), verdict, false, r,
                           granted.account().sealedSecrets(), family), choice.refreshTimeout())
@@ -301,7 +306,7 @@ final class Failover {
                       log.info("request {}: account {} refreshed its token after a 401; retrying", call.requestId(),
                           accountId);
                       return callUpstream(attempt, accountRef,
-                          new AccountEntity.Granted(granted.leaseId(), retry.account()), true);
+                          new AccountEntity.Granted(granted.leaseId(), retry.account(), 0), true);
                     }
                     return failOver(attempt, accountId, refused);
                   });

@@ -126,7 +126,7 @@ public final class RouteTrace {
   }
 
   synchronized void lease(String outcome) {
-    spans.leased("granted".equals(outcome), outcome);
+    spans.leased(outcome.startsWith("granted"), outcome);
     if (!kept) {
       return;
     }

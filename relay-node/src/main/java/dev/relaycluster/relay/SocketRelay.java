@@ -65,7 +65,7 @@ public final class SocketRelay {
     this.upstream = upstream;
     this.settings = settings;
     this.platforms = platforms;
-    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder);
+    this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder, vault);
     this.services = new SocketConversation.Services(system, flow, choice, usageRecords, settings);
     this.metrics = RelayMetrics.get(system);
   }
@@ -93,8 +93,10 @@ public final class SocketRelay {
       AccountChoice.Chosen chosen = (AccountChoice.Chosen) result;
       Attempt current = chosen.attempt();
       AccountDefinition account = chosen.granted().account();
-      // The lease covers the handshake; each turn takes one of its own.
-      chosen.ref().tell(new AccountEntity.Release(chosen.granted().leaseId()));
+      // The lease covers the handshake; each turn takes one of its own (a replica grant holds none).
+      if (!chosen.fromReplica()) {
+        chosen.ref().tell(new AccountEntity.Release(chosen.granted().leaseId()));
+      }
       Platform platform;
       Credential credential;
       try {
@@ -141,6 +143,9 @@ public final class SocketRelay {
             AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body,
                 System.currentTimeMillis());
             chosen.ref().tell(AccountEntity.Report.of(null, verdict, false, family));
+            if (FailoverPolicy.afterRefusal(verdict, false) == FailoverPolicy.Step.REFRESH_AND_RETRY) {
+              choice.forgetReplica(account.id()); // the credentials were refused: the next socket asks
+            }
             log.info("socket {}: account {} refused the upgrade ({})", current.call().requestId(), account.id(), status);
             RelayAnswer passOn = new RelayAnswer.Whole(response.withHeaders(platform.clientHeaders(response)));
             if (!verdict.failover()) {
