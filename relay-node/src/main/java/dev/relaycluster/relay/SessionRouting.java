@@ -21,9 +21,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * Step 5 of a request (ARCHITECTURE.md §1): the account a request should go to. A request with a session
  * key asks its session's entity (the sticky binding, or the scheduler's pick that becomes the binding);
  * one without, or whose session's entity does not answer, gets the scheduler's pick on this node. The
- * entity's answers are kept in the node's {@link BindingCache}: while the bound account stays fit for the
- * request and the entity confirmed it less than a refresh interval ago ({@link CachedBinding#verdict}),
- * the next requests of the session go to it without the hop; otherwise the entity is asked (and rebinds).
+ * entity's answers for bindings the store holds are kept in the node's {@link BindingCache}: while the
+ * bound account stays fit for the request and the entity confirmed it less than a refresh interval ago
+ * ({@link CachedBinding#verdict}), the next requests of the session go to it without the hop; otherwise
+ * the entity is asked (and keeps or rebinds the session).
  */
 final class SessionRouting {
   private final ClusterSharding sharding;
@@ -59,7 +60,10 @@ final class SessionRouting {
               settings.http().askTimeout())
           .thenApply(reply -> {
             if (reply instanceof SessionEntity.Routed routed) {
-              bindings.confirmed(sessionId, routed.accountId(), System.currentTimeMillis());
+              // Only a binding the store holds: one still being written (or failed) is asked for again.
+              if (routed.stored()) {
+                bindings.confirmed(sessionId, routed.accountId(), System.currentTimeMillis());
+              }
               attempt.trace().routed(routed.rebound() ? "session (rebound: its account could not take it)"
                   : "session", routed.accountId());
             }
@@ -80,7 +84,7 @@ final class SessionRouting {
     CachedBinding.Verdict verdict = binding.verdict(pool.find(binding.accountId()), demand, attempt.excluded(),
         id -> pool.paces().lagging(id, now), now, refreshMillis);
     if (verdict == CachedBinding.Verdict.USABLE) {
-      return new SessionEntity.Routed(binding.accountId(), false);
+      return new SessionEntity.Routed(binding.accountId(), false, true);
     }
     bindings.drop(sessionId);
     return null;
