@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.relaycluster.scheduling.Demand;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,8 +38,8 @@ class BindingCacheTest {
     long refresh = 60_000;
     cache.confirmed("s1", "a1", 1_000);
     long later = 1_000 + refresh;
-    assertEquals(CachedBinding.Verdict.STALE, cache.get("s1").verdict(java.util.Optional.empty(),
-        dev.relaycluster.scheduling.Demand.of("claude"), java.util.Set.of(), id -> false, later, refresh));
+    assertEquals(CachedBinding.Verdict.STALE, cache.get("s1").verdict(Optional.empty(), Demand.of("claude"),
+        Set.of(), id -> false, later, refresh));
     cache.confirmed("s1", "a1", later);
     assertEquals(later, cache.get("s1").confirmedAt());
   }
