@@ -101,12 +101,21 @@ public final class Scheduler {
     return brisk;
   }
 
+  /**
+   * Whether the key's binding lets a request go to {@code a}: any account for an unbound key or one that may
+   * fall back to the pool, else only the key's dedicated account or group.
+   */
+  public static boolean allowedBy(KeyBinding binding, PoolEntry a) {
+    return !binding.bound() || binding.fallbackToPool() || dedicatedTo(a, binding);
+  }
+
   static boolean dedicatedTo(PoolEntry a, KeyBinding binding) {
     return (binding.accountId() != null && binding.accountId().equals(a.id()))
         || (binding.group() != null && !binding.group().isBlank() && a.inGroup(binding.group()));
   }
 
-  static boolean servesModel(PoolEntry a, String model) {
+  /** Whether {@code a}'s subscription serves {@code model} (null: any model). */
+  public static boolean servesModel(PoolEntry a, String model) {
     return model == null || a.tier().serves(model);
   }
 

@@ -55,7 +55,18 @@ public final class SessionEntity {
 
   public sealed interface RouteReply extends CborSerializable {}
 
-  public record Routed(String accountId, boolean rebound) implements RouteReply {}
+  /**
+   * The session goes to {@code accountId}; {@code rebound} when it was bound to another account before;
+   * {@code stored} when the TTL store is known to hold this binding (its write was answered), so that a
+   * node may route the session's next requests from its {@link BindingCache} without losing the binding if
+   * this entity stops. A binding whose write is under way or failed is not stored: the next request comes
+   * here again and, after a failure, writes it again.
+   */
+  public record Routed(String accountId, boolean rebound, boolean stored) implements RouteReply {
+    public Routed(String accountId, boolean rebound) {
+      this(accountId, rebound, false);
+    }
+  }
 
   public record NoAccount(String reason) implements RouteReply {}
 
@@ -117,7 +128,8 @@ public final class SessionEntity {
 
   private Behavior<Command> loading() {
     return Behaviors.receive(Command.class)
-        .onMessage(Loaded.class, loaded -> stash.unstashAll(bound(loaded.accountId().orElse(null), 0)))
+        .onMessage(Loaded.class, loaded -> stash.unstashAll(
+            bound(loaded.accountId().orElse(null), 0, loaded.accountId().isPresent())))
         .onAnyMessage(msg -> {
           stash.stash(msg);
           return Behaviors.same();
@@ -128,19 +140,20 @@ public final class SessionEntity {
   /**
    * Serving; {@code accountId} may be null (no binding yet), {@code touchedAt} is the last TTL refresh, or
    * {@link #UNWRITTEN} while the store does not hold the binding (its write failed), so that the next
-   * request writes it again.
+   * request writes it again; {@code stored} whether the store answered that it holds the binding.
    */
-  private Behavior<Command> bound(String accountId, long touchedAt) {
+  private Behavior<Command> bound(String accountId, long touchedAt, boolean stored) {
     return Behaviors.receive(Command.class)
-        .onMessage(Route.class, route -> onRoute(route, accountId, touchedAt))
-        .onMessage(Written.class, written -> !written.ok() && written.accountId().equals(accountId)
-            ? bound(accountId, UNWRITTEN) : Behaviors.same())
+        .onMessage(Route.class, route -> onRoute(route, accountId, touchedAt, stored))
+        .onMessage(Written.class, written -> !written.accountId().equals(accountId) ? Behaviors.same()
+            : !written.ok() ? bound(accountId, UNWRITTEN, false)
+            : stored ? Behaviors.same() : bound(accountId, touchedAt, true))
         .build();
   }
 
   private static final long UNWRITTEN = 0;
 
-  private Behavior<Command> onRoute(Route route, String accountId, long touchedAt) {
+  private Behavior<Command> onRoute(Route route, String accountId, long touchedAt, boolean stored) {
     long now = System.currentTimeMillis();
     // The bound account stays while the scheduler would still consider it (eligible, not cooling, bound).
     List<PoolEntry> ranked = Scheduler.rank(pool.accounts(), route.demand(), route.excluded(), now, maxCoolingShare,
@@ -156,13 +169,13 @@ public final class SessionEntity {
             PaceRule.describe(paces.summary(accountId, now)));
       }
       if (keep) {
-        route.replyTo().tell(new Routed(accountId, false));
+        route.replyTo().tell(new Routed(accountId, false, stored));
         if (now - touchedAt > ttl.toMillis() / 4) {
           // Refresh the expiry; a binding the store lost (or never got) is written again.
           write(accountId, store.expire(storeKey, ttl).thenCompose(alive -> alive
               ? CompletableFuture.<Void>completedFuture(null)
               : store.set(storeKey, accountId, ttl)));
-          return bound(accountId, now);
+          return bound(accountId, now, stored);
         }
         return Behaviors.same();
       }
@@ -173,8 +186,8 @@ public final class SessionEntity {
     }
     String chosen = Scheduler.preferBrisk(ranked, id -> paces.lagging(id, now)).get(0).id();
     write(chosen, store.set(storeKey, chosen, ttl));
-    route.replyTo().tell(new Routed(chosen, accountId != null));
-    return bound(chosen, now);
+    route.replyTo().tell(new Routed(chosen, accountId != null, false));
+    return bound(chosen, now, false);
   }
 
   /** Tells this entity whether the write reached the store; a failed one is tried again on the next request. */
