@@ -111,7 +111,21 @@ class SessionStoredBindingTest {
     assertEquals(new SessionEntity.Routed("a", false, false), route(session), "its write failed");
     down[0] = false;
     assertEquals(new SessionEntity.Routed("a", false, false), route(session), "written again by this request");
-    assertEquals(new SessionEntity.Routed("a", false, true), route(session));
+    // The write lands a moment later; from then on the binding is stored.
+    SessionEntity.RouteReply reply = route(session);
+    for (int i = 0; i < 50 && !reply.equals(new SessionEntity.Routed("a", false, true)); i++) {
+      sleep(100);
+      reply = route(session);
+    }
+    assertEquals(new SessionEntity.Routed("a", false, true), reply);
     assertEquals(java.util.Optional.of("a"), store.get("session:" + sessionId).toCompletableFuture().join());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
