@@ -3,7 +3,9 @@ package dev.relaycluster.relay;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.Admission;
+import dev.relaycluster.apikey.AdmissionMode;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.KeyShares;
 import dev.relaycluster.apikey.Refusal;
 import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
@@ -58,6 +60,8 @@ public final class RelayFlow {
   private final TraceBook traces;
   private final SettledRequests settled;
   private final RelayOverhead overhead;
+  /** This node's shares of the concurrency of keys limited by concurrency only. */
+  private final KeyShares shares;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -77,6 +81,7 @@ public final class RelayFlow {
     RelayMetrics metrics = RelayMetrics.get(system);
     this.settled = new SettledRequests(metrics, pool);
     this.overhead = new RelayOverhead(metrics);
+    this.shares = KeyShares.start(system, leaseHolder, leaseBook, settings.http().askTimeout());
   }
 
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
@@ -117,8 +122,9 @@ public final class RelayFlow {
   }
 
   /**
-   * Steps 3–4: the key's static policy on this node's replica (no hop), then admission on the key's
-   * entity. Admitted: the request's {@link Settlement} (the node counts it in flight until it settles).
+   * Steps 3–4: the key's static policy on this node's replica (no hop), then admission: on this node for a
+   * key with no limit to check ({@link AdmissionMode#LOCAL}) or on a free slot of the node's share of a key
+   * limited by concurrency only ({@link KeyShares}), else on the key's entity. Admitted: the request's {@link Settlement} (the node counts it in flight until it settles).
    * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
    */
   public CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts) {
@@ -129,6 +135,14 @@ public final class RelayFlow {
       Admission.Refuse r = policy.get();
       return CompletableFuture.completedFuture(Admitted.refused(
           refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))));
+    }
+    // A key with no limit to check (or a free slot of this node's share of its concurrency): no ask.
+    String slot = shares.take(call.key());
+    if (slot != null || AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
+      String keyId = call.key().id();
+      Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
+      return CompletableFuture.completedFuture(new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended,
+          leaseBook, redelivery, drain::finished, usage -> settled(call, usage)), null, true));
     }
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
@@ -170,10 +184,12 @@ public final class RelayFlow {
   }
 
   private Settlement settlement(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String leaseId) {
-    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> {
-      settled.settled(call, usage);
-      RequestLines.finished(call, usage);
-    });
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> settled(call, usage));
+  }
+
+  private void settled(RelayCall call, dev.relaycluster.usage.UsageRecord usage) {
+    settled.settled(call, usage);
+    RequestLines.finished(call, usage);
   }
 
   /**
