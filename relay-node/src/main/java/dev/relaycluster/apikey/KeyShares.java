@@ -106,6 +106,15 @@ public final class KeyShares {
     return slot;
   }
 
+  /**
+   * A free slot of the key's share, or null, without asking for more: for a request the key's entity refused
+   * for concurrency while this node's share was growing (the slots granted meanwhile are this node's to use).
+   */
+  public String takeFree(KeyEntry key) {
+    NodeShare share = AdmissionMode.of(key) == AdmissionMode.SHARED ? shares.get(key.id()) : null;
+    return share == null ? null : share.take();
+  }
+
   /** The request that took {@code slot} ended. */
   public void giveBack(String keyId, String slot) {
     NodeShare share = shares.get(keyId);

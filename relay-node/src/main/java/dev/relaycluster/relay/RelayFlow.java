@@ -139,24 +139,37 @@ public final class RelayFlow {
     // A key with no limit to check (or a free slot of this node's share of its concurrency): no ask.
     String slot = shares.take(call.key());
     if (slot != null || AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
-      String keyId = call.key().id();
-      Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
-      return CompletableFuture.completedFuture(new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended,
-          leaseBook, redelivery, drain::finished, usage -> settled(call, usage)), null, true));
+      return CompletableFuture.completedFuture(onNode(call, key, slot));
     }
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
             settings.http().askTimeout())
-        .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
-            ? Admitted.refused(refusal(call, key, refused))
-            : new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
+        .thenApply(reply -> {
+          if (reply instanceof ApiKeyEntity.Refused refused) {
+            // The slots granted to this node's share meanwhile count in the refusal: use one if it is free.
+            String granted = refused.refusal() == Refusal.CONCURRENCY ? shares.takeFree(call.key()) : null;
+            return granted != null ? onNode(call, key, granted) : Admitted.refused(refusal(call, key, refused));
+          }
+          return new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true);
+        })
         .exceptionally(failure -> {
           // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
           return Admitted.refused(unavailable(call, key));
         });
+  }
+
+  /**
+   * A request admitted on this node, on a slot of its share of the key ({@code slot}, given back when it
+   * settles) or, with a null slot, for a key with no limit to check: no lease on the key's entity.
+   */
+  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot) {
+    String keyId = call.key().id();
+    Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
+    return new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended, leaseBook, redelivery,
+        drain::finished, usage -> settled(call, usage)), null, true);
   }
 
   /**
