@@ -20,8 +20,9 @@ final class SlotGrants {
   private SlotGrants() {}
 
   /**
-   * The slots granted, in the order asked: those already held by this entity count as granted, one the
-   * node released already (its ask timed out) is not, and granting stops at the first refusal.
+   * The slots granted, in the order asked: those already held by this entity count as granted (unless the
+   * key holds more leases than its limit), one the node released already (its ask timed out) is not, and
+   * granting stops at the first refusal.
    *
    * @param key the key's definition, null when it does not exist
    * @param meter where the key stands now, read again after each grant
@@ -32,8 +33,15 @@ final class SlotGrants {
     if (AdmissionMode.of(key) != AdmissionMode.SHARED || slotIds == null) {
       return granted;
     }
+    int limit = key.settings().limits().concurrency();
     for (String slot : slotIds) {
       if (leases.holds(slot)) {
+        // Held already: asked twice, or recovered from the node's lease book (the node notes a slot before it
+        // asks) while this ask waited. A recovered slot the limit has no room for is dropped, not granted.
+        if (meter.get().leasesInFlight() > limit) {
+          leases.release(slot);
+          continue;
+        }
         granted.add(slot);
         continue;
       }

@@ -167,4 +167,31 @@ class ApiKeySlotsEntityTest {
     assertEquals(2, inFlight, "the restarted entity knows the node's slots");
     assertEquals(Refusal.CONCURRENCY, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1")).refusal());
   }
+
+  @Test
+  void slotsRecoveredWhileTheirAskWaitedAreGrantedOnlyWithinTheLimit() throws Exception {
+    create(KeyLimits.NONE.withConcurrency(2));
+    LeaseBook book = new LeaseBook();
+    ActorRef<LeaseHolder.Command> node = testKit.spawn(LeaseHolder.create(book), "lease-holder-" + UUID.randomUUID());
+    TestProbe<Receptionist.Listing> listing = testKit.createTestProbe();
+    listing.awaitAssert(Duration.ofSeconds(10), () -> {
+      testKit.system().receptionist().tell(Receptionist.find(LeaseHolder.SERVICE_KEY, listing.getRef()));
+      assertTrue(listing.receiveMessage().getServiceInstances(LeaseHolder.SERVICE_KEY).contains(node));
+      return null;
+    });
+    String entity = ApiKeyEntity.persistenceId(keyId).id();
+    assertEquals(List.of("slot-a"), grant(node, "slot-a"));
+    book.held(entity, "slot-a");
+    // The node noted three more slots and asked for them; the entity restarted before the ask arrived.
+    book.held(entity, "slot-b");
+    book.held(entity, "slot-c");
+    book.held(entity, "slot-d");
+    kit.restart();
+    for (int i = 0; i < 100 && inFlight() != 4; i++) {
+      Thread.sleep(50);
+    }
+    List<String> granted = grant(node, "slot-b", "slot-c", "slot-d");
+    assertEquals(1, granted.size(), "room for one more of the limit of 2: " + granted);
+    assertEquals(2, inFlight(), "the others were dropped");
+  }
 }
