@@ -22,6 +22,7 @@ import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.usage.RequestOutcome;
+import dev.relaycluster.usage.UsageRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -124,7 +125,8 @@ public final class RelayFlow {
   /**
    * Steps 3–4: the key's static policy on this node's replica (no hop), then admission: on this node for a
    * key with no limit to check ({@link AdmissionMode#LOCAL}) or on a free slot of the node's share of a key
-   * limited by concurrency only ({@link KeyShares}), else on the key's entity. Admitted: the request's {@link Settlement} (the node counts it in flight until it settles).
+   * limited by concurrency only ({@link KeyShares}), else on the key's entity. Admitted: the request's
+   * {@link Settlement} (the node counts it in flight until it settles).
    * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
    */
   public CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts) {
@@ -200,7 +202,7 @@ public final class RelayFlow {
     return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> settled(call, usage));
   }
 
-  private void settled(RelayCall call, dev.relaycluster.usage.UsageRecord usage) {
+  private void settled(RelayCall call, UsageRecord usage) {
     settled.settled(call, usage);
     RequestLines.finished(call, usage);
   }
