@@ -25,7 +25,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * when this node dies. A request takes a free slot here; when it ends the slot is free again on this node.
  * A request that finds none asks the entity as before, and the share grows (one ask per key at a time,
  * sized by {@link ShareSizing}). Free slots that sat unused for {@link #IDLE} are returned (the periodic
- * {@link #check}), and free slots beyond a lowered limit, or of a key that no longer shares, at once.
+ * {@link #check}), and free slots beyond the margin or a lowered limit, or of a key that no longer shares,
+ * at once.
  * One per node; safe for any thread.
  */
 public final class KeyShares {

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * One key's share on one node (see {@link KeyShares}): the slots its entity granted this node, free or
  * taken by a request, the key's limit as the node's replica last said, and whether an ask for more is out.
- * Free slots are a stack: a request takes the one freed last, so under steady load the same few slots
- * turn over and the ones at the bottom sit unused and are returned. Every method answers the slots the
+ * Free slots are a stack: a request takes the one freed last, and the one returned first is the one that
+ * sat unused longest. Every method answers the slots the
  * caller must now release to the entity. Safe for any thread (each method holds the share's lock).
  */
 final class NodeShare {
@@ -67,19 +67,14 @@ final class NodeShare {
     return n;
   }
 
-  /** The entity granted these slots: they join the free ones, as far as the limit allows. */
+  /** The entity granted these slots: they join the free ones, as far as the limit and the margin allow. */
   synchronized List<String> granted(List<String> slots, long now) {
     growing = false;
     askAgainAt = slots.isEmpty() ? now + REFUSED_PAUSE_MILLIS : 0;
-    List<String> back = new ArrayList<>();
     for (String slot : slots) {
-      if (inUse + free.size() < limit) {
-        free.addFirst(new Free(slot, now));
-      } else {
-        back.add(slot);
-      }
+      free.addFirst(new Free(slot, now));
     }
-    return back;
+    return drop(ShareSizing.toReturn(limit, inUse, free.size(), 0));
   }
 
   synchronized void failed(long now) {

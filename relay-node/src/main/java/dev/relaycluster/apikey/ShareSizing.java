@@ -1,17 +1,17 @@
 package dev.relaycluster.apikey;
 
 /**
- * How big a node's share of a key's concurrency slots should be (pure). A share grows when a request
- * finds no free slot, toward twice what is in use plus one, in steps of at most {@link #MAX_STEP}, never
- * past the key's limit. It shrinks so that other nodes can get slots: free slots that sat unused for a
- * while are returned, keeping a small margin above what is in use only while the key is busy on the node
- * (an idle key keeps nothing, so a node never sits on a slot another node needs for longer than the idle
- * time).
+ * How big a node's share of a key's concurrency slots should be (pure). The slots a share holds beyond
+ * those in use are slots other nodes cannot have, so a share stays small: it grows when a request finds no
+ * free slot, toward what is in use plus {@link #MARGIN} (never past the key's limit), and it never keeps
+ * more than {@link #MARGIN} free slots: a slot freed beyond that goes back to the entity at once, and a key
+ * idle on the node keeps nothing once its free slots sat unused for the idle time. So all nodes together
+ * hold at most one free slot per node that used the key lately, beside the requests really in flight.
  */
 public final class ShareSizing {
   /** The most slots asked for at once. */
   public static final int MAX_STEP = 8;
-  /** Free slots kept above those in use while the key is busy on the node. */
+  /** Free slots a share keeps while the key is busy on the node. */
   public static final int MARGIN = 1;
 
   private ShareSizing() {}
@@ -27,7 +27,7 @@ public final class ShareSizing {
     if (limit <= 0) {
       return 0;
     }
-    long target = Math.min(limit, 2L * inUse + 1);
+    long target = Math.min(limit, (long) inUse + MARGIN);
     return (int) Math.max(0, Math.min(MAX_STEP, target - held));
   }
 
@@ -43,12 +43,11 @@ public final class ShareSizing {
     if (limit <= 0) {
       return free;
     }
-    int held = inUse + free;
-    // Above the limit (it went down): return what is free at once.
-    int overLimit = Math.max(0, held - limit);
-    boolean busy = inUse > 0 || idleFree < free;
-    int keep = busy ? inUse + MARGIN : 0;
-    int surplus = Math.min(idleFree, Math.max(0, held - keep));
-    return Math.min(free, Math.max(overLimit, surplus));
+    // Above the limit (it went down), or more free than the margin: at once.
+    int overLimit = inUse + free - limit;
+    int overMargin = free - MARGIN;
+    // Nothing in use and every free slot unused for the idle time: the key is idle here, keep nothing.
+    int idle = inUse == 0 && idleFree >= free ? free : 0;
+    return Math.min(free, Math.max(0, Math.max(idle, Math.max(overLimit, overMargin))));
   }
 }

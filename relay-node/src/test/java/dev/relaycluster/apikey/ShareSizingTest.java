@@ -6,29 +6,27 @@ import org.junit.jupiter.api.Test;
 
 class ShareSizingTest {
   @Test
-  void aShareGrowsTowardTwiceWhatIsInUseNeverPastTheLimit() {
+  void aShareGrowsToWhatIsInUsePlusTheMarginNeverPastTheLimit() {
     assertEquals(1, ShareSizing.toAsk(10, 0, 0), "a first request: one slot");
-    assertEquals(2, ShareSizing.toAsk(10, 1, 1), "one in use: toward three");
-    assertEquals(4, ShareSizing.toAsk(10, 3, 3));
-    assertEquals(3, ShareSizing.toAsk(10, 5, 7), "capped by the limit");
+    assertEquals(1, ShareSizing.toAsk(10, 3, 3), "one more than in use");
+    assertEquals(0, ShareSizing.toAsk(10, 5, 7), "holds enough");
     assertEquals(0, ShareSizing.toAsk(2, 2, 2), "the limit is held already");
-    assertEquals(ShareSizing.MAX_STEP, ShareSizing.toAsk(1000, 50, 50), "in steps");
+    assertEquals(1, ShareSizing.toAsk(1, 0, 0));
     assertEquals(0, ShareSizing.toAsk(0, 0, 0), "no limit, no share");
   }
 
   @Test
-  void freeSlotsUnusedForAWhileGoBackKeepingAMarginWhileBusy() {
-    assertEquals(0, ShareSizing.toReturn(10, 2, 3, 0), "nothing idle yet");
-    assertEquals(2, ShareSizing.toReturn(10, 2, 3, 3), "busy: in use plus the margin is kept");
-    assertEquals(1, ShareSizing.toReturn(10, 2, 3, 1), "only idle slots go");
-    assertEquals(3, ShareSizing.toReturn(10, 0, 3, 3), "an idle key keeps nothing");
-    assertEquals(2, ShareSizing.toReturn(10, 0, 3, 2), "the slot used lately is the margin kept");
+  void aShareKeepsAtMostTheMarginFreeAndNothingWhenIdle() {
+    assertEquals(0, ShareSizing.toReturn(10, 2, 1, 0), "one free slot is the margin");
+    assertEquals(0, ShareSizing.toReturn(10, 2, 1, 1), "kept while the key is busy, however long it sat");
+    assertEquals(2, ShareSizing.toReturn(10, 2, 3, 0), "free slots beyond the margin go at once");
     assertEquals(0, ShareSizing.toReturn(10, 0, 1, 0), "a slot used lately stays");
+    assertEquals(1, ShareSizing.toReturn(10, 0, 1, 1), "an idle key keeps nothing");
   }
 
   @Test
   void aLoweredLimitOrAKeyThatNoLongerSharesReturnsFreeSlotsAtOnce() {
-    assertEquals(2, ShareSizing.toReturn(3, 2, 3, 0), "five held against a limit of three");
+    assertEquals(1, ShareSizing.toReturn(3, 3, 1, 0), "four held against a limit of three");
     assertEquals(1, ShareSizing.toReturn(1, 3, 1, 0), "only free slots can go");
     assertEquals(4, ShareSizing.toReturn(0, 1, 4, 0), "no longer shared");
   }
