@@ -101,6 +101,10 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   public record Release(String leaseId) implements Command {}
 
+  /** A node asks for these slots of the key's concurrency for its share (see {@link SlotGrants}). */
+  public record GrantSlots(List<String> slotIds, ActorRef<LeaseHolder.Command> holder,
+      ActorRef<SlotsGranted> replyTo) implements Command {}
+
   /** Records a request's usage exactly once (by request id) and releases its lease. */
   public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) implements Command {}
 
@@ -133,6 +137,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
       this(refusal, message, retryAfterSeconds, 0);
     }
   }
+
+  /** The slots of a {@link GrantSlots} that were granted; the others were not. */
+  public record SlotsGranted(List<String> slotIds) implements CborSerializable {}
 
   public record KeyStatusReply(boolean exists, boolean revoked, int leasesInFlight, long requests, long costMicros)
       implements CborSerializable {}
@@ -268,6 +275,9 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           return Effect().none();
         })
         .onCommand(Settle.class, this::onSettle)
+        .onCommand(GrantSlots.class, (state, cmd) -> leases.recovering() ? Effect().stash()
+            : Effect().reply(cmd.replyTo(), new SlotsGranted(SlotGrants.grant(state.exists() ? state.toEntry() : null,
+                cmd.slotIds(), cmd.holder(), leases, () -> meter(state, clock.millis(), false), clock.millis(), zone))))
         .onCommand(ImportUsage.class, this::onImportUsage)
         .onCommand(FlushUsage.class, (state, cmd) -> flushUsage(state))
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
@@ -359,19 +369,8 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   private KeyUsage usage(ApiKeyState state) {
     long now = clock.millis();
-    KeyMeter meter = meter(state, now, true);
-    KeyLimits limits = state.currentSettings().limits();
-    RateWindow window = reservations.window();
-    RateWindow open = window != null && window.open(now) ? window : null;
-    // Usage settled but not yet written counts, as it does for admission.
-    UsageBatch.Unwritten unwritten = usageBatch.unwritten(state);
-    return new KeyUsage(state.exists() ? state.toEntry() : null, now, leases.size(),
-        state.requests() + unwritten.requests(), state.totalTokens() + unwritten.tokens(), open,
-        meter.spent().today(now, zone),
-        meter.spent().weekOpus(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()),
-        meter.spent().totalMicros(), state.costMicros() + unwritten.costMicros(), meter.reserved().costMicros(),
-        ResetCalendar.nextDayStart(now, zone),
-        ResetCalendar.nextWeekStart(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()));
+    return KeyUsage.at(state, now, zone, leases.size(), meter(state, now, true), reservations.window(),
+        usageBatch.unwritten(state));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.relaycluster.apikey;
 
 import dev.relaycluster.cluster.CborSerializable;
+import java.time.ZoneId;
 
 /**
  * A key's usage as its entity sees it at {@code now}: requests in flight and recorded, its open rate
@@ -20,4 +21,23 @@ public record KeyUsage(
     long totalRealMicros,
     long reservedMicros,
     long dayResetAt,
-    long weekResetAt) implements CborSerializable {}
+    long weekResetAt) implements CborSerializable {
+
+  /**
+   * The usage of the key in {@code state} at {@code now}, with {@code inFlight} leases held (requests and
+   * slots granted to nodes), {@code meter} where it stands, its current rate window (counted when still
+   * open) and the usage settled but not yet written, which counts as it does for admission.
+   */
+  static KeyUsage at(ApiKeyState state, long now, ZoneId zone, int inFlight, KeyMeter meter, RateWindow window,
+      UsageBatch.Unwritten unwritten) {
+    KeyLimits limits = state.currentSettings().limits();
+    RateWindow open = window != null && window.open(now) ? window : null;
+    return new KeyUsage(state.exists() ? state.toEntry() : null, now, inFlight,
+        state.requests() + unwritten.requests(), state.totalTokens() + unwritten.tokens(), open,
+        meter.spent().today(now, zone),
+        meter.spent().weekOpus(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()),
+        meter.spent().totalMicros(), state.costMicros() + unwritten.costMicros(), meter.reserved().costMicros(),
+        ResetCalendar.nextDayStart(now, zone),
+        ResetCalendar.nextWeekStart(now, zone, limits.weeklyResetDay(), limits.weeklyResetHour()));
+  }
+}

@@ -3,7 +3,9 @@ package dev.relaycluster.relay;
 import dev.relaycluster.account.CredentialVault;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.Admission;
+import dev.relaycluster.apikey.AdmissionMode;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.KeyShares;
 import dev.relaycluster.apikey.Refusal;
 import dev.relaycluster.apikey.RequestFacts;
 import dev.relaycluster.apikey.StaticPolicy;
@@ -20,6 +22,7 @@ import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
 import dev.relaycluster.usage.RequestOutcome;
+import dev.relaycluster.usage.UsageRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +61,8 @@ public final class RelayFlow {
   private final TraceBook traces;
   private final SettledRequests settled;
   private final RelayOverhead overhead;
+  /** This node's shares of the concurrency of keys limited by concurrency only. */
+  private final KeyShares shares;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -77,6 +82,7 @@ public final class RelayFlow {
     RelayMetrics metrics = RelayMetrics.get(system);
     this.settled = new SettledRequests(metrics, pool);
     this.overhead = new RelayOverhead(metrics);
+    this.shares = KeyShares.start(system, leaseHolder, leaseBook, settings.http().askTimeout());
   }
 
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
@@ -117,8 +123,10 @@ public final class RelayFlow {
   }
 
   /**
-   * Steps 3–4: the key's static policy on this node's replica (no hop), then admission on the key's
-   * entity. Admitted: the request's {@link Settlement} (the node counts it in flight until it settles).
+   * Steps 3–4: the key's static policy on this node's replica (no hop), then admission: on this node for a
+   * key with no limit to check ({@link AdmissionMode#LOCAL}) or on a free slot of the node's share of a key
+   * limited by concurrency only ({@link KeyShares}), else on the key's entity. Admitted: the request's
+   * {@link Settlement} (the node counts it in flight until it settles).
    * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
    */
   public CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts) {
@@ -130,19 +138,40 @@ public final class RelayFlow {
       return CompletableFuture.completedFuture(Admitted.refused(
           refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))));
     }
+    // A key with no limit to check (or a free slot of this node's share of its concurrency): no ask.
+    String slot = shares.take(call.key());
+    if (slot != null || AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
+      return CompletableFuture.completedFuture(onNode(call, key, slot));
+    }
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
             settings.http().askTimeout())
-        .thenApply(reply -> reply instanceof ApiKeyEntity.Refused refused
-            ? Admitted.refused(refusal(call, key, refused))
-            : new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true))
+        .thenApply(reply -> {
+          if (reply instanceof ApiKeyEntity.Refused refused) {
+            // The slots granted to this node's share meanwhile count in the refusal: use one if it is free.
+            String granted = refused.refusal() == Refusal.CONCURRENCY ? shares.takeFree(call.key()) : null;
+            return granted != null ? onNode(call, key, granted) : Admitted.refused(refusal(call, key, refused));
+          }
+          return new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true);
+        })
         .exceptionally(failure -> {
           // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
           return Admitted.refused(unavailable(call, key));
         });
+  }
+
+  /**
+   * A request admitted on this node, on a slot of its share of the key ({@code slot}, given back when it
+   * settles) or, with a null slot, for a key with no limit to check: no lease on the key's entity.
+   */
+  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot) {
+    String keyId = call.key().id();
+    Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
+    return new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended, leaseBook, redelivery,
+        drain::finished, usage -> settled(call, usage)), null, true);
   }
 
   /**
@@ -170,10 +199,12 @@ public final class RelayFlow {
   }
 
   private Settlement settlement(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String leaseId) {
-    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> {
-      settled.settled(call, usage);
-      RequestLines.finished(call, usage);
-    });
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> settled(call, usage));
+  }
+
+  private void settled(RelayCall call, UsageRecord usage) {
+    settled.settled(call, usage);
+    RequestLines.finished(call, usage);
   }
 
   /**

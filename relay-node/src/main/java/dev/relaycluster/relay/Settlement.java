@@ -23,6 +23,9 @@ public final class Settlement {
   private final Consumer<UsageRecord> onSettled;
   private final LeaseBook book;
   private final String keyEntity;
+  /** Whether the key's entity holds a lease named {@link #keyLeaseId} for this request. */
+  private final boolean keyLease;
+  private final Runnable onEnded;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile EntityRef<AccountEntity.Command> account;
   private volatile String accountLeaseId;
@@ -42,14 +45,33 @@ public final class Settlement {
   /** @param onSettled told the request's usage record once, when it settles (not when it settles without one) */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+    this(key, keyLeaseId, true, () -> {}, book, redelivery, onRecorded, onSettled);
+  }
+
+  private Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, boolean keyLease, Runnable onEnded,
+      LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
     this.onSettled = onSettled;
     this.key = key;
     this.book = book;
     this.keyEntity = ApiKeyEntity.persistenceId(key.getEntityId()).id();
-    book.held(keyEntity, keyLeaseId);
+    this.keyLease = keyLease;
+    this.onEnded = onEnded;
+    if (keyLease) {
+      book.held(keyEntity, keyLeaseId);
+    }
     this.keyLeaseId = keyLeaseId;
     this.redelivery = redelivery;
     this.onRecorded = onRecorded;
+  }
+
+  /**
+   * A request admitted on this node without a lease on its key (a key without limits, or one on a slot of the
+   * node's share): its usage is settled under {@code requestId}, which names no lease, so the settlement
+   * releases nothing on the key; {@code onEnded} runs once when the request settles (gives its slot back).
+   */
+  public static Settlement withoutKeyLease(EntityRef<ApiKeyEntity.Command> key, String requestId, Runnable onEnded,
+      LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+    return new Settlement(key, requestId, false, onEnded, book, redelivery, onRecorded, onSettled);
   }
 
   /**
@@ -97,9 +119,12 @@ public final class Settlement {
     UsageRecord usage = record != null && upstream != null && !upstream.equals(record.upstreamDialect())
         ? record.withUpstreamDialect(upstream) : record;
     releaseAccount();
-    book.released(keyEntity, keyLeaseId);
+    onEnded.run();
+    if (keyLease) {
+      book.released(keyEntity, keyLeaseId);
+    }
     if (usage == null) {
-      key.tell(new ApiKeyEntity.Release(keyLeaseId));
+      releaseKeyLease();
       onRecorded.run();
       return;
     }
@@ -112,8 +137,14 @@ public final class Settlement {
         return;
       }
       // The entity may be alive but slow: do not leave it holding the lease (and its cost reservation).
-      key.tell(new ApiKeyEntity.Release(keyLeaseId));
+      releaseKeyLease();
       redelivery.keep(keyLeaseId, usage).whenComplete((kept, error) -> onRecorded.run());
     });
+  }
+
+  private void releaseKeyLease() {
+    if (keyLease) {
+      key.tell(new ApiKeyEntity.Release(keyLeaseId));
+    }
   }
 }

@@ -71,7 +71,10 @@ class StorageOutageTest {
 
   @Test
   void aRefusalForWantOfTheJournalIs503WithRetryAfterAndLandsInTheLedgerLater() throws Exception {
-    JsonNode key = node.createKey("outage-key", 0);
+    // A limit its entity checks (a daily cost), so each request asks the entity: a key without limits is
+    // admitted on its node, and its usage waits for the journal in the node's spool.
+    JsonNode key = node.admin("POST", "/admin/api/keys",
+        JSON.readTree("{\"name\": \"outage-key\", \"dailyCostLimit\": 1000}"));
     String apiKey = key.get("key").asText();
     String token = node.login();
     // Answered request id → status, the ledger must end up with exactly these.

@@ -1,0 +1,31 @@
+package dev.relaycluster.apikey;
+
+/**
+ * How a request of a key is admitted, decided from the key's replica alone (pure). {@link #LOCAL}: the key
+ * has no limit its entity would check (no concurrency, rate window or cost limit, no activation pending),
+ * so the node admits the request itself after the static policy and only settles its usage with the
+ * entity. {@link #SHARED}: its only limit is concurrency, so the node admits it on a slot of its share of
+ * the key's concurrency (granted in advance by the entity; see {@link KeyShares}). {@link #ASK}: anything
+ * else, each request asks the entity.
+ */
+public enum AdmissionMode {
+  LOCAL, SHARED, ASK;
+
+  /** The mode for a key's replica entry (null: the key is unknown here, ask its entity). */
+  public static AdmissionMode of(KeyEntry key) {
+    if (key == null || !key.active()) {
+      return ASK;
+    }
+    KeySettings settings = key.settings();
+    // The first use of an activation-mode key persists its activation: only the entity can do that.
+    if (settings.expiry().activatesOnFirstUse(key.activatedAt())) {
+      return ASK;
+    }
+    KeyLimits limits = settings.limits();
+    if (limits.rateWindow() != null || limits.dailyCostMicros() > 0 || limits.totalCostMicros() > 0
+        || limits.weeklyOpusCostMicros() > 0) {
+      return ASK;
+    }
+    return limits.concurrency() > 0 ? SHARED : LOCAL;
+  }
+}
