@@ -30,4 +30,17 @@ class ShareSizingTest {
     assertEquals(1, ShareSizing.toReturn(1, 3, 1, 0), "only free slots can go");
     assertEquals(4, ShareSizing.toReturn(0, 1, 4, 0), "no longer shared");
   }
+
+  @Test
+  void aLargeLimitKeepsASixteenthOfItFreeSoABusyShareDoesNotChurn() {
+    assertEquals(1, ShareSizing.margin(8));
+    assertEquals(1, ShareSizing.margin(31));
+    assertEquals(6, ShareSizing.margin(100));
+    assertEquals(ShareSizing.MAX_MARGIN, ShareSizing.margin(20_000));
+    assertEquals(0, ShareSizing.toReturn(20_000, 60, 10, 0), "ten free slots stay with a margin of 64");
+    assertEquals(6, ShareSizing.toReturn(20_000, 60, 70, 0), "beyond the margin they go at once");
+    assertEquals(8, ShareSizing.toAsk(20_000, 60, 60), "a busy share grows in steps toward in use + margin");
+    assertEquals(4, ShareSizing.toAsk(20_000, 60, 120), "and stops there");
+    assertEquals(64, ShareSizing.toReturn(20_000, 0, 64, 64), "an idle key keeps nothing");
+  }
 }
