@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A CPU and allocation profile of one relay jar under streaming load, without the rest of run.sh: the mock,
+# a fresh node (embedded H2, -Xmx512m, as run.sh starts it), one account on the mock and one key, a warm-up
+# at 64 streaming connections, then a JFR recording (settings=profile) of PROFILE_SECONDS at 64 connections,
+# summarised by JfrTop into results/profile-NAME.md.
+#   bash bench/scripts/profile-one.sh NAME JAR      (WARMUP_SECONDS 90, PROFILE_SECONDS 20)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+for f in common build relay load profile; do source "$BENCH_DIR/scripts/$f.sh"; done
+(( $# == 2 )) || die "usage: bash bench/scripts/profile-one.sh NAME JAR"
+NAME=$1
+
+WARMUP_SECONDS=${WARMUP_SECONDS:-90} PROFILE_SECONDS=${PROFILE_SECONDS:-20}
+KEY_CONCURRENCY=20000
+MOCK_PORT=${BENCH_MOCK_PORT:-18089}
+RELAY_PORT=${BENCH_RELAY_PORT:-13900}
+CLUSTER_PORT=${BENCH_CLUSTER_PORT:-25590}
+RELAY_HEAP=${RELAY_HEAP:-512m}
+BENCH_JAR=$BENCH_DIR/target/bench.jar
+RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
+WORK=$(mktemp -d /tmp/relay-profile.XXXXXX)
+RESULTS_JSONL=$WORK/profile.jsonl
+ADMIN_PASSWORD="bench-$(date +%s)-admin"
+MOCK_PID=
+
+cleanup() {
+  stop_relay
+  if [[ -n $MOCK_PID ]]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+ensure_wrk
+raise_nofile 65536
+mkdir -p "$RESULTS_DIR" "$WORK/jar"
+cp -p "$2" "$WORK/jar/relay-node.jar"
+RELAY_JAR=$WORK/jar/relay-node.jar RELAY_CLASS_ARCHIVE=off DATA_DIR=$WORK/data
+java -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" --port "$MOCK_PORT" --threads 2 > "$WORK/mock.log" 2>&1 &
+MOCK_PID=$!
+wait_http "http://127.0.0.1:$MOCK_PORT/health" 30 || die "the mock did not start"
+KEY=""
+start_relay relay
+wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the node did not start"
+admin_setup
+[[ $(relay_request /v1/messages '{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}') == 200 ]] \
+  || die "a first request through the node failed"
+run_wrk warmup relay 64 true "$WARMUP_SECONDS" 0
+profile_relay "$NAME" "$PROFILE_SECONDS" 64
+log "done: $RESULTS_DIR/profile-$NAME.md (logs $WORK)"
