@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,6 +109,25 @@ public final class KeyShares {
   }
 
   /**
+   * As {@link #take}, but a request that finds no free slot while the share is asking for more waits for that
+   * answer and takes one of the slots it brought, if one is left: so a request never races the share's ask
+   * at the entity (with a limit of one, the share's slot and the request's own lease would refuse each other).
+   * Null when none could be had: the request asks the entity itself.
+   */
+  public CompletionStage<String> acquire(KeyEntry key) {
+    String slot = take(key);
+    if (slot != null) {
+      return CompletableFuture.completedFuture(slot);
+    }
+    NodeShare share = shares.get(key.id());
+    CompletableFuture<Void> growing = share == null ? null : share.growth();
+    if (growing == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return growing.thenApply(done -> takeFree(key));
+  }
+
+  /**
    * A free slot of the key's share, or null, without asking for more: for a request the key's entity refused
    * for concurrency while this node's share was growing (the slots granted meanwhile are this node's to use).
    */
@@ -158,10 +178,12 @@ public final class KeyShares {
       book.held(entity, slot);
     }
     entities.grant(keyId, asked).whenComplete((granted, failure) -> {
+      CompletableFuture<Void> answered = share.answered();
       if (failure != null) {
         share.failed(clock.getAsLong());
         // The entity may have granted them after all, once the ask gave up.
         release(keyId, asked);
+        complete(answered);
         return;
       }
       Set<String> ours = new HashSet<>(asked);
@@ -169,7 +191,14 @@ public final class KeyShares {
       Set<String> grantedSet = new HashSet<>(kept);
       asked.stream().filter(s -> !grantedSet.contains(s)).forEach(s -> book.released(entity, s));
       release(keyId, share.granted(kept, clock.getAsLong()));
+      complete(answered);
     });
+  }
+
+  private static void complete(CompletableFuture<Void> answered) {
+    if (answered != null) {
+      answered.complete(null);
+    }
   }
 
   private void release(String keyId, List<String> slots) {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One key's share on one node (see {@link KeyShares}): the slots its entity granted this node, free or
@@ -23,6 +24,8 @@ final class NodeShare {
   private int inUse;
   private int limit;
   private boolean growing;
+  /** Completed once the ask for more slots that is out has been answered (and its slots are free here). */
+  private CompletableFuture<Void> growth;
   private long askAgainAt;
 
   /** The key's concurrency limit on the replica now, 0 when it no longer shares slots. */
@@ -64,7 +67,26 @@ final class NodeShare {
     }
     int n = ShareSizing.toAsk(limit, inUse, inUse + free.size());
     growing = n > 0;
+    if (growing) {
+      growth = new CompletableFuture<>();
+    }
     return n;
+  }
+
+  /** While an ask for more slots is out: what completes once it has been answered; else null. */
+  synchronized CompletableFuture<Void> growth() {
+    return growing ? growth : null;
+  }
+
+  /**
+   * The ask that is out has been answered: its future, taken off the share (still growing, so no other ask
+   * starts meanwhile), for the caller to complete after {@link #granted} or {@link #failed} and outside the
+   * share's lock (its waiters then take the slots it brought). Null when none is out.
+   */
+  synchronized CompletableFuture<Void> answered() {
+    CompletableFuture<Void> done = growth;
+    growth = null;
+    return done;
   }
 
   /** The entity granted these slots: they join the free ones, as far as the limit and the margin allow. */

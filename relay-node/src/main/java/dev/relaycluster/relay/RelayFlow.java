@@ -138,11 +138,17 @@ public final class RelayFlow {
       return CompletableFuture.completedFuture(Admitted.refused(
           refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))));
     }
-    // A key with no limit to check (or a free slot of this node's share of its concurrency): no ask.
-    String slot = shares.take(call.key());
-    if (slot != null || AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
-      return CompletableFuture.completedFuture(onNode(call, key, slot));
+    // A key with no limit to check: no ask.
+    if (AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
+      return CompletableFuture.completedFuture(onNode(call, key, null));
     }
+    // A free slot of this node's share of the key's concurrency (or one its ask for more brought): no ask.
+    return shares.acquire(call.key()).thenCompose(slot -> slot != null
+        ? CompletableFuture.completedFuture(onNode(call, key, slot)) : askEntity(call, facts, key));
+  }
+
+  /** Admission on the key's entity: its lease, rate window and cost reservation. */
+  private CompletionStage<Admitted> askEntity(RelayCall call, RequestFacts facts, EntityRef<ApiKeyEntity.Command> key) {
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),

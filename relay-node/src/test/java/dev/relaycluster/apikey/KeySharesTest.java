@@ -126,4 +126,35 @@ class KeySharesTest {
     assertEquals(0, shares.free("key-1"), "a key that no longer shares keeps no free slot");
     assertEquals(1, entity.slots.size(), "only the slot still in use is held");
   }
+
+  @Test
+  void aRequestWithoutAFreeSlotWaitsForTheShareToGrowInsteadOfRacingIt() {
+    // An entity that answers the share's ask later: the request must not ask for its own lease meanwhile
+    // (with a limit of one, the share's slot and the request's lease would refuse each other).
+    CompletableFuture<List<String>> answer = new CompletableFuture<>();
+    List<List<String>> asked = new ArrayList<>();
+    KeyShares later = new KeyShares(new KeyShares.Entities() {
+      @Override
+      public CompletionStage<List<String>> grant(String keyId, List<String> slotIds) {
+        asked.add(slotIds);
+        return answer;
+      }
+
+      @Override
+      public void release(String keyId, String slotId) {}
+    }, book, () -> now[0], "node-b");
+    CompletableFuture<String> first = later.acquire(key(1)).toCompletableFuture();
+    CompletableFuture<String> second = later.acquire(key(1)).toCompletableFuture();
+    assertEquals(1, asked.size(), "one ask for the share, however many requests wait");
+    assertTrue(!first.isDone() && !second.isDone(), "both wait for the share's answer");
+    answer.complete(asked.get(0));
+    List<String> got = new ArrayList<>();
+    for (String slot : new String[] {first.join(), second.join()}) {
+      if (slot != null) {
+        got.add(slot);
+      }
+    }
+    assertEquals(asked.get(0), got, "one takes the slot the ask brought; the other finds none and asks itself");
+    assertEquals(1, later.inUse("key-1"));
+  }
 }
