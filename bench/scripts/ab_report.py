@@ -99,7 +99,8 @@ class Ab:
     def render(self):
         m = self.meta
         old, new = m.get("old", {}), m.get("new", {})
-        self.w(f"## Old jar against new ({m.get('started', '?')[:16].replace('T', ' ')} UTC)")
+        store = ", PostgreSQL" if m.get("store") == "postgres" else ""
+        self.w(f"## Old jar against new{store} ({m.get('started', '?')[:16].replace('T', ' ')} UTC)")
         self.w()
         if m.get("quick"):
             self.w("> **Smoke check** (`--quick`): 1 repetition of 3 s runs after 5 s of warm-up; the numbers do not mean anything.")

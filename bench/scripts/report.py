@@ -3,7 +3,7 @@
 
 usage: report.py RESULTS_DIR OUT.md [WHAT_BOUNDS_IT.md]
 RESULTS_DIR holds measurements.jsonl (one JSON object per line), profile-early.md and profile-late.md
-if profiled, diagnose.md if bench/diagnose.sh ran, and ab.md if bench/scripts/ab.sh ran (added at the end).
+if profiled, diagnose.md if bench/diagnose.sh ran, and ab.md if bench/scripts/ab.sh ran (added at the end, with ab-postgres.md and idle-ab.md when present).
 """
 import json
 import os
@@ -503,8 +503,10 @@ def main():
     bounds_md = open(bounds).read() if bounds and os.path.exists(bounds) else ""
     diag_path = os.path.join(results_dir, "diagnose.md")
     diagnose_md = open(diag_path).read() if os.path.exists(diag_path) else ""
-    ab_path = os.path.join(results_dir, "ab.md")
-    ab_md = open(ab_path).read() if os.path.exists(ab_path) else ""
+    # The old-against-new runs (ab.sh on H2, and with --postgres), and the idle-streams pair (idle-ab.sh).
+    ab_md = "\n\n".join(open(os.path.join(results_dir, name)).read().strip()
+                         for name in ("ab.md", "ab-postgres.md", "idle-ab.md")
+                         if os.path.exists(os.path.join(results_dir, name)))
     with open(out, "w") as f:
         f.write(Report(rows, profiles, bounds_md, diagnose_md, ab_md).render())
 

@@ -24,8 +24,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * of the entity, held by this node's {@link LeaseHolder} and noted in its {@link LeaseBook}, so they count
  * against the limit with every other lease, come back when the entity restarts elsewhere, and are dropped
  * when this node dies. A request takes a free slot here; when it ends the slot is free again on this node.
- * A request that finds none asks the entity as before, and the share grows (one ask per key at a time,
- * sized by {@link ShareSizing}). Free slots that sat unused for {@link #IDLE} are returned (the periodic
+ * A request that finds none makes the share grow (one ask per key at a time, sized by {@link ShareSizing})
+ * and waits for that answer ({@link #acquire}); if it brought no free slot, the request asks the entity as
+ * before. Free slots that sat unused for {@link #IDLE} are returned (the periodic
  * {@link #check}), and free slots beyond the margin or a lowered limit, or of a key that no longer shares,
  * at once.
  * One per node; safe for any thread.
