@@ -63,7 +63,8 @@ def met(ok):
 
 
 class Report:
-    def __init__(self, rows, profiles, bounds_md, diagnose_md="", ab_md=""):
+    def __init__(self, rows, profiles, bounds_md, diagnose_md="", ab_md="", summary_md=""):
+        self.summary_md = summary_md
         self.profiles = profiles
         self.diagnose_md = diagnose_md
         self.ab_md = ab_md
@@ -105,6 +106,9 @@ class Report:
         flagged = [r for r in self.runs if r["wrk"].get("non2xx", 0) > 0 or errors(r) > 0 or r["wrk"]["requests"] == 0]
         self.w("# Relay Cluster benchmark results")
         self.w()
+        if self.summary_md:
+            self.w(self.summary_md.strip())
+            self.w()
         self.w("Written by `bench/run.sh` (see `bench/README.md`); every number below comes from the run described here."
                " Direct = wrk straight to the mock upstream; relay = the same requests through one relay node"
                " with key auth, admission (key concurrency lease), sticky sessions, the account lease and usage"
@@ -503,12 +507,15 @@ def main():
     bounds_md = open(bounds).read() if bounds and os.path.exists(bounds) else ""
     diag_path = os.path.join(results_dir, "diagnose.md")
     diagnose_md = open(diag_path).read() if os.path.exists(diag_path) else ""
+    # A hand-written summary of the latest targets, put first when present.
+    summary_path = os.path.join(results_dir, "summary.md")
+    summary_md = open(summary_path).read() if os.path.exists(summary_path) else ""
     # The old-against-new runs (ab.sh on H2, and with --postgres), and the idle-streams pair (idle-ab.sh).
     ab_md = "\n\n".join(open(os.path.join(results_dir, name)).read().strip()
                          for name in ("ab.md", "ab-postgres.md", "idle-ab.md")
                          if os.path.exists(os.path.join(results_dir, name)))
     with open(out, "w") as f:
-        f.write(Report(rows, profiles, bounds_md, diagnose_md, ab_md).render())
+        f.write(Report(rows, profiles, bounds_md, diagnose_md, ab_md, summary_md).render())
 
 
 if __name__ == "__main__":
