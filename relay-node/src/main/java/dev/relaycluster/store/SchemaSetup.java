@@ -83,10 +83,11 @@ public final class SchemaSetup {
     });
   }
 
-  private static boolean alreadyExists(SQLException e) {
+  static boolean alreadyExists(SQLException e) {
     String state = e.getSQLState();
     // 42701 / 42S21: a column another node added a moment ago (ADD COLUMN IF NOT EXISTS racing).
+    // 42710: PostgreSQL's "type ... already exists", when two nodes create the same table at once (its row type).
     return "42P07".equals(state) || "23505".equals(state) || "42S01".equals(state) || "42P06".equals(state)
-        || "42701".equals(state) || "42S21".equals(state);
+        || "42701".equals(state) || "42S21".equals(state) || "42710".equals(state);
   }
 }

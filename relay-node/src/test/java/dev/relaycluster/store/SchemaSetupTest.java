@@ -21,4 +21,13 @@ class SchemaSetupTest {
       assertFalse(script.matches("(?s).*create table if not exists public\\.journal\\b.*"), dialect + ": legacy journal table");
     }
   }
+
+  @Test
+  void aTableAnotherNodeCreatedAMomentAgoIsNotAnError() {
+    // Three nodes starting on a fresh PostgreSQL database: one of them got 'type "relay_admin_oidc" already
+    // exists' (42710) from CREATE TABLE IF NOT EXISTS, and failed to start.
+    assertTrue(SchemaSetup.alreadyExists(new java.sql.SQLException("type \"relay_admin_oidc\" already exists", "42710")));
+    assertTrue(SchemaSetup.alreadyExists(new java.sql.SQLException("relation already exists", "42P07")));
+    assertFalse(SchemaSetup.alreadyExists(new java.sql.SQLException("syntax error", "42601")));
+  }
 }
