@@ -134,4 +134,17 @@ class CodexCliRelayTest {
     // Prewarm, the tool call and its follow-up: three turns, each settled.
     node.awaitRequests(key.get("id").asText(), rows -> rows.size() == before + 3);
   }
+
+  @Test
+  void theKeyCanComeFromAuthJsonAsCodexLoginWritesIt() throws Exception {
+    int before = rows();
+    CodexCli cli = CodexCli.loggedIn(dir.resolve("auth-json"), node.baseUrl() + "/openai", key.get("key").asText());
+    JsonNode auth = JSON.readTree(Files.readString(cli.home().resolve("auth.json")));
+    assertEquals(key.get("key").asText(), auth.path("OPENAI_API_KEY").asText(), "codex login stored the relay key");
+    CodexCli.Result hi = cli.exec("say hi");
+    assertEquals(0, hi.exitCode(), hi.toString());
+    assertTrue(hi.stdout().contains(MockOpenAi.TEXT), hi.toString());
+    assertEquals(ACCOUNT, mock.last(TOKEN).header("chatgpt-account-id"));
+    node.awaitRequests(key.get("id").asText(), rows -> rows.size() == before + 1);
+  }
 }

@@ -68,7 +68,24 @@ public final class CodexCli {
     Files.writeString(home.resolve("config.toml"), config(baseUrl, keyEnv, webSocket), StandardCharsets.UTF_8);
   }
 
-  /** The config.toml this helper writes. */
+  /**
+   * A CLI whose provider says {@code requires_openai_auth = true} instead of {@code env_key}: the key is
+   * stored by the CLI's own {@code codex login --with-api-key} (read from stdin) in {@code auth.json}, the
+   * README's second way of giving Codex the relay key.
+   */
+  public static CodexCli loggedIn(Path dir, String baseUrl, String key) throws IOException, InterruptedException {
+    CodexCli cli = new CodexCli(dir, baseUrl, null, key, false);
+    Result login = cli.run(Duration.ofSeconds(30), List.of("login", "--with-api-key"), key + "\n");
+    if (login.exitCode() != 0) {
+      throw new IllegalStateException("codex login --with-api-key failed: " + login);
+    }
+    return cli;
+  }
+
+  /**
+   * The config.toml this helper writes; with keyEnv null the provider takes its key from the CLI's
+   * {@code auth.json} ({@code requires_openai_auth = true}).
+   */
   public static String config(String baseUrl, String keyEnv, boolean webSocket) {
     return String.join("\n",
         "model = \"" + DEFAULT_MODEL + "\"",
@@ -79,7 +96,7 @@ public final class CodexCli {
         "name = \"Relay\"",
         "base_url = \"" + baseUrl + "\"",
         "wire_api = \"responses\"",
-        "env_key = \"" + keyEnv + "\"",
+        keyEnv == null ? "requires_openai_auth = true" : "env_key = \"" + keyEnv + "\"",
         "supports_websockets = " + webSocket,
         "",
         "[analytics]",
@@ -150,6 +167,11 @@ public final class CodexCli {
 
   /** Runs {@code codex <args…>} (no {@code exec} added) in the work directory. */
   public Result run(Duration timeout, List<String> args) throws IOException, InterruptedException {
+    return run(timeout, args, null);
+  }
+
+  /** Runs {@code codex <args…>} with stdin from the given text (null: from /dev/null). */
+  public Result run(Duration timeout, List<String> args, String stdin) throws IOException, InterruptedException {
     Path bin = binary();
     if (bin == null) {
       throw new IllegalStateException("codex is not installed");
@@ -159,13 +181,19 @@ public final class CodexCli {
     command.addAll(args);
     Path out = Files.createTempFile(home, "stdout", ".txt");
     Path err = Files.createTempFile(home, "stderr", ".txt");
+    File input = new File("/dev/null");
+    if (stdin != null) {
+      input = Files.writeString(Files.createTempFile(home, "stdin", ".txt"), stdin, StandardCharsets.UTF_8).toFile();
+    }
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectInput(ProcessBuilder.Redirect.from(input))
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("CODEX_") || k.startsWith("OPENAI_"));
     env.put("CODEX_HOME", home.toString());
-    env.put(keyEnv, key);
+    if (keyEnv != null) {
+      env.put(keyEnv, key);
+    }
     env.put("NO_COLOR", "1");
     long start = System.nanoTime();
     Process p = pb.start();
