@@ -3,17 +3,17 @@
 # real Prometheus from Debian's packages (installed if missing), then prints what it saw: every node's
 # `up`, the cluster members each node reports, requests counted, and JVM heap. Stops its Prometheus at the
 # end; leaves the cluster running (deploy/local/stop-cluster.sh stops it).
-#   PROM_PORT (default 9090)  SCRAPE_SECONDS (default 20)  RELAY_METRICS_TOKEN (when the nodes need one)
+#   PROM_PORT (default 19090)  SCRAPE_SECONDS (default 20)  RELAY_METRICS_TOKEN (when the nodes need one)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 run="$here/.run"
-PROM_PORT=${PROM_PORT:-9090}
+PROM_PORT=${PROM_PORT:-19090}
 SCRAPE_SECONDS=${SCRAPE_SECONDS:-20}
 
 command -v prometheus >/dev/null 2>&1 || { echo "installing prometheus"; apt-get update -qq && \
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
-# The package starts its own service on :9090; this check runs its own instance.
-systemctl stop prometheus >/dev/null 2>&1 || pkill -f '^/usr/bin/prometheus' >/dev/null 2>&1 || true
+# The package may start its own service on :9090; this check runs its own instance on PROM_PORT and leaves
+# any other Prometheus alone.
 
 running=0
 for i in 1 2 3; do
