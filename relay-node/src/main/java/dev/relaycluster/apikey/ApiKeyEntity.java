@@ -3,6 +3,7 @@ package dev.relaycluster.apikey;
 import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.LeaseKeeper;
+import dev.relaycluster.usage.UsageEvent;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
 import java.time.Clock;
@@ -170,7 +171,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** An activation-mode key's first use: its expiry clock starts. */
   public record KeyActivated(String keyId, long at) implements Event {}
 
-  public record UsageRecorded(UsageRecord usage) implements Event {
+  public record UsageRecorded(UsageRecord usage) implements Event, UsageEvent {
     @Override
     public String keyId() {
       return usage.keyId();
