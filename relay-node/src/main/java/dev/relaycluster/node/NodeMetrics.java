@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects the node's parts to its {@link RelayMetrics}: requests in flight, the entities' journal writes, the
- * usage backlog, accounts by pool and state from the pool replica, the cluster and its shards, and the usage
- * projection's lag; and gives the {@code GET /metrics} route for the main port (none when the management port serves it).
+ * Connects the node's parts to its {@link RelayMetrics}: requests in flight, the entities' journal writes,
+ * the usage backlog, accounts by pool and state from the pool replica, the cluster and its shards, and the
+ * usage projection's lag; and gives the {@code GET /metrics} route for the main port (none when the
+ * management port serves it).
  */
 final class NodeMetrics {
   private static final Logger log = LoggerFactory.getLogger(NodeMetrics.class);
