@@ -1,15 +1,15 @@
 package dev.relaycluster.account;
 
-import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
 import dev.relaycluster.cluster.CborSerializable;
-import dev.relaycluster.protocol.oauth.OAuthTokens;
-import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import java.util.List;
-import java.util.Map;
+import dev.relaycluster.cluster.JournalWrites;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.LeaseKeeper;
+import dev.relaycluster.protocol.oauth.OAuthTokens;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,22 +24,22 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One upstream account: its definition, sealed credentials and health (event-sourced), and the leases
  * of requests using it right now (in memory, released by the requester or when its node dies). Every
  * change is published to the {@link PoolView}.
  *
- * <p>Health: requesters {@link Report} what upstream answered; {@link CooldownRules} turns it into a
- * cooldown (with a timer that announces the recovery), a block, an unauthorized mark, or clears the
- * marks on success. OAuth tokens are refreshed here, ahead of expiry, single-flight by construction
+ * <p>Health ({@link HealthWrites}): requesters {@link Report} what upstream answered; {@link CooldownRules}
+ * turns it into a cooldown (with a timer that announces the recovery), a block, an unauthorized mark, or
+ * clears the marks on success. OAuth tokens are refreshed here, ahead of expiry, single-flight by construction
  * (one entity per account in the cluster): while a refresh runs, acquires wait in the stash, and they
  * are answered only after the new tokens (with the rotated refresh token) are persisted.
  */
@@ -197,6 +197,9 @@ public final class AccountEntity
   private final RecentErrors recentErrors;
   /** In-memory only: the background quota reading of account types that report one. */
   private final QuotaWatch quota;
+  /** The health events' writes (reports, cooldown timers, resets, token refreshes, quota readings). */
+  private final HealthWrites health;
+  private final JournalWrites journal;
 
   public static void init(ActorSystem<?> system, AccountServices services) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), services)));
@@ -229,6 +232,9 @@ public final class AccountEntity
     this.recentErrors = new RecentErrors(services.settings().recentErrors());
     this.refresh = new TokenRefresh(context, accountId, services, RefreshDone::new, RefreshTimer::new);
     this.quota = new QuotaWatch(context, accountId, services.quota(), refresh::secrets, QuotaDone::new);
+    this.health = new HealthWrites(accountId, context, Effect(), services, refresh, recentErrors, quota,
+        CooldownTimer::new);
+    this.journal = JournalWrites.get(context.getSystem());
   }
 
   @Override
@@ -247,7 +253,7 @@ public final class AccountEntity
     // Cooldown timers are not either: start them again for the marks the journal left.
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
       leases.recover();
-      state.health().marks().forEach(this::scheduleEnd);
+      state.health().marks().forEach(health::scheduleEnd);
       refresh.schedule(state);
     }).build();
   }
@@ -281,11 +287,11 @@ public final class AccountEntity
             leases.size(), lastUsedAt, context.getSystem().address().toString(), recentErrors.newestFirst(),
             StatusFacts.projectOf(state, refresh.secrets(state)), quota.latest(),
             StatusFacts.shownSettings(state, refresh.secrets(state)))))
-        .onCommand(Report.class, this::onReport)
-        .onCommand(ResetHealth.class, this::onReset)
-        .onCommand(RefreshDone.class, this::onRefreshDone)
-        .onCommand(QuotaDone.class, this::onQuotaDone)
-        .onCommand(CooldownTimer.class, this::onCooldownTimer)
+        .onCommand(Report.class, health::report)
+        .onCommand(ResetHealth.class, health::reset)
+        .onCommand(RefreshDone.class, (state, done) -> health.refreshDone(state, done.tokens(), done.failure()))
+        .onCommand(QuotaDone.class, (state, done) -> health.quotaDone(state, done.snapshot(), done.failure()))
+        .onCommand(CooldownTimer.class, (state, timer) -> health.cooldownTimer(state, timer.family(), timer.until()))
         .onCommand(RefreshTimer.class, (state, cmd) -> {
           refresh.timerFired(state);
           return Effect().none();
@@ -299,7 +305,7 @@ public final class AccountEntity
     if (state.definition() != null) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("account " + accountId + " already exists"));
     }
-    return Effect().persist(new AccountCreated(cmd.definition()))
+    return persist(new AccountCreated(cmd.definition()))
         .thenRun(next -> pool.publish(next.toEntry()))
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
   }
@@ -313,11 +319,11 @@ public final class AccountEntity
     if (updated == null) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("the account's stored credentials cannot be read"));
     }
-    return Effect().persist(new AccountUpdated(updated))
+    return persist(new AccountUpdated(updated))
         .thenRun(next -> {
           pool.publish(next.toEntry());
           if (pausing) {
-            alert(next, AlertKind.DISABLED_BY_ADMIN, "paused by an admin", 0);
+            health.alert(next, AlertKind.DISABLED_BY_ADMIN, "paused by an admin", 0);
           }
         })
         .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
@@ -327,7 +333,7 @@ public final class AccountEntity
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
     }
-    return Effect().persist(new AccountDeleted(accountId, cmd.deletedAt()))
+    return persist(new AccountDeleted(accountId, cmd.deletedAt()))
         .thenRun(next -> pool.publish(next.toEntry()))
         .thenReply(cmd.replyTo(), next -> StatusReply.ack());
   }
@@ -372,123 +378,9 @@ public final class AccountEntity
     return Effect().reply(cmd.replyTo(), new Granted(null, state.definition(), state.revision()));
   }
 
-  // ---- health
-
-  private Effect<Event, AccountState> onReport(AccountState state, Report cmd) {
-    if (!state.exists()) {
-      return replyNoted(cmd);
-    }
-    long now = System.currentTimeMillis();
-    recentErrors.add(cmd.verdict(), now);
-    HealthDecision decision = CooldownRules.decide(cmd.verdict(), now, services.settings().cooldowns(),
-        refresh.canRefresh(state), cmd.afterRefresh(), cmd.family());
-    HealthReport.Reaction reaction =
-        HealthReport.react(accountId, state.health(), decision, cmd.verdict(), cmd.family(), now);
-    if (reaction instanceof HealthReport.Write w) {
-      return write(w, cmd.replyTo() == null ? List.of() : List.of(cmd.replyTo()));
-    }
-    if (reaction instanceof HealthReport.Refresh) {
-      // Tokens changed since this request took its lease: retry with them; else wait for a refresh.
-      AccountDefinition changed = refresh.refused(state, cmd.usedSecrets(), cmd.replyTo());
-      return changed != null ? Effect().reply(cmd.replyTo(), new RetryWith(changed)) : Effect().none();
-    }
-    return replyNoted(cmd);
-  }
-
-  /** Writes a health change; then publishes it, watches the cooldown's end, alerts, and answers who waits. */
-  private EffectBuilder<Event, AccountState> write(HealthReport.Write w, List<ActorRef<ReportReply>> waiting) {
-    return Effect().persist(w.events()).thenRun(next -> {
-      pool.publish(next.toEntry());
-      if (w.cooldown() != null) {
-        scheduleEnd(w.cooldown());
-      }
-      if (w.alert() != null) {
-        alert(next, w.alert().kind(), w.alert().detail(), w.alert().until());
-      }
-      waiting.forEach(this::replyNoted);
-    });
-  }
-
-  private Effect<Event, AccountState> onReset(AccountState state, ResetHealth cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown account"));
-    }
-    recentErrors.clear();
-    refresh.forgetFailure();
-    return Effect().persist(new HealthReset(accountId, cmd.at()))
-        .thenRun(next -> pool.publish(next.toEntry()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
-  }
-
-  private Effect<Event, AccountState> onCooldownTimer(AccountState state, CooldownTimer timer) {
-    HealthReport.Reaction reaction = HealthReport.cooldownTimer(accountId, state.health(), timer.family(),
-        timer.until(), System.currentTimeMillis());
-    if (reaction instanceof HealthReport.Watch w) {
-      scheduleEnd(w.cooldown());
-    }
-    return reaction instanceof HealthReport.Write w ? write(w, List.of()) : Effect().none();
-  }
-
-  private void scheduleEnd(CooldownMark mark) {
-    long delay = Math.max(0, mark.until() - System.currentTimeMillis());
-    context.scheduleOnce(Duration.ofMillis(delay + 1), context.getSelf(), new CooldownTimer(mark.family(), mark.until()));
-  }
-
-  // ---- OAuth refresh
-
-  private Effect<Event, AccountState> onRefreshDone(AccountState state, RefreshDone done) {
-    List<ActorRef<ReportReply>> waiting = refresh.finished();
-    long now = System.currentTimeMillis();
-    TokenRefresh.Outcome outcome = refresh.judge(state, done.tokens(), done.failure(), !waiting.isEmpty(), now);
-    if (outcome instanceof TokenRefresh.Failed f) {
-      recentErrors.add(new RecentError(now, 0, "refresh_failed", f.why()));
-      if (state.exists()) {
-        alert(state, AlertKind.REFRESH_FAILED, f.why(), 0);
-      }
-      if (f.markUnauthorized()) {
-        return write(HealthReport.unauthorized(accountId, "token refresh failed: " + f.why(), now), waiting)
-            .thenUnstashAll();
-      }
-      waiting.forEach(this::replyNoted);
-      return Effect().unstashAll();
-    }
-    byte[] sealed = services.vault().seal(accountId, ((TokenRefresh.Renewed) outcome).secrets());
-    return Effect().persist(new TokensRefreshed(accountId, sealed, now))
-        .thenRun(next -> {
-          pool.publish(next.toEntry());
-          waiting.forEach(r -> r.tell(new RetryWith(next.definition())));
-          refresh.schedule(next);
-        })
-        .thenUnstashAll();
-  }
-
-  // ---- quota
-
-  private Effect<Event, AccountState> onQuotaDone(AccountState state, QuotaDone done) {
-    UtilisationSeen seen = quota.finished(state, done.snapshot(), done.failure(), System.currentTimeMillis());
-    return seen == null ? Effect().none() : Effect().persist(seen).thenRun(next -> pool.publish(next.toEntry()));
-  }
-
-  // ---- helpers
-
-  private Effect<Event, AccountState> replyNoted(Report cmd) {
-    replyNoted(cmd.replyTo());
-    return Effect().none();
-  }
-
-  private void replyNoted(ActorRef<ReportReply> replyTo) {
-    if (replyTo != null) {
-      replyTo.tell(new Noted());
-    }
-  }
-
-  private void alert(AccountState state, AlertKind kind, String detail, long until) {
-    try {
-      services.alerts().raise(new AccountAlert(kind, accountId, state.definition().name(), state.definition().platform(),
-          detail, System.currentTimeMillis(), until));
-    } catch (RuntimeException e) {
-      context.getLog().warn("alert {} for account {} could not be raised: {}", kind, accountId, e.toString());
-    }
+  /** Persists a definition event, its journal write timed (see {@link JournalWrites}). */
+  private EffectBuilder<Event, AccountState> persist(Event event) {
+    return journal.persist(Effect(), HealthWrites.ENTITY, event);
   }
 
   @Override

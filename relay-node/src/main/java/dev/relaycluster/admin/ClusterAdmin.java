@@ -1,11 +1,11 @@
 package dev.relaycluster.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.account.AccountEntity;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
-import dev.relaycluster.http.JsonResponses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class ClusterAdmin {
 
   public CompletionStage<ObjectNode> describe() {
     Cluster cluster = Cluster.get(system);
-    ObjectNode out = JsonResponses.MAPPER.createObjectNode();
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("self", cluster.selfMember().address().toString());
     out.put("leader", cluster.state().getLeader() == null ? null : cluster.state().getLeader().toString());
     ArrayNode members = out.putArray("members");
@@ -46,9 +46,9 @@ public final class ClusterAdmin {
     for (PoolEntry account : pool.accounts()) {
       hosts.add(sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, account.id())
           .<AccountEntity.AccountStatusReply>ask(AccountEntity.GetStatus::new, askTimeout)
-          .thenApply(reply -> JsonResponses.MAPPER.createObjectNode().put("id", account.id()).put("name", account.name())
+          .thenApply(reply -> JsonNodeFactory.instance.objectNode().put("id", account.id()).put("name", account.name())
               .put("node", reply.node()).put("leasesInFlight", reply.leasesInFlight()))
-          .exceptionally(t -> JsonResponses.MAPPER.createObjectNode().put("id", account.id())
+          .exceptionally(t -> JsonNodeFactory.instance.objectNode().put("id", account.id())
               .put("name", account.name()).putNull("node"))
           .toCompletableFuture());
     }
@@ -72,7 +72,7 @@ public final class ClusterAdmin {
       org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> key) {
     return ShardPlacement.of(system, type, key, askTimeout).toCompletableFuture()
         .exceptionally(t -> {
-          ObjectNode none = JsonResponses.MAPPER.createObjectNode().put("type", type);
+          ObjectNode none = JsonNodeFactory.instance.objectNode().put("type", type);
           none.putArray("nodes");
           return none;
         });

@@ -1,8 +1,8 @@
 package dev.relaycluster.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaycluster.http.JsonResponses;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +31,7 @@ final class ShardPlacement {
   }
 
   private static ObjectNode json(String type, Map<Address, ShardRegion.ShardRegionStats> regions) {
-    ObjectNode out = JsonResponses.MAPPER.createObjectNode().put("type", type);
+    ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", type);
     ArrayNode nodes = out.putArray("nodes");
     new TreeMap<>(Map.copyOf(regions.entrySet().stream().collect(java.util.stream.Collectors.toMap(
         e -> e.getKey().toString(), Map.Entry::getValue)))).forEach((node, region) -> {

@@ -3,6 +3,7 @@ package dev.relaycluster.apikey;
 import dev.relaycluster.cluster.CborSerializable;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.LeaseKeeper;
+import dev.relaycluster.usage.UsageEvent;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
 import java.time.Clock;
@@ -170,7 +171,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** An activation-mode key's first use: its expiry clock starts. */
   public record KeyActivated(String keyId, long at) implements Event {}
 
-  public record UsageRecorded(UsageRecord usage) implements Event {
+  public record UsageRecorded(UsageRecord usage) implements Event, UsageEvent {
     @Override
     public String keyId() {
       return usage.keyId();
@@ -191,6 +192,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final UsageBatch usageBatch = new UsageBatch();
   /** In-memory only: what each admitted request in flight reserved, and the current rate window. */
   private final Reservations reservations = new Reservations();
+  private final UsageWrites usageWrites;
 
   public static void init(ActorSystem<?> system, KeyDirectory directory, int tagPartitions) {
     init(system, directory, tagPartitions, Clock.systemUTC(), ZoneOffset.UTC);
@@ -232,6 +234,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     this.tagPartitions = tagPartitions;
     this.clock = clock;
     this.zone = zone;
+    this.usageWrites = new UsageWrites(context, Effect(), leases, reservations, usageBatch, FlushUsage::new);
   }
 
   @Override
@@ -274,12 +277,12 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           reservations.release(cmd.leaseId());
           return Effect().none();
         })
-        .onCommand(Settle.class, this::onSettle)
+        .onCommand(Settle.class, usageWrites::settle)
         .onCommand(GrantSlots.class, (state, cmd) -> leases.recovering() ? Effect().stash()
             : Effect().reply(cmd.replyTo(), new SlotsGranted(SlotGrants.grant(state.exists() ? state.toEntry() : null,
                 cmd.slotIds(), cmd.holder(), leases, () -> meter(state, clock.millis(), false), clock.millis(), zone))))
-        .onCommand(ImportUsage.class, this::onImportUsage)
-        .onCommand(FlushUsage.class, (state, cmd) -> flushUsage(state))
+        .onCommand(ImportUsage.class, usageWrites::importUsage)
+        .onCommand(FlushUsage.class, (state, cmd) -> usageWrites.flush(state))
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             new KeyStatusReply(state.exists(), state.revoked(), leases.size(), state.requests(), state.costMicros())))
         .onCommand(GetUsage.class, (state, cmd) -> Effect().reply(cmd.replyTo(), usage(state)))
@@ -371,54 +374,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     long now = clock.millis();
     return KeyUsage.at(state, now, zone, leases.size(), meter(state, now, true), reservations.window(),
         usageBatch.unwritten(state));
-  }
-
-  /**
-   * Releases the lease and its reservation at once (the real usage takes the reservation's place in the
-   * rate window and, once written, in the cost totals) and queues the usage, written by the
-   * {@link UsageBatch} a moment later or as soon as the batch is full.
-   */
-  private Effect<Event, ApiKeyState> onSettle(ApiKeyState state, Settle cmd) {
-    leases.release(cmd.leaseId());
-    Reservation reservation = reservations.release(cmd.leaseId());
-    if (cmd.usage() == null || usageBatch.recorded(state, cmd.usage().requestId())) {
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    reservations.settled(reservation, cmd.usage());
-    if (usageBatch.add(cmd)) {
-      return flushUsage(state);
-    }
-    if (usageBatch.flushToSchedule(System.nanoTime())) {
-      context.scheduleOnce(UsageBatch.WINDOW, context.getSelf(), new FlushUsage());
-    }
-    return Effect().none();
-  }
-
-  private Effect<Event, ApiKeyState> onImportUsage(ApiKeyState state, ImportUsage cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), 0);
-    }
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    List<Event> events = cmd.usage().stream()
-        .filter(u -> !state.recorded(u.requestId()) && seen.add(u.requestId()))
-        .<Event>map(UsageRecorded::new)
-        .toList();
-    if (events.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), 0);
-    }
-    return Effect().persist(events).thenReply(cmd.replyTo(), next -> events.size());
-  }
-
-  private Effect<Event, ApiKeyState> flushUsage(ApiKeyState state) {
-    UsageBatch.Batch batch = usageBatch.take(state);
-    if (batch == null) {
-      return Effect().none();
-    }
-    List<Event> events = batch.toWrite().stream().<Event>map(UsageRecorded::new).toList();
-    return Effect().persist(events).thenRun(next -> {
-      usageBatch.written(batch);
-      batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
-    });
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.relaycluster.config;
 import com.typesafe.config.Config;
 import dev.relaycluster.protocol.oauth.CodexOAuth;
 import dev.relaycluster.protocol.oauth.GoogleOAuth;
+import dev.relaycluster.store.DbSettings;
+import dev.relaycluster.store.RedisSettings;
+import dev.relaycluster.store.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -27,7 +30,7 @@ public record RelaySettings(
     Accounts accounts,
     Alerts alerts,
     Ledger ledger,
-    MetricsSettings metrics) {
+    MetricsSettings metrics) implements StorageSettings {
 
   /**
    * Prices: {@code file} empty means the bundled LiteLLM table, else a LiteLLM-format file merged over it
@@ -228,7 +231,8 @@ public record RelaySettings(
   public record Drain(Duration balancerGrace, Duration deadline) {}
 
   /** Storage: an empty url means the embedded H2 file journal under the data directory. */
-  public record Db(String url, String user, String password, int poolSize) {
+  public record Db(String url, String user, String password, int poolSize) implements DbSettings {
+    @Override
     public boolean embedded() {
       return url.isBlank();
     }
@@ -240,7 +244,7 @@ public record RelaySettings(
    * {@code circuitResetTimeout}, then tries one command again.
    */
   public record Redis(String host, int port, String password, int database, String keyPrefix,
-      Duration commandTimeout, int circuitMaxFailures, Duration circuitResetTimeout) {
+      Duration commandTimeout, int circuitMaxFailures, Duration circuitResetTimeout) implements RedisSettings {
     public Redis(String host, int port, String password, int database, String keyPrefix) {
       this(host, port, password, database, keyPrefix, Duration.ofSeconds(2), 3, Duration.ofSeconds(10));
     }

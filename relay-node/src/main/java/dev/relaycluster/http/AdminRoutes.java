@@ -1,5 +1,6 @@
 package dev.relaycluster.http;
 
+import static dev.relaycluster.http.AccountJson.account;
 import static dev.relaycluster.http.AdminCalls.withErrors;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -26,7 +27,6 @@ import dev.relaycluster.admin.ModelMaps;
 import dev.relaycluster.admin.oidc.OidcLogin;
 import dev.relaycluster.apikey.KeyUsage;
 import dev.relaycluster.config.OidcSettings;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,7 +216,7 @@ public final class AdminRoutes extends AllDirectives {
         path("logout", () -> post(() -> completeWithFuture(withErrors(
             sessions.logout(bearer(req).orElse("")).thenApply(v -> JsonResponses.ok(Map.of("loggedOut", true))))))),
         path("accounts", () -> concat(
-            get(() -> complete(JsonResponses.ok(Map.of("data", accounts.list().stream().map(AdminRoutes::account).toList())))),
+            get(() -> complete(JsonResponses.ok(Map.of("data", accounts.list().stream().map(AccountJson::account).toList())))),
             post(() -> completeWithFuture(withErrors(json(req).thenCompose(accounts::create)
                 .thenApply(a -> JsonResponses.of(201, account(a)))))))),
         path(segment("accounts").slash("oauth").slash("generate-auth-url"), () -> post(() -> completeWithFuture(
@@ -241,22 +241,8 @@ public final class AdminRoutes extends AllDirectives {
         path(segment("accounts").slash(PathMatchers.segment()).slash("history"), id -> get(() -> completeWithFuture(
             withErrors(accounts.history(id).thenApply(AccountHistoryJson::of))))),
         path(segment("accounts").slash(PathMatchers.segment()), id -> concat(
-            get(() -> completeWithFuture(withErrors(accounts.detail(id).thenApply(d -> {
-              ObjectNode out = account(d.entry());
-              out.put("leasesInFlight", d.leasesInFlight());
-              if (d.lastUsedAt() > 0) {
-                out.put("lastUsedAt", Instant.ofEpochMilli(d.lastUsedAt()).toString());
-              }
-              var errors = out.putArray("recentErrors");
-              d.recentErrors().forEach(e -> errors.addObject().put("at", Instant.ofEpochMilli(e.at()).toString())
-                  .put("status", e.status()).put("kind", e.kind()).put("message", e.message()));
-              accountQuota(out, d);
-              if (!d.settings().isEmpty()) {
-                ObjectNode settings = out.putObject("settings");
-                d.settings().forEach(settings::put);
-              }
-              return JsonResponses.ok(out);
-            })))),
+            get(() -> completeWithFuture(withErrors(accounts.detail(id)
+                .thenApply(d -> JsonResponses.ok(AccountJson.detail(d)))))),
             patch(() -> completeWithFuture(withErrors(json(req).thenCompose(body -> accounts.update(id, body))
                 .thenApply(a -> JsonResponses.ok(account(a)))))),
             delete(() -> {
@@ -311,97 +297,6 @@ public final class AdminRoutes extends AllDirectives {
     return req.getHeader("authorization").map(HttpHeader::value)
         .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(v -> v.substring(7).strip());
-  }
-
-  static ObjectNode account(PoolEntry a) {
-    ObjectNode n = JsonResponses.MAPPER.createObjectNode();
-    n.put("id", a.id()).put("name", a.name()).put("platform", a.platform()).put("type", a.type().wireName())
-        .put("baseUrl", a.baseUrl()).put("priority", a.priority()).put("maxConcurrency", a.maxConcurrency())
-        .put("status", a.status().name().toLowerCase(java.util.Locale.ROOT)).put("schedulable", a.schedulable())
-        .put("createdAt", Instant.ofEpochMilli(a.createdAt()).toString())
-        .put("updatedAt", Instant.ofEpochMilli(a.updatedAt()).toString());
-    accountHealth(n, a);
-    return n;
-  }
-
-  /** Tier, groups, price multiplier, proxy (without password), and health: state, cooldowns, utilisation. */
-  private static void accountHealth(ObjectNode n, PoolEntry a) {
-    long now = System.currentTimeMillis();
-    var active = a.cooldowns().stream().filter(m -> m.activeAt(now)).toList();
-    boolean wholeAccount = active.stream().anyMatch(m -> m.family().equals(dev.relaycluster.account.CooldownMark.WHOLE_ACCOUNT));
-    n.put("state", !a.schedulable() ? a.status().name().toLowerCase(java.util.Locale.ROOT)
-        : wholeAccount ? "cooling" : active.isEmpty() ? "active" : "partly_cooling");
-    if (a.statusReason() != null) {
-      n.put("stateReason", a.statusReason());
-    }
-    n.put("tier", a.tier().wireName()).put("priceMultiplier", a.priceMultiplier());
-    var groups = n.putArray("groups");
-    a.groups().forEach(groups::add);
-    if (a.proxy() != null) {
-      n.put("proxy", a.proxy());
-    } else {
-      n.putNull("proxy");
-    }
-    if (a.utilisation() >= 0) {
-      n.put("utilisation", a.utilisation());
-    } else {
-      n.putNull("utilisation");
-    }
-    var windows = n.putObject("windows");
-    if (a.windows() != null && a.windows().fiveHour() >= 0) {
-      windows.put("fiveHour", a.windows().fiveHour());
-    } else {
-      windows.putNull("fiveHour");
-    }
-    if (a.windows() != null && a.windows().weekly() >= 0) {
-      windows.put("weekly", a.windows().weekly());
-    } else {
-      windows.putNull("weekly");
-    }
-    var cooldowns = n.putArray("cooldowns");
-    active.forEach(m -> cooldowns.addObject().put("family", m.family())
-        .put("until", Instant.ofEpochMilli(m.until()).toString()).put("reason", m.reason())
-        .put("status", m.status()).put("transient", m.transientError()));
-  }
-
-  /**
-   * A gemini-oauth account's Google Cloud project (not a secret) and its last background quota reading:
-   * {@code quota: {fetchedAt, buckets:[{modelId, tokenType, remainingAmount, remainingFraction, resetTime}]}},
-   * null before the first.
-   */
-  private static void accountQuota(ObjectNode out, dev.relaycluster.admin.AccountDetail d) {
-    if (d.entry().type() != dev.relaycluster.account.AccountType.GEMINI_OAUTH) {
-      return;
-    }
-    if (d.projectId() != null) {
-      out.put("projectId", d.projectId());
-    } else {
-      out.putNull("projectId");
-    }
-    if (d.quota() == null) {
-      out.putNull("quota");
-      return;
-    }
-    ObjectNode quota = out.putObject("quota").put("fetchedAt", Instant.ofEpochMilli(d.quota().fetchedAt()).toString());
-    var buckets = quota.putArray("buckets");
-    d.quota().buckets().forEach(b -> {
-      ObjectNode n = buckets.addObject().put("modelId", b.modelId()).put("tokenType", b.tokenType());
-      if (b.remainingAmount() >= 0) {
-        n.put("remainingAmount", b.remainingAmount());
-      } else {
-        n.putNull("remainingAmount");
-      }
-      if (b.remainingFraction() >= 0) {
-        n.put("remainingFraction", b.remainingFraction());
-      } else {
-        n.putNull("remainingFraction");
-      }
-      if (b.resetAt() > 0) {
-        n.put("resetTime", Instant.ofEpochMilli(b.resetAt()).toString());
-      } else {
-        n.putNull("resetTime");
-      }
-    });
   }
 
   /** A key, its usage against its limits, and the flat figures earlier clients read (requests, costMicros, inFlight). */

@@ -66,6 +66,7 @@ public final class RelayMetrics implements Extension {
   private final Map<String, AtomicLong> projectionLag = new ConcurrentHashMap<>();
   private final AtomicLong openSockets = new AtomicLong();
   private final Timer usageSettle;
+  private final Map<String, Timer> journalWrites = new ConcurrentHashMap<>();
 
   public static RelayMetrics get(ActorSystem<?> system) {
     return ID.apply(system);
@@ -183,6 +184,22 @@ public final class RelayMetrics implements Extension {
   /** A usage record was taken by its key's entity after {@code nanos}. */
   public void usageSettled(long nanos) {
     usageSettle.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * One journal write of an entity ({@code apikey}: a batch of usage records; {@code account}), from its
+   * persist to its events being written; {@code entity} is one of the relay's own entity names.
+   */
+  public void journalWritten(String entity, long nanos) {
+    Timer timer = journalWrites.get(entity);
+    if (timer == null) {
+      timer = journalWrites.computeIfAbsent(entity, e -> RequestMeters.histogram("relay.journal.write",
+              "Time for an entity's journal write alone, from its persist to its events being written",
+              Duration.ofMillis(1), Duration.ofSeconds(30),
+              RequestMeters.seconds(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+          .tag("entity", RequestMeters.label(e)).register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** How many usage events of {@code tag} the usage projection has not handled yet. */

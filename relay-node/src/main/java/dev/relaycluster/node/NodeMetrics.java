@@ -5,6 +5,7 @@ import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.PoolEntry;
 import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.cluster.JournalWrites;
 import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.http.MetricsRoutes;
@@ -26,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects the node's parts to its {@link RelayMetrics}: requests in flight, the usage backlog, accounts by
- * pool and state from the pool replica, the cluster and its shards, and the usage projection's lag; and
- * gives the {@code GET /metrics} route for the main port (none when the management port serves it).
+ * Connects the node's parts to its {@link RelayMetrics}: requests in flight, the entities' journal writes,
+ * the usage backlog, accounts by pool and state from the pool replica, the cluster and its shards, and the
+ * usage projection's lag; and gives the {@code GET /metrics} route for the main port (none when the
+ * management port serves it).
  */
 final class NodeMetrics {
   private static final Logger log = LoggerFactory.getLogger(NodeMetrics.class);
@@ -42,6 +44,7 @@ final class NodeMetrics {
     RelayMetrics metrics = RelayMetrics.get(system);
     NodeDrain drain = NodeDrain.get(system);
     metrics.inFlightFrom(drain::inFlight);
+    JournalWrites.get(system).reportTo(metrics::journalWritten);
     UsageRedelivery redelivery = UsageRedelivery.get(system);
     metrics.usageBacklogFrom(() -> redelivery.backlog().records(), () -> redelivery.backlog().onDisk(),
         () -> redelivery.backlog().oldestAgeMillis(System.currentTimeMillis()));

@@ -1,6 +1,5 @@
 package dev.relaycluster.store;
 
-import dev.relaycluster.config.RelaySettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -55,7 +54,7 @@ public final class RedisTtlStore implements TtlStore {
     this.where = where;
   }
 
-  public static RedisTtlStore connect(RelaySettings.Redis settings) {
+  public static RedisTtlStore connect(RedisSettings settings) {
     RedisURI.Builder uri = RedisURI.builder()
         .withHost(settings.host())
         .withPort(settings.port())

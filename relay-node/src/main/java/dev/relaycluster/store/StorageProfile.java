@@ -3,7 +3,6 @@ package dev.relaycluster.store;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import dev.relaycluster.config.RelaySettings;
 
 /**
  * Where the journal lives: the embedded H2 file under the data directory, or PostgreSQL when a
@@ -11,8 +10,8 @@ import dev.relaycluster.config.RelaySettings;
  */
 public record StorageProfile(String jdbcUrl, String user, String password, int poolSize, SqlDialect dialect) {
 
-  public static StorageProfile from(RelaySettings settings) {
-    RelaySettings.Db db = settings.db();
+  public static StorageProfile from(StorageSettings settings) {
+    DbSettings db = settings.db();
     if (db.embedded()) {
       String file = settings.dataDir().resolve("relay").toString().replace('\\', '/');
       // LOB_TIMEOUT: H2 keeps every BLOB a session reads (each journal event payload) reachable for this

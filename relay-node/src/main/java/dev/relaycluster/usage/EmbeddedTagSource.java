@@ -1,7 +1,6 @@
 package dev.relaycluster.usage;
 
 import com.typesafe.config.Config;
-import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +32,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * rule for holes in the ordering ({@link OrderingWatermark}, timed out after the read journal's
  * {@code journal-sequence-retrieval} query-delay × max-tries).
  */
-public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> {
+public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelope<Object>> {
   private static final int BATCH = 500;
   private static final String ORDERINGS = "SELECT \"ordering\" FROM \"event_journal\" WHERE \"ordering\" > ?"
       + " ORDER BY \"ordering\" LIMIT " + (BATCH * 4);
@@ -62,14 +61,14 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
   }
 
   /** One poll's result: where to continue, the events found, and whether more are waiting. */
-  private record Polled(OrderingWatermark next, List<EventEnvelope<ApiKeyEntity.Event>> events, boolean full) {
-    Optional<Pair<OrderingWatermark, List<EventEnvelope<ApiKeyEntity.Event>>>> result() {
+  private record Polled(OrderingWatermark next, List<EventEnvelope<Object>> events, boolean full) {
+    Optional<Pair<OrderingWatermark, List<EventEnvelope<Object>>>> result() {
       return Optional.of(Pair.create(next, events));
     }
   }
 
   @Override
-  public CompletionStage<Source<EventEnvelope<ApiKeyEntity.Event>, NotUsed>> source(
+  public CompletionStage<Source<EventEnvelope<Object>, NotUsed>> source(
       Supplier<CompletionStage<Optional<Offset>>> offset) {
     return offset.get().thenApply(o -> {
       long start = o.filter(x -> x instanceof Sequence).map(x -> ((Sequence) x).value()).orElse(0L);
@@ -78,7 +77,7 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
   }
 
   /** The next batch of the tag's events; when there is nothing new, after waiting the refresh interval. */
-  private CompletionStage<Optional<Pair<OrderingWatermark, List<EventEnvelope<ApiKeyEntity.Event>>>>> poll(
+  private CompletionStage<Optional<Pair<OrderingWatermark, List<EventEnvelope<Object>>>>> poll(
       OrderingWatermark from) {
     return database.async(c -> {
       List<Long> present = new ArrayList<>();
@@ -91,7 +90,7 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
         }
       }
       OrderingWatermark to = from.advance(present, System.currentTimeMillis(), gapTimeoutMillis);
-      List<EventEnvelope<ApiKeyEntity.Event>> events = new ArrayList<>();
+      List<EventEnvelope<Object>> events = new ArrayList<>();
       if (to.safe() > from.safe()) {
         Serialization serialization = SerializationExtension.get(system);
         try (PreparedStatement st = c.prepareStatement(EVENTS)) {
@@ -103,8 +102,7 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
           try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
               long ordering = rs.getLong(1);
-              ApiKeyEntity.Event event = (ApiKeyEntity.Event) serialization
-                  .deserialize(rs.getBytes(5), rs.getInt(6), rs.getString(7)).get();
+              Object event = serialization.deserialize(rs.getBytes(5), rs.getInt(6), rs.getString(7)).get();
               events.add(EventEnvelope.create(Sequence.apply(ordering), rs.getString(2), rs.getLong(3), event,
                   rs.getLong(4)));
             }
@@ -124,12 +122,12 @@ public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelop
   }
 
   @Override
-  public Offset extractOffset(EventEnvelope<ApiKeyEntity.Event> envelope) {
+  public Offset extractOffset(EventEnvelope<Object> envelope) {
     return envelope.offset();
   }
 
   @Override
-  public long extractCreationTime(EventEnvelope<ApiKeyEntity.Event> envelope) {
+  public long extractCreationTime(EventEnvelope<Object> envelope) {
     return envelope.timestamp();
   }
 }

@@ -1,6 +1,5 @@
 package dev.relaycluster.usage;
 
-import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -195,8 +194,8 @@ public final class LedgerMaintenance {
       long upTo = e.getValue();
       all = all.thenCompose(acc -> journal.currentEventsByTag(e.getKey(), NoOffset.getInstance())
           .takeWhile(env -> env.offset() instanceof Sequence s && s.value() <= upTo)
-          .filter(env -> env.event() instanceof ApiKeyEntity.UsageRecorded)
-          .map(env -> ((ApiKeyEntity.UsageRecorded) env.event()).usage())
+          .filter(env -> env.event() instanceof UsageEvent)
+          .map(env -> ((UsageEvent) env.event()).usage())
           .filter(u -> u.startedAt() >= from && u.startedAt() < to)
           .runFold(acc, (list, u) -> {
             list.add(u);

@@ -1,6 +1,5 @@
 package dev.relaycluster.usage;
 
-import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.PlainJdbcSession;
@@ -46,9 +45,9 @@ public final class UsageProjection {
     return UsageTags.all(partitions).stream().map(tag -> ProjectionId.of(NAME, tag)).toList();
   }
 
-  static GroupedProjection<Offset, EventEnvelope<ApiKeyEntity.Event>> projection(
+  static GroupedProjection<Offset, EventEnvelope<Object>> projection(
       ActorSystem<?> system, Database database, String tag, RelaySettings.Ledger ledger) {
-    SourceProvider<Offset, EventEnvelope<ApiKeyEntity.Event>> source = database.dialect() == SqlDialect.H2
+    SourceProvider<Offset, EventEnvelope<Object>> source = database.dialect() == SqlDialect.H2
         ? new EmbeddedTagSource(system, database, tag)
         : EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(

@@ -1,6 +1,5 @@
 package dev.relaycluster.usage;
 
-import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.store.PlainJdbcSession;
 import dev.relaycluster.store.SqlDialect;
 import java.sql.Connection;
@@ -17,13 +16,14 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes a group of {@link ApiKeyEntity.UsageRecorded} events into the request log and adds them to the
- * aggregates, in the same transaction as the projection's offset (exactly once). A request already in
- * the log is left as it is and not counted again. Requests older than the request-log retention (met
- * when the views are rebuilt) go to the aggregates only.
+ * Writes a group of {@link UsageEvent}s (the key entity's {@code UsageRecorded}) into the request log and
+ * adds them to the aggregates, in the same transaction as the projection's offset (exactly once). A request
+ * already in the log is left as it is and not counted again. Requests older than the request-log retention
+ * (met when the views are rebuilt) go to the aggregates only. Other events, if a tag ever carried any, are
+ * skipped.
  */
 public final class UsageProjectionHandler
-    extends JdbcHandler<List<EventEnvelope<ApiKeyEntity.Event>>, PlainJdbcSession> {
+    extends JdbcHandler<List<EventEnvelope<Object>>, PlainJdbcSession> {
   private final String insert;
   private final AggregateWriter aggregates;
   private final Duration retention;
@@ -37,13 +37,13 @@ public final class UsageProjectionHandler
   }
 
   @Override
-  public void process(PlainJdbcSession session, List<EventEnvelope<ApiKeyEntity.Event>> envelopes) throws Exception {
+  public void process(PlainJdbcSession session, List<EventEnvelope<Object>> envelopes) throws Exception {
     session.withConnection(c -> {
       Map<AggregateWriter.Row, UsageTotals> changes = aggregates.changes();
       long horizon = clock.millis() - retention.toMillis();
       List<UsageRecord> logged = new ArrayList<>();
-      for (EventEnvelope<ApiKeyEntity.Event> envelope : envelopes) {
-        if (envelope.event() instanceof ApiKeyEntity.UsageRecorded recorded) {
+      for (EventEnvelope<Object> envelope : envelopes) {
+        if (envelope.event() instanceof UsageEvent recorded) {
           UsageRecord u = recorded.usage();
           if (u.startedAt() < horizon) {
             aggregates.collect(changes, u, UsageTotals.of(u));

@@ -166,6 +166,9 @@ class MetricsTest {
     assertEquals(5, s.sum("relay_overhead_seconds_count", claude));
     assertEquals(0, s.sum("relay_streams_open", Map.of("pool", "claude")));
     assertEquals(0, s.sum("relay_requests_in_flight", Map.of()));
+    // The usage landed through the key's journal, and the accounts were created through theirs: both timed.
+    assertTrue(s.sum("relay_journal_write_seconds_count", Map.of("entity", "apikey")) >= 1);
+    assertTrue(s.sum("relay_journal_write_seconds_count", Map.of("entity", "account")) >= 1);
 
     // Tokens and cost match the ledger of the key.
     JsonNode rows = node.awaitRequests(keyId, data -> data.size() >= 4);

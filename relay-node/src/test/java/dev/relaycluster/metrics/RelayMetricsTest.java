@@ -73,6 +73,20 @@ class RelayMetricsTest {
   }
 
   @Test
+  void journalWritesAreTimedByEntity() {
+    metrics.journalWritten("apikey", 3_000_000L);
+    metrics.journalWritten("apikey", 40_000_000L);
+    metrics.journalWritten("account", 1_000_000L);
+
+    PrometheusSamples s = scrape();
+    assertEquals(2, s.sum("relay_journal_write_seconds_count", Map.of("entity", "apikey")));
+    assertEquals(0.043, s.sum("relay_journal_write_seconds_sum", Map.of("entity", "apikey")), 1e-9);
+    assertEquals(1, s.bucket("relay_journal_write_seconds", Map.of("entity", "apikey"), 0.005));
+    assertEquals(2, s.bucket("relay_journal_write_seconds", Map.of("entity", "apikey"), 0.05));
+    assertEquals(1, s.sum("relay_journal_write_seconds_count", Map.of("entity", "account")));
+  }
+
+  @Test
   void failoversAreCountedByCause() {
     metrics.failover("claude", "overloaded");
     metrics.failover("claude", "overloaded");

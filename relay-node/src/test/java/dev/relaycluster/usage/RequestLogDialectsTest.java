@@ -145,7 +145,7 @@ class RequestLogDialectsTest {
     assertEquals(true, line.endsWith(",1,,,,openai-chat,openai-responses"), line);
   }
 
-  private static EventEnvelope<ApiKeyEntity.Event> envelope(long seq, UsageRecord u) {
+  private static EventEnvelope<Object> envelope(long seq, UsageRecord u) {
     return EventEnvelope.create(Offset.sequence(seq), "ApiKey|" + u.keyId(), seq, new ApiKeyEntity.UsageRecorded(u),
         u.startedAt());
   }
