@@ -533,6 +533,39 @@ abstract class CodexRelayContract {
   }
 
   @Test
+  void aSocketTurnInFlightCountsAgainstTheKeysConcurrency() throws Exception {
+    codexAccount("chatgpt", TOKEN_A, ACCOUNT_A, 10);
+    JsonNode key = node.createKey("codex-one-at-a-time-" + UUID.randomUUID(), 1);
+    String secret = key.get("key").asText();
+    WsListener frames = new WsListener();
+    WebSocket ws = socket(secret, frames, Map.of());
+    ws.sendText(create("mock-slow", null), true).join();
+    JsonNode first = frames.next();
+    assertFalse(first.path("type").asText().equals("error"), first.toString());
+    // The turn is streaming (the mock sends its events 200 ms apart): the key's one slot is taken.
+    HttpResponse<String> busy = raw("POST", "/openai/v1/responses", secret, codexBody("gpt-5-codex"), Map.of());
+    assertEquals(429, busy.statusCode(), busy.body());
+    JsonNode error = JSON.readTree(busy.body()).get("error");
+    assertNotNull(error, busy.body());
+    assertEquals("rate_limit_exceeded", error.get("code").asText(), busy.body());
+    assertTrue(error.has("type") && error.has("message") && error.has("param"), busy.body());
+    List<JsonNode> rest = frames.untilDone();
+    assertEquals("response.completed", last(rest).path("type").asText(), rest.toString());
+    // Once the turn is settled its slot is free again (the release reaches the key's entity a moment later).
+    HttpResponse<String> after = null;
+    for (int i = 0; i < 100; i++) {
+      after = raw("POST", "/openai/v1/responses", secret, codexBody("gpt-5-codex"), Map.of());
+      if (after.statusCode() != 429) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(200, after.statusCode(), after.body());
+    assertEquals(2, mock.requests(TOKEN_A), "the refused request never went upstream");
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+  }
+
+  @Test
   void anUpgradeNoAccountCanTakeIsRefusedAtOnceInOpenAiJson() throws Exception {
     codexAccount("limited", TOKEN_A, ACCOUNT_A, 10);
     mock.failWith(TOKEN_A, 429);
