@@ -337,6 +337,9 @@ final class SocketConversation {
     synchronized (this) {
       if (closed || turn != t) {
         to.retire(); // the client left while the new socket was opened
+        if (connected.leaseId() != null) {
+          services.choice().ref(to.account.id()).tell(new AccountEntity.Release(connected.leaseId()));
+        }
         return;
       }
       leg = to;
@@ -365,9 +368,10 @@ final class SocketConversation {
     });
   }
 
-  /** No other account: the client gets upstream's error, and the socket stays on its account if it can. */
+  /** No other account: the client gets upstream's frames as they came, and the socket stays on its account if it can. */
   private void passOn(SocketTurn t, byte[] errorFrame) {
     boolean gone;
+    List<Message> held;
     synchronized (this) {
       t.leg.leaving = false;
       gone = t.leg.ended;
@@ -375,7 +379,10 @@ final class SocketConversation {
         return;
       }
       turn = null;
+      held = List.copyOf(t.held);
+      t.held.clear();
     }
+    held.forEach(ownFrames::offer);
     sendOwn(errorFrame);
     settle(t, RequestOutcome.UPSTREAM_ERROR);
     turnEnded.complete(Done.getInstance());
