@@ -10,7 +10,6 @@ import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.SocketFrames;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
-import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.upstream.Platform;
 import dev.relaycluster.usage.RequestOutcome;
@@ -46,18 +45,8 @@ import org.slf4j.LoggerFactory;
  * acknowledgements go up as they are; anything else gets an error frame and the socket is closed. Upstream
  * frames come back unchanged. One turn at a time; a draining node closes the socket between turns.
  *
- * <p><b>Failover of a turn.</b> Upstream frames that only announce a turn ({@link SocketFrames#announcesOnly})
- * are held until its first output. If instead an error comes first that the platform's rules say should
- * fail over (a usage limit, overload, a refused credential: {@code AnswerVerdict.failover()}), nothing of the
- * turn has reached the client, and the turn frame is {@linkplain SocketFrames#replayable replayable}, the
- * turn moves like a refused HTTP request: the account is told the verdict (it cools), the next account is
- * chosen under the same bounds ({@code max-account-attempts}, {@link FailoverPolicy}), an upstream socket is
- * opened on it, the turn frame is sent there again, and the client's socket stays pinned to the new account
- * from then on. A turn that names a {@code previous_response_id} is not replayable: the response it
- * continues lives only on the first upstream connection, so its error is passed on as it came (the client
- * starts afresh, as it would over HTTP). With no account left, the client gets upstream's error frame and the
- * socket stays on its account. The new upstream's handshake headers cannot reach the client (its 101 was
- * sent); only the frames do.
+ * <p>A turn whose upstream answers an error before any output may move to a new upstream socket on the
+ * next account, which the client's socket is pinned to from then on: see {@link SocketTurnStep} for when.
  */
 final class SocketConversation {
   private static final Logger log = LoggerFactory.getLogger(SocketConversation.class);
@@ -227,8 +216,7 @@ final class SocketConversation {
   private boolean leased(SocketTurn t, AccountEntity.AcquireReply acquired) {
     String accountId = t.leg.account.id();
     if (acquired instanceof AccountEntity.Unavailable unavailable) {
-      t.settlement.settle(services.usageRecords().record(t.call, accountId, t.attempt.number(), null,
-          TokenUsage.ZERO, 503, RequestOutcome.NO_ACCOUNT, t.call.dialect().errorType(ErrorKind.OVERLOADED), 0));
+      t.settleUnserved(services.usageRecords());
       sendOwn(frames.errorFrame(ErrorKind.OVERLOADED, "the account this connection is pinned to cannot "
           + "take a request now (" + unavailable.reason() + "); reconnect"));
       return false;
@@ -241,7 +229,7 @@ final class SocketConversation {
   private CompletionStage<Done> send(SocketTurn t) {
     synchronized (this) {
       if (closed) {
-        settle(t, RequestOutcome.CLIENT_DISCONNECTED);
+        t.settle(services.usageRecords(), RequestOutcome.CLIENT_DISCONNECTED);
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       turn = t;
@@ -257,7 +245,7 @@ final class SocketConversation {
     SocketTurn ended = null;
     SocketTurn failing = null;
     AnswerVerdict verdict = null;
-    List<Message> out;
+    List<Message> out = List.of();
     synchronized (this) {
       if (from != leg || from.leaving) {
         return List.of(); // a retired leg's last frames, or what follows the error of a turn that fails over
@@ -272,18 +260,19 @@ final class SocketConversation {
       byte[] bytes = frame.toArray();
       t.tap.onEventJson(bytes);
       boolean end = t.tap.sawEnd() || t.tap.errorType() != null;
-      if (!t.passedOn && !end && frames.announcesOnly(bytes)) {
+      if (!t.passedOn && t.tap.errorType() != null && t.replayable) {
+        verdict = from.platform.classifyStreamError(t.tap.errorType(), t.tap.errorJson(), System.currentTimeMillis());
+      }
+      SocketTurnStep step = SocketTurnStep.of(t.passedOn, end, !t.passedOn && !end && frames.announcesOnly(bytes),
+          t.replayable, verdict);
+      if (step == SocketTurnStep.HOLD) {
         t.held.add(message);
         return List.of();
       }
-      if (!t.passedOn && t.tap.errorType() != null && t.replayable) {
-        verdict = from.platform.classifyStreamError(t.tap.errorType(), t.tap.errorJson(), System.currentTimeMillis());
-        if (verdict != null && verdict.failover()) {
-          from.leaving = true;
-          failing = t;
-        }
-      }
-      if (failing == null) {
+      if (step == SocketTurnStep.FAIL_OVER) {
+        from.leaving = true;
+        failing = t;
+      } else {
         t.passedOn = true;
         out = new ArrayList<>(t.held);
         out.add(message);
@@ -292,8 +281,6 @@ final class SocketConversation {
           ended = t;
           turn = null;
         }
-      } else {
-        out = List.of();
       }
     }
     if (failing != null) {
@@ -384,7 +371,7 @@ final class SocketConversation {
     }
     held.forEach(ownFrames::offer);
     sendOwn(errorFrame);
-    settle(t, RequestOutcome.UPSTREAM_ERROR);
+    t.settle(services.usageRecords(), RequestOutcome.UPSTREAM_ERROR);
     turnEnded.complete(Done.getInstance());
     if (gone) {
       close();
@@ -393,7 +380,7 @@ final class SocketConversation {
 
   private void endTurn(SocketTurn t) {
     services.choice().reportStreamError(t.leg.account.id(), t.leg.platform, t.tap, t.call.request().model());
-    settle(t, t.tap.sawEnd() ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR);
+    t.settle(services.usageRecords(), t.tap.sawEnd() ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR);
     CompletableFuture<Done> ended;
     synchronized (this) {
       ended = turnEnded;
@@ -402,16 +389,6 @@ final class SocketConversation {
     if (drain.draining()) {
       closeIfIdle();
     }
-  }
-
-  private void settle(SocketTurn t, RequestOutcome outcome) {
-    String errorType = t.tap.errorType() != null ? t.tap.errorType()
-        : outcome == RequestOutcome.COMPLETED || outcome == RequestOutcome.CLIENT_DISCONNECTED ? null
-        : t.call.dialect().errorType(ErrorKind.API_ERROR);
-    int status = outcome == RequestOutcome.COMPLETED || outcome == RequestOutcome.CLIENT_DISCONNECTED ? 200 : 502;
-    AccountDefinition account = t.leg.account;
-    t.settlement.settle(services.usageRecords().record(t.call, account.id(), t.attempt.number(), t.tap.model(),
-        t.tap.usage(), status, outcome, errorType, t.firstFrameNanos, 0, account.priceMultiplier()));
   }
 
   /** A leg's upstream ended: the end of the client's socket too, unless the leg was retired or is failing over. */
@@ -441,7 +418,7 @@ final class SocketConversation {
       if (upstreamEnded) {
         sendOwn(frames.errorFrame(ErrorKind.BAD_GATEWAY, "upstream closed the connection during a response"));
       }
-      settle(open, upstreamEnded ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.CLIENT_DISCONNECTED);
+      open.settle(services.usageRecords(), upstreamEnded ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.CLIENT_DISCONNECTED);
       turnEnded.complete(Done.getInstance());
     }
     close();

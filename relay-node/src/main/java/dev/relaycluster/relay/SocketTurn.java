@@ -1,7 +1,11 @@
 package dev.relaycluster.relay;
 
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.usage.RequestOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -31,6 +35,22 @@ final class SocketTurn {
     this.tap = call.dialect().newTap();
     this.attempt = Attempt.first(call, settlement, RouteTrace.OFF);
     this.leg = leg;
+  }
+
+  /** Settles the turn once with what its tap saw, on its leg's account. */
+  void settle(UsageRecords records, RequestOutcome outcome) {
+    boolean clean = outcome == RequestOutcome.COMPLETED || outcome == RequestOutcome.CLIENT_DISCONNECTED;
+    String errorType = tap.errorType() != null ? tap.errorType()
+        : clean ? null : call.dialect().errorType(ErrorKind.API_ERROR);
+    AccountDefinition account = leg.account;
+    settlement.settle(records.record(call, account.id(), attempt.number(), tap.model(), tap.usage(), clean ? 200 : 502,
+        outcome, errorType, firstFrameNanos, 0, account.priceMultiplier()));
+  }
+
+  /** Settles a turn its leg's account could not take (no lease). */
+  void settleUnserved(UsageRecords records) {
+    settlement.settle(records.record(call, leg.account.id(), attempt.number(), null, TokenUsage.ZERO, 503,
+        RequestOutcome.NO_ACCOUNT, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
   }
 
   /** The call of a turn: the socket's handshake with the turn frame as its body, and the frame's view. */
