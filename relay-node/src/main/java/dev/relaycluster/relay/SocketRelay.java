@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * upstream handshake is made with its credential, and a refused or failed handshake fails over to the
  * next account like an HTTP refusal. Once open, {@link SocketConversation} relays the frames and settles
  * each turn; a turn whose upstream answers an error before any output may fail over to a new upstream
- * socket on the next account (see there for when), chosen here the same way. Vendor-blind: the platform builds the handshake, the dialect's {@link SocketFrames} reads frames.
+ * socket on the next account ({@link SocketTurnStep} says when), chosen here the same way. Vendor-blind:
+ * the platform builds the handshake, the dialect's {@link SocketFrames} reads frames.
  */
 public final class SocketRelay {
   private static final Logger log = LoggerFactory.getLogger(SocketRelay.class);
