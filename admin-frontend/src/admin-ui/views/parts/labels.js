@@ -38,8 +38,10 @@ const L = {
     },
   },
   tier: {
-    en: { free: 'Free', pro: 'Pro', max: 'Max', unknown: 'Unknown' },
-    zh: { free: '免费', pro: 'Pro', max: 'Max', unknown: '未知' },
+    en: { free: 'Free', pro: 'Pro', max: 'Max', unknown: 'Unknown', plus: 'Plus', team: 'Team', business: 'Business',
+      enterprise: 'Enterprise', edu: 'Edu' },
+    zh: { free: '免费', pro: 'Pro', max: 'Max', unknown: '未知', plus: 'Plus', team: 'Team', business: 'Business',
+      enterprise: 'Enterprise', edu: 'Edu' },
   },
   role: {
     en: { owner: 'Owner', admin: 'Admin', viewer: 'Viewer' },

@@ -100,12 +100,12 @@ public final class CodexOAuthClient implements TokenRefresher {
         + (code != null && ERROR_CODE.matcher(code).matches() ? ": " + code : ""), rejected);
   }
 
-  /** The relay's view of a ChatGPT login: the account id and email come from the id token when it came along. */
+  /** The relay's view of a ChatGPT login: the account id, email and plan come from the id token when it came along. */
   private static OAuthTokens tokens(CodexTokens t) {
     CodexIdToken claims = t.idClaims();
     String accountId = claims != null && claims.chatgptAccountId() != null ? claims.chatgptAccountId()
         : t.accountId();
     return new OAuthTokens(t.accessToken(), t.refreshToken(), t.expiresAt(), List.of(), accountId,
-        claims == null ? null : claims.email(), null);
+        claims == null ? null : claims.email(), null, claims == null ? null : claims.chatgptPlanType());
   }
 }

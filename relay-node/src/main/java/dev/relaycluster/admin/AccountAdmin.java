@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.relaycluster.protocol.oauth.SubscriptionTier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -113,7 +114,7 @@ public final class AccountAdmin {
         long now = System.currentTimeMillis();
         AccountDefinition definition = new AccountDefinition(id, name, type, baseUrl, priority, maxConcurrency, paused,
             vault.seal(id, secrets), now, now, options.groups(),
-            options.priceMultiplier() == null ? 1.0 : options.priceMultiplier(), options.tier(),
+            options.priceMultiplier() == null ? 1.0 : options.priceMultiplier(), tier(type, options, body),
             options.proxy() == null ? null : options.proxy().display());
         return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, id)
             .<StatusReply<PoolEntry>>ask(r -> new AccountEntity.Create(definition, r), askTimeout)
@@ -165,13 +166,15 @@ public final class AccountAdmin {
           ? vault.seal(id, new AccountSecrets(null, null, null, 0).withProxy(
               options.proxyUrl().isEmpty() ? null : options.proxyUrl()))
           : null;
-      return patch(id, body, options, sealed, sealedProxy, project);
+      SubscriptionTier tier = newCredentials ? tier(current.type(), options, body) : options.tier();
+      return patch(id, body, options, tier, sealed, sealedProxy, project);
     } catch (AdminInputException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, byte[] sealed,
+  private CompletionStage<PoolEntry> patch(String id, JsonNode body, AccountOptions options, SubscriptionTier tier,
+      byte[] sealed,
       byte[] sealedProxy, String project) {
     try {
       AccountPatch patch = new AccountPatch(
@@ -185,7 +188,7 @@ public final class AccountAdmin {
           System.currentTimeMillis(),
           options.groups(),
           options.priceMultiplier(),
-          options.tier(),
+          tier,
           options.proxyDisplay(),
           sealedProxy,
           project);
@@ -274,6 +277,14 @@ public final class AccountAdmin {
 
   private PoolEntry existing(String id) {
     return pool.find(id).filter(e -> e.status() != dev.relaycluster.account.AccountStatus.DELETED).orElse(null);
+  }
+
+  /** The tier the admin gave; else, for ChatGPT tokens, the plan their id token names (null: keep / unknown). */
+  private static SubscriptionTier tier(AccountType type, AccountOptions options, JsonNode body) {
+    if (options.tier() != null || type != AccountType.CODEX_OAUTH) {
+      return options.tier();
+    }
+    return CodexTokenInput.plan(body);
   }
 
   /**

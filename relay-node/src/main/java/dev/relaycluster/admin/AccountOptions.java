@@ -93,7 +93,8 @@ record AccountOptions(List<String> groups, Double priceMultiplier, String proxyU
     try {
       return SubscriptionTier.valueOf(n.asText("").toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw AdminInputException.invalid("tier: must be \"free\", \"pro\", \"max\" or \"unknown\"");
+      throw AdminInputException.invalid("tier: must be \"free\", \"pro\", \"max\", \"plus\", \"team\", \"business\", "
+          + "\"enterprise\", \"edu\" or \"unknown\"");
     }
   }
 }

@@ -60,7 +60,8 @@ public final class CodexOAuthAdmin {
 
   /**
    * {@code {sessionId, code, name?, priority?, maxConcurrency?, groups?, priceMultiplier?, proxy?, tier?,
-   * baseUrl?}}: exchanges the code and creates the account, named after the login's email unless named.
+   * baseUrl?}}: exchanges the code and creates the account, named after the login's email unless named, of the
+   * plan its id token names ({@code chatgpt_plan_type}) unless a tier is given.
    */
   public CompletionStage<PoolEntry> exchangeCode(JsonNode body) {
     OAuthAccountRequest request;
@@ -72,7 +73,13 @@ public final class CodexOAuthAdmin {
     return flow.take(request, oauth.config().sessionTtl())
         .thenCompose(login -> oauth.exchange(request.code().code(), login.verifier(), request.options().proxy()))
         .thenCompose(tokens -> flow.create(request, AccountType.CODEX_OAUTH, tokens.email(), secrets(tokens),
-            request.options().tier() != null ? request.options().tier() : SubscriptionTier.UNKNOWN));
+            tier(request.options().tier(), tokens.planType())));
+  }
+
+  /** The tier the admin gave, else the login's ChatGPT plan, else unknown. */
+  static SubscriptionTier tier(SubscriptionTier given, String planType) {
+    SubscriptionTier plan = SubscriptionTier.fromChatGptPlan(planType);
+    return given != null ? given : plan != null ? plan : SubscriptionTier.UNKNOWN;
   }
 
   /** Every request to ChatGPT names the account, so a login whose id token names none is of no use. */

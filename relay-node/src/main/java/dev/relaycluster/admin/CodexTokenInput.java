@@ -3,17 +3,51 @@ package dev.relaycluster.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.AccountSecrets;
 import dev.relaycluster.protocol.oauth.CodexIdToken;
+import dev.relaycluster.protocol.oauth.SubscriptionTier;
 
 /**
  * The tokens of a ChatGPT (Codex) account as an admin gives them: the fields {@code accessToken},
  * {@code refreshToken}, {@code idToken}, {@code expiresAt} and {@code chatgptAccountId}, or a Codex CLI
  * {@code auth.json} pasted whole as {@code authJson}. The ChatGPT account id is read from the id token
- * when not given.
+ * when not given, and the plan ({@code chatgpt_plan_type}) from it as the account's tier.
  */
 final class CodexTokenInput {
   private CodexTokenInput() {}
 
   static AccountSecrets secrets(JsonNode body) {
+    JsonNode source = fields(body);
+    String access = AccountAdmin.required(source, "accessToken");
+    String refresh = AccountAdmin.text(source, "refreshToken", null);
+    long expiresAt = source.has("expiresAt") ? AccountAdmin.expiresAt(source.get("expiresAt")) : 0;
+    String accountId = AccountAdmin.text(source, "chatgptAccountId", null);
+    CodexIdToken claims = claims(source);
+    accountId = accountId != null || claims == null ? accountId : claims.chatgptAccountId();
+    if (accountId == null || accountId.isBlank()) {
+      throw AdminInputException.invalid("chatgptAccountId: required (or an idToken that names it)");
+    }
+    return new AccountSecrets(null, access, refresh, expiresAt).withUpstreamAccountId(accountId);
+  }
+
+  /** The plan the given id token names, or null when there is none (or none this relay knows). */
+  static SubscriptionTier plan(JsonNode body) {
+    CodexIdToken claims = claims(fields(body));
+    return claims == null ? null : SubscriptionTier.fromChatGptPlan(claims.chatgptPlanType());
+  }
+
+  private static CodexIdToken claims(JsonNode source) {
+    String idToken = AccountAdmin.text(source, "idToken", null);
+    if (idToken == null || idToken.isBlank()) {
+      return null;
+    }
+    try {
+      return CodexIdToken.decode(idToken.strip());
+    } catch (IllegalArgumentException e) {
+      throw AdminInputException.invalid("idToken: " + e.getMessage());
+    }
+  }
+
+  /** The token fields, from the body or from the pasted auth.json. */
+  private static JsonNode fields(JsonNode body) {
     JsonNode source = body;
     if (body.has("authJson")) {
       JsonNode auth = body.get("authJson");
@@ -34,23 +68,7 @@ final class CodexTokenInput {
       copy(tokens, "account_id", fields, "chatgptAccountId");
       source = fields;
     }
-    String access = AccountAdmin.required(source, "accessToken");
-    String refresh = AccountAdmin.text(source, "refreshToken", null);
-    long expiresAt = source.has("expiresAt") ? AccountAdmin.expiresAt(source.get("expiresAt")) : 0;
-    String accountId = AccountAdmin.text(source, "chatgptAccountId", null);
-    String idToken = AccountAdmin.text(source, "idToken", null);
-    if (idToken != null && !idToken.isBlank()) {
-      try {
-        CodexIdToken claims = CodexIdToken.decode(idToken.strip());
-        accountId = accountId != null ? accountId : claims.chatgptAccountId();
-      } catch (IllegalArgumentException e) {
-        throw AdminInputException.invalid("idToken: " + e.getMessage());
-      }
-    }
-    if (accountId == null || accountId.isBlank()) {
-      throw AdminInputException.invalid("chatgptAccountId: required (or an idToken that names it)");
-    }
-    return new AccountSecrets(null, access, refresh, expiresAt).withUpstreamAccountId(accountId);
+    return source;
   }
 
   private static void copy(JsonNode from, String name, com.fasterxml.jackson.databind.node.ObjectNode to, String as) {

@@ -9,13 +9,14 @@ import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.SocketFrames;
-import dev.relaycluster.protocol.dialect.UsageTap;
-import dev.relaycluster.protocol.usage.TokenUsage;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.upstream.Platform;
 import dev.relaycluster.usage.RequestOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -23,29 +24,29 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket pinned to one account and one upstream socket. Client frames are read by the
- * dialect's {@link SocketFrames}: a turn (Responses {@code response.create}) is admitted by the key like
- * an HTTP request, leases the pinned account, goes up unchanged, and is settled once when the dialect's
- * usage tap sees its final event or error (or the socket ends mid-turn, then marked incomplete);
+ * One client socket pinned to one account and one upstream socket (a {@link SocketLeg}). Client frames are
+ * read by the dialect's {@link SocketFrames}: a turn (Responses {@code response.create}) is admitted by
+ * the key like an HTTP request, leases the pinned account, goes up unchanged, and is settled once when the
+ * dialect's usage tap sees its final event or error (or the socket ends mid-turn, then marked incomplete);
  * acknowledgements go up as they are; anything else gets an error frame and the socket is closed. Upstream
  * frames come back unchanged. One turn at a time; a draining node closes the socket between turns.
+ *
+ * <p>A turn whose upstream answers an error before any output may move to a new upstream socket on the
+ * next account, which the client's socket is pinned to from then on: see {@link SocketTurnStep} for when.
  */
 final class SocketConversation {
   private static final Logger log = LoggerFactory.getLogger(SocketConversation.class);
@@ -56,72 +57,64 @@ final class SocketConversation {
   record Services(ActorSystem<?> system, RelayFlow flow, AccountChoice choice, UsageRecords usageRecords,
       RelaySettings settings) {}
 
-  /** A turn in flight: its call, settlement, tap, and when its first frame came back. */
-  private static final class Turn {
-    final RelayCall call;
-    final Settlement settlement;
-    final UsageTap tap;
-    long firstFrameNanos;
-
-    Turn(RelayCall call, Settlement settlement, UsageTap tap) {
-      this.call = call;
-      this.settlement = settlement;
-      this.tap = tap;
-    }
+  /** Opens an upstream socket on the account after {@code attempt} (SocketRelay's failover). */
+  interface Reconnect {
+    CompletionStage<SocketConnection> failOver(Attempt attempt, UpstreamRefusal refusal, SocketConversation conversation);
   }
 
   private final Services services;
   private final RelayCall handshake;
   private final SocketFrames frames;
   private final Function<RelayCall, RequestFacts> facts;
-  private final AccountDefinition account;
-  private final Platform platform;
+  private final Reconnect reconnect;
   private final Materializer materializer;
   private final NodeDrain drain;
-  /** Frames to upstream, and frames the relay itself sends the client (errors). */
-  private final SourceQueueWithComplete<Message> toUpstream;
-  private final Source<Message, NotUsed> toUpstreamSource;
+  /** The legs in the order the client reads them, and frames the relay itself sends the client (errors). */
+  private final SourceQueueWithComplete<SocketLeg> legs;
+  private final Source<SocketLeg, NotUsed> legsSource;
   private final SourceQueueWithComplete<Message> ownFrames;
   private final Source<Message, NotUsed> ownFramesSource;
-  private final Publisher<Message> fromUpstream;
-  private final Sink<Message, NotUsed> fromUpstreamSink;
-  private Turn turn;
+  private SocketLeg leg;
+  private SocketTurn turn;
   private CompletableFuture<Done> turnEnded = CompletableFuture.completedFuture(Done.getInstance());
   private boolean closed;
   private Cancellable drainCheck;
 
   SocketConversation(Services services, RelayCall handshake, SocketFrames frames,
-      Function<RelayCall, RequestFacts> facts, AccountDefinition account, Platform platform) {
+      Function<RelayCall, RequestFacts> facts, Reconnect reconnect) {
     this.services = services;
     this.handshake = handshake;
     this.frames = frames;
     this.facts = facts;
-    this.account = account;
-    this.platform = platform;
+    this.reconnect = reconnect;
     this.materializer = Materializer.matFromSystem(services.system());
     this.drain = NodeDrain.get(services.system());
-    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> up =
-        Source.<Message>queue(64, OverflowStrategy.backpressure()).preMaterialize(materializer);
-    this.toUpstream = up.first();
-    this.toUpstreamSource = up.second();
+    Pair<SourceQueueWithComplete<SocketLeg>, Source<SocketLeg, NotUsed>> l =
+        Source.<SocketLeg>queue(16, OverflowStrategy.dropNew()).preMaterialize(materializer);
+    this.legs = l.first();
+    this.legsSource = l.second();
     Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> own =
         Source.<Message>queue(16, OverflowStrategy.dropNew()).preMaterialize(materializer);
     this.ownFrames = own.first();
     this.ownFramesSource = own.second();
-    Pair<Publisher<Message>, Sink<Message, NotUsed>> down =
-        Sink.<Message>asPublisher(AsPublisher.WITHOUT_FANOUT).preMaterialize(materializer);
-    this.fromUpstream = down.first();
-    this.fromUpstreamSink = down.second();
   }
 
-  /** The client side of the upstream socket: what goes up, and where upstream's frames go. */
-  Flow<Message, Message, NotUsed> upstreamFlow() {
-    return Flow.fromSinkAndSourceCoupled(fromUpstreamSink, toUpstreamSource);
+  /** A leg on {@code account}, not yet open. */
+  SocketLeg leg(AccountDefinition account, Platform platform) {
+    return new SocketLeg(account, platform, materializer);
   }
 
-  /** The handshake failed: nothing was relayed; free what was made for it. */
+  /** The first leg is open: the client's socket is served from it. */
+  void attach(SocketLeg first) {
+    synchronized (this) {
+      leg = first;
+    }
+    legs.offer(first);
+  }
+
+  /** No upstream socket could be opened: nothing was relayed; free what was made for it. */
   void abandon() {
-    toUpstream.complete();
+    legs.complete();
     ownFrames.complete();
   }
 
@@ -130,16 +123,22 @@ final class SocketConversation {
     long maxFrame = services.settings().http().maxBodySize();
     long timeout = services.settings().upstream().bodyTimeout().toMillis();
     Sink<Message, NotUsed> fromClient = Flow.<Message>create()
-        .mapAsync(1, m -> strictText(m, timeout, maxFrame))
+        .mapAsync(1, m -> SocketText.strict(m, timeout, maxFrame, materializer))
         .mapAsync(1, this::onClientFrame)
         .watchTermination((mat, done) -> {
           done.whenComplete((d, failure) -> onEnd(false));
           return mat;
         })
         .to(Sink.ignore());
-    Source<Message, NotUsed> toClient = Source.fromPublisher(fromUpstream)
-        .mapAsync(1, m -> strictText(m, timeout, Long.MAX_VALUE))
-        .map(this::onUpstreamFrame)
+    Source<Message, NotUsed> toClient = legsSource
+        .flatMapConcat(l -> l.frames()
+            .mapAsync(1, m -> SocketText.strict(m, timeout, Long.MAX_VALUE, materializer))
+            .mapConcat(frame -> onUpstreamFrame(l, frame))
+            .watchTermination((mat, done) -> {
+              done.whenComplete((d, failure) -> onLegEnd(l));
+              return mat;
+            })
+            .recoverWithRetries(1, Throwable.class, Source::empty))
         .watchTermination((mat, done) -> {
           done.whenComplete((d, failure) -> onEnd(true));
           return mat;
@@ -153,26 +152,16 @@ final class SocketConversation {
     return Flow.fromSinkAndSourceCoupled(fromClient, toClient);
   }
 
-  private CompletionStage<ByteString> strictText(Message message, long timeoutMillis, long maxBytes) {
-    if (!message.isText()) {
-      // The protocol has text frames only: a binary one is read like text and refused as not JSON.
-      return message.asBinaryMessage().toStrict(timeoutMillis, materializer).thenApply(b -> b.getStrictData());
-    }
-    TextMessage text = message.asTextMessage();
-    if (text.isStrict()) {
-      return CompletableFuture.completedFuture(ByteString.fromString(text.getStrictText()));
-    }
-    return text.getStreamedText().limitWeighted(maxBytes, s -> (long) s.length())
-        .runFold(new StringBuilder(), StringBuilder::append, materializer)
-        .thenApply(sb -> ByteString.fromString(sb.toString()));
-  }
-
   private CompletionStage<Done> onClientFrame(ByteString frame) {
     byte[] bytes = frame.toArray();
     SocketFrames.Frame kind = frames.classify(bytes);
     switch (kind.kind()) {
       case FORWARD -> {
-        return toUpstream.offer(TextMessage.create(frame.utf8String())).thenApply(r -> Done.getInstance());
+        SocketLeg current;
+        synchronized (this) {
+          current = leg;
+        }
+        return current.toUpstream.offer(TextMessage.create(frame.utf8String())).thenApply(r -> Done.getInstance());
       }
       case INVALID -> {
         sendOwn(frames.errorFrame(ErrorKind.INVALID_REQUEST, kind.reason()));
@@ -204,11 +193,8 @@ final class SocketConversation {
       sendOwn(frames.errorFrame(ErrorKind.INVALID_REQUEST, e.getMessage()));
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    RelayCall call = new RelayCall(IDS.next().toString(), handshake.key(), handshake.dialect(), handshake.pool(),
-        handshake.endpoint(), handshake.rawQuery(), handshake.headers(), ContentTypes.APPLICATION_JSON, frame,
-        view.sessionKey().isPresent() ? view : new RequestView(view.model(), view.stream(), view.maxTokens(),
-            view.generates(), handshake.request().sessionKey()),
-        handshake.userAgent(), System.currentTimeMillis(), System.nanoTime());
+    RelayCall call = SocketTurn.call(IDS.next().toString(), handshake, frame, view);
+    boolean replayable = frames.replayable(bytes);
     return services.flow().admit(call, facts.apply(call)).thenCompose(admitted -> {
       if (admitted.refused() != null) {
         RelayAnswer.Refused refused = admitted.refused();
@@ -216,55 +202,185 @@ final class SocketConversation {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       Settlement settlement = admitted.settlement();
-      var ref = services.choice().ref(account.id());
-      String lease = call.requestId() + "/1";
-      return services.choice().acquire(account.id(), lease)
-          .thenCompose(acquired -> {
-            if (acquired instanceof AccountEntity.Unavailable unavailable) {
-              settlement.settle(services.usageRecords().record(call, account.id(), 1, null, TokenUsage.ZERO, 503,
-                  RequestOutcome.NO_ACCOUNT, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
-              sendOwn(frames.errorFrame(ErrorKind.OVERLOADED, "the account this connection is pinned to cannot "
-                  + "take a request now (" + unavailable.reason() + "); reconnect"));
-              return CompletableFuture.completedFuture(Done.getInstance());
-            }
-            settlement.accountAcquired(ref, ((AccountEntity.Granted) acquired).leaseId());
-            synchronized (this) {
-              if (closed) {
-                settle(new Turn(call, settlement, call.dialect().newTap()), RequestOutcome.CLIENT_DISCONNECTED);
-                return CompletableFuture.completedFuture(Done.getInstance());
-              }
-              turn = new Turn(call, settlement, call.dialect().newTap());
-              turnEnded = new CompletableFuture<>();
-            }
-            return toUpstream.offer(TextMessage.create(frame.utf8String())).thenApply(r -> Done.getInstance());
-          });
+      SocketLeg pinned;
+      synchronized (this) {
+        pinned = leg;
+      }
+      SocketTurn t = new SocketTurn(call, settlement, replayable, pinned);
+      return services.choice().acquire(pinned.account.id(), t.attempt.accountLease())
+          .thenCompose(acquired -> leased(t, acquired) ? send(t) : CompletableFuture.completedFuture(Done.getInstance()));
     });
   }
 
-  private Message onUpstreamFrame(ByteString frame) {
-    Turn ended = null;
+  /** The turn's lease on its leg's account: true when granted; else the turn is refused and settled. */
+  private boolean leased(SocketTurn t, AccountEntity.AcquireReply acquired) {
+    String accountId = t.leg.account.id();
+    if (acquired instanceof AccountEntity.Unavailable unavailable) {
+      t.settleUnserved(services.usageRecords());
+      sendOwn(frames.errorFrame(ErrorKind.OVERLOADED, "the account this connection is pinned to cannot "
+          + "take a request now (" + unavailable.reason() + "); reconnect"));
+      return false;
+    }
+    t.settlement.accountAcquired(services.choice().ref(accountId), ((AccountEntity.Granted) acquired).leaseId());
+    return true;
+  }
+
+  /** The turn becomes the one in flight and its frame goes up on its leg. */
+  private CompletionStage<Done> send(SocketTurn t) {
     synchronized (this) {
-      Turn t = turn;
-      if (t != null) {
-        if (t.firstFrameNanos == 0) {
-          t.firstFrameNanos = System.nanoTime();
-        }
-        t.tap.onEventJson(frame.toArray());
-        if (t.tap.sawEnd() || t.tap.errorType() != null) {
+      if (closed) {
+        t.settle(services.usageRecords(), RequestOutcome.CLIENT_DISCONNECTED);
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      turn = t;
+      if (turnEnded.isDone()) {
+        turnEnded = new CompletableFuture<>();
+      }
+    }
+    return t.leg.toUpstream.offer(TextMessage.create(t.call.body().utf8String())).thenApply(r -> Done.getInstance());
+  }
+
+  private List<Message> onUpstreamFrame(SocketLeg from, ByteString frame) {
+    Message message = TextMessage.create(frame.utf8String());
+    SocketTurn ended = null;
+    SocketTurn failing = null;
+    AnswerVerdict verdict = null;
+    List<Message> out = List.of();
+    synchronized (this) {
+      if (from != leg || from.leaving) {
+        return List.of(); // a retired leg's last frames, or what follows the error of a turn that fails over
+      }
+      SocketTurn t = turn;
+      if (t == null) {
+        return List.of(message);
+      }
+      if (t.firstFrameNanos == 0) {
+        t.firstFrameNanos = System.nanoTime();
+      }
+      byte[] bytes = frame.toArray();
+      t.tap.onEventJson(bytes);
+      boolean end = t.tap.sawEnd() || t.tap.errorType() != null;
+      if (!t.passedOn && t.tap.errorType() != null && t.replayable) {
+        verdict = from.platform.classifyStreamError(t.tap.errorType(), t.tap.errorJson(), System.currentTimeMillis());
+      }
+      SocketTurnStep step = SocketTurnStep.of(t.passedOn, end, !t.passedOn && !end && frames.announcesOnly(bytes),
+          t.replayable, verdict);
+      if (step == SocketTurnStep.HOLD) {
+        t.held.add(message);
+        return List.of();
+      }
+      if (step == SocketTurnStep.FAIL_OVER) {
+        from.leaving = true;
+        failing = t;
+      } else {
+        t.passedOn = true;
+        out = new ArrayList<>(t.held);
+        out.add(message);
+        t.held.clear();
+        if (end) {
           ended = t;
           turn = null;
         }
       }
     }
-    if (ended != null) {
+    if (failing != null) {
+      failOver(failing, verdict, frame.toArray());
+    } else if (ended != null) {
       endTurn(ended);
     }
-    return TextMessage.create(frame.utf8String());
+    return out;
   }
 
-  private void endTurn(Turn t) {
-    services.choice().reportStreamError(account.id(), platform, t.tap, t.call.request().model());
-    settle(t, t.tap.sawEnd() ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR);
+  /** Tells the account, and moves the turn to the next account's upstream socket if one can be had. */
+  private void failOver(SocketTurn t, AnswerVerdict verdict, byte[] errorFrame) {
+    SocketLeg from = t.leg;
+    String accountId = from.account.id();
+    services.choice().ref(accountId).tell(AccountEntity.Report.of(null, verdict, false,
+        from.platform.modelFamily(t.call.request().model())));
+    if (FailoverPolicy.afterRefusal(verdict, false) == FailoverPolicy.Step.REFRESH_AND_RETRY) {
+      services.choice().forgetReplica(accountId);
+    }
+    t.settlement.releaseAccount();
+    log.info("socket turn {}: account {} answered {} before any output; failing over", t.call.requestId(),
+        accountId, t.tap.errorType());
+    UpstreamRefusal refusal = new UpstreamRefusal(accountId, verdict.status(), t.tap.errorType(),
+        new RelayAnswer.Refused(ErrorKind.OVERLOADED, t.tap.errorType()), false);
+    reconnect.failOver(t.attempt, refusal, this).whenComplete((connection, failure) -> {
+      if (failure != null) {
+        log.error("socket turn {} could not fail over", t.call.requestId(), failure);
+      }
+      if (connection instanceof SocketConnection.Connected connected) {
+        resume(t, connected);
+      } else {
+        passOn(t, errorFrame);
+      }
+    });
+  }
+
+  /** The turn goes up again on the new leg, which the client's socket is pinned to from now on. */
+  private void resume(SocketTurn t, SocketConnection.Connected connected) {
+    SocketLeg from = t.leg;
+    SocketLeg to = connected.leg();
+    synchronized (this) {
+      if (closed || turn != t) {
+        to.retire(); // the client left while the new socket was opened
+        if (connected.leaseId() != null) {
+          services.choice().ref(to.account.id()).tell(new AccountEntity.Release(connected.leaseId()));
+        }
+        return;
+      }
+      leg = to;
+      t.leg = to;
+      t.attempt = connected.attempt();
+      t.tap = t.call.dialect().newTap();
+      t.held.clear();
+      t.firstFrameNanos = 0;
+    }
+    from.retire();
+    legs.offer(to);
+    CompletionStage<AccountEntity.AcquireReply> lease = connected.leaseId() != null
+        ? CompletableFuture.completedFuture(new AccountEntity.Granted(connected.leaseId(), to.account, 0))
+        : services.choice().acquire(to.account.id(), t.attempt.accountLease());
+    lease.thenAccept(acquired -> {
+      if (leased(t, acquired)) {
+        to.toUpstream.offer(TextMessage.create(t.call.body().utf8String()));
+      } else {
+        synchronized (this) {
+          if (turn == t) {
+            turn = null;
+          }
+        }
+        turnEnded.complete(Done.getInstance());
+      }
+    });
+  }
+
+  /** No other account: the client gets upstream's frames as they came, and the socket stays on its account if it can. */
+  private void passOn(SocketTurn t, byte[] errorFrame) {
+    boolean gone;
+    List<Message> held;
+    synchronized (this) {
+      t.leg.leaving = false;
+      gone = t.leg.ended;
+      if (turn != t) {
+        return;
+      }
+      turn = null;
+      held = List.copyOf(t.held);
+      t.held.clear();
+    }
+    held.forEach(ownFrames::offer);
+    sendOwn(errorFrame);
+    t.settle(services.usageRecords(), RequestOutcome.UPSTREAM_ERROR);
+    turnEnded.complete(Done.getInstance());
+    if (gone) {
+      close();
+    }
+  }
+
+  private void endTurn(SocketTurn t) {
+    services.choice().reportStreamError(t.leg.account.id(), t.leg.platform, t.tap, t.call.request().model());
+    t.settle(services.usageRecords(), t.tap.sawEnd() ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_ERROR);
     CompletableFuture<Done> ended;
     synchronized (this) {
       ended = turnEnded;
@@ -275,20 +391,25 @@ final class SocketConversation {
     }
   }
 
-  private void settle(Turn t, RequestOutcome outcome) {
-    String errorType = t.tap.errorType() != null ? t.tap.errorType()
-        : outcome == RequestOutcome.COMPLETED || outcome == RequestOutcome.CLIENT_DISCONNECTED ? null
-        : t.call.dialect().errorType(ErrorKind.API_ERROR);
-    int status = outcome == RequestOutcome.COMPLETED || outcome == RequestOutcome.CLIENT_DISCONNECTED ? 200 : 502;
-    t.settlement.settle(services.usageRecords().record(t.call, account.id(), 1, t.tap.model(), t.tap.usage(), status,
-        outcome, errorType, t.firstFrameNanos, 0, account.priceMultiplier()));
+  /** A leg's upstream ended: the end of the client's socket too, unless the leg was retired or is failing over. */
+  private void onLegEnd(SocketLeg ended) {
+    synchronized (this) {
+      ended.ended = true;
+      if (ended != leg || ended.leaving) {
+        return;
+      }
+    }
+    onEnd(true);
   }
 
   /** Either side ended: a turn in flight is settled with what was seen, and the other side is closed. */
   private void onEnd(boolean upstreamEnded) {
-    Turn open;
+    SocketTurn open;
     synchronized (this) {
       open = turn;
+      if (upstreamEnded && open != null && open.leg.leaving) {
+        return; // the turn is failing over; its old upstream's end is expected
+      }
       turn = null;
     }
     if (open != null) {
@@ -297,7 +418,7 @@ final class SocketConversation {
       if (upstreamEnded) {
         sendOwn(frames.errorFrame(ErrorKind.BAD_GATEWAY, "upstream closed the connection during a response"));
       }
-      settle(open, upstreamEnded ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.CLIENT_DISCONNECTED);
+      open.settle(services.usageRecords(), upstreamEnded ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.CLIENT_DISCONNECTED);
       turnEnded.complete(Done.getInstance());
     }
     close();
@@ -313,16 +434,21 @@ final class SocketConversation {
   }
 
   private void close() {
+    SocketLeg current;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      current = leg;
     }
     if (drainCheck != null) {
       drainCheck.cancel();
     }
-    toUpstream.complete();
+    if (current != null) {
+      current.toUpstream.complete();
+    }
+    legs.complete();
     ownFrames.complete();
   }
 

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * upstream socket: the account is chosen like a request's (session binding, scheduler, lease), the
  * upstream handshake is made with its credential, and a refused or failed handshake fails over to the
  * next account like an HTTP refusal. Once open, {@link SocketConversation} relays the frames and settles
- * each turn. Vendor-blind: the platform builds the handshake, the dialect's {@link SocketFrames} reads frames.
+ * each turn; a turn whose upstream answers an error before any output may fail over to a new upstream
+ * socket on the next account ({@link SocketTurnStep} says when), chosen here the same way. Vendor-blind:
+ * the platform builds the handshake, the dialect's {@link SocketFrames} reads frames.
  */
 public final class SocketRelay {
   private static final Logger log = LoggerFactory.getLogger(SocketRelay.class);
@@ -76,27 +78,50 @@ public final class SocketRelay {
    */
   public CompletionStage<Opening> open(RelayCall handshake, SocketFrames frames,
       Function<RelayCall, RequestFacts> facts) {
-    return open(Attempt.first(handshake, null, RouteTrace.OFF), frames, facts)
+    SocketConversation conversation = new SocketConversation(services, handshake, frames, facts, this::failOver);
+    return connect(Attempt.first(handshake, null, RouteTrace.OFF), handshake, conversation, false)
+        .thenApply(connection -> {
+          if (connection instanceof SocketConnection.Connected connected) {
+            conversation.attach(connected.leg());
+            return new Opening(counted(conversation.clientFlow()), connected.headers(), null);
+          }
+          conversation.abandon();
+          return refused(((SocketConnection.NotConnected) connection).answer());
+        })
         .exceptionally(failure -> {
           log.error("socket {} could not be opened", handshake.requestId(), UpstreamFailures.unwrap(failure));
+          conversation.abandon();
           return refused(new RelayAnswer.Refused(ErrorKind.API_ERROR, "internal relay error"));
         });
   }
 
-  private CompletionStage<Opening> open(Attempt attempt, SocketFrames frames, Function<RelayCall, RequestFacts> facts) {
+  /**
+   * A leg for {@code attempt}'s account: chosen like a request's, its upgrade made with its credential; a
+   * refused or failed upgrade moves on to the next account. {@code forTurn}: a turn failing over asks, and
+   * keeps the lease taken on the new account for itself.
+   */
+  private CompletionStage<SocketConnection> connect(Attempt attempt, RelayCall handshake,
+      SocketConversation conversation, boolean forTurn) {
     return choice.choose(attempt).thenCompose(result -> {
       if (result instanceof AccountChoice.NoneLeft none) {
         UpstreamRefusal last = none.attempt().last();
-        return done(refused(last != null ? last.answer()
-            : new RelayAnswer.Refused(ErrorKind.OVERLOADED, "no upstream account available: " + none.reason())));
+        return done(last != null ? last.answer()
+            : new RelayAnswer.Refused(ErrorKind.OVERLOADED, "no upstream account available: " + none.reason()));
       }
       AccountChoice.Chosen chosen = (AccountChoice.Chosen) result;
       Attempt current = chosen.attempt();
       AccountDefinition account = chosen.granted().account();
+      String lease = chosen.fromReplica() ? null : chosen.granted().leaseId();
       // The lease covers the handshake; each turn takes one of its own (a replica grant holds none).
-      if (!chosen.fromReplica()) {
-        chosen.ref().tell(new AccountEntity.Release(chosen.granted().leaseId()));
+      Runnable letGo = () -> {
+        if (lease != null) {
+          chosen.ref().tell(new AccountEntity.Release(lease));
+        }
+      };
+      if (!forTurn) {
+        letGo.run();
       }
+      Runnable refusedLetGo = forTurn ? letGo : () -> {};
       Platform platform;
       Credential credential;
       try {
@@ -104,19 +129,21 @@ public final class SocketRelay {
         credential = Credentials.open(vault, account);
       } catch (CredentialDecryptionException | IllegalArgumentException e) {
         log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
+        refusedLetGo.run();
         return next(current, account.id(), new UpstreamRefusal(account.id(), 503, null,
             new RelayAnswer.Refused(ErrorKind.OVERLOADED,
-                "the chosen upstream account's credentials cannot be read by this relay"), true), frames, facts);
+                "the chosen upstream account's credentials cannot be read by this relay"), true),
+            handshake, conversation, forTurn);
       }
-      Optional<WebSocketRequest> request = platform.socketRequest(current.call().upstreamCall(), credential);
+      Optional<WebSocketRequest> request = platform.socketRequest(handshake.upstreamCall(), credential);
       if (request.isEmpty()) {
-        return done(refused(new RelayAnswer.Refused(ErrorKind.NOT_FOUND,
-            "this pool's accounts have no WebSocket mode; use HTTP")));
+        refusedLetGo.run();
+        return done(new RelayAnswer.Refused(ErrorKind.NOT_FOUND,
+            "this pool's accounts have no WebSocket mode; use HTTP"));
       }
-      SocketConversation conversation = new SocketConversation(services, current.call(), frames, facts, account,
-          platform);
-      String family = platform.modelFamily(null);
-      return upstream.openSocket(request.get(), conversation.upstreamFlow(), credential.proxy()).first()
+      SocketLeg leg = conversation.leg(account, platform);
+      String family = platform.modelFamily(current.call().request().model());
+      return upstream.openSocket(request.get(), leg.upstreamFlow(), credential.proxy()).first()
           .handle((answer, failure) -> {
             if (failure != null) {
               Throwable cause = UpstreamFailures.unwrap(failure);
@@ -124,10 +151,11 @@ public final class SocketRelay {
               String message = timeout ? "upstream did not answer in time"
                   : "upstream is unreachable: " + UpstreamFailures.describe(cause);
               chosen.ref().tell(AccountEntity.Report.of(null, AnswerVerdict.unreachable(message), false, family));
-              conversation.abandon();
+              leg.abandon();
+              refusedLetGo.run();
               ErrorKind kind = timeout ? ErrorKind.TIMEOUT : ErrorKind.BAD_GATEWAY;
               return next(current, account.id(), new UpstreamRefusal(account.id(), kind.status(), null,
-                  new RelayAnswer.Refused(kind, message), true), frames, facts);
+                  new RelayAnswer.Refused(kind, message), true), handshake, conversation, forTurn);
             }
             HttpResponse response = answer.response();
             int status = response.status().intValue();
@@ -135,10 +163,11 @@ public final class SocketRelay {
               AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), null,
                   System.currentTimeMillis());
               chosen.ref().tell(AccountEntity.Report.of(null, verdict, false, family));
-              return done(new Opening(counted(conversation.clientFlow()), handshakeHeaders(platform, response),
-                  null));
+              return CompletableFuture.<SocketConnection>completedFuture(new SocketConnection.Connected(
+                  leg, handshakeHeaders(platform, response), current, forTurn ? lease : null));
             }
-            conversation.abandon();
+            leg.abandon();
+            refusedLetGo.run();
             byte[] body = response.entity() instanceof HttpEntity.Strict strict ? strict.getData().toArray() : null;
             AnswerVerdict verdict = platform.classify(status, platform.healthHeaders(response), body,
                 System.currentTimeMillis());
@@ -149,22 +178,28 @@ public final class SocketRelay {
             log.info("socket {}: account {} refused the upgrade ({})", current.call().requestId(), account.id(), status);
             RelayAnswer passOn = new RelayAnswer.Whole(response.withHeaders(platform.clientHeaders(response)));
             if (!verdict.failover()) {
-              return done(refused(passOn));
+              return done(passOn);
             }
             return next(current, account.id(), new UpstreamRefusal(account.id(), status, null, passOn, false),
-                frames, facts);
+                handshake, conversation, forTurn);
           })
           .thenCompose(stage -> stage);
     });
   }
 
-  private CompletionStage<Opening> next(Attempt attempt, String accountId, UpstreamRefusal refusal,
-      SocketFrames frames, Function<RelayCall, RequestFacts> facts) {
+  /** A turn's upstream answered an error before any output: the next account, if one may be tried. */
+  private CompletionStage<SocketConnection> failOver(Attempt attempt, UpstreamRefusal refusal,
+      SocketConversation conversation) {
+    return next(attempt, refusal.accountId(), refusal, attempt.call(), conversation, true);
+  }
+
+  private CompletionStage<SocketConnection> next(Attempt attempt, String accountId,
+      UpstreamRefusal refusal, RelayCall handshake, SocketConversation conversation, boolean forTurn) {
     if (!FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts())) {
-      return done(refused(refusal.answer()));
+      return done(refusal.answer());
     }
     metrics.failover(attempt.call().pool(), FailoverCause.of(refusal));
-    return open(attempt.next(accountId, refusal), frames, facts);
+    return connect(attempt.next(accountId, refusal), handshake, conversation, forTurn);
   }
 
   /** The client's side of a socket, counted as open from when it runs until it ends. */
@@ -187,7 +222,7 @@ public final class SocketRelay {
     return new Opening(null, List.of(), answer);
   }
 
-  private static CompletionStage<Opening> done(Opening opening) {
-    return CompletableFuture.completedFuture(opening);
+  private static CompletionStage<SocketConnection> done(RelayAnswer refused) {
+    return CompletableFuture.completedFuture(new SocketConnection.NotConnected(refused));
   }
 }

@@ -75,6 +75,23 @@ class CooldownRulesTest {
   }
 
   @Test
+  void aChatGptPlanWithoutTheModelCoolsThatModelOnly() {
+    String body = "{\"error\":{\"type\":\"usage_not_included\",\"message\":\"Your plan does not include this model\","
+        + "\"plan_type\":\"plus\"}}";
+    AnswerVerdict v = dev.relaycluster.protocol.openai.CodexAnswers.classify(429, Map.of(),
+        body.getBytes(StandardCharsets.UTF_8), NOW);
+    CooldownMark m = cool(CooldownRules.decide(v, NOW, CFG, true, false, "gpt-5-pro"));
+    assertEquals("gpt-5-pro", m.family());
+    assertTrue(m.covers("gpt-5-pro"));
+    assertFalse(m.covers("gpt-5-codex"), "the account still serves its other models");
+    assertEquals(NOW + Duration.ofDays(1).toMillis(), m.until());
+    AnswerVerdict limit = dev.relaycluster.protocol.openai.CodexAnswers.classify(429, Map.of(),
+        "{\"error\":{\"type\":\"usage_limit_reached\",\"resets_in_seconds\":60}}".getBytes(StandardCharsets.UTF_8), NOW);
+    assertEquals(CooldownMark.WHOLE_ACCOUNT, cool(CooldownRules.decide(limit, NOW, CFG, true, false, "gpt-5-pro")).family(),
+        "a used-up plan window stops every model");
+  }
+
+  @Test
   void aResetFurtherThanTheCapIsCapped() {
     long reset = NOW / 1000 + 30L * 86400;
     assertEquals(NOW + Duration.ofDays(7).toMillis(),

@@ -1,6 +1,7 @@
 package dev.relaycluster.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,5 +147,42 @@ class CodexCliRelayTest {
     assertTrue(hi.stdout().contains(MockOpenAi.TEXT), hi.toString());
     assertEquals(ACCOUNT, mock.last(TOKEN).header("chatgpt-account-id"));
     node.awaitRequests(key.get("id").asText(), rows -> rows.size() == before + 1);
+  }
+
+  /**
+   * The real CLI over a WebSocket whose account has hit its usage limit: the limit comes as the socket's error
+   * frame on the first turn, the relay moves the socket to the next account, and the CLI never sees it.
+   */
+  @Test
+  void aUsageLimitOnTheSocketsFirstTurnMovesTheCliToTheNextAccount() throws Exception {
+    String limitedToken = "chatgpt-access-token-cli-limited";
+    String spareToken = "chatgpt-access-token-cli-spare";
+    mock.acceptAccessToken(limitedToken, "acct-chatgpt-cli-limited");
+    mock.acceptAccessToken(spareToken, "acct-chatgpt-cli-spare");
+    mock.failSocketTurnsWith(limitedToken, 429);
+    List<String> made = new java.util.ArrayList<>();
+    try {
+      for (String[] a : new String[][] {{"limited", limitedToken, "acct-chatgpt-cli-limited", "1"},
+          {"spare", spareToken, "acct-chatgpt-cli-spare", "2"}}) {
+        ObjectNode account = JSON.createObjectNode().put("name", a[0]).put("platform", "openai")
+            .put("type", "codex-oauth").put("baseUrl", mock.codexBaseUrl()).put("accessToken", a[1])
+            .put("chatgptAccountId", a[2]).put("priority", Integer.parseInt(a[3]));
+        made.add(node.admin("POST", "/admin/api/accounts", account).get("id").asText());
+      }
+      CodexCli.Result r = cli(dir.resolve("ws-failover"), true).exec("say hi");
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(r.stdout().contains(MockOpenAi.TEXT), r.toString());
+      assertFalse(r.toString().contains("usage limit"), r.toString());
+      assertEquals(1, mock.upgrades(limitedToken));
+      assertEquals(1, mock.requests(limitedToken), "one turn met the limit");
+      assertEquals(1, mock.upgrades(spareToken), "the rest of the socket went to the spare account");
+      assertEquals(0, mock.received().stream().filter(x -> x.method().equals("POST")).count(),
+          "nothing fell back to HTTP");
+    } finally {
+      mock.failSocketTurnsWith(limitedToken, 0);
+      for (String id : made) {
+        node.admin("DELETE", "/admin/api/accounts/" + id, null);
+      }
+    }
   }
 }

@@ -128,9 +128,11 @@ class CodexOAuthAdminTest {
     assertEquals(0.5, account.get("priceMultiplier").asDouble());
     assertEquals("codex-team", account.get("groups").get(0).asText());
     assertEquals("active", account.get("state").asText());
+    assertEquals("plus", account.get("tier").asText(), "the plan of the login's id token");
 
     HttpResponse<String> shown = node.send("GET", "/admin/api/accounts/" + id, null, node.login());
     assertEquals(200, shown.statusCode(), shown.body());
+    assertEquals("plus", JSON.readTree(shown.body()).get("tier").asText(), shown.body());
     HttpResponse<String> listed = node.send("GET", "/admin/api/accounts", null, node.login());
     for (String answer : List.of(r.body(), shown.body(), listed.body())) {
       assertFalse(answer.contains(auth.lastIssued().accessToken()), "no access token in an answer");
@@ -183,6 +185,38 @@ class CodexOAuthAdminTest {
     assertEquals(400, expired.statusCode(), expired.body());
     assertTrue(expired.body().contains("unknown, expired or already used"), expired.body());
     assertEquals(exchangesBefore, auth.exchangeCalls());
+  }
+
+  private static String idToken(String plan) {
+    return MockOpenAiAuth.jwt(Map.of("email", "ops@example.com", "https://api.openai.com/auth",
+        Map.of("chatgpt_account_id", "acct-pasted", "chatgpt_plan_type", plan)));
+  }
+
+  @Test
+  void pastedTokensTakeThePlanOfTheirIdTokenUnlessATierIsGiven() throws Exception {
+    ObjectNode tokens = JSON.createObjectNode().put("access_token", "pasted-access").put("refresh_token", "rt-pasted")
+        .put("id_token", idToken("team"));
+    ObjectNode auth = JSON.createObjectNode();
+    auth.set("tokens", tokens);
+    ObjectNode body = JSON.createObjectNode().put("name", "pasted").put("platform", "openai").put("type", "codex-oauth")
+        .put("baseUrl", codexBaseUrl()).put("authJson", auth.toString());
+    JsonNode account = node.admin("POST", "/admin/api/accounts", body);
+    String id = account.get("id").asText();
+    created.add(id);
+    assertEquals("team", account.get("tier").asText(), account.toString());
+    JsonNode shown = node.admin("GET", "/admin/api/accounts/" + id, null);
+    assertEquals("team", shown.get("tier").asText(), shown.toString());
+    assertFalse(shown.toString().contains("eyJ"), "no JWT in an answer");
+    // New tokens of another plan (the login was upgraded) bring their plan along.
+    tokens.put("id_token", idToken("pro"));
+    node.admin("PATCH", "/admin/api/accounts/" + id, JSON.createObjectNode().put("authJson", auth.toString()));
+    assertEquals("pro", node.admin("GET", "/admin/api/accounts/" + id, null).get("tier").asText());
+    // A tier the admin names wins over the token's.
+    JsonNode named = node.admin("POST", "/admin/api/accounts", JSON.createObjectNode().put("name", "named")
+        .put("platform", "openai").put("type", "codex-oauth").put("baseUrl", codexBaseUrl())
+        .put("accessToken", "pasted-access-2").put("idToken", idToken("plus")).put("tier", "enterprise"));
+    created.add(named.get("id").asText());
+    assertEquals("enterprise", named.get("tier").asText(), named.toString());
   }
 
   @Test

@@ -100,6 +100,7 @@ abstract class CodexRelayContract {
     mock.failWith(TOKEN_A, 0);
     mock.failWith(TOKEN_B, 0);
     mock.failWith(MockOpenAi.API_KEY, 0);
+    mock.failSocketTurnsWith(TOKEN_A, 0);
   }
 
   String apiAccount(String name, int priority) throws Exception {
@@ -283,6 +284,29 @@ abstract class CodexRelayContract {
   }
 
   @Test
+  void aModelThePlanDoesNotIncludeCoolsThatModelOnly() throws Exception {
+    String account = codexAccount("plus", TOKEN_A, ACCOUNT_A, 10);
+    String key = key().get("key").asText();
+    HttpResponse<String> refused = raw("POST", "/openai/v1/responses", key, codexBody("mock-not-included"), Map.of());
+    assertEquals(429, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("usage_not_included"), refused.body());
+    JsonNode cooldowns = null;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      cooldowns = node.admin("GET", "/admin/api/accounts/" + account, null).get("cooldowns");
+      if (cooldowns != null && cooldowns.size() > 0) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals("mock-not-included", cooldowns.get(0).get("family").asText(), String.valueOf(cooldowns));
+    // The account still serves the plan's other models.
+    HttpResponse<String> served = raw("POST", "/openai/v1/responses", key, codexBody("gpt-5-codex"), Map.of());
+    assertEquals(200, served.statusCode(), served.body());
+    assertEquals(2, mock.requests(TOKEN_A));
+  }
+
+  @Test
   void aPastedAuthJsonReplacesACodexAccountsTokens() throws Exception {
     String account = codexAccount("chatgpt", "chatgpt-access-token-stale", ACCOUNT_B, 10);
     ObjectNode tokens = JSON.createObjectNode().put("access_token", TOKEN_A).put("refresh_token", "rt-A")
@@ -451,6 +475,94 @@ abstract class CodexRelayContract {
     assertEquals(400, error.path("status").asInt());
     assertTrue(error.path("error").path("message").asText().contains("session.update"));
     assertEquals(1000, frames.closed.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aUsageLimitOnASocketsFirstTurnFailsOverToTheNextAccount() throws Exception {
+    String limited = codexAccount("limited", TOKEN_A, ACCOUNT_A, 10);
+    String spare = codexAccount("spare", TOKEN_B, ACCOUNT_B, 20);
+    mock.failSocketTurnsWith(TOKEN_A, 429);
+    JsonNode key = key();
+    WsListener frames = new WsListener();
+    WebSocket ws = socket(key.get("key").asText(), frames, Map.of());
+    assertEquals(1, mock.upgrades(TOKEN_A), "the socket opens on the preferred account");
+    ws.sendText(create("gpt-5-codex", null), true).join();
+    List<JsonNode> turn = frames.untilDone();
+    assertEquals("response.completed", last(turn).path("type").asText(), turn.toString());
+    turn.forEach(f -> assertFalse(f.path("type").asText().equals("error"), "the limit never reached the client: " + turn));
+    assertEquals(1, mock.requests(TOKEN_A));
+    assertEquals(1, mock.upgrades(TOKEN_B));
+    assertEquals(1, mock.requests(TOKEN_B));
+    // The socket is pinned to the spare account now: a chained turn continues there.
+    ws.sendText(create("gpt-5-codex", last(turn).path("response").path("id").asText()), true).join();
+    assertEquals("response.completed", last(frames.untilDone()).path("type").asText());
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    assertEquals(1, mock.requests(TOKEN_A));
+    assertEquals(2, mock.requests(TOKEN_B));
+    JsonNode rows = node.awaitRequests(key.get("id").asText(), r -> r.size() == 2);
+    int failedOver = 0;
+    for (JsonNode row : rows) {
+      assertLedgered(row, spare);
+      failedOver += row.get("attempts").asInt() == 2 ? 1 : 0;
+    }
+    assertEquals(1, failedOver, "the first turn was tried twice, and ledgered once: " + rows);
+    JsonNode account = node.admin("GET", "/admin/api/accounts/" + limited, null);
+    assertEquals("cooling", account.get("state").asText(), account.toString());
+  }
+
+  @Test
+  void aUsageLimitOnAChainedSocketTurnIsPassedOn() throws Exception {
+    codexAccount("limited", TOKEN_A, ACCOUNT_A, 10);
+    codexAccount("spare", TOKEN_B, ACCOUNT_B, 20);
+    JsonNode key = key();
+    WsListener frames = new WsListener();
+    WebSocket ws = socket(key.get("key").asText(), frames, Map.of());
+    ws.sendText(create("gpt-5-codex", null), true).join();
+    JsonNode first = last(frames.untilDone());
+    assertEquals("response.completed", first.path("type").asText());
+    mock.failSocketTurnsWith(TOKEN_A, 429);
+    ws.sendText(create("gpt-5-codex", first.path("response").path("id").asText()), true).join();
+    JsonNode error = last(frames.untilDone());
+    assertEquals("error", error.path("type").asText(), error.toString());
+    assertEquals(429, error.path("status").asInt());
+    assertEquals("usage_limit_reached", error.path("error").path("type").asText(), error.toString());
+    assertEquals(0, mock.upgrades(TOKEN_B), "the response it continues lives on the first upstream socket");
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    JsonNode rows = node.awaitRequests(key.get("id").asText(), r -> r.size() == 2);
+    assertTrue(rows.toString().contains("usage_limit_reached"), rows.toString());
+  }
+
+  @Test
+  void aSocketTurnInFlightCountsAgainstTheKeysConcurrency() throws Exception {
+    codexAccount("chatgpt", TOKEN_A, ACCOUNT_A, 10);
+    JsonNode key = node.createKey("codex-one-at-a-time-" + UUID.randomUUID(), 1);
+    String secret = key.get("key").asText();
+    WsListener frames = new WsListener();
+    WebSocket ws = socket(secret, frames, Map.of());
+    ws.sendText(create("mock-slow", null), true).join();
+    JsonNode first = frames.next();
+    assertFalse(first.path("type").asText().equals("error"), first.toString());
+    // The turn is streaming (the mock sends its events 200 ms apart): the key's one slot is taken.
+    HttpResponse<String> busy = raw("POST", "/openai/v1/responses", secret, codexBody("gpt-5-codex"), Map.of());
+    assertEquals(429, busy.statusCode(), busy.body());
+    JsonNode error = JSON.readTree(busy.body()).get("error");
+    assertNotNull(error, busy.body());
+    assertEquals("rate_limit_exceeded", error.get("code").asText(), busy.body());
+    assertTrue(error.has("type") && error.has("message") && error.has("param"), busy.body());
+    List<JsonNode> rest = frames.untilDone();
+    assertEquals("response.completed", last(rest).path("type").asText(), rest.toString());
+    // Once the turn is settled its slot is free again (the release reaches the key's entity a moment later).
+    HttpResponse<String> after = null;
+    for (int i = 0; i < 100; i++) {
+      after = raw("POST", "/openai/v1/responses", secret, codexBody("gpt-5-codex"), Map.of());
+      if (after.statusCode() != 429) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(200, after.statusCode(), after.body());
+    assertEquals(2, mock.requests(TOKEN_A), "the refused request never went upstream");
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
   }
 
   @Test

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The request's model picks a scenario: {@code mock-429}, {@code mock-limit-in-stream} (a 200 stream whose
  * second event is an {@code error} with usage_limit_reached), {@code mock-limit-failed} (the same as a
  * {@code response.failed} whose response.error is usage_limit_reached: the form codex-rs reads), {@code mock-500},
- * {@code mock-break} (stream
+ * {@code mock-not-included} (429 usage_not_included: the ChatGPT plan lacks the model), {@code mock-break} (stream
  * cut mid-way), {@code mock-tool} or a last user message saying MOCK_TOOL ({@link MockOpenAiTools}: a function
  * call running {@link MockOpenAiEvents#TOOL_COMMAND}; once the
  * input carries its function_call_output, a text answer quoting it), {@code mock-slow} (events 200 ms
@@ -135,6 +135,7 @@ public final class MockOpenAi implements AutoCloseable {
   private final AtomicInteger allUpgrades = new AtomicInteger();
   private final Map<String, Received> lastByCredential = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Map<String, Integer> socketTurnFailures = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedDeque<Integer>> nextFailures = new ConcurrentHashMap<>();
   private final Map<String, double[]> usedPercent = new ConcurrentHashMap<>();
 
@@ -240,6 +241,19 @@ public final class MockOpenAi implements AutoCloseable {
       failures.remove(credential);
     } else {
       failures.put(credential, status);
+    }
+  }
+
+  /**
+   * WebSocket upgrades with this credential are accepted, but every response.create on them is answered with
+   * the wrapped error frame of this status (429: usage_limit_reached on the codex backend), as the backend does
+   * when the limit is reached while a socket is open; status 0 clears it.
+   */
+  public void failSocketTurnsWith(String credential, int status) {
+    if (status == 0) {
+      socketTurnFailures.remove(credential);
+    } else {
+      socketTurnFailures.put(credential, status);
     }
   }
 
@@ -481,6 +495,12 @@ public final class MockOpenAi implements AutoCloseable {
       case "mock-429" -> {
         return fail(out, kind, 429, req, credential, account);
       }
+      case "mock-not-included" -> {
+        ObjectNode error = JSON.createObjectNode().put("type", "usage_not_included")
+            .put("message", "Your ChatGPT plan does not include this model.").put("plan_type", "plus");
+        return send(out, 429, "Too Many Requests", MockOpenAiEvents.errorBody(error),
+            commonHeaders(kind, req, credential, account));
+      }
       case "mock-500" -> {
         return fail(out, kind, 500, req, credential, account);
       }
@@ -708,6 +728,9 @@ public final class MockOpenAi implements AutoCloseable {
     remember(frame, credential, account);
     String model = msg.path("model").asText("");
     Integer failure = failure(credential, account, true);
+    if (failure == null) {
+      failure = socketTurnFailures.get(credential);
+    }
     if (failure == null && model.equals("mock-429")) {
       failure = 429;
     } else if (failure == null && model.equals("mock-500")) {

@@ -23,4 +23,20 @@ public interface SocketFrames {
 
   /** An error as one frame, the way the real API sends it on a socket. */
   byte[] errorFrame(ErrorKind kind, String message);
+
+  /**
+   * Whether a turn's frame (one {@link Kind#TURN} classified) stands on its own, so that it can be sent
+   * again on another upstream connection: false when it continues state only the first connection holds.
+   */
+  default boolean replayable(byte[] turnFrame) {
+    return false;
+  }
+
+  /**
+   * Whether an upstream frame says only that a turn started (no output yet), so that the relay may hold
+   * it back until the turn's first output and still move the turn to another account if an error follows.
+   */
+  default boolean announcesOnly(byte[] upstreamFrame) {
+    return false;
+  }
 }

@@ -8,10 +8,16 @@ import java.util.List;
 /**
  * A token endpoint's answer: {@code access_token}, {@code refresh_token} (absent for setup tokens),
  * {@code expires_in} seconds turned into {@code expiresAt} epoch millis, space-separated
- * {@code scope}, and the account/organisation it belongs to when sent.
+ * {@code scope}, and the account/organisation it belongs to when sent; {@code planType} the
+ * subscription plan the login names (a ChatGPT id token's {@code chatgpt_plan_type}), or null.
  */
 public record OAuthTokens(String accessToken, String refreshToken, long expiresAt, List<String> scopes,
-    String accountUuid, String email, String organizationUuid) {
+    String accountUuid, String email, String organizationUuid, String planType) {
+
+  public OAuthTokens(String accessToken, String refreshToken, long expiresAt, List<String> scopes,
+      String accountUuid, String email, String organizationUuid) {
+    this(accessToken, refreshToken, expiresAt, scopes, accountUuid, email, organizationUuid, null);
+  }
 
   /** @throws IllegalArgumentException when the body is not a token answer */
   public static OAuthTokens parse(byte[] body, long nowMillis) {

@@ -13,10 +13,12 @@ import java.util.Map;
  *       most 24 h, the weekly slot the longer one).</li>
  *   <li>{@code usage_limit_reached} (error type or code; HTTP 429 or in-stream): RATE_LIMITED until
  *       {@code resets_at}, else now + {@code resets_in_seconds}, else the reset of the used-up window.</li>
- *   <li>{@code usage_not_included} (the plan has no Codex access; Codex sends it as a 429 too):
- *       RATE_LIMITED with a reset 24 h from now, so failover moves on and the account is tried again a day
- *       later (the cooldown rules may cap that at their maximum rate-limit pause). It is not ORG_DISABLED,
- *       because a plan upgrade fixes it without anyone unblocking the account.</li>
+ *   <li>{@code usage_not_included} (the plan does not include the requested model, or Codex at all; Codex
+ *       sends it as a 429 too): RATE_LIMITED with a reset 24 h from now, about the request's model only
+ *       ({@link AnswerVerdict#requestFamily()}: the platform names each model its own family), so failover
+ *       moves on, the account keeps serving its other models, and the model is tried on it again a day later
+ *       (the cooldown rules may cap that at their maximum rate-limit pause). It is not ORG_DISABLED, because a
+ *       plan upgrade fixes it without anyone unblocking the account.</li>
  *   <li>Any other 429: RATE_LIMITED (reset from the body when it has one, else {@code retry-after}).</li>
  *   <li>401: UNAUTHORIZED. 402, and 403 whose body says the account or workspace is deactivated or
  *       disabled: ORG_DISABLED. Other 403 (and other 4xx, such as 400 {@code context_length_exceeded}):
@@ -40,11 +42,13 @@ public final class CodexAnswers {
         long retryAfter = OpenAiDuration.retryAfterSeconds(headers, nowMillis);
         AnswerClass answerClass;
         long resetAt = 0;
+        boolean aboutTheModel = false;
         if (status >= 200 && status < 300) {
             answerClass = AnswerClass.SUCCESS;
         } else if (error.is("usage_not_included")) {
             answerClass = AnswerClass.RATE_LIMITED;
             resetAt = nowMillis + USAGE_NOT_INCLUDED_PAUSE_MILLIS;
+            aboutTheModel = true;
         } else if (status == 429 || error.is("usage_limit_reached")) {
             answerClass = AnswerClass.RATE_LIMITED;
             resetAt = error.resetAtMillis(nowMillis);
@@ -65,7 +69,7 @@ public final class CodexAnswers {
             answerClass = AnswerClass.REQUEST_ERROR;
         }
         return new AnswerVerdict(answerClass, status, null, resetAt, retryAfter, windows.shortWindowFraction(),
-                windows.longWindowFraction(), error.summary());
+                windows.longWindowFraction(), error.summary(), aboutTheModel);
     }
 
     /**

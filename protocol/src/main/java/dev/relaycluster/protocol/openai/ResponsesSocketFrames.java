@@ -12,6 +12,11 @@ import dev.relaycluster.protocol.util.Json;
  * {@code response.append} go up as they are; anything else, or a frame that is not a JSON object, is
  * refused. Errors go down as the wrapped error frame Codex reads like an HTTP status:
  * {@code {"type":"error","status":N,"error":{"type","code","message","param"}}}.
+ *
+ * <p>A turn is replayable on another upstream connection unless it names a {@code previous_response_id}:
+ * that response lives on the connection that made it (with {@code store:false} nowhere else). Upstream
+ * frames that only announce a turn ({@code response.created}, {@code response.in_progress}, and the
+ * ChatGPT backend's {@code codex.rate_limits}) carry no output.
  */
 public final class ResponsesSocketFrames implements SocketFrames {
   public static final ResponsesSocketFrames INSTANCE = new ResponsesSocketFrames();
@@ -33,6 +38,23 @@ public final class ResponsesSocketFrames implements SocketFrames {
       case "response.processed", "response.append" -> new Frame(Kind.FORWARD, null);
       default -> new Frame(Kind.INVALID, "unknown frame type \"" + type + "\"; send response.create");
     };
+  }
+
+  @Override
+  public boolean replayable(byte[] turnFrame) {
+    JsonNode frame = Json.tryParse(turnFrame).orElse(null);
+    if (frame == null || !frame.isObject()) {
+      return false;
+    }
+    JsonNode previous = frame.get("previous_response_id");
+    return previous == null || previous.isNull() || previous.asText().isEmpty();
+  }
+
+  @Override
+  public boolean announcesOnly(byte[] upstreamFrame) {
+    String type = Json.tryParse(upstreamFrame).map(f -> Json.text(f, "type")).orElse(null);
+    return "response.created".equals(type) || "response.in_progress".equals(type)
+        || "codex.rate_limits".equals(type);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.relaycluster.protocol.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -31,6 +33,23 @@ class CodexIdTokenTest {
         assertEquals(new CodexIdToken("5b2c3f3e-8e4c-4d0a-9a53-1d2e3f4a5b6c", "user-AbCdEf123", "plus",
             "dev@example.com", 1764693600), t);
         assertEquals(1_764_693_600_000L, t.expiresAtMillis());
+    }
+
+    @Test
+    void thePlanIsAnAccountTierThatLeavesClaudeModelsAlone() {
+        assertEquals(SubscriptionTier.PLUS,
+            SubscriptionTier.fromChatGptPlan(CodexIdToken.decode(jwt(CLAIMS)).chatgptPlanType()));
+        assertEquals(SubscriptionTier.PRO, SubscriptionTier.fromChatGptPlan("pro"));
+        assertEquals(SubscriptionTier.FREE, SubscriptionTier.fromChatGptPlan("free"));
+        assertEquals(SubscriptionTier.TEAM, SubscriptionTier.fromChatGptPlan("team"));
+        assertEquals(SubscriptionTier.BUSINESS, SubscriptionTier.fromChatGptPlan("Business"));
+        assertEquals(SubscriptionTier.ENTERPRISE, SubscriptionTier.fromChatGptPlan("enterprise"));
+        assertEquals(SubscriptionTier.EDU, SubscriptionTier.fromChatGptPlan("edu"));
+        assertEquals("team", SubscriptionTier.TEAM.wireName());
+        assertNull(SubscriptionTier.fromChatGptPlan("something-new"));
+        assertNull(SubscriptionTier.fromChatGptPlan(null));
+        assertTrue(SubscriptionTier.PLUS.serves("claude-opus-4-1"));
+        assertTrue(SubscriptionTier.PLUS.serves("gpt-5-codex"));
     }
 
     @Test

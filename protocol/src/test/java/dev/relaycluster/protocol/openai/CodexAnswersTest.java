@@ -102,6 +102,19 @@ class CodexAnswersTest {
                 + "\"message\":\"To use Codex with your ChatGPT plan, upgrade to Plus\",\"plan_type\":\"free\"}}"), NOW);
         assertEquals(AnswerClass.RATE_LIMITED, v.answerClass());
         assertEquals(NOW + 24L * 3600 * 1000, v.resetAtMillis());
+        assertTrue(v.requestFamily(), "about the requested model, not the whole account");
+        assertNull(v.family());
+    }
+
+    @Test
+    void usageNotIncludedInTheStreamIsAboutTheModelAndAUsedUpWindowAboutTheAccount() {
+        AnswerVerdict notIncluded = CodexAnswers.classifyStreamError(utf8("{\"type\":\"error\",\"status\":429,"
+                + "\"error\":{\"type\":\"usage_not_included\",\"message\":\"upgrade to Pro\"}}"), NOW);
+        assertEquals(AnswerClass.RATE_LIMITED, notIncluded.answerClass());
+        assertTrue(notIncluded.requestFamily());
+        AnswerVerdict limit = CodexAnswers.classify(429, Map.of(), utf8("{\"error\":{\"type\":\"usage_limit_reached\","
+                + "\"resets_in_seconds\":60}}"), NOW);
+        assertFalse(limit.requestFamily());
     }
 
     @Test

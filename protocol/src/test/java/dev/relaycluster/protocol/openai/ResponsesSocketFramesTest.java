@@ -1,6 +1,7 @@
 package dev.relaycluster.protocol.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,5 +44,27 @@ class ResponsesSocketFramesTest {
     assertEquals("over the key's concurrency limit", frame.path("error").path("message").asText());
     // The relay's own error frames say the same about an account as upstream's would.
     assertEquals(429, OpenAiErrorBody.eventStatus(frame));
+  }
+
+  @Test
+  void aTurnThatContinuesAPreviousResponseIsNotReplayable() {
+    assertTrue(FRAMES.replayable(bytes("{\"type\":\"response.create\",\"model\":\"gpt-5-codex\",\"input\":[]}")));
+    assertTrue(FRAMES.replayable(bytes("{\"type\":\"response.create\",\"previous_response_id\":null}")));
+    assertFalse(FRAMES.replayable(bytes("{\"type\":\"response.create\",\"previous_response_id\":\"resp_1\"}")));
+    assertFalse(FRAMES.replayable(bytes("not json")));
+  }
+
+  @Test
+  void framesThatOnlyAnnounceATurnCarryNoOutput() {
+    assertTrue(FRAMES.announcesOnly(bytes("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\"}}")));
+    assertTrue(FRAMES.announcesOnly(bytes("{\"type\":\"response.in_progress\",\"response\":{}}")));
+    assertTrue(FRAMES.announcesOnly(bytes("{\"type\":\"codex.rate_limits\",\"plan_type\":\"plus\"}")));
+    assertFalse(FRAMES.announcesOnly(bytes("{\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}")));
+    assertFalse(FRAMES.announcesOnly(bytes("{\"type\":\"error\",\"status\":429}")));
+    assertFalse(FRAMES.announcesOnly(bytes("{\"type\":\"response.failed\"}")));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -123,7 +123,9 @@ public abstract class ResponsesPlatform implements Platform {
 
   @Override
   public final String modelFamily(String model) {
-    // OpenAI's limits are per account (and per plan window), not per model family.
-    return "other";
+    // OpenAI's limits are per account (and per plan window): its verdicts cool the whole account. Only an
+    // answer about the requested model itself (the ChatGPT plan's usage_not_included) cools that model alone,
+    // so each model is its own family.
+    return model == null || model.isBlank() ? "other" : model.strip().toLowerCase(java.util.Locale.ROOT);
   }
 }
