@@ -107,6 +107,7 @@ class DecisionTraceTest {
       JsonNode withLedger = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
       assertEquals(calm, withLedger.get("ledger").get("accountId").asText(), withLedger.toString());
       assertEquals(2, withLedger.get("ledger").get("attempts").asInt());
+      assertEquals(line.get("route"), withLedger.get("ledger").get("route").asText(), "the ledger keeps the route");
       String path = "/admin/api/requests/" + r.requestId() + "/trace";
       HttpResponse<String> raw = node.send("GET", path, null, node.login());
       assertEquals(java.util.List.of(), dev.relaycluster.openapi.AdminApiDocument.get().answerProblems("GET",
