@@ -99,13 +99,18 @@ class JsonLogTest {
     assertEquals("UPSTREAM_ERROR", error.get("outcome"));
   }
 
+  /** The plain format, on a node that keeps no decision traces. */
   @Test
   void thePlainFormatLogsNoSecretEither() throws Exception {
     Run run = run(false);
     List<String> lines = Files.readAllLines(run.log());
     assertNoSecrets(run, lines);
-    assertTrue(lines.stream().anyMatch(l -> l.contains("request finished") && l.contains(run.failoverId())
-        && l.contains("route=")), "the plain format has the request lines too (RELAY_LOG_REQUESTS=INFO): " + lines);
+    String failover = lines.stream().filter(l -> l.contains("request finished") && l.contains(run.failoverId()))
+        .findFirst().orElseThrow(() -> new AssertionError("the plain format has the request lines too "
+            + "(RELAY_LOG_REQUESTS=INFO): " + lines));
+    assertTrue(failover.contains(" route=\"session:" + run.consoleId() + "=529 overloaded > session-rebound:"
+        + run.oauthId() + "=401 ") && failover.contains(" client=\"127.0.0.1\""),
+        "the route, though this node keeps no decision trace (RELAY_TRACE_CAPACITY=0), and the client: " + failover);
   }
 
   private static void assertNoSecrets(Run run, List<String> lines) {
@@ -144,6 +149,8 @@ class JsonLogTest {
         // request lines on.
         env.put("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=logback.xml");
         env.put("RELAY_LOG_REQUESTS", "INFO");
+        // No decision trace kept: the request lines still show the route.
+        env.put("RELAY_TRACE_CAPACITY", "0");
       }
       NodeProcess node = new NodeProcess(env, NodeProcess.freePort(), NodeProcess.freePort(), dir.resolve("node.log"));
       try {
