@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.account.OAuthException;
 import dev.relaycluster.admin.AdminInputException;
 import dev.relaycluster.admin.AdminRefusal;
-import dev.relaycluster.protocol.util.TimeOrderedIds;
 import dev.relaycluster.protocol.util.Utf16;
 import dev.relaycluster.relay.RelayFlow;
 import dev.relaycluster.store.StorageOutages;
@@ -30,7 +29,6 @@ final class AdminCalls {
   private static final long BODY_TIMEOUT_MILLIS = 10_000;
   private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JsonResponses.MAPPER.reader()
       .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final TimeOrderedIds IDS = TimeOrderedIds.systemClock();
 
   private AdminCalls() {}
 
@@ -119,7 +117,7 @@ final class AdminCalls {
       return JsonResponses.error(409, "conflict_error", cause.getMessage());
     }
     if (StorageOutages.isOutage(cause)) {
-      String id = IDS.next().toString();
+      String id = RequestIds.fresh();
       boolean timedOut = cause instanceof TimeoutException || cause instanceof AskTimeoutException;
       log.warn("admin call {} refused, storage unavailable: {}", id, cause.toString());
       return JsonResponses.error(503, "overloaded_error", timedOut
@@ -128,7 +126,7 @@ final class AdminCalls {
           .addHeader(RawHeader.create("retry-after", Long.toString(StorageOutages.RETRY_AFTER_SECONDS)))
           .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, id));
     }
-    String id = IDS.next().toString();
+    String id = RequestIds.fresh();
     log.error("admin call {} failed", id, cause);
     return JsonResponses.error(500, "api_error", "internal error (request " + id + ")")
         .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, id));

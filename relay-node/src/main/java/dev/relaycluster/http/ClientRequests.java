@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -56,6 +57,13 @@ public final class ClientRequests {
   /** Time-ordered, so the request log (keyed by request id) grows at the end of its index. */
   private final TimeOrderedIds requestIds = TimeOrderedIds.systemClock();
   private final RelayMetrics metrics;
+  /** Who the client is behind the proxies the operator trusts: the address its request's log line names. */
+  private final TrustedProxies proxies;
+  /**
+   * Marks an answer the relay's flow gave (its request settles there and is counted as it does); an answer
+   * without it was turned away here. An attribute, not a header: it never leaves the node.
+   */
+  private static final AttributeKey<Boolean> FROM_FLOW = AttributeKey.create("relay-flow-answer", Boolean.class);
 
   public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
       Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics) {
@@ -64,6 +72,13 @@ public final class ClientRequests {
 
   public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
       Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics, ModelRouter router) {
+    this(keys, relay, prices, settings, materializer, drain, clients, metrics, router, TrustedProxies.NONE);
+  }
+
+  public ClientRequests(KeyDirectory keys, RelayFlow relay, PriceBook prices, RelaySettings settings,
+      Materializer materializer, NodeDrain drain, ClientRecognizer clients, RelayMetrics metrics, ModelRouter router,
+      TrustedProxies proxies) {
+    this.proxies = proxies;
     this.router = router;
     this.metrics = metrics;
     this.keys = keys;
@@ -108,12 +123,13 @@ public final class ClientRequests {
   }
 
   /**
-   * An answer without a request id never reached the relay's flow (no key, an unknown or unusable key, a body
-   * that cannot be read, a draining node): counted here, as the flow counts the others when they settle.
+   * An answer not marked as the flow's never reached it (no key, an unknown or unusable key, a body that cannot
+   * be read, a model no pool serves, a draining node): counted here, as the flow counts the others when they
+   * settle.
    */
   private CompletionStage<HttpResponse> counted(Dialect dialect, String pool, CompletionStage<HttpResponse> answer) {
     return answer.whenComplete((response, failure) -> {
-      if (response != null && response.getHeader(RelayFlow.REQUEST_ID_HEADER).isEmpty()) {
+      if (response != null && response.getAttribute(FROM_FLOW).isEmpty()) {
         metrics.requestFinished(pool, dialect.id().wireName(), "none", response.status().intValue(), "REJECTED");
       }
     });
@@ -199,9 +215,9 @@ public final class ClientRequests {
           RelayCall call = new RelayCall(requestIds.next().toString(), key, dialect, route.get().pool(), endpoint,
               ClientKeys.queryWithoutKey(req), toList(req.getHeaders()), strict.getContentType(), strict.getData(),
               view, req.getHeader("user-agent").map(HttpHeader::value).orElse(null), startedAt, startedNanos,
-              route.get().model());
+              route.get().model(), proxies.clientAddress(req));
           return relay.relay(call, facts(call, strict.getData().size()))
-              .thenApply(answer -> DialectResponses.render(dialect, answer));
+              .thenApply(answer -> DialectResponses.render(dialect, answer).addAttribute(FROM_FLOW, true));
         })
         .exceptionally(failure -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null

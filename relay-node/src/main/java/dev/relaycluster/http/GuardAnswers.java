@@ -13,12 +13,15 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import dev.relaycluster.relay.RelayFlow;
 
 /**
  * The answers the connection guard gives itself, before or instead of the routes: 408 for a request whose
  * body stalled, 503 for an API call on a connection beyond the node's cap. The dialect is the one the routes
  * mount at the request's path ({@code /gemini}, {@code /v1beta}: Gemini; {@code /openai}, {@code /v1/responses}:
- * OpenAI Responses; anything else: Anthropic, as the node's 404). Both close the connection.
+ * OpenAI Responses; anything else: Anthropic, as the node's 404). Both close the connection and carry a
+ * request id, like every answer ({@link RequestIds}).
  */
 final class GuardAnswers {
   private GuardAnswers() {}
@@ -52,14 +55,16 @@ final class GuardAnswers {
     return HttpResponse.create()
         .withStatus(StatusCodes.REQUEST_TIMEOUT)
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body))
-        .addHeader(Connection.create("close"));
+        .addHeader(Connection.create("close"))
+        .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, RequestIds.fresh()));
   }
 
   /** 503 with {@code retry-after}: the node holds its cap of API connections; a balancer may retry elsewhere. */
   static HttpResponse overCap(HttpRequest request, int cap) {
     return DialectResponses.error(dialectOf(request.getUri().path()), ErrorKind.OVERLOADED,
             "this relay node holds its maximum of " + cap + " client connections; retry", 1)
-        .addHeader(Connection.create("close"));
+        .addHeader(Connection.create("close"))
+        .addHeader(RawHeader.create(RelayFlow.REQUEST_ID_HEADER, RequestIds.fresh()));
   }
 
   private static boolean under(String path, String prefix) {

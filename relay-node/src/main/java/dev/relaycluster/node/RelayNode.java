@@ -40,7 +40,6 @@ import dev.relaycluster.apikey.KeyDirectory;
 import dev.relaycluster.apikey.KeyEntry;
 import dev.relaycluster.http.AdminRoutes;
 import dev.relaycluster.http.ClientRequests;
-import dev.relaycluster.http.DialectResponses;
 import dev.relaycluster.http.ModelLists;
 import dev.relaycluster.http.HealthRoutes;
 import dev.relaycluster.http.KeyUsageRoutes;
@@ -58,8 +57,6 @@ import dev.relaycluster.upstream.Platforms;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.TokenRefresher;
 import dev.relaycluster.account.TokenRefreshers;
-import dev.relaycluster.protocol.anthropic.AnthropicDialect;
-import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.relay.UsageRecords;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.session.SessionEntity;
@@ -97,8 +94,6 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -257,11 +252,11 @@ public final class RelayNode implements AutoCloseable {
           new dev.relaycluster.apikey.MappedModelRouter(modelMaps::current);
       ClientRequests clientRequests = new ClientRequests(keys, relay, priceBook, settings, materializer,
           NodeDrain.get(system), clients, dev.relaycluster.metrics.RelayMetrics.get(system),
-          modelRouter);
+          modelRouter, dev.relaycluster.http.TrustedProxies.from(system.settings().config()));
       SocketRelay sockets = new SocketRelay(system, relay, pool, clock, vault, upstream, usageRecords, settings,
           leaseHolder, Platforms.standard());
       Route metrics = NodeMetrics.start(system, settings, pool, database);
-      Route routes = routes(
+      Route routes = dev.relaycluster.http.NodeRoutes.of(
           new HealthRoutes(system, database, ttlStore).route().orElse(metrics).orElse(new OpenApiRoute().route()),
           new AdminRoutes(
               adminSessions,
@@ -350,24 +345,6 @@ public final class RelayNode implements AutoCloseable {
     java.util.Set<String> kinds = new java.util.TreeSet<>(ClientPaths.builtInKinds());
     kinds.addAll(settings.keys().clientPatterns().keySet());
     return kinds;
-  }
-
-  private static Route routes(Route health, Route admin, Route relay,
-      dev.relaycluster.http.BodilessRequests bodiless) {
-    AllDirectives d = new AllDirectives() {};
-    ExceptionHandler unexpected = ExceptionHandler.newBuilder()
-        .matchAny(t -> {
-          log.error("unhandled error in a route", t);
-          return d.complete(DialectResponses.error(AnthropicDialect.INSTANCE, ErrorKind.API_ERROR,
-              "internal relay error"));
-        })
-        .build();
-    Route adminUi = new dev.relaycluster.http.AdminUiRoutes().route();
-    // Built once: the supplier below is called for every request.
-    Route all = d.concat(health, admin, adminUi, relay,
-        d.extractUri(uri -> d.complete(DialectResponses.notFound(uri.path()))));
-    Route drained = bodiless.around(all);
-    return d.handleExceptions(unexpected, () -> drained);
   }
 
   private static void closeAll(List<AutoCloseable> resources) {

@@ -14,7 +14,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * One authenticated, read client request on its way upstream: the client's dialect, the pool it is
  * served from, the dialect's endpoint name, what was sent, what the dialect read from it, and the model
- * upstream is asked for ({@code targetModel}: the model map's name for the one asked, the same when unmapped).
+ * upstream is asked for ({@code targetModel}: the model map's name for the one asked, the same when unmapped),
+ * and the client's address ({@code clientAddress}: behind a trusted proxy the address it forwarded for; null
+ * when unknown, as for a WebSocket turn).
  */
 public record RelayCall(
     String requestId,
@@ -30,10 +32,19 @@ public record RelayCall(
     String userAgent,
     long startedAtMillis,
     long startedNanos,
-    String targetModel) {
+    String targetModel,
+    String clientAddress) {
 
   public RelayCall {
     targetModel = targetModel == null ? request.model() : targetModel;
+  }
+
+  /** A call from a client whose address is not known. */
+  public RelayCall(String requestId, KeyEntry key, Dialect dialect, String pool, String endpoint, String rawQuery,
+      List<HttpHeader> headers, ContentType contentType, ByteString body, RequestView request, String userAgent,
+      long startedAtMillis, long startedNanos, String targetModel) {
+    this(requestId, key, dialect, pool, endpoint, rawQuery, headers, contentType, body, request, userAgent,
+        startedAtMillis, startedNanos, targetModel, null);
   }
 
   /** A call whose model is sent upstream as asked. */
@@ -41,7 +52,7 @@ public record RelayCall(
       List<HttpHeader> headers, ContentType contentType, ByteString body, RequestView request, String userAgent,
       long startedAtMillis, long startedNanos) {
     this(requestId, key, dialect, pool, endpoint, rawQuery, headers, contentType, body, request, userAgent,
-        startedAtMillis, startedNanos, null);
+        startedAtMillis, startedNanos, null, null);
   }
 
   public Optional<SessionKey> sessionKey() {

@@ -90,7 +90,7 @@ public final class RelayFlow {
     long startedNanos = System.nanoTime();
     HttpHeader requestId = RawHeader.create(REQUEST_ID_HEADER, call.requestId());
     RouteTrace trace = traces.start(call);
-    return admit(call, facts).thenCompose(admitted -> {
+    return admit(call, facts, trace).thenCompose(admitted -> {
       if (admitted.refused() != null) {
         trace.refused(admitted.refused().kind().status(), admitted.refused().message());
         // A request that was never admitted has no record to name.
@@ -130,25 +130,32 @@ public final class RelayFlow {
    * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
    */
   public CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts) {
+    return admit(call, facts, RouteTrace.OFF);
+  }
+
+  /** {@link #admit(RelayCall, RequestFacts)}, with the trace whose short form the request's log line shows. */
+  private CompletionStage<Admitted> admit(RelayCall call, RequestFacts facts, RouteTrace trace) {
     EntityRef<ApiKeyEntity.Command> key = sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, call.key().id());
     drain.started();
     Optional<Admission.Refuse> policy = StaticPolicy.check(call.key(), facts, System.currentTimeMillis());
     if (policy.isPresent()) {
       Admission.Refuse r = policy.get();
       return CompletableFuture.completedFuture(Admitted.refused(
-          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()))));
+          refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()),
+              trace)));
     }
     // A key with no limit to check: no ask.
     if (AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
-      return CompletableFuture.completedFuture(onNode(call, key, null));
+      return CompletableFuture.completedFuture(onNode(call, key, null, trace));
     }
     // A free slot of this node's share of the key's concurrency (or one its ask for more brought): no ask.
     return shares.acquire(call.key()).thenCompose(slot -> slot != null
-        ? CompletableFuture.completedFuture(onNode(call, key, slot)) : askEntity(call, facts, key));
+        ? CompletableFuture.completedFuture(onNode(call, key, slot, trace)) : askEntity(call, facts, key, trace));
   }
 
   /** Admission on the key's entity: its lease, rate window and cost reservation. */
-  private CompletionStage<Admitted> askEntity(RelayCall call, RequestFacts facts, EntityRef<ApiKeyEntity.Command> key) {
+  private CompletionStage<Admitted> askEntity(RelayCall call, RequestFacts facts, EntityRef<ApiKeyEntity.Command> key,
+      RouteTrace trace) {
     // The key lease is named after the request, so that it can be released even if this ask times out.
     String keyLease = call.requestId();
     return key.<ApiKeyEntity.AdmitReply>ask(r -> new ApiKeyEntity.Admit(keyLease, leaseHolder, facts, r),
@@ -157,15 +164,16 @@ public final class RelayFlow {
           if (reply instanceof ApiKeyEntity.Refused refused) {
             // The slots granted to this node's share meanwhile count in the refusal: use one if it is free.
             String granted = refused.refusal() == Refusal.CONCURRENCY ? shares.takeFree(call.key()) : null;
-            return granted != null ? onNode(call, key, granted) : Admitted.refused(refusal(call, key, refused));
+            return granted != null ? onNode(call, key, granted, trace)
+                : Admitted.refused(refusal(call, key, refused, trace));
           }
-          return new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId()), null, true);
+          return new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId(), trace), null, true);
         })
         .exceptionally(failure -> {
           // In case the entity granted the lease after all, once the ask had given up.
           key.tell(new ApiKeyEntity.Release(keyLease));
           log.warn("request {} could not be admitted: {}", call.requestId(), UpstreamFailures.unwrap(failure).toString());
-          return Admitted.refused(unavailable(call, key));
+          return Admitted.refused(unavailable(call, key, trace));
         });
   }
 
@@ -173,11 +181,11 @@ public final class RelayFlow {
    * A request admitted on this node, on a slot of its share of the key ({@code slot}, given back when it
    * settles) or, with a null slot, for a key with no limit to check: no lease on the key's entity.
    */
-  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot) {
+  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot, RouteTrace trace) {
     String keyId = call.key().id();
     Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
     return new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended, leaseBook, redelivery,
-        drain::finished, usage -> settled(call, usage)), null, true);
+        drain::finished, usage -> settled(call, usage, trace)), null, true);
   }
 
   /**
@@ -186,8 +194,8 @@ public final class RelayFlow {
    * through the same retrying path as every usage record, so it lands once the entity answers again
    * (the settlement releases nothing the entity does not hold).
    */
-  private RelayAnswer.Refused unavailable(RelayCall call, EntityRef<ApiKeyEntity.Command> key) {
-    settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+  private RelayAnswer.Refused unavailable(RelayCall call, EntityRef<ApiKeyEntity.Command> key, RouteTrace trace) {
+    settlement(call, key, call.requestId(), trace).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
         ErrorKind.OVERLOADED.status(), RequestOutcome.REFUSED, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
     return new RelayAnswer.Refused(ErrorKind.OVERLOADED,
         "the relay could not admit the request in time; retry shortly",
@@ -204,13 +212,14 @@ public final class RelayFlow {
     }
   }
 
-  private Settlement settlement(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String leaseId) {
-    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> settled(call, usage));
+  private Settlement settlement(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String leaseId,
+      RouteTrace trace) {
+    return new Settlement(key, leaseId, leaseBook, redelivery, drain::finished, usage -> settled(call, usage, trace));
   }
 
-  private void settled(RelayCall call, UsageRecord usage) {
+  private void settled(RelayCall call, UsageRecord usage, RouteTrace trace) {
     settled.settled(call, usage);
-    RequestLines.finished(call, usage);
+    RequestLines.finished(call, usage, trace.shortForm());
   }
 
   /**
@@ -218,13 +227,14 @@ public final class RelayFlow {
    * limits, 403 for policy rules, 401 for keys that cannot be used. A refusal of a known key is part of
    * its ledger: recorded once by request id, with no tokens.
    */
-  private RelayAnswer.Refused refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused) {
+  private RelayAnswer.Refused refusal(RelayCall call, EntityRef<ApiKeyEntity.Command> key, ApiKeyEntity.Refused refused,
+      RouteTrace trace) {
     int status = refused.refusal().status();
     ErrorKind kind = ErrorKind.forStatus(status);
     if (refused.refusal() == Refusal.UNKNOWN_KEY) {
       drain.finished();
     } else {
-      settlement(call, key, call.requestId()).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
+      settlement(call, key, call.requestId(), trace).settle(usageRecords.record(call, null, 0, null, TokenUsage.ZERO,
           status, RequestOutcome.REFUSED, call.dialect().errorType(kind), 0));
     }
     List<HttpHeader> headers = refused.resetAt() > 0

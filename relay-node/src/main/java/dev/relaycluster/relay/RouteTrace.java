@@ -34,6 +34,24 @@ public final class RouteTrace {
   private final List<Step> steps = new ArrayList<>();
   private String admission = "not admitted yet";
   private ObjectNode end;
+  /** The tries in short, noted whether or not the trace is kept (null: {@link #OFF}, which notes nothing). */
+  private final List<ShortTry> shortTries;
+
+  /** The longest {@link #shortForm()}: longer chains end in {@code ...}. */
+  static final int SHORT_MAX = 400;
+
+  private static final class ShortTry {
+    String how = "?";
+    String accountId;
+    final StringBuilder result = new StringBuilder();
+
+    void result(String r) {
+      if (result.length() > 0) {
+        result.append(',');
+      }
+      result.append(r);
+    }
+  }
 
   private static final class Step {
     final int attempt;
@@ -82,6 +100,7 @@ public final class RouteTrace {
     this.facts = call == null || !kept ? null : Facts.of(call);
     this.kept = kept;
     this.spans = spans;
+    this.shortTries = call == null ? null : new ArrayList<>(2);
   }
 
   public String requestId() {
@@ -107,6 +126,9 @@ public final class RouteTrace {
   /** A try begins: the pool as this node saw it, what the request needs, the accounts already tried. */
   synchronized void routing(int attempt, Collection<PoolEntry> pool, Demand demand, Set<String> excluded) {
     spans.routing(attempt);
+    if (shortTries != null) {
+      shortTries.add(new ShortTry());
+    }
     if (!kept) {
       return;
     }
@@ -115,6 +137,11 @@ public final class RouteTrace {
 
   synchronized void routed(String how, String accountId) {
     spans.routed(how, accountId);
+    ShortTry t = currentShort();
+    if (t != null) {
+      t.how = routeCode(how);
+      t.accountId = accountId;
+    }
     if (!kept) {
       return;
     }
@@ -127,6 +154,10 @@ public final class RouteTrace {
 
   synchronized void lease(String outcome) {
     spans.leased(outcome.startsWith("granted"), outcome);
+    ShortTry t = currentShort();
+    if (t != null && !outcome.startsWith("granted")) {
+      t.result("lease-refused");
+    }
     if (!kept) {
       return;
     }
@@ -144,6 +175,12 @@ public final class RouteTrace {
 
   synchronized void answered(Integer status, String verdict, long millis, String next) {
     spans.answered(status, verdict);
+    ShortTry t = currentShort();
+    if (t != null) {
+      String v = verdict == null || verdict.equals("success") ? null
+          : verdict.equals("answered by the relay") ? "local" : verdict.replace(' ', '-');
+      t.result(status == null ? String.valueOf(v) : v == null ? status.toString() : status + " " + v);
+    }
     if (!kept) {
       return;
     }
@@ -182,6 +219,65 @@ public final class RouteTrace {
   /** The request's usage landed in its key's ledger, or was kept on disk to be sent again. */
   void delivered(boolean landed) {
     spans.settled(landed);
+  }
+
+  private ShortTry currentShort() {
+    return shortTries == null || shortTries.isEmpty() ? null : shortTries.get(shortTries.size() - 1);
+  }
+
+  /**
+   * The tries in one line, for the request log: each as {@code how:account=result}, joined by {@code " > "}, as
+   * {@code session-cached:acc-1=429 rate_limited > scheduler:acc-2=200}. {@code how} is {@code session},
+   * {@code session-cached}, {@code session-rebound} or {@code scheduler}; the result is upstream's status with
+   * its verdict when it was not a success ({@code 529 overloaded}), or what ended the try without one
+   * ({@code timeout}, {@code unreachable}, {@code lease-refused}, ...), several joined by {@code ,} (a 401 that
+   * refreshed the token and was tried again: {@code 401 unauthorized,200}); a try that found no account is
+   * {@code none}. {@code -} when no try was made (refused before routing); at most {@link #SHORT_MAX} characters.
+   * Null for {@link #OFF}, which notes nothing. Works whether or not the trace is kept.
+   */
+  public synchronized String shortForm() {
+    if (shortTries == null) {
+      return null;
+    }
+    if (shortTries.isEmpty()) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder();
+    for (ShortTry t : shortTries) {
+      if (out.length() > 0) {
+        out.append(" > ");
+      }
+      if (t.accountId == null) {
+        out.append(t.how.equals("?") ? "?" : "none");
+        continue;
+      }
+      out.append(t.how).append(':').append(t.accountId);
+      if (t.result.length() > 0) {
+        out.append('=').append(t.result);
+      }
+    }
+    return out.length() <= SHORT_MAX ? out.toString() : out.substring(0, SHORT_MAX - 3) + "...";
+  }
+
+  /** A routing decision in one word: how the trace's text for it begins. */
+  static String routeCode(String how) {
+    if (how.startsWith("none")) {
+      return "none";
+    }
+    if (how.startsWith("session (cached")) {
+      return "session-cached";
+    }
+    if (how.startsWith("session (rebound")) {
+      return "session-rebound";
+    }
+    if (how.startsWith("session")) {
+      return "session";
+    }
+    if (how.startsWith("scheduler")) {
+      return "scheduler";
+    }
+    int end = how.indexOf(' ');
+    return end < 0 ? how : how.substring(0, end);
   }
 
   private Step current() {

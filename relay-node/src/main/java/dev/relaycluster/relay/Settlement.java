@@ -116,8 +116,11 @@ public final class Settlement {
       return;
     }
     String upstream = upstreamDialect;
-    UsageRecord usage = record != null && upstream != null && !upstream.equals(record.upstreamDialect())
+    UsageRecord dialected = record != null && upstream != null && !upstream.equals(record.upstreamDialect())
         ? record.withUpstreamDialect(upstream) : record;
+    // The tries in short, for the ledger's request log as for the node's (null for a trace that notes nothing).
+    String route = dialected == null ? null : trace.shortForm();
+    UsageRecord usage = route == null ? dialected : dialected.withRoute(route);
     releaseAccount();
     onEnded.run();
     if (keyLease) {

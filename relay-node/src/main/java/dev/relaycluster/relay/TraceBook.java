@@ -73,7 +73,8 @@ public final class TraceBook {
         call.dialect().id().name().toLowerCase(java.util.Locale.ROOT), name -> header(call, name));
     spans.model(call.request().model());
     if (capacity == 0) {
-      return spans == RequestSpans.NONE ? RouteTrace.OFF : new RouteTrace(node, call, false, spans);
+      // Not kept, but its short form still goes into the request's log line.
+      return new RouteTrace(node, call, false, spans);
     }
     RouteTrace trace = new RouteTrace(node, call, true, spans);
     synchronized (traces) {

@@ -23,6 +23,6 @@ public final class Repricing {
         cost.cacheReadMicros(), cost.totalMicros(), CostCalculator.rated(cost.totalMicros(), rate), table.version(),
         priced.fallback(), u.status(), u.outcome(), u.errorType(), u.startedAt(), u.durationMs(), u.firstByteMs(),
         u.attempts(), u.sessionHash(), u.userAgent(), u.client(), u.clientVersion(), u.upstreamLatencyMs(),
-        u.accountPriceMultiplier(), rate, u.clientDialect(), u.upstreamDialect());
+        u.accountPriceMultiplier(), rate, u.clientDialect(), u.upstreamDialect(), u.route());
   }
 }

@@ -4,6 +4,7 @@ package dev.relaycluster.usage;
  * One row of the request log as the usage API returns it, with the cost broken down by token class;
  * {@code complete} is false when the usage is only what was seen before the answer was cut. {@code clientDialect}
  * and {@code upstreamDialect} (null for requests logged before they were recorded) differ when it was converted.
+ * {@code route} is the short form of its decision trace (null when no try was made, and before it was recorded).
  */
 public record RequestLogRow(
     String requestId,
@@ -45,4 +46,5 @@ public record RequestLogRow(
     String clientVersion,
     String sessionHash,
     String clientDialect,
-    String upstreamDialect) {}
+    String upstreamDialect,
+    String route) {}

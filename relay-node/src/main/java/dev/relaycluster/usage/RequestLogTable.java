@@ -13,7 +13,7 @@ public final class RequestLogTable {
       "cost_micros", "price_version", "price_fallback", "status", "outcome", "error_type", "started_at",
       "duration_ms", "first_byte_ms", "attempts", "session_hash", "user_agent",
       "rated_cost_micros", "client", "client_version", "upstream_latency_ms", "account_multiplier", "service_rate",
-      "client_dialect", "upstream_dialect"};
+      "client_dialect", "upstream_dialect", "route"};
 
   private RequestLogTable() {}
 
@@ -60,6 +60,8 @@ public final class RequestLogTable {
         // The client's and the serving platform's dialect (issue 20): null in the rows logged before.
         "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS client_dialect VARCHAR(24)",
         "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS upstream_dialect VARCHAR(24)",
+        // The short form of the decision trace (issue 18): null before, and for requests refused before a try.
+        "ALTER TABLE " + NAME + " ADD COLUMN IF NOT EXISTS route VARCHAR(400)",
         "CREATE INDEX IF NOT EXISTS relay_request_log_time ON " + NAME + " (started_at)",
         "CREATE INDEX IF NOT EXISTS relay_request_log_account_time ON " + NAME + " (account_id, started_at)");
   }

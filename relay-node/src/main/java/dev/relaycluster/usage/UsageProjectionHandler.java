@@ -125,7 +125,8 @@ public final class UsageProjectionHandler
     st.setDouble(i++, u.accountMultiplierOrOne());
     st.setDouble(i++, u.effectiveServiceRate());
     st.setString(i++, truncate(u.clientDialect(), 24));
-    st.setString(i, truncate(u.upstreamDialect(), 24));
+    st.setString(i++, truncate(u.upstreamDialect(), 24));
+    st.setString(i, truncate(u.route(), 400));
   }
 
   private static String truncate(String s, int max) {

@@ -252,7 +252,8 @@ public final class UsageQueries {
         rs.getString("client_version"),
         rs.getString("session_hash"),
         rs.getString("client_dialect"),
-        rs.getString("upstream_dialect"));
+        rs.getString("upstream_dialect"),
+        rs.getString("route"));
   }
 
   private static boolean complete(String outcome) {

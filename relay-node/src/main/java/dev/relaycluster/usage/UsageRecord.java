@@ -18,6 +18,10 @@ import dev.relaycluster.protocol.util.Utf16;
  * spoke (they differ when the request was converted), by their wire names ({@code anthropic},
  * {@code openai-responses}, {@code openai-chat}, {@code gemini}). Both came last: null in events and spool lines
  * written before.
+ *
+ * <p>{@code route} is the short form of the request's decision trace (its tries, as
+ * {@code session:acc-1=529 overloaded > session-rebound:acc-2=200}); null when no try was made (a refusal) and in
+ * events written before it was recorded.
  */
 public record UsageRecord(
     String requestId,
@@ -56,7 +60,8 @@ public record UsageRecord(
     Double accountPriceMultiplier,
     Double serviceRate,
     String clientDialect,
-    String upstreamDialect) implements CborSerializable {
+    String upstreamDialect,
+    String route) implements CborSerializable {
 
   /**
    * Text in a record is well-formed: a client's model (or an upstream's) can carry an unpaired surrogate, written
@@ -79,6 +84,23 @@ public record UsageRecord(
     clientVersion = Utf16.repaired(clientVersion);
     clientDialect = Utf16.repaired(clientDialect);
     upstreamDialect = Utf16.repaired(upstreamDialect);
+    route = Utf16.repaired(route);
+  }
+
+  /** A record without the route (unknown: null). */
+  public UsageRecord(String requestId, String keyId, String accountId, String platform, String endpoint, String model,
+      String servedModel, boolean stream, long inputTokens, long outputTokens, long cacheReadTokens,
+      long cacheWrite5mTokens, long cacheWrite1hTokens, long inputCostMicros, long outputCostMicros,
+      long cacheWriteCostMicros, long cacheReadCostMicros, long costMicros, long ratedCostMicros, String priceVersion,
+      boolean priceFallback, int status, RequestOutcome outcome, String errorType, long startedAt, long durationMs,
+      long firstByteMs, int attempts, String sessionHash, String userAgent, String client, String clientVersion,
+      long upstreamLatencyMs, Double accountPriceMultiplier, Double serviceRate, String clientDialect,
+      String upstreamDialect) {
+    this(requestId, keyId, accountId, platform, endpoint, model, servedModel, stream, inputTokens, outputTokens,
+        cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
+        cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
+        outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
+        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, upstreamDialect, null);
   }
 
   /** A record without the dialects (unknown: null). */
@@ -116,7 +138,16 @@ public record UsageRecord(
         outputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
         cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
         outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
-        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, dialect);
+        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, dialect, route);
+  }
+
+  /** This record with the short form of its decision trace ({@code route}). */
+  public UsageRecord withRoute(String route) {
+    return new UsageRecord(requestId, keyId, accountId, platform, endpoint, model, servedModel, stream, inputTokens,
+        outputTokens, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputCostMicros, outputCostMicros,
+        cacheWriteCostMicros, cacheReadCostMicros, costMicros, ratedCostMicros, priceVersion, priceFallback, status,
+        outcome, errorType, startedAt, durationMs, firstByteMs, attempts, sessionHash, userAgent, client,
+        clientVersion, upstreamLatencyMs, accountPriceMultiplier, serviceRate, clientDialect, upstreamDialect, route);
   }
 
   /** The price version of usage imported from another relay's history, which re-pricing leaves as it is. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.MockAnthropic.Scripted;
 import dev.relaycluster.testing.RelayCall;
+import dev.relaycluster.testing.RequestLineCapture;
 import dev.relaycluster.testing.TestNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -52,10 +53,17 @@ class DecisionTraceTest {
     node.admin("PATCH", "/admin/api/accounts/" + paused,
         new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("paused", true));
     mock.script(busyKey, Scripted.overloaded());
-    try {
+    try (RequestLineCapture lines = new RequestLineCapture()) {
       RelayCall r = RelayCall.call(node.baseUrl(), key.get("key").asText(), true, SONNET,
           UUID.randomUUID().toString());
       assertEquals(200, r.status(), r.body());
+
+      // The short form of the same decisions, in the request's log line.
+      Map<String, String> line = lines.await(r.requestId());
+      assertEquals("session:" + busy + "=529 overloaded > session-rebound:" + calm + "=200", line.get("route"),
+          line.toString());
+      assertEquals("2", line.get("attempts"));
+      assertEquals(calm, line.get("accountId"));
 
       JsonNode t = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
       assertTrue(t.get("traceKept").asBoolean(), t.toString());
@@ -99,6 +107,7 @@ class DecisionTraceTest {
       JsonNode withLedger = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
       assertEquals(calm, withLedger.get("ledger").get("accountId").asText(), withLedger.toString());
       assertEquals(2, withLedger.get("ledger").get("attempts").asInt());
+      assertEquals(line.get("route"), withLedger.get("ledger").get("route").asText(), "the ledger keeps the route");
       String path = "/admin/api/requests/" + r.requestId() + "/trace";
       HttpResponse<String> raw = node.send("GET", path, null, node.login());
       assertEquals(java.util.List.of(), dev.relaycluster.openapi.AdminApiDocument.get().answerProblems("GET",

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code GET /metrics} of an embedded node after a run of relayed requests against a mock Anthropic API: two
  * successes (whole and streamed), a failover (the first account answers 529, the second serves), a stream cut
- * by upstream, a refusal by the key's model rule. The scrape holds those counts by label; the token guards it;
- * OpenMetrics comes when asked; every relayed answer tells the relay's own time.
+ * by upstream, a refusal by the key's model rule, and two calls turned away before the relay's flow (an unknown
+ * key, a body that is not JSON). The scrape holds those counts by label, and the shards and entities the node
+ * hosts; the token guards it; OpenMetrics comes when asked; every relayed answer tells the relay's own time, and
+ * every answer of the node (relayed, turned away, admin, health, metrics, UI, 404) carries one request id.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsTest {
@@ -108,7 +110,14 @@ class MetricsTest {
     assertTrue(overhead != null && MILLIS.matcher(overhead).matches(), "x-relay-overhead-ms: " + overhead);
     assertTrue(Double.parseDouble(overhead) >= 0);
     assertEquals("relay;dur=" + overhead, r.headers().firstValue("server-timing").orElse(null));
-    assertTrue(r.headers().firstValue("x-relay-request-id").isPresent(), "every relayed answer names its request");
+    assertOneRequestId(r);
+  }
+
+  /** Exactly one request id on an answer, whichever part of the node gave it. */
+  private static void assertOneRequestId(HttpResponse<String> r) {
+    java.util.List<String> ids = r.headers().allValues("x-relay-request-id");
+    assertEquals(1, ids.size(), r.uri() + " " + r.statusCode() + ": every answer names its request, once: " + ids);
+    assertEquals(7, UUID.fromString(ids.get(0)).version(), "a time-ordered id: " + ids);
   }
 
   @Test
@@ -140,21 +149,31 @@ class MetricsTest {
     assertEquals(403, refused.statusCode(), refused.body());
     assertOverhead(refused);
 
-    // A key the relay does not know never reaches the relay's flow; it is counted as rejected.
+    // A key the relay does not know, a body that is not JSON: neither reaches the relay's flow; both are counted
+    // as rejected, and both answers still name a request.
     HttpResponse<String> unknown = relay("cr_" + "0".repeat(64), false);
     assertEquals(401, unknown.statusCode(), unknown.body());
+    assertOneRequestId(unknown);
+    HttpResponse<String> unreadable = node.http().send(HttpRequest.newBuilder(
+            URI.create(node.baseUrl() + "/api/v1/messages"))
+        .header("content-type", "application/json").header("x-api-key", key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": oops")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, unreadable.statusCode(), unreadable.body());
+    assertOneRequestId(unreadable);
 
     Map<String, String> served = Map.of("pool", "claude", "dialect", "anthropic", "platform", "claude-console");
     // Usage settles as the answer ends, and a request leaves the in-flight count once its record landed.
-    PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 6
-        && x.sum("relay_requests_in_flight", Map.of()) == 0 && x.has("relay_projection_lag_events"));
+    // The shard meters are refreshed every 15 s: wait for a refresh that saw the run's entities.
+    PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 7
+        && x.sum("relay_requests_in_flight", Map.of()) == 0 && x.has("relay_projection_lag_events")
+        && x.sum("relay_entities", Map.of("type", "Session")) > 0, Duration.ofSeconds(30));
     assertEquals(3, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "completed")));
     assertEquals(1, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "upstream_failed")));
     assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
         "platform", "none", "status", "4xx", "outcome", "refused")));
-    assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
+    assertEquals(2, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
         "platform", "none", "status", "4xx", "outcome", "rejected")));
-    assertEquals(6, s.sum("relay_requests_total", Map.of()));
+    assertEquals(7, s.sum("relay_requests_total", Map.of()));
     assertEquals(1, s.sum("relay_failovers_total", Map.of("pool", "claude", "cause", "overloaded")));
     assertEquals(1, s.sum("relay_failovers_total", Map.of()));
 
@@ -192,6 +211,15 @@ class MetricsTest {
     // The node's own state: accounts from the pool replica, the cluster, the JVM.
     assertEquals(2, s.sum("relay_accounts", Map.of("pool", "claude")));
     assertEquals(1, s.sum("relay_cluster_members", Map.of("status", "up")));
+    // This node hosts every shard of the one-node cluster: each entity type's shards and running entities, at
+    // most as many entities as the run made (two keys, two accounts, a session per relayed request).
+    Map<String, Integer> made = Map.of("ApiKey", 2, "Account", 2, "Session", 6);
+    made.forEach((type, most) -> {
+      double shards = s.sum("relay_shards", Map.of("type", type));
+      double entities = s.sum("relay_entities", Map.of("type", type));
+      assertTrue(shards >= 1 && shards <= entities && entities <= most,
+          type + ": " + shards + " shards, " + entities + " entities");
+    });
     assertTrue(s.has("jvm_memory_used_bytes") && s.has("jvm_threads_live_threads") && s.has("process_uptime_seconds"));
     assertTrue(s.has("relay_usage_backlog_records"));
     assertEquals(4, s.all().stream().filter(x -> x.name().equals("relay_projection_lag_events")).count(),
@@ -210,8 +238,9 @@ class MetricsTest {
     assertTrue(charted > 20, "the dashboard charts the relay's metrics");
   }
 
-  private PrometheusSamples awaitScrape(java.util.function.Predicate<PrometheusSamples> until) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+  private PrometheusSamples awaitScrape(java.util.function.Predicate<PrometheusSamples> until, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
     PrometheusSamples last = scrape();
     while (!until.test(last) && System.nanoTime() < deadline) {
       Thread.sleep(100);
@@ -226,6 +255,25 @@ class MetricsTest {
       out.put(more[i], more[i + 1]);
     }
     return out;
+  }
+
+  @Test
+  void everyAnswerNamesItsRequest() throws Exception {
+    String token = node.login();
+    HttpResponse<String> keys = node.send("GET", "/admin/api/keys", null, token);
+    assertEquals(200, keys.statusCode(), keys.body());
+    assertOneRequestId(keys);
+    HttpResponse<String> anonymous = node.send("GET", "/admin/api/keys", null, null);
+    assertEquals(401, anonymous.statusCode());
+    assertOneRequestId(anonymous);
+    for (String path : new String[] {"/health", "/admin/", "/no/such/path"}) {
+      HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).GET()
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(r.statusCode() < 400 || path.startsWith("/no/"), path + ": " + r.statusCode());
+      assertOneRequestId(r);
+    }
+    assertOneRequestId(metrics("Bearer " + TOKEN, null));
+    assertOneRequestId(metrics(null, null));
   }
 
   @Test

@@ -56,7 +56,9 @@ class OpenApiRoutesTest {
       "http/ResponsesSocketRoute.java", "the Codex Responses WebSocket, relayed",
       "http/MetricsRoutes.java", "GET /metrics, the Prometheus exposition (README: Operating it)",
       "node/NodeMetrics.java", "mounts /metrics on the main or the management port",
-      "http/BodilessRequests.java", "no path of its own: reads and drops the body of a GET, HEAD, OPTIONS or DELETE");
+      "http/BodilessRequests.java", "no path of its own: reads and drops the body of a GET, HEAD, OPTIONS or DELETE",
+      "http/NodeRoutes.java", "no path of its own: joins the route classes above, with the node's 404 for the rest",
+      "http/RequestIds.java", "no path of its own: puts x-relay-request-id on every answer");
 
   /**
    * What RelayRoutes serves that is a vendor's client API (relayed, the vendors describe it) or the

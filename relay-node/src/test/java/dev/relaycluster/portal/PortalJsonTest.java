@@ -18,7 +18,7 @@ class PortalJsonTest {
     return new RequestLogRow("req-1", "2026-12-03T06:11:10.433Z", 1L, "key-1", "account-secret-id", "/v1/messages",
         "claude-sonnet-4-5", served, true, 100, 20, 7, 3, 2, 1, 900, "0.000900", "v1", false, 200, "COMPLETED", true,
         null, 850, 120, 2, "claude-console", 1, 2, 3, 4, 1800, 1.5, 2.0, 700, "claude-code", "2.1.0",
-        "session-hash-xyz", clientDialect, upstreamDialect);
+        "session-hash-xyz", clientDialect, upstreamDialect, "session:account-secret-id=529 overloaded");
   }
 
   @Test
@@ -32,7 +32,9 @@ class PortalJsonTest {
     assertEquals("openai-chat", r.get("clientDialect").asText());
     assertEquals("anthropic", r.get("upstreamDialect").asText());
     String text = r.toString();
-    for (String hidden : List.of("account-secret-id", "session-hash-xyz", "claude-console", "key-1", "null")) {
+    // The route names accounts: the ledger's, not the key holder's.
+    for (String hidden : List.of("account-secret-id", "session-hash-xyz", "claude-console", "key-1", "null",
+        "overloaded")) {
       assertFalse(text.contains(hidden), hidden + " in " + text);
     }
     assertEquals(Set.of("requestId", "time", "model", "endpoint", "stream", "inputTokens", "outputTokens",

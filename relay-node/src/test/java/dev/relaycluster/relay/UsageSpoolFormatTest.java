@@ -79,7 +79,7 @@ class UsageSpoolFormatTest {
     byte[] bytes = UsageSpoolFormat.waiting(item);
     String text = new String(bytes, StandardCharsets.UTF_8);
     String fields = ",\"clientDialect\":\"openai-chat\",\"upstreamDialect\":\"openai-responses\"";
-    assertTrue(text.endsWith(fields + "}}\n"), text);
+    assertTrue(text.endsWith(fields + ",\"route\":null}}\n"), text);
     UsageSpoolFormat.Line read = UsageSpoolFormat.read(bytes).lines().get(0);
     assertEquals(item, read.waiting());
     assertEquals("openai-chat", read.waiting().usage().clientDialect());

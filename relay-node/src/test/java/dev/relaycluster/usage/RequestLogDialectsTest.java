@@ -22,11 +22,13 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client's and the upstream's dialect in the request log: written by the projection, read by the queries and
+ * The client's and the upstream's dialect, and the route of the tries, in the request log: written by the projection, read by the queries and
  * the CSV, on H2 and PostgreSQL; on a new table and on one made before the columns existed (the start-up
  * statements add them, its rows read null, and run again change nothing).
  */
 class RequestLogDialectsTest {
+  private static final String ROUTE = "session:acc-1=529 overloaded > session-rebound:acc-2=401 unauthorized,200";
+
   /** The request log as it was before the dialects were recorded. */
   private static final String OLD_TABLE = "CREATE TABLE " + RequestLogTable.NAME + " ("
       + "request_id VARCHAR(64) PRIMARY KEY, key_id VARCHAR(64) NOT NULL, account_id VARCHAR(64), "
@@ -96,7 +98,7 @@ class RequestLogDialectsTest {
     UsageRecord plain = dialects(UsageLedgerContract.record("same-1", "key-1", now - 60_000, 10), "anthropic",
         "anthropic");
     UsageRecord converted = dialects(UsageLedgerContract.record("conv-1", "key-1", now - 30_000, 20), "openai-chat",
-        "anthropic").withUpstreamDialect("openai-responses");
+        "anthropic").withUpstreamDialect("openai-responses").withRoute(ROUTE);
     UsageRecord unknown = UsageLedgerContract.record("none-1", "key-1", now - 90_000, 30);
     UsageProjectionHandler handler = new UsageProjectionHandler(dialect, ZoneId.of("UTC"), Duration.ofDays(30),
         Clock.systemUTC());
@@ -115,6 +117,8 @@ class RequestLogDialectsTest {
     RequestLogRow conv = await(queries.request("conv-1")).orElseThrow();
     assertEquals("openai-chat", conv.clientDialect());
     assertEquals("openai-responses", conv.upstreamDialect());
+    assertEquals(ROUTE, conv.route());
+    assertNull(same.route(), "recorded without a route");
     RequestLogRow none = await(queries.request("none-1")).orElseThrow();
     assertNull(none.clientDialect());
     assertNull(none.upstreamDialect());
@@ -127,6 +131,7 @@ class RequestLogDialectsTest {
       RequestLogRow old = page.data().get(3);
       assertNull(old.clientDialect(), "logged before the column existed");
       assertNull(old.upstreamDialect());
+      assertNull(old.route());
       assertEquals(7, old.costMicros());
     }
 

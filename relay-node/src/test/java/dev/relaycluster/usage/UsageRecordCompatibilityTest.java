@@ -104,4 +104,27 @@ class UsageRecordCompatibilityTest {
     assertNull(old.upstreamDialect());
     assertEquals(base, old, "every other field as written");
   }
+
+  @Test
+  void anEventWithoutTheRouteReadsWithNullAndOneWithItRoundTrips() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    UsageRecord base = UsageLedgerContract.record("req-3", "key-1", 1_700_000_000_000L, 77);
+    UsageRecord routed = base.withRoute("session:acc-1=529 overloaded > session-rebound:acc-2=200");
+    ApiKeyEntity.UsageRecorded event = new ApiKeyEntity.UsageRecorded(routed);
+    Serializer serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+    byte[] bytes = serialization.serialize(event).get();
+    assertEquals(routed, ((ApiKeyEntity.UsageRecorded) serialization
+        .deserialize(bytes, serializer.identifier(), manifest).get()).usage());
+
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode tree = cbor.readValue(bytes, ObjectNode.class);
+    ObjectNode usage = (ObjectNode) tree.get("usage");
+    assertEquals(routed.route(), usage.get("route").asText(), "the field's name in the event");
+    usage.remove("route");
+    UsageRecord old = ((ApiKeyEntity.UsageRecorded) serialization
+        .deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get()).usage();
+    assertNull(old.route());
+    assertEquals(base, old, "every other field as written");
+  }
 }
