@@ -147,6 +147,17 @@ final class AccountChoice {
     }
   }
 
+  /**
+   * Tells the account a stream error's verdict that moves the request elsewhere; an account whose
+   * credential was refused is no longer taken from the node's replica.
+   */
+  void reportFailover(String accountId, Platform platform, AnswerVerdict verdict, String model) {
+    ref(accountId).tell(AccountEntity.Report.of(null, verdict, false, platform.modelFamily(model)));
+    if (FailoverPolicy.afterRefusal(verdict, false) == FailoverPolicy.Step.REFRESH_AND_RETRY) {
+      forgetReplica(accountId);
+    }
+  }
+
   EntityRef<AccountEntity.Command> ref(String accountId) {
     return sharding.entityRefFor(AccountEntity.ENTITY_TYPE_KEY, accountId);
   }

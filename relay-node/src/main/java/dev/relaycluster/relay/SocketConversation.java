@@ -7,7 +7,6 @@ import dev.relaycluster.cluster.NodeDrain;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.InvalidRequestException;
-import dev.relaycluster.protocol.dialect.RequestView;
 import dev.relaycluster.protocol.dialect.SocketFrames;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.util.TimeOrderedIds;
@@ -15,7 +14,6 @@ import dev.relaycluster.upstream.Platform;
 import dev.relaycluster.usage.RequestOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,13 +24,10 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +64,7 @@ final class SocketConversation {
   private final Reconnect reconnect;
   private final Materializer materializer;
   private final NodeDrain drain;
-  /** The legs in the order the client reads them, and frames the relay itself sends the client (errors). */
-  private final SourceQueueWithComplete<SocketLeg> legs;
-  private final Source<SocketLeg, NotUsed> legsSource;
-  private final SourceQueueWithComplete<Message> ownFrames;
-  private final Source<Message, NotUsed> ownFramesSource;
+  private final SocketOutlets out;
   private SocketLeg leg;
   private SocketTurn turn;
   private CompletableFuture<Done> turnEnded = CompletableFuture.completedFuture(Done.getInstance());
@@ -89,14 +80,7 @@ final class SocketConversation {
     this.reconnect = reconnect;
     this.materializer = Materializer.matFromSystem(services.system());
     this.drain = NodeDrain.get(services.system());
-    Pair<SourceQueueWithComplete<SocketLeg>, Source<SocketLeg, NotUsed>> l =
-        Source.<SocketLeg>queue(16, OverflowStrategy.dropNew()).preMaterialize(materializer);
-    this.legs = l.first();
-    this.legsSource = l.second();
-    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> own =
-        Source.<Message>queue(16, OverflowStrategy.dropNew()).preMaterialize(materializer);
-    this.ownFrames = own.first();
-    this.ownFramesSource = own.second();
+    this.out = new SocketOutlets(materializer);
   }
 
   /** A leg on {@code account}, not yet open. */
@@ -109,13 +93,12 @@ final class SocketConversation {
     synchronized (this) {
       leg = first;
     }
-    legs.offer(first);
+    out.leg(first);
   }
 
   /** No upstream socket could be opened: nothing was relayed; free what was made for it. */
   void abandon() {
-    legs.complete();
-    ownFrames.complete();
+    out.complete();
   }
 
   /** The flow that serves the client's socket once the upstream socket is open. */
@@ -130,20 +113,13 @@ final class SocketConversation {
           return mat;
         })
         .to(Sink.ignore());
-    Source<Message, NotUsed> toClient = legsSource
-        .flatMapConcat(l -> l.frames()
-            .mapAsync(1, m -> SocketText.strict(m, timeout, Long.MAX_VALUE, materializer))
-            .mapConcat(frame -> onUpstreamFrame(l, frame))
-            .watchTermination((mat, done) -> {
-              done.whenComplete((d, failure) -> onLegEnd(l));
-              return mat;
-            })
-            .recoverWithRetries(1, Throwable.class, Source::empty))
+    Source<Message, NotUsed> toClient = out.toClient(l -> l.frames()
+        .mapAsync(1, m -> SocketText.strict(m, timeout, Long.MAX_VALUE, materializer))
+        .mapConcat(frame -> onUpstreamFrame(l, frame))
         .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> onEnd(true));
+          done.whenComplete((d, failure) -> onLegEnd(l));
           return mat;
-        })
-        .merge(ownFramesSource);
+        }), () -> onEnd(true));
     drainCheck = services.system().scheduler().scheduleWithFixedDelay(DRAIN_CHECK, DRAIN_CHECK, () -> {
       if (drain.draining()) {
         closeIfIdle();
@@ -184,16 +160,13 @@ final class SocketConversation {
       close();
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    RequestView view;
+    RelayCall call;
     try {
-      view = handshake.dialect().read(handshake.endpoint(), bytes,
-          name -> handshake.headers().stream().filter(h -> h.lowercaseName().equals(name)).map(h -> h.value())
-              .findFirst().orElse(null), handshake.key().id());
+      call = SocketTurn.call(IDS.next().toString(), handshake, frame);
     } catch (InvalidRequestException e) {
       sendOwn(frames.errorFrame(ErrorKind.INVALID_REQUEST, e.getMessage()));
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    RelayCall call = SocketTurn.call(IDS.next().toString(), handshake, frame, view);
     boolean replayable = frames.replayable(bytes);
     return services.flow().admit(call, facts.apply(call)).thenCompose(admitted -> {
       if (admitted.refused() != null) {
@@ -245,7 +218,7 @@ final class SocketConversation {
     SocketTurn ended = null;
     SocketTurn failing = null;
     AnswerVerdict verdict = null;
-    List<Message> out = List.of();
+    List<Message> passed = List.of();
     synchronized (this) {
       if (from != leg || from.leaving) {
         return List.of(); // a retired leg's last frames, or what follows the error of a turn that fails over
@@ -254,17 +227,7 @@ final class SocketConversation {
       if (t == null) {
         return List.of(message);
       }
-      if (t.firstFrameNanos == 0) {
-        t.firstFrameNanos = System.nanoTime();
-      }
-      byte[] bytes = frame.toArray();
-      t.tap.onEventJson(bytes);
-      boolean end = t.tap.sawEnd() || t.tap.errorType() != null;
-      if (!t.passedOn && t.tap.errorType() != null && t.replayable) {
-        verdict = from.platform.classifyStreamError(t.tap.errorType(), t.tap.errorJson(), System.currentTimeMillis());
-      }
-      SocketTurnStep step = SocketTurnStep.of(t.passedOn, end, !t.passedOn && !end && frames.announcesOnly(bytes),
-          t.replayable, verdict);
+      SocketTurnStep step = t.observe(frame.toArray(), frames);
       if (step == SocketTurnStep.HOLD) {
         t.held.add(message);
         return List.of();
@@ -272,12 +235,10 @@ final class SocketConversation {
       if (step == SocketTurnStep.FAIL_OVER) {
         from.leaving = true;
         failing = t;
+        verdict = t.verdict;
       } else {
-        t.passedOn = true;
-        out = new ArrayList<>(t.held);
-        out.add(message);
-        t.held.clear();
-        if (end) {
+        passed = t.passOn(message);
+        if (t.ended()) {
           ended = t;
           turn = null;
         }
@@ -288,18 +249,14 @@ final class SocketConversation {
     } else if (ended != null) {
       endTurn(ended);
     }
-    return out;
+    return passed;
   }
 
   /** Tells the account, and moves the turn to the next account's upstream socket if one can be had. */
   private void failOver(SocketTurn t, AnswerVerdict verdict, byte[] errorFrame) {
     SocketLeg from = t.leg;
     String accountId = from.account.id();
-    services.choice().ref(accountId).tell(AccountEntity.Report.of(null, verdict, false,
-        from.platform.modelFamily(t.call.request().model())));
-    if (FailoverPolicy.afterRefusal(verdict, false) == FailoverPolicy.Step.REFRESH_AND_RETRY) {
-      services.choice().forgetReplica(accountId);
-    }
+    services.choice().reportFailover(accountId, from.platform, verdict, t.call.request().model());
     t.settlement.releaseAccount();
     log.info("socket turn {}: account {} answered {} before any output; failing over", t.call.requestId(),
         accountId, t.tap.errorType());
@@ -337,7 +294,7 @@ final class SocketConversation {
       t.firstFrameNanos = 0;
     }
     from.retire();
-    legs.offer(to);
+    out.leg(to);
     CompletionStage<AccountEntity.AcquireReply> lease = connected.leaseId() != null
         ? CompletableFuture.completedFuture(new AccountEntity.Granted(connected.leaseId(), to.account, 0))
         : services.choice().acquire(to.account.id(), t.attempt.accountLease());
@@ -369,7 +326,7 @@ final class SocketConversation {
       held = List.copyOf(t.held);
       t.held.clear();
     }
-    held.forEach(ownFrames::offer);
+    held.forEach(out::own);
     sendOwn(errorFrame);
     t.settle(services.usageRecords(), RequestOutcome.UPSTREAM_ERROR);
     turnEnded.complete(Done.getInstance());
@@ -448,11 +405,10 @@ final class SocketConversation {
     if (current != null) {
       current.toUpstream.complete();
     }
-    legs.complete();
-    ownFrames.complete();
+    out.complete();
   }
 
   private void sendOwn(byte[] frame) {
-    ownFrames.offer(TextMessage.create(new String(frame, StandardCharsets.UTF_8)));
+    out.own(TextMessage.create(new String(frame, StandardCharsets.UTF_8)));
   }
 }

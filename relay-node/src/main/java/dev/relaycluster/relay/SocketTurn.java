@@ -2,8 +2,11 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.account.AccountDefinition;
 import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.dialect.SocketFrames;
 import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.usage.RequestOutcome;
 import java.util.ArrayList;
@@ -27,6 +30,8 @@ final class SocketTurn {
   SocketLeg leg;
   boolean passedOn;
   long firstFrameNanos;
+  /** The platform's verdict on the error that ends the turn before any output, when there is one. */
+  AnswerVerdict verdict;
 
   SocketTurn(RelayCall call, Settlement settlement, boolean replayable, SocketLeg leg) {
     this.call = call;
@@ -35,6 +40,32 @@ final class SocketTurn {
     this.tap = call.dialect().newTap();
     this.attempt = Attempt.first(call, settlement, RouteTrace.OFF);
     this.leg = leg;
+  }
+
+  /** Reads one upstream frame of the turn into its tap: what the conversation does with it. */
+  SocketTurnStep observe(byte[] frame, SocketFrames frames) {
+    if (firstFrameNanos == 0) {
+      firstFrameNanos = System.nanoTime();
+    }
+    tap.onEventJson(frame);
+    boolean end = ended();
+    verdict = !passedOn && tap.errorType() != null && replayable
+        ? leg.platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis()) : null;
+    return SocketTurnStep.of(passedOn, end, !passedOn && !end && frames.announcesOnly(frame), replayable, verdict);
+  }
+
+  /** Whether the tap saw the turn's final event or its error. */
+  boolean ended() {
+    return tap.sawEnd() || tap.errorType() != null;
+  }
+
+  /** The frames held back so far and this one, in order: the turn has reached the client. */
+  List<Message> passOn(Message message) {
+    passedOn = true;
+    List<Message> out = new ArrayList<>(held);
+    out.add(message);
+    held.clear();
+    return out;
   }
 
   /** Settles the turn once with what its tap saw, on its leg's account. */
@@ -53,8 +84,15 @@ final class SocketTurn {
         RequestOutcome.NO_ACCOUNT, call.dialect().errorType(ErrorKind.OVERLOADED), 0));
   }
 
-  /** The call of a turn: the socket's handshake with the turn frame as its body, and the frame's view. */
-  static RelayCall call(String requestId, RelayCall handshake, ByteString frame, RequestView view) {
+  /**
+   * The call of a turn: the socket's handshake with the turn frame as its body, and the frame's view.
+   *
+   * @throws InvalidRequestException when the dialect cannot read the frame as a request
+   */
+  static RelayCall call(String requestId, RelayCall handshake, ByteString frame) {
+    RequestView view = handshake.dialect().read(handshake.endpoint(), frame.toArray(),
+        name -> handshake.headers().stream().filter(h -> h.lowercaseName().equals(name)).map(h -> h.value())
+            .findFirst().orElse(null), handshake.key().id());
     return new RelayCall(requestId, handshake.key(), handshake.dialect(), handshake.pool(),
         handshake.endpoint(), handshake.rawQuery(), handshake.headers(), ContentTypes.APPLICATION_JSON, frame,
         view.sessionKey().isPresent() ? view : new RequestView(view.model(), view.stream(), view.maxTokens(),
