@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection always ends after a fault (the head says {@code connection: close}).
  */
 public final class MockFaults {
+  /**
+   * Pause after the output of an after-output fault before the break itself, so that the relay has passed the
+   * output on (a break in the same read as the output is, rightly, failed over before the first byte).
+   */
+  static final long BREAK_AFTER_MILLIS = 300;
   /** Pause between the events of {@link MockFault#SLOW}. */
   public static final long SLOW_GAP_MILLIS = 150;
   /** Events in the {@link MockFault#HUGE} stream. */
@@ -124,6 +129,7 @@ public final class MockFaults {
       case ERROR_AFTER_OUTPUT -> {
         streamHead(out, wire);
         chunks(out, output);
+        Thread.sleep(BREAK_AFTER_MILLIS);
         chunk(out, wire.errorAfterOutput());
         end(out);
       }
@@ -131,12 +137,13 @@ public final class MockFaults {
         streamHead(out, wire);
         chunks(out, output);
         // The relay reads (and passes on) what came before the reset, which would drop unread bytes.
-        Thread.sleep(300);
+        Thread.sleep(BREAK_AFTER_MILLIS);
         reset(socket);
       }
       case CUT_CLEAN -> {
         streamHead(out, wire);
         chunks(out, output);
+        Thread.sleep(BREAK_AFTER_MILLIS);
         end(out);
       }
       case STALL_AFTER_OUTPUT -> {

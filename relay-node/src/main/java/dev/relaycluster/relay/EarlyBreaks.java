@@ -1,0 +1,75 @@
+package dev.relaycluster.relay;
+
+import dev.relaycluster.account.AccountDefinition;
+import dev.relaycluster.account.AccountEntity;
+import dev.relaycluster.account.PoolView;
+import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.upstream.Platform;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upstream answered with a success status but broke before any byte reached the client: its stream began with
+ * its own error event, or a whole answer could not be used ({@link UnusableAnswerException}). The account is
+ * told, upstream is no longer read, and {@link Failover} takes the refusal made here to the next account; should
+ * none take it, the client gets what upstream sent (the stream with its error event) or a 502 for a whole answer.
+ */
+final class EarlyBreaks {
+  private static final Logger log = LoggerFactory.getLogger(EarlyBreaks.class);
+
+  private final Materializer materializer;
+  private final PoolView pool;
+  private final Answering answering;
+
+  EarlyBreaks(Materializer materializer, PoolView pool, Answering answering) {
+    this.materializer = materializer;
+    this.pool = pool;
+    this.answering = answering;
+  }
+
+  /** The stream's first chunk is upstream's error event ({@link FirstChunk#refusal}). */
+  UpstreamRefusal errorFirst(Attempt attempt, EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted,
+      boolean afterRefresh, Platform platform, RelayTarget target, FirstChunk.Peeked peeked, UsageTap tap,
+      long headersNanos, UnaryOperator<String> servedModels, long millis) {
+    RelayCall call = attempt.call();
+    AccountDefinition account = granted.account();
+    int status = peeked.response().status().intValue();
+    String message = "upstream's stream began with an error (" + tap.errorType() + ")";
+    log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), message);
+    peeked.cancelRest(materializer);
+    AnswerVerdict verdict = platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis());
+    accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict != null ? verdict
+        : AnswerVerdict.unreachable(message), afterRefresh, platform.modelFamily(call.targetModel())));
+    pool.paces().record(account.id(), true, -1);
+    attempt.trace().answered(status, "error event first", millis, null);
+    if (!call.request().stream()) {
+      return new UpstreamRefusal(account.id(), 502, tap.errorType(), new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY,
+          "the upstream stream ended without a complete answer (" + tap.errorType() + ")"), true);
+    }
+    HttpResponse sent = peeked.response().withEntity(HttpEntities.createChunked(
+        peeked.response().entity().getContentType(), Source.single(peeked.first())));
+    return new UpstreamRefusal(account.id(), status, tap.errorType(),
+        answering.streamed(attempt, account, platform, target, sent, headersNanos, servedModels), true);
+  }
+
+  /** A whole answer (or a stream added up into one) that cannot be used; its success was told already. */
+  UpstreamRefusal unusable(Attempt attempt, EntityRef<AccountEntity.Command> accountRef, AccountDefinition account,
+      Platform platform, UnusableAnswerException e) {
+    RelayCall call = attempt.call();
+    log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), e.getMessage());
+    accountRef.tell(AccountEntity.Report.of(null, AnswerVerdict.unreachable(e.getMessage()), false,
+        platform.modelFamily(call.targetModel())));
+    pool.paces().record(account.id(), true, -1);
+    attempt.trace().then(e.getMessage());
+    return new UpstreamRefusal(account.id(), 502, e.errorType(),
+        new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY, e.getMessage()), true);
+  }
+}
