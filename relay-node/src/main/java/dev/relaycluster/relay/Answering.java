@@ -177,7 +177,7 @@ final class Answering {
             // account may answer whole.
             throw new UnusableAnswerException("the upstream stream ended without a complete answer"
                 + (tap.errorType() == null ? "" : " (" + tap.errorType() + ")"), tap.errorType() != null
-                ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR));
+                ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR), tap.errorJson());
           }
           attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(),
               servedModels.apply(tap.model()), tap.usage(), complete ? 200 : 502,

@@ -65,8 +65,11 @@ final class EarlyBreaks {
       Platform platform, UnusableAnswerException e) {
     RelayCall call = attempt.call();
     log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), e.getMessage());
-    accountRef.tell(AccountEntity.Report.of(null, AnswerVerdict.unreachable(e.getMessage()), false,
-        platform.modelFamily(call.targetModel())));
+    // Upstream's own error (a usage limit, an overload) says how long to spare the account; a broken body does not.
+    AnswerVerdict verdict = e.errorJson() == null ? null
+        : platform.classifyStreamError(e.errorType(), e.errorJson(), System.currentTimeMillis());
+    accountRef.tell(AccountEntity.Report.of(null, verdict != null ? verdict : AnswerVerdict.unreachable(e.getMessage()),
+        false, platform.modelFamily(call.targetModel())));
     pool.paces().record(account.id(), true, -1);
     attempt.trace().then(e.getMessage());
     return new UpstreamRefusal(account.id(), 502, e.errorType(),

@@ -7,10 +7,22 @@ package dev.relaycluster.relay;
  */
 final class UnusableAnswerException extends RuntimeException {
   private final String errorType;
+  private final byte[] errorJson;
 
   UnusableAnswerException(String message, String errorType) {
+    this(message, errorType, null);
+  }
+
+  /** With upstream's own in-stream error (its JSON), which tells the account's health. */
+  UnusableAnswerException(String message, String errorType, byte[] errorJson) {
     super(message, null, false, false);
     this.errorType = errorType;
+    this.errorJson = errorJson;
+  }
+
+  /** Upstream's in-stream error event, or null when the answer broke without one. */
+  byte[] errorJson() {
+    return errorJson;
   }
 
   /** The error type the client's dialect gives it, or upstream's own. */
