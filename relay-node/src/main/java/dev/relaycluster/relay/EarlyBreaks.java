@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upstream answered with a success status but broke before any byte reached the client: its stream began with
- * its own error event, or a whole answer could not be used ({@link UnusableAnswerException}). The account is
+ * its own error event or was no event stream at all, or a whole answer could not be used ({@link UnusableAnswerException}). The account is
  * told, upstream is no longer read, and {@link Failover} takes the refusal made here to the next account; should
  * none take it, the client gets what upstream sent (the stream with its error event) or a 502 for a whole answer.
  */
@@ -35,28 +35,36 @@ final class EarlyBreaks {
     this.answering = answering;
   }
 
-  /** The stream's first chunk is upstream's error event ({@link FirstChunk#refusal}). */
-  UpstreamRefusal errorFirst(Attempt attempt, EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted,
+  /**
+   * The stream's first chunk is upstream's error event ({@link FirstChunk#refusal}: {@code tap} read it), or no
+   * event stream at all ({@link FirstChunk#notAnEventStream}: {@code tap} is null).
+   */
+  UpstreamRefusal badStart(Attempt attempt, EntityRef<AccountEntity.Command> accountRef, AccountEntity.Granted granted,
       boolean afterRefresh, Platform platform, RelayTarget target, FirstChunk.Peeked peeked, UsageTap tap,
       long headersNanos, UnaryOperator<String> servedModels, long millis) {
     RelayCall call = attempt.call();
     AccountDefinition account = granted.account();
     int status = peeked.response().status().intValue();
-    String message = "upstream's stream began with an error (" + tap.errorType() + ")";
+    String errorType = tap != null ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR);
+    String message = tap != null ? "upstream's stream began with an error (" + errorType + ")"
+        : "upstream's answer is not the event stream it announced";
     log.warn("request {}: account {}: {}; failing over", call.requestId(), account.id(), message);
     peeked.cancelRest(materializer);
-    AnswerVerdict verdict = platform.classifyStreamError(tap.errorType(), tap.errorJson(), System.currentTimeMillis());
+    AnswerVerdict verdict = tap == null ? null
+        : platform.classifyStreamError(errorType, tap.errorJson(), System.currentTimeMillis());
     accountRef.tell(AccountEntity.Report.of(granted.leaseId(), verdict != null ? verdict
         : AnswerVerdict.unreachable(message), afterRefresh, platform.modelFamily(call.targetModel())));
     pool.paces().record(account.id(), true, -1);
-    attempt.trace().answered(status, "error event first", millis, null);
+    attempt.trace().answered(status, tap != null ? "error event first" : "not an event stream", millis, null);
     if (!call.request().stream()) {
-      return new UpstreamRefusal(account.id(), 502, tap.errorType(), new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY,
-          "the upstream stream ended without a complete answer (" + tap.errorType() + ")"), true);
+      return new UpstreamRefusal(account.id(), 502, errorType, new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY,
+          "the upstream stream ended without a complete answer (" + errorType + ")"), true);
     }
+    // Only the first chunk is passed on should no other account take the request: it ends with the dialect's
+    // error event (an upstream error, or a stream without its final event), as it would have without failover.
     HttpResponse sent = peeked.response().withEntity(HttpEntities.createChunked(
         peeked.response().entity().getContentType(), Source.single(peeked.first())));
-    return new UpstreamRefusal(account.id(), status, tap.errorType(),
+    return new UpstreamRefusal(account.id(), status, errorType,
         answering.streamed(attempt, account, platform, target, sent, headersNanos, servedModels), true);
   }
 

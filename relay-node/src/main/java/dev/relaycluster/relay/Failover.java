@@ -211,8 +211,8 @@ final class Failover {
               attempt.upstreamWait().since(headersNanos);
               UsageTap inStream = peeked.map(p -> FirstChunk.refusal(target.upstreamDialect().newTap(), p.first()))
                   .orElse(null);
-              if (inStream != null) {
-                return failOver(attempt, account.id(), earlyBreaks.errorFirst(attempt, accountRef, granted,
+              if (inStream != null || peeked.isPresent() && FirstChunk.notAnEventStream(peeked.get().first())) {
+                return failOver(attempt, account.id(), earlyBreaks.badStart(attempt, accountRef, granted,
                     afterRefresh, platform, target, peeked.get(), inStream, headersNanos, servedModels,
                     millisSince(sentNanos)));
               }

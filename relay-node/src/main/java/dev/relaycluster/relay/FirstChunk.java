@@ -19,8 +19,9 @@ import org.apache.pekko.util.ByteString;
  * Waits for the first chunk of a streamed upstream answer before anything is sent to the client, so that an
  * account that sent its headers and then nothing can still be failed over: the answer with the same bytes
  * (first chunk, then the rest as it comes), or empty when no chunk came in time (upstream is then cancelled).
- * A first chunk that is upstream's in-stream error (and not the stream's end) is a refusal too: nothing reached
- * the client yet, so the request can go to another account ({@link #refusal}).
+ * A first chunk that is upstream's in-stream error (and not the stream's end), or that is no event stream at all,
+ * is a refusal too: nothing reached the client yet, so the request can go to another account ({@link #refusal},
+ * {@link #notAnEventStream}).
  */
 final class FirstChunk {
   private FirstChunk() {}
@@ -49,6 +50,36 @@ final class FirstChunk {
       return null;
     }
     return fresh.errorType() != null && !fresh.sawEnd() ? fresh : null;
+  }
+
+  /** The starts an event stream's first line may have: a field of the SSE format, or a comment. */
+  private static final List<String> EVENT_STREAM_STARTS = List.of("data:", "event:", "id:", "retry:", ":");
+
+  /**
+   * Whether a first chunk cannot be the start of an event stream: after blank lines (and a byte order mark) it
+   * does not begin with an SSE field or comment, nor with the beginning of one (a chunk may end anywhere).
+   * Such bytes after a 200 event-stream head are garbage, and nothing has reached the client yet.
+   */
+  static boolean notAnEventStream(ByteString first) {
+    int i = 0;
+    if (first.size() >= 3 && (first.apply(0) & 0xff) == 0xef && (first.apply(1) & 0xff) == 0xbb
+        && (first.apply(2) & 0xff) == 0xbf) {
+      i = 3;
+    }
+    while (i < first.size() && (first.apply(i) == '\n' || first.apply(i) == '\r')) {
+      i++;
+    }
+    if (i == first.size()) {
+      return false;
+    }
+    String start = first.slice(i, Math.min(first.size(), i + 6))
+        .decodeString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String field : EVENT_STREAM_STARTS) {
+      if (start.startsWith(field) || field.startsWith(start)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static CompletionStage<Optional<Peeked>> await(HttpResponse response, Duration timeout,

@@ -1,17 +1,23 @@
 package dev.relaycluster.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.protocol.anthropic.AnthropicDialect;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.protocol.openai.ChatDialect;
 import dev.relaycluster.protocol.openai.ResponsesDialect;
+import java.util.List;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
-/** Which first chunks of a stream are upstream's refusal (its error event before any answer, no end). */
+/**
+ * Which first chunks of a stream are upstream's refusal: its error event before any answer (and no end), or bytes
+ * that are no event stream at all.
+ */
 class FirstChunkTest {
   private static ByteString of(String s) {
     return ByteString.fromString(s);
@@ -37,5 +43,17 @@ class FirstChunkTest {
     assertNull(FirstChunk.refusal(ChatDialect.INSTANCE.newTap(), of("\u00ff\u0001 not an event stream \n\n")));
     // A whole stream that ends normally in one chunk is an answer, whatever came before its end.
     assertNull(FirstChunk.refusal(ChatDialect.INSTANCE.newTap(), of("data: {\"choices\":[]}\n\ndata: [DONE]\n\n")));
+  }
+
+  @Test
+  void bytesThatCannotStartAnEventStreamAreNotOne() {
+    assertTrue(FirstChunk.notAnEventStream(of("\u00ff\u0001 not an event stream \n\n")));
+    assertTrue(FirstChunk.notAnEventStream(of("<html><body>502 Bad Gateway</body></html>")));
+    assertTrue(FirstChunk.notAnEventStream(of("{\"type\":\"message\"}")));
+    for (String start : List.of("event: message_start\n", "data: {\"a\":1}\n\n", ": keep-alive\n\n", "id: 7\n",
+        "retry: 3000\n", "\r\n\r\ndata: x\n\n", "\ufeffdata: x\n\n", "da", "ev", "\n")) {
+      assertFalse(FirstChunk.notAnEventStream(ByteString.fromString(start, java.nio.charset.StandardCharsets.UTF_8)),
+          start);
+    }
   }
 }

@@ -29,7 +29,8 @@ final class FaultPools {
   private static final List<MockFault> BEFORE_HEADERS = List.of(MockFault.RESET_BEFORE_HEADERS,
       MockFault.GARBAGE_INSTEAD_OF_HTTP);
   /** The faults before the first byte of a stream. */
-  private static final List<MockFault> BEFORE_FIRST_EVENT = List.of(MockFault.STALL, MockFault.ERROR_FIRST);
+  private static final List<MockFault> BEFORE_FIRST_EVENT = List.of(MockFault.STALL, MockFault.ERROR_FIRST,
+      MockFault.GARBAGE_AFTER_HEADERS);
 
   private FaultPools() {}
 
@@ -56,7 +57,7 @@ final class FaultPools {
    * whole answer the faults that break it anywhere.
    */
   private static List<String> refusals(List<String> statuses, boolean streamFaults, boolean wholeAnswer) {
-    List<String> all = new ArrayList<>(statuses);
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(statuses);
     BEFORE_HEADERS.forEach(f -> all.add(label(f)));
     if (streamFaults) {
       BEFORE_FIRST_EVENT.forEach(f -> all.add(label(f)));
@@ -64,7 +65,7 @@ final class FaultPools {
     if (wholeAnswer) {
       IN_A_WHOLE_ANSWER.forEach(f -> all.add(label(f)));
     }
-    return all;
+    return new ArrayList<>(all);
   }
 
   static HttpResponse<String> post(TestNode node, String path, Map<String, String> headers, String body)

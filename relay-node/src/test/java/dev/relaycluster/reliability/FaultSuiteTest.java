@@ -30,11 +30,11 @@ import org.junit.jupiter.api.TestInstance;
  * Faults as a team's relay meets them, in every client dialect (Anthropic Messages, OpenAI Responses, OpenAI Chat
  * Completions, Gemini), with the figures written for RELIABILITY.md. Before the first byte: per round, two
  * accounts of a pool refuse (429 with and without a reset, 529, 5xx, 401, a quota error, a reset before any
- * header, garbage instead of HTTP, a stall after the headers, an in-stream error as the first event, and for a
- * whole answer a body that is garbage, cut or ends in an error) and a third is healthy: every request must be
- * answered whole by failover. After bytes reached the client (a stream cut by a reset, a clean end before the
- * final event, an in-stream error after output, a stall, garbage): the client gets the dialect's error event and
- * no failover. A huge or slow answer arrives whole. Each request is ledgered exactly once: rows = requests, no
+ * header, garbage instead of HTTP, a stall after the headers, an in-stream error as the first event, garbage
+ * instead of the event stream, and for a whole answer a body that is garbage, cut or ends in an error) and a third
+ * is healthy: every request must be answered whole by failover. After bytes reached the client (a stream cut by a
+ * reset, a clean end before the final event, an in-stream error after output, a stall): the client gets the
+ * dialect's error event and no failover. A huge or slow answer arrives whole. Each request is ledgered exactly once: rows = requests, no
  * request id twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,7 +43,7 @@ class FaultSuiteTest {
   private static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("FAULT_ROUNDS", "12"));
   /** The faults after bytes reached the client, played in turn. */
   private static final List<MockFault> AFTER_OUTPUT = List.of(MockFault.CUT_RESET, MockFault.CUT_CLEAN,
-      MockFault.ERROR_AFTER_OUTPUT, MockFault.STALL_AFTER_OUTPUT, MockFault.GARBAGE_AFTER_HEADERS);
+      MockFault.ERROR_AFTER_OUTPUT, MockFault.STALL_AFTER_OUTPUT);
 
   private MockAnthropic anthropic;
   private MockOpenAi openai;
