@@ -222,9 +222,14 @@ class FaultSuiteTest {
 
   @Test
   void hugeAndSlowAnswersArriveWholeAndAreLedgeredOnce() throws Exception {
+    List<String> report = new ArrayList<>();
+    report.add("| pool | huge stream (events, bytes) | huge whole answer (bytes) | slow stream (one event per "
+        + MockFaults.SLOW_GAP_MILLIS + " ms) | slow whole answer | ledger rows | completed | duplicates |");
+    report.add("|---|---|---|---|---|---|---|---|");
     for (FaultPool pool : pools()) {
       Accounts a = accounts(pool, "long", 1);
       String cred = a.credentials().get(0);
+      List<String> cells = new ArrayList<>();
       try {
         for (MockFault fault : List.of(MockFault.HUGE, MockFault.SLOW)) {
           for (boolean stream : List.of(true, false)) {
@@ -235,18 +240,28 @@ class FaultSuiteTest {
             if (fault == MockFault.HUGE) {
               assertTrue(r.body().contains(MockFaults.HUGE_END), what);
               assertTrue(r.body().length() > (stream ? MockFaults.HUGE_EVENTS * 60 : 100_000), what);
+              cells.add((stream ? MockFaults.HUGE_EVENTS + ", " : "") + r.body().length() + " whole");
+            } else {
+              cells.add("whole");
             }
           }
         }
-        for (JsonNode row : ledger(a, 4)) {
+        JsonNode rows = ledger(a, 4);
+        for (JsonNode row : rows) {
           assertEquals("COMPLETED", row.get("outcome").asText(), row.toString());
           assertEquals(1, row.get("attempts").asInt(), row.toString());
         }
+        report.add("| " + pool.name() + " | " + String.join(" | ", cells) + " | " + rows.size() + " | "
+            + rows.size() + " | 0 |");
       } finally {
         pool.heal(cred);
         delete(a);
       }
     }
+    report.add("");
+    report.add("The codex backend always streams: its whole answer is added up from the huge stream of "
+        + MockFaults.HUGE_EVENTS + " events.");
+    Reliability.write("long-answers", "Huge and slow answers", String.join("\n", report));
   }
 
   /** Item 1 for the two OpenAI dialects: a clean chunked end before the final event is a cut answer. */
