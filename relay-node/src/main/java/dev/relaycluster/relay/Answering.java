@@ -71,7 +71,7 @@ final class Answering {
     List<HttpHeader> headers = clientHeaders(platform, target, response);
     if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
-          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, headersNanos,
+          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, true, headersNanos,
               servedModels)));
     }
     if (eventStream && status < 300) {
@@ -117,13 +117,14 @@ final class Answering {
   }
 
   /**
-   * A streamed answer for a client that asked for a stream: nothing is read or settled before the client's
-   * response is written.
+   * A streamed answer, should a refusal end the request with it ({@link EarlyBreaks}): nothing is read or settled
+   * before the client's response is written, and nothing settles it if it is never written (the request is
+   * settled by whatever answered it, or by the refusal's own record).
    */
-  RelayAnswer.Streamed streamed(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
-      HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
+  RelayAnswer.Streamed unsettledStream(Attempt attempt, AccountDefinition account, Platform platform,
+      RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
     return new RelayAnswer.Streamed(stream(attempt, account, platform, target, response,
-        clientHeaders(platform, target, response), headersNanos, servedModels));
+        clientHeaders(platform, target, response), false, headersNanos, servedModels));
   }
 
   private static List<HttpHeader> clientHeaders(Platform platform, RelayTarget target, HttpResponse response) {
@@ -232,8 +233,10 @@ final class Answering {
     return s.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
+  /** @param guarded whether a stream the client never starts is settled (as the client gone) after a grace */
   private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
-      HttpResponse response, List<HttpHeader> headers, long headersNanos, UnaryOperator<String> servedModels) {
+      HttpResponse response, List<HttpHeader> headers, boolean guarded, long headersNanos,
+      UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     Settlement settlement = attempt.settlement();
     UsageTap tap = target.upstreamDialect().newTap();
@@ -291,13 +294,15 @@ final class Answering {
       }
     }
     // If the client is gone before its response is written, the body is never run: settle and free upstream.
-    guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
-      if (!started.get() && !settlement.settled()) {
-        response.discardEntityBytes(materializer);
-        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), null, TokenUsage.ZERO, status,
-            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, account.priceMultiplier()));
-      }
-    }, system.executionContext()));
+    if (guarded) {
+      guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
+        if (!started.get() && !settlement.settled()) {
+          response.discardEntityBytes(materializer);
+          settlement.settle(usageRecords.record(call, account.id(), attempt.number(), null, TokenUsage.ZERO, status,
+              RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, account.priceMultiplier()));
+        }
+      }, system.executionContext()));
+    }
     if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
       headers.add(RawHeader.create("cache-control", "no-cache"));
     }

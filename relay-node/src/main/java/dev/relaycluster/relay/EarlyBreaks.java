@@ -6,6 +6,7 @@ import dev.relaycluster.account.PoolView;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
+import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.upstream.Platform;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upstream answered with a success status but broke before any byte reached the client: its stream began with
- * its own error event or was no event stream at all, or a whole answer could not be used ({@link UnusableAnswerException}). The account is
- * told, upstream is no longer read, and {@link Failover} takes the refusal made here to the next account; should
- * none take it, the client gets what upstream sent (the stream with its error event) or a 502 for a whole answer.
+ * its own error event or was no event stream at all, or a whole answer could not be used
+ * ({@link UnusableAnswerException}). The account is told, upstream is no longer read, and {@link Failover} takes
+ * the refusal made here to the next account; should none take it, the client gets what upstream sent (the stream
+ * with its error event) or a 502 for a whole answer, and the request is recorded with what the stream showed.
  */
 final class EarlyBreaks {
   private static final Logger log = LoggerFactory.getLogger(EarlyBreaks.class);
@@ -56,16 +58,20 @@ final class EarlyBreaks {
         : AnswerVerdict.unreachable(message), afterRefresh, platform.modelFamily(call.targetModel())));
     pool.paces().record(account.id(), true, -1);
     attempt.trace().answered(status, tap != null ? "error event first" : "not an event stream", millis, null);
+    // What the first chunk showed (a message_start's input tokens) is recorded should the request end here.
+    TokenUsage seen = tap != null ? tap.usage() : TokenUsage.ZERO;
+    String model = tap != null && tap.model() != null ? servedModels.apply(tap.model()) : null;
     if (!call.request().stream()) {
       return new UpstreamRefusal(account.id(), 502, errorType, new RelayAnswer.Refused(ErrorKind.BAD_GATEWAY,
-          "the upstream stream ended without a complete answer (" + errorType + ")"), true);
+          "the upstream stream ended without a complete answer (" + errorType + ")"), true, seen, model);
     }
     // Only the first chunk is passed on should no other account take the request: it ends with the dialect's
     // error event (an upstream error, or a stream without its final event), as it would have without failover.
     HttpResponse sent = peeked.response().withEntity(HttpEntities.createChunked(
         peeked.response().entity().getContentType(), Source.single(peeked.first())));
     return new UpstreamRefusal(account.id(), status, errorType,
-        answering.streamed(attempt, account, platform, target, sent, headersNanos, servedModels), true);
+        answering.unsettledStream(attempt, account, platform, target, sent, headersNanos, servedModels), true, seen,
+        model);
   }
 
   /** A whole answer (or a stream added up into one) that cannot be used; its success was told already. */

@@ -106,8 +106,8 @@ final class Failover {
 
   /** No further account: the client gets the last upstream refusal as upstream sent it. */
   private RelayAnswer giveUp(Attempt attempt, int attempts, UpstreamRefusal last) {
-    attempt.settlement().settle(usageRecords.record(attempt.call(), last.accountId(), attempts, null, TokenUsage.ZERO,
-        last.status(), last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
+    attempt.settlement().settle(usageRecords.record(attempt.call(), last.accountId(), attempts, last.model(),
+        last.usage(), last.status(), last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
         last.errorType(), 0));
     return last.answer();
   }

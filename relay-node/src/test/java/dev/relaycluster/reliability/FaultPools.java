@@ -171,9 +171,9 @@ final class FaultPools {
       }
 
       public HttpResponse<String> request(String key, boolean stream) throws Exception {
-        return post(node, "/openai/v1/responses", Map.of("authorization", "Bearer " + key), "{\"model\":\"gpt-5-codex\","
-            + "\"stream\":" + stream + ",\"store\":false,\"input\":[{\"type\":\"message\",\"role\":\"user\","
-            + "\"content\":[{\"type\":\"input_text\",\"text\":\"hi " + UUID.randomUUID() + "\"}]}]}");
+        return post(node, "/openai/v1/responses", Map.of("authorization", "Bearer " + key),
+            "{\"model\":\"gpt-5-codex\",\"stream\":" + stream + ",\"store\":false,\"input\":[{\"type\":\"message\","
+            + "\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi " + UUID.randomUUID() + "\"}]}]}");
       }
 
       public boolean whole(HttpResponse<String> r, boolean stream) {
@@ -225,7 +225,8 @@ final class FaultPools {
 
       public HttpResponse<String> request(String key, boolean stream) throws Exception {
         return post(node, "/openai/v1/chat/completions", Map.of("authorization", "Bearer " + key),
-            "{\"model\":\"gpt-4.1\",\"stream\":" + stream + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
+            "{\"model\":\"gpt-4.1\",\"stream\":" + stream
+                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + UUID.randomUUID() + "\"}]}");
       }
 

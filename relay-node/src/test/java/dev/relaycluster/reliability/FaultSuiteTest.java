@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * instead of the event stream, and for a whole answer a body that is garbage, cut or ends in an error) and a third
  * is healthy: every request must be answered whole by failover. After bytes reached the client (a stream cut by a
  * reset, a clean end before the final event, an in-stream error after output, a stall): the client gets the
- * dialect's error event and no failover. A huge or slow answer arrives whole. Each request is ledgered exactly once: rows = requests, no
- * request id twice.
+ * dialect's error event and no failover. A huge or slow answer arrives whole. Each request is ledgered exactly
+ * once: rows = requests, no request id twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteTest {

@@ -97,8 +97,8 @@ final class MockFaultWires {
       }
 
       public String errorAfterOutput() {
-        ObjectNode e = MockOpenAiEvents.failedEvent(id, model, MockOpenAiEvents.apiError("The server had an error while "
-            + "processing your request. Sorry about that!", "server_error", "server_error"), null);
+        ObjectNode e = MockOpenAiEvents.failedEvent(id, model, MockOpenAiEvents.apiError("The server had an error "
+            + "while processing your request. Sorry about that!", "server_error", "server_error"), null);
         return MockOpenAiEvents.sse(e);
       }
     };
