@@ -68,17 +68,10 @@ final class Answering {
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
     boolean eventStream = entity.getContentType().mediaType().equals(MediaTypes.TEXT_EVENT_STREAM);
-    List<HttpHeader> headers = new ArrayList<>(platform.clientHeaders(response));
-    if (target.converted()) {
-      headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER, target.description()));
-      if (!target.notes().isEmpty()) {
-        headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER + "-notes",
-            ascii(String.join("; ", target.notes()))));
-      }
-    }
+    List<HttpHeader> headers = clientHeaders(platform, target, response);
     if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
-          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, headersNanos,
+          new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, true, headersNanos,
               servedModels)));
     }
     if (eventStream && status < 300) {
@@ -86,9 +79,14 @@ final class Answering {
     }
     long readNanos = System.nanoTime();
     return StrictEntities.of(entity, settings.bodyTimeout().toMillis(), settings.maxResponseSize(), materializer)
+        .exceptionally(failure -> brokeOff(call, failure))
         .thenApply(strict -> {
           attempt.upstreamWait().since(readNanos);
           ByteString body = strict.getData();
+          if (status < 300 && !target.answeredHere() && notJson(entity, body)) {
+            throw new UnusableAnswerException("the upstream answer is not the JSON it announced",
+                call.dialect().errorType(ErrorKind.API_ERROR));
+          }
           MessageUsage usage = status < 300
               ? target.upstreamDialect().wholeUsage(target.upstreamCall().endpoint(), body.toArrayUnsafe())
               : new MessageUsage(null, TokenUsage.ZERO);
@@ -119,6 +117,29 @@ final class Answering {
   }
 
   /**
+   * A streamed answer, should a refusal end the request with it ({@link EarlyBreaks}): nothing is read or settled
+   * before the client's response is written, and nothing settles it if it is never written (the request is
+   * settled by whatever answered it, or by the refusal's own record).
+   */
+  RelayAnswer.Streamed unsettledStream(Attempt attempt, AccountDefinition account, Platform platform,
+      RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
+    return new RelayAnswer.Streamed(stream(attempt, account, platform, target, response,
+        clientHeaders(platform, target, response), false, headersNanos, servedModels));
+  }
+
+  private static List<HttpHeader> clientHeaders(Platform platform, RelayTarget target, HttpResponse response) {
+    List<HttpHeader> headers = new ArrayList<>(platform.clientHeaders(response));
+    if (target.converted()) {
+      headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER, target.description()));
+      if (!target.notes().isEmpty()) {
+        headers.add(RawHeader.create(TargetPlanner.CONVERTED_HEADER + "-notes",
+            ascii(String.join("; ", target.notes()))));
+      }
+    }
+    return headers;
+  }
+
+  /**
    * The client asked for a whole answer and upstream streamed (a platform that only streams): the stream
    * is read (bounded), tapped, and added up by the dialect into the whole answer.
    */
@@ -129,12 +150,14 @@ final class Answering {
     long readNanos = System.nanoTime();
     return StrictEntities.of(response.entity(), settings.bodyTimeout().toMillis(), settings.maxResponseSize(),
             materializer)
+        .exceptionally(failure -> brokeOff(call, failure))
         .thenApply(strict -> {
           attempt.upstreamWait().since(readNanos);
           byte[] sse = strict.getData().toArray();
           UsageTap tap = target.upstreamDialect().newTap();
           tap.feed(java.nio.ByteBuffer.wrap(sse));
           byte[] whole;
+          boolean unconvertible = false;
           if (target.converted()) {
             // The upstream's codec adds its stream up itself (every item as it was streamed, not only what the
             // final event repeats), and the client's writes the whole answer.
@@ -144,11 +167,19 @@ final class Answering {
               log.warn("request {}: the answer of account {} could not be converted: {}", call.requestId(),
                   account.id(), e.toString());
               whole = null;
+              unconvertible = true;
             }
           } else {
             whole = target.upstreamDialect().wholeFromStream(sse);
           }
           boolean complete = whole != null && tap.errorType() == null;
+          if (!complete && !unconvertible) {
+            // Upstream's stream broke (no final event, or its error): nothing reached the client, so another
+            // account may answer whole.
+            throw new UnusableAnswerException("the upstream stream ended without a complete answer"
+                + (tap.errorType() == null ? "" : " (" + tap.errorType() + ")"), tap.errorType() != null
+                ? tap.errorType() : call.dialect().errorType(ErrorKind.API_ERROR), tap.errorJson());
+          }
           attempt.settlement().settle(usageRecords.record(call, account.id(), attempt.number(),
               servedModels.apply(tap.model()), tap.usage(), complete ? 200 : 502,
               complete ? RequestOutcome.COMPLETED : RequestOutcome.UPSTREAM_FAILED,
@@ -163,6 +194,27 @@ final class Answering {
               .withEntity(HttpEntities.create(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
                   whole)));
         });
+  }
+
+  /**
+   * A body that broke off (cut, or no byte for too long) before the client got any of it: unusable, so another
+   * account may answer; a body over the size limit stays this account's failure.
+   */
+  private static HttpEntity.Strict brokeOff(RelayCall call, Throwable failure) {
+    Throwable cause = UpstreamFailures.unwrap(failure);
+    if (StrictEntities.tooLarge(cause)) {
+      throw failure instanceof java.util.concurrent.CompletionException c ? c
+          : new java.util.concurrent.CompletionException(cause);
+    }
+    throw new UnusableAnswerException("the upstream answer broke off: " + UpstreamFailures.describe(cause),
+        call.dialect().errorType(ErrorKind.API_ERROR));
+  }
+
+  /** An answer that says it is JSON and is not (upstream sent garbage with a 200). */
+  private static boolean notJson(HttpEntity entity, ByteString body) {
+    String subType = entity.getContentType().mediaType().subType();
+    boolean json = subType.equals("json") || subType.endsWith("+json");
+    return json && dev.relaycluster.protocol.util.Json.tryParse(body.toArrayUnsafe()).isEmpty();
   }
 
   /** A whole answer in the platform's framing, then (for a converted request) in the client's dialect. */
@@ -181,8 +233,10 @@ final class Answering {
     return s.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
+  /** @param guarded whether a stream the client never starts is settled (as the client gone) after a grace */
   private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
-      HttpResponse response, List<HttpHeader> headers, long headersNanos, UnaryOperator<String> servedModels) {
+      HttpResponse response, List<HttpHeader> headers, boolean guarded, long headersNanos,
+      UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     Settlement settlement = attempt.settlement();
     UsageTap tap = target.upstreamDialect().newTap();
@@ -240,13 +294,15 @@ final class Answering {
       }
     }
     // If the client is gone before its response is written, the body is never run: settle and free upstream.
-    guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
-      if (!started.get() && !settlement.settled()) {
-        response.discardEntityBytes(materializer);
-        settlement.settle(usageRecords.record(call, account.id(), attempt.number(), null, TokenUsage.ZERO, status,
-            RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, account.priceMultiplier()));
-      }
-    }, system.executionContext()));
+    if (guarded) {
+      guard.set(system.scheduler().scheduleOnce(UNSTARTED_STREAM_GRACE, () -> {
+        if (!started.get() && !settlement.settled()) {
+          response.discardEntityBytes(materializer);
+          settlement.settle(usageRecords.record(call, account.id(), attempt.number(), null, TokenUsage.ZERO, status,
+              RequestOutcome.CLIENT_DISCONNECTED, null, 0, headersNanos, account.priceMultiplier()));
+        }
+      }, system.executionContext()));
+    }
     if (headers.stream().noneMatch(h -> h.is("cache-control"))) {
       headers.add(RawHeader.create("cache-control", "no-cache"));
     }

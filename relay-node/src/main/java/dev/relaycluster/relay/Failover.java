@@ -10,6 +10,7 @@ import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.protocol.dialect.ErrorKind;
+import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.scheduling.LastUsedClock;
@@ -61,6 +62,7 @@ final class Failover {
   private final Answering answering;
   private final RelayMetrics metrics;
   private final TargetPlanner planner;
+  private final EarlyBreaks earlyBreaks;
 
   Failover(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault, UpstreamClient upstream,
       UsageRecords usageRecords, RelaySettings settings, ActorRef<LeaseHolder.Command> leaseHolder,
@@ -76,6 +78,7 @@ final class Failover {
     this.choice = new AccountChoice(system, pool, clock, settings, leaseHolder, vault);
     this.answering = new Answering(system, choice, usageRecords, settings.upstream());
     this.metrics = RelayMetrics.get(system);
+    this.earlyBreaks = new EarlyBreaks(materializer, pool, answering);
   }
 
   CompletionStage<RelayAnswer> attempt(Attempt attempt) {
@@ -103,8 +106,8 @@ final class Failover {
 
   /** No further account: the client gets the last upstream refusal as upstream sent it. */
   private RelayAnswer giveUp(Attempt attempt, int attempts, UpstreamRefusal last) {
-    attempt.settlement().settle(usageRecords.record(attempt.call(), last.accountId(), attempts, null, TokenUsage.ZERO,
-        last.status(), last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
+    attempt.settlement().settle(usageRecords.record(attempt.call(), last.accountId(), attempts, last.model(),
+        last.usage(), last.status(), last.transport() ? RequestOutcome.UPSTREAM_FAILED : RequestOutcome.UPSTREAM_ERROR,
         last.errorType(), 0));
     return last.answer();
   }
@@ -206,13 +209,20 @@ final class Failover {
             // nothing is failed over before any byte reached the client.
             return FirstChunk.await(answer, firstByteTimeout(answer), materializer).thenCompose(peeked -> {
               attempt.upstreamWait().since(headersNanos);
+              UsageTap inStream = peeked.map(p -> FirstChunk.refusal(target.upstreamDialect().newTap(), p.first()))
+                  .orElse(null);
+              if (inStream != null || peeked.isPresent() && FirstChunk.notAnEventStream(peeked.get().first())) {
+                return failOver(attempt, account.id(), earlyBreaks.badStart(attempt, accountRef, granted,
+                    afterRefresh, platform, target, peeked.get(), inStream, headersNanos, servedModels,
+                    millisSince(sentNanos)));
+              }
               if (peeked.isPresent()) {
                 pool.paces().record(account.id(), false, millisSince(sentNanos));
                 attempt.trace().answered(status, "success", millisSince(sentNanos), "answered the client");
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
-                return answering.answer(attempt, account, platform, target, peeked.get(), headersNanos,
-                    servedModels);
+                return orFailOver(answering.answer(attempt, account, platform, target, peeked.get().response(),
+                    headersNanos, servedModels), attempt, accountRef, account, platform);
               }
               String message = "upstream sent no byte of its answer within "
                   + settings.upstream().firstByteTimeout().toSeconds() + " s";
@@ -233,11 +243,29 @@ final class Failover {
                 millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
-            return answering.answer(attempt, account, platform, target, answer, headersNanos, servedModels);
+            return orFailOver(answering.answer(attempt, account, platform, target, answer, headersNanos, servedModels),
+                attempt, accountRef, account, platform);
           }
           return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, target, response, sentNanos);
         })
         .thenCompose(stage -> stage);
+  }
+
+  /**
+   * The answer, or when upstream's success turned out unusable before any byte reached the client (a whole
+   * answer that is not JSON or broke off), the next account's.
+   */
+  private CompletionStage<RelayAnswer> orFailOver(CompletionStage<RelayAnswer> answer, Attempt attempt,
+      EntityRef<AccountEntity.Command> accountRef, AccountDefinition account, Platform platform) {
+    return answer.handle((relayed, failure) -> {
+      if (failure == null) {
+        return done(relayed);
+      }
+      if (UpstreamFailures.unwrap(failure) instanceof UnusableAnswerException unusable) {
+        return failOver(attempt, account.id(), earlyBreaks.unusable(attempt, accountRef, account, platform, unusable));
+      }
+      return CompletableFuture.<RelayAnswer>failedFuture(failure);
+    }).thenCompose(stage -> stage);
   }
 
   /** The first-byte timeout for a successful answer: set for event streams, null otherwise (or when off). */

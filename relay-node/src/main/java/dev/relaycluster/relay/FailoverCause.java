@@ -3,7 +3,8 @@ package dev.relaycluster.relay;
 /**
  * Why a request moved on to another account, as a metrics label from a small fixed set: {@code timeout},
  * {@code unreachable}, {@code credentials} (the relay could not use the account's credentials) when no answer
- * came; else by upstream's status: {@code rate_limited}, {@code overloaded}, {@code unauthorized},
+ * came; {@code stream_error} when the stream began with upstream's error event; else by upstream's status:
+ * {@code rate_limited}, {@code overloaded}, {@code unauthorized},
  * {@code server_error}, {@code refused}.
  */
 final class FailoverCause {
@@ -11,6 +12,9 @@ final class FailoverCause {
 
   static String of(UpstreamRefusal refusal) {
     int status = refusal.status();
+    if (refusal.transport() && status < 300) {
+      return "stream_error";
+    }
     if (refusal.transport()) {
       return status == 504 ? "timeout" : status == 502 ? "unreachable" : "credentials";
     }

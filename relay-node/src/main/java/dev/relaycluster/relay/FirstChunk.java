@@ -1,5 +1,7 @@
 package dev.relaycluster.relay;
 
+import dev.relaycluster.protocol.dialect.UsageTap;
+import dev.relaycluster.protocol.sse.SseFormatException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +19,70 @@ import org.apache.pekko.util.ByteString;
  * Waits for the first chunk of a streamed upstream answer before anything is sent to the client, so that an
  * account that sent its headers and then nothing can still be failed over: the answer with the same bytes
  * (first chunk, then the rest as it comes), or empty when no chunk came in time (upstream is then cancelled).
+ * A first chunk that is upstream's in-stream error (and not the stream's end), or that is no event stream at all,
+ * is a refusal too: nothing reached the client yet, so the request can go to another account ({@link #refusal},
+ * {@link #notAnEventStream}).
  */
 final class FirstChunk {
   private FirstChunk() {}
 
-  static CompletionStage<Optional<HttpResponse>> await(HttpResponse response, Duration timeout,
+  /**
+   * The answer with its bytes as they came; its first chunk; and the rest of upstream's body, which is to be
+   * cancelled ({@link #cancelRest}) when the answer is not used.
+   */
+  record Peeked(HttpResponse response, ByteString first, Source<ByteString, NotUsed> rest) {
+    /** Stops reading upstream: the answer is not passed on. */
+    void cancelRest(Materializer materializer) {
+      rest.runWith(Sink.cancelled(), materializer);
+    }
+  }
+
+  /**
+   * The tap that read the first chunk when that chunk carries upstream's in-stream error and not the stream's
+   * end (an overloaded_error, response.failed, a Chat or Google error object as the first event); null otherwise.
+   */
+  static UsageTap refusal(UsageTap fresh, ByteString first) {
+    try {
+      for (java.nio.ByteBuffer b : first.getByteBuffers()) {
+        fresh.feed(b);
+      }
+    } catch (SseFormatException absurd) {
+      return null;
+    }
+    return fresh.errorType() != null && !fresh.sawEnd() ? fresh : null;
+  }
+
+  /** The starts an event stream's first line may have: a field of the SSE format, or a comment. */
+  private static final List<String> EVENT_STREAM_STARTS = List.of("data:", "event:", "id:", "retry:", ":");
+
+  /**
+   * Whether a first chunk cannot be the start of an event stream: after blank lines (and a byte order mark) it
+   * does not begin with an SSE field or comment, nor with the beginning of one (a chunk may end anywhere).
+   * Such bytes after a 200 event-stream head are garbage, and nothing has reached the client yet.
+   */
+  static boolean notAnEventStream(ByteString first) {
+    int i = 0;
+    if (first.size() >= 3 && (first.apply(0) & 0xff) == 0xef && (first.apply(1) & 0xff) == 0xbb
+        && (first.apply(2) & 0xff) == 0xbf) {
+      i = 3;
+    }
+    while (i < first.size() && (first.apply(i) == '\n' || first.apply(i) == '\r')) {
+      i++;
+    }
+    if (i == first.size()) {
+      return false;
+    }
+    String start = first.slice(i, Math.min(first.size(), i + 6))
+        .decodeString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String field : EVENT_STREAM_STARTS) {
+      if (start.startsWith(field) || field.startsWith(start)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static CompletionStage<Optional<Peeked>> await(HttpResponse response, Duration timeout,
       Materializer materializer) {
     return response.entity().getDataBytes()
         .filter(chunk -> !chunk.isEmpty())
@@ -30,15 +91,16 @@ final class FirstChunk {
         .runWith(Sink.<Pair<List<ByteString>, Source<ByteString, NotUsed>>>head(), materializer)
         .handle((split, failure) -> {
           if (failure != null) {
-            return Optional.<HttpResponse>empty();
+            return Optional.<Peeked>empty();
           }
           // The rest is subscribed to only once the first chunk went out: concat subscribes to it at once, and a
           // failure there (upstream breaking right after its first chunk) would overtake the chunk it follows.
           Source<ByteString, NotUsed> rest = Source.lazySource(split::second)
               .mapMaterializedValue(ignored -> NotUsed.getInstance());
           Source<ByteString, NotUsed> body = Source.from(split.first()).concatLazy(rest);
-          return Optional.of(response.withEntity(
-              HttpEntities.createChunked(response.entity().getContentType(), body)));
+          return Optional.of(new Peeked(response.withEntity(
+              HttpEntities.createChunked(response.entity().getContentType(), body)),
+              split.first().get(0), split.second()));
         });
   }
 }

@@ -14,9 +14,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.RelayCall;
 import dev.relaycluster.testing.TestNode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +29,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,16 +41,24 @@ import org.slf4j.LoggerFactory;
  * session tokens and a relay key used as an admin token are all refused; the admin API answers no
  * cross-origin preflight; the UI carries its security headers; and every secret the test creates (upstream
  * API keys and OAuth tokens, a proxy password, relay keys, the admin password) appears in no GET answer of
- * the admin API and in no log line of the whole run.
+ * the admin API and in no log line of the whole run; a password guessed from one address is refused after a few
+ * tries, while the owner's right password from another address still gets in.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminAttackTest {
+  /** Wrong passwords the brute-force step sends for the owner from one address. */
+  private static final int GUESSES = 30;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private MockAnthropic mock;
   private TestNode node;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final List<String> secrets = new ArrayList<>();
+  /** The figures of the run, written as this test's section of RELIABILITY.md when it ends. */
+  private String secretsFigure;
+  private String bruteForceFigure;
 
   @BeforeAll
   void start() throws Exception {
@@ -59,6 +75,10 @@ class AdminAttackTest {
 
   @AfterAll
   void stop() throws Exception {
+    if (secretsFigure != null || bruteForceFigure != null) {
+      dev.relaycluster.reliability.Reliability.write("secrets", "Secrets in answers and logs (AdminAttackTest)",
+          (secretsFigure == null ? "" : secretsFigure) + (bruteForceFigure == null ? "" : "\n\n" + bruteForceFigure));
+    }
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     ((Logger) LoggerFactory.getLogger("relay.requests")).setLevel(null);
     if (node != null) {
@@ -182,10 +202,59 @@ class AdminAttackTest {
         assertFalse(line.contains(secret), "a secret in the log: " + line);
       }
     }
-    dev.relaycluster.reliability.Reliability.write("secrets", "Secrets in answers and logs (AdminAttackTest)",
-        "| secrets created | GET answers read | log lines read | secrets found |\n|---|---|---|---|\n| "
-            + secrets.size() + " | " + answers.size() + " | " + lines.size() + " | 0 |\n\n"
-            + "Forged, malformed, expired and logged-out session tokens, a relay key and the admin password used as "
-            + "admin tokens: all refused (401). No cross-origin preflight answered on the admin API.");
+    secretsFigure = "| secrets created | GET answers read | log lines read | secrets found |\n|---|---|---|---|\n| "
+        + secrets.size() + " | " + answers.size() + " | " + lines.size() + " | 0 |\n\n"
+        + "Forged, malformed, expired and logged-out session tokens, a relay key and the admin password used as "
+        + "admin tokens: all refused (401). No cross-origin preflight answered on the admin API.";
+  }
+
+  /**
+   * A login over a connection from this loopback address (127.0.0.2, …: each is another client to the node);
+   * the status and the answer's body.
+   */
+  private String[] loginFrom(String address, String password) throws Exception {
+    URI base = URI.create(node.baseUrl());
+    byte[] body = JSON.createObjectNode().put("username", "admin").put("password", password).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(address, 0));
+      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /admin/api/login HTTP/1.1\r\nhost: " + base.getHost() + ":" + base.getPort()
+          + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\nconnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String[] {answer.substring(9, 12), answer.substring(answer.indexOf("\r\n\r\n") + 4)};
+    }
+  }
+
+  /** Last, as its failures slow the owner's further logins a little for the window. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aPasswordGuessedFromOneAddressIsRefusedAndTheOwnerStillGetsInFromAnother() throws Exception {
+    String attacker = "127.0.0.3";
+    int wrong = 0;
+    int refused = 0;
+    for (int i = 0; i < GUESSES; i++) {
+      String[] r = loginFrom(attacker, "guess-" + i + "-" + UUID.randomUUID());
+      assertTrue(r[0].equals("401") || r[0].equals("429"), r[0] + " " + r[1]);
+      assertFalse(r[1].contains("\"token\""), r[1]);
+      wrong += r[0].equals("401") ? 1 : 0;
+      refused += r[0].equals("429") ? 1 : 0;
+    }
+    assertTrue(refused > 0 && wrong < GUESSES, "the guesses were throttled: " + wrong + " checked");
+    String[] fromAttacker = loginFrom(attacker, TestNode.ADMIN_PASSWORD);
+    assertEquals("429", fromAttacker[0], "the guessing address is refused even with the right password");
+    String[] owner = loginFrom("127.0.0.2", TestNode.ADMIN_PASSWORD);
+    assertEquals("200", owner[0], owner[1]);
+    String token = JSON.readTree(owner[1]).get("token").asText();
+    assertEquals(200, get("/admin/api/keys", token, Map.of()).statusCode(), "the owner's session works");
+    bruteForceFigure = "| wrong passwords for the owner from one address | checked (401) | refused (429) | the right "
+        + "password from that address | the right password from another address |\n|---|---|---|---|---|\n| "
+        + GUESSES + " | " + wrong + " | " + refused + " | " + fromAttacker[0] + " | " + owner[0] + " (signed in) |";
   }
 }

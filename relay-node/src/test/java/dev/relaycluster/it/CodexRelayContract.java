@@ -343,6 +343,32 @@ abstract class CodexRelayContract {
   }
 
   @Test
+  void aUsageLimitAtTheStartOfAWholeAnswersStreamFailsOverAndCoolsTheAccounts() throws Exception {
+    String a = codexAccount("a", TOKEN_A, ACCOUNT_A, 10);
+    String b = codexAccount("b", TOKEN_B, ACCOUNT_B, 20);
+    JsonNode key = key();
+    // A whole answer is added up from the backend's stream: nothing reached the client when its error came.
+    HttpResponse<String> r = raw("POST", "/openai/responses", key.get("key").asText(),
+        codexBody("mock-limit-in-stream").replace("\"stream\":true", "\"stream\":false"), Map.of());
+    assertEquals(502, r.statusCode(), r.body());
+    assertTrue(r.body().contains("usage_limit_reached"), r.body());
+    JsonNode row = onlyRow(key);
+    assertEquals("UPSTREAM_FAILED", row.get("outcome").asText());
+    assertEquals(2, row.get("attempts").asInt(), "failed over to the second account: " + row);
+    assertEquals(1, mock.requests(TOKEN_A));
+    assertEquals(1, mock.requests(TOKEN_B));
+    for (String account : List.of(a, b)) {
+      long deadline = System.currentTimeMillis() + 10_000;
+      String state = "";
+      while (System.currentTimeMillis() < deadline && !state.equals("cooling")) {
+        state = node.admin("GET", "/admin/api/accounts/" + account, null).get("state").asText();
+        Thread.sleep(50);
+      }
+      assertEquals("cooling", state, "the usage limit cools the account it came from");
+    }
+  }
+
+  @Test
   void aSessionStaysOnItsAccount() throws Exception {
     codexAccount("a", TOKEN_A, ACCOUNT_A, 10);
     codexAccount("b", TOKEN_B, ACCOUNT_B, 10);

@@ -20,6 +20,11 @@ class FailoverCauseTest {
   }
 
   @Test
+  void aStreamThatBeganWithUpstreamsErrorIsAStreamError() {
+    assertEquals("stream_error", cause(200, true));
+  }
+
+  @Test
   void anUpstreamAnswerIsNamedByItsStatus() {
     assertEquals("rate_limited", cause(429, false));
     assertEquals("overloaded", cause(529, false));

@@ -161,6 +161,7 @@ public final class MockAnthropic implements AutoCloseable {
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> callsByCredential =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> utilisationByCredential = new java.util.concurrent.ConcurrentHashMap<>();
+  private final MockFaults faults = new MockFaults();
 
   /** The next requests made with this credential get these answers, one each, then normal answers again. */
   public void script(String credential, Scripted... answers) {
@@ -174,6 +175,24 @@ public final class MockAnthropic implements AutoCloseable {
       always.remove(credential);
     } else {
       always.put(credential, answer);
+    }
+  }
+
+  /** Every request made with this credential gets this {@link MockFault} (null: normal answers again). */
+  public void fault(String credential, MockFault fault) {
+    faults.set(credential, fault);
+  }
+
+  /** How many requests with this credential got a {@link MockFault}. */
+  public int faultsPlayed(String credential) {
+    return faults.played(credential);
+  }
+
+  private static boolean streamed(Received req) {
+    try {
+      return JSON.readTree(req.body()).path("stream").asBoolean(false);
+    } catch (IOException notJson) {
+      return false;
     }
   }
 
@@ -315,6 +334,11 @@ public final class MockAnthropic implements AutoCloseable {
         return;
       }
       received.add(req);
+      MockFault fault = faults.take(credential(req));
+      if (fault != null) {
+        MockFaults.play(fault, MockFaultWires.anthropic(), socket, streamed(req));
+        return;
+      }
       answer(req, out);
     } catch (IOException | InterruptedException e) {
       // the relay hung up: nothing to do

@@ -284,6 +284,9 @@ public final class MockGemini implements AutoCloseable {
         }
         received.add(req);
         byPath.computeIfAbsent(req.path(), p -> new AtomicInteger()).incrementAndGet();
+        if (playedFault(req, socket)) {
+          return;
+        }
         if (!routes.answer(req, out) || "close".equalsIgnoreCase(req.header("connection"))) {
           return;
         }
@@ -295,6 +298,46 @@ public final class MockGemini implements AutoCloseable {
     } finally {
       sockets.remove(socket);
     }
+  }
+
+  // ---- faults (MockFault) ----
+
+  private final MockFaults faults = new MockFaults();
+
+  /**
+   * Every generateContent / streamGenerateContent call of the public API made with this API key gets this
+   * {@link MockFault} instead of its answer; null: normal answers again.
+   */
+  public void fault(String apiKey, MockFault fault) {
+    faults.set(apiKey, fault);
+  }
+
+  /** How many requests with this API key got a {@link MockFault}. */
+  public int faultsPlayed(String apiKey) {
+    return faults.played(apiKey);
+  }
+
+  /** Plays the API key's fault on a model call; true when it did (the connection then ends). */
+  private boolean playedFault(Received req, Socket socket) throws IOException, InterruptedException {
+    String path = req.path();
+    int colon = path.lastIndexOf(':');
+    if (!req.method().equals("POST") || !path.startsWith("/v1") || colon < 0 || !path.contains("/models/")) {
+      return false;
+    }
+    String verb = path.substring(colon + 1);
+    if (!verb.equals("generateContent") && !verb.equals("streamGenerateContent")) {
+      return false;
+    }
+    String key = req.header("x-goog-api-key") != null ? req.header("x-goog-api-key") : req.queryParam("key");
+    MockFault fault = faults.take(key);
+    if (fault == null) {
+      return false;
+    }
+    String model = path.substring(path.indexOf("/models/") + "/models/".length(), colon);
+    boolean stream = verb.equals("streamGenerateContent");
+    MockFaults.play(fault, MockFaultWires.gemini(model, !stream || "sse".equals(req.queryParam("alt"))), socket,
+        stream);
+    return true;
   }
 
   static void count(Map<String, AtomicInteger> counters, String key) {

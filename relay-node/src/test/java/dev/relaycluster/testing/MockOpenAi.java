@@ -351,6 +351,9 @@ public final class MockOpenAi implements AutoCloseable {
         }
         received.add(req);
         hitsByPath.computeIfAbsent(req.path(), p -> new AtomicInteger()).incrementAndGet();
+        if (playedFault(req, socket)) {
+          return;
+        }
         if (!answer(req, in, out) || "close".equalsIgnoreCase(req.header("connection"))) {
           return;
         }
@@ -1066,6 +1069,49 @@ public final class MockOpenAi implements AutoCloseable {
       }
     }
     pool.shutdownNow();
+  }
+
+  // ---- faults (MockFault) ----
+
+  private final MockFaults faults = new MockFaults();
+
+  /**
+   * Every Responses or Chat Completions call made with this credential (an API key or an access token) gets
+   * this {@link MockFault} instead of its answer; null: normal answers again.
+   */
+  public void fault(String credential, MockFault fault) {
+    faults.set(credential, fault);
+  }
+
+  /** How many requests with this credential got a {@link MockFault}. */
+  public int faultsPlayed(String credential) {
+    return faults.played(credential);
+  }
+
+  /** Plays the credential's fault on a model call; true when it did (the connection then ends). */
+  private boolean playedFault(Received req, Socket socket) throws IOException, InterruptedException {
+    String path = req.path();
+    boolean codex = path.equals("/backend-api/codex/responses");
+    boolean chat = path.equals("/v1" + MockOpenAiChat.PATH);
+    if (!req.method().equals("POST") || !(codex || chat || path.equals("/v1/responses"))) {
+      return false;
+    }
+    MockFault fault = faults.take(bearer(req));
+    if (fault == null) {
+      return false;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(req.body());
+    } catch (IOException notJson) {
+      body = JSON.createObjectNode();
+    }
+    String model = body.path("model").asText("gpt-mock");
+    MockFaults.Wire wire = chat
+        ? MockFaultWires.chat(model, body.path("stream_options").path("include_usage").asBoolean(false))
+        : MockFaultWires.responses(model);
+    MockFaults.play(fault, wire, socket, codex || body.path("stream").asBoolean(false));
+    return true;
   }
 
   /** Whether a request asks for the tool loop; a body of another shape (the fuzz tests send such) does not. */
