@@ -8,7 +8,7 @@ package dev.relaycluster.protocol.fuzz;
  */
 final class FuzzBudget {
   /** Executions per target in CI (after the seeds). */
-  static final long EXECUTIONS = 10_000;
+  static final long EXECUTIONS = 20_000;
   /** The time bound per target. */
   static final String DURATION = "30s";
 
