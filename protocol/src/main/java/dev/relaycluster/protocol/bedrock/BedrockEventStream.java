@@ -74,7 +74,7 @@ public final class BedrockEventStream implements StreamReframer {
     if ("exception".equals(messageType)) {
       String exception = header(headers, ":exception-type");
       String text = BedrockAnswers.message(message.getPayload());
-      fail(BedrockAnswers.streamErrorType(exception), (exception == null ? "Bedrock exception" : exception)
+      fail(BedrockAnswers.streamErrorType(exception), (exception == null ? "Bedrock error" : exception)
           + (text.isEmpty() ? "" : ": " + text));
       return;
     }
