@@ -11,8 +11,7 @@ final class FuzzReport {
 
   /** What was measured around the run. */
   record Run(FuzzSettings settings, List<String> families, double seconds, double cpuSeconds, long heapBefore,
-      long heapAfter,
-      int healthAtEnd, boolean ledgerFlows, LogTally logs) {}
+      long heapAfter, HeapTrend heap, int healthAtEnd, boolean ledgerFlows, LogTally logs) {}
 
   static String markdown(FuzzTally tally, Run run) {
     StringBuilder md = new StringBuilder();
@@ -57,8 +56,14 @@ final class FuzzReport {
         .append(" (").append(run.logs().errorsWithTrace.get()).append("), ").append(run.logs().warnings.get())
         .append(" |\n");
     md.append(String.format(Locale.ROOT, "| live heap after full GC (node, mocks and fuzzer in one JVM) | %s before, "
-            + "%s after (×%.2f) |%n%n", HeapProbe.mib(run.heapBefore()), HeapProbe.mib(run.heapAfter()),
+            + "%s after (×%.2f) |%n", HeapProbe.mib(run.heapBefore()), HeapProbe.mib(run.heapAfter()),
         run.heapAfter() / (double) run.heapBefore()));
+    md.append("| live heap during the run (the last third of the samples against the first) | ")
+        .append(run.heap().summary()).append(" |\n\n");
+    if (!run.heap().samples().isEmpty()) {
+      md.append("Live heap samples after full GC (inputs sent: MiB): ").append(run.heap().samplesText())
+          .append(".\n\n");
+    }
     if (!tally.clean()) {
       md.append("Findings:\n\n```\n").append(tally.findingsText()).append("```\n\n");
     }

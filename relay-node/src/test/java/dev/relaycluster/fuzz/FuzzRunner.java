@@ -53,6 +53,12 @@ final class FuzzRunner implements AutoCloseable {
    */
   void run(List<String> families, int tries, String only, BiFunction<String, Integer, FuzzInput> make)
       throws Exception {
+    run(families, 0, tries, only, make);
+  }
+
+  /** As {@link #run(List, int, String, BiFunction)}, for the inputs numbered {@code from} (inclusive) to {@code to}. */
+  void run(List<String> families, int from, int to, String only, BiFunction<String, Integer, FuzzInput> make)
+      throws Exception {
     if (only != null) {
       int colon = only.lastIndexOf(':');
       String family = only.substring(0, colon);
@@ -67,7 +73,7 @@ final class FuzzRunner implements AutoCloseable {
       return;
     }
     AtomicInteger next = new AtomicInteger();
-    int total = families.size() * tries;
+    int total = families.size() * (to - from);
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -77,7 +83,7 @@ final class FuzzRunner implements AutoCloseable {
           try {
             for (int n; (n = next.getAndIncrement()) < total; ) {
               String family = families.get(n % families.size());
-              worker.run(make.apply(family, n / families.size()));
+              worker.run(make.apply(family, from + n / families.size()));
             }
           } finally {
             worker.close();

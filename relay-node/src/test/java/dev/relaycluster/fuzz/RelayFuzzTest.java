@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
  * Fuzzing (issue 17): seeded random inputs against every client endpoint, the admin API and the HTTP layer
  * of one node, then a few slow senders. No answer may be a relay 5xx or show a stack trace, class or library
  * name; every 4xx is in the caller's dialect; every request a client could frame is answered; the node logs
- * no error with a stack trace, answers /health at the end and still writes its request log. The figures go to RELIABILITY.md's "fuzz" section; FUZZ_SEED repeats a run and
- * FUZZ_TRIES sets the inputs per family.
+ * no error with a stack trace, answers /health at the end, still writes its request log, and keeps a flat live
+ * heap, sampled through the run ({@link HeapTrend}). The figures go to RELIABILITY.md's "fuzz" section;
+ * FUZZ_SEED repeats a run and FUZZ_TRIES sets the inputs per family.
  */
 class RelayFuzzTest {
   private static final int WORKERS = 4;
+  /** Slices of the client families' inputs, each followed by a live heap sample. */
+  private static final int CLIENT_SLICES = 6;
+  /** Slices of the http and the admin family each. */
+  private static final int OTHER_SLICES = 2;
 
   @Test
   void fuzzedInputsGetNoRelay5xxNoInternalsAndTheNodeKeepsServing() throws Exception {
@@ -25,35 +30,40 @@ class RelayFuzzTest {
         + " inputs per family (repeat with FUZZ_SEED=" + settings.seedText() + ")");
     FuzzTally tally = new FuzzTally();
     LogTally logs = LogTally.attach();
+    HeapTrend heap = new HeapTrend();
     try (FuzzRig rig = FuzzRig.start();
         FuzzRunner runner = new FuzzRunner(rig.port(), settings.seed(), WORKERS, tally, rig::clearMocks)) {
       long heapBefore = HeapProbe.liveBytes();
       long started = System.nanoTime();
       long cpuBefore = HeapProbe.processCpuNanos();
+      // Each phase runs in slices; between two, with no input in flight, the live heap is sampled.
       ClientInputs client = new ClientInputs(rig.key);
-      runner.run(ClientInputs.FAMILIES, settings.tries(), settings.only(),
-          (family, i) -> client.next(family, i, runner.junk(family, i)));
+      sliced(settings, CLIENT_SLICES, rig, heap, tally, (from, to) -> runner.run(ClientInputs.FAMILIES, from, to,
+          settings.only(), (family, i) -> client.next(family, i, runner.junk(family, i))));
       RawCases raw = new RawCases(rig.key);
-      runner.run(List.of("http"), settings.tries(), settings.only(),
-          (family, i) -> raw.next(i, runner.junk(family, i)));
+      sliced(settings, OTHER_SLICES, rig, heap, tally, (from, to) -> runner.run(List.of("http"), from, to,
+          settings.only(), (family, i) -> raw.next(i, runner.junk(family, i))));
       if (settings.only() == null) {
         new SlowSenders(rig.port(), rig.key, tally).run();
       }
       List<String> ids = new ArrayList<>(rig.accountIds);
       ids.add(rig.keyId);
       AdminInputs admin = new AdminInputs(rig.adminToken, rig.key, ids);
-      runner.run(List.of("admin"), settings.tries(), settings.only(),
-          (family, i) -> admin.next(i, runner.junk(family, i)));
+      sliced(settings, OTHER_SLICES, rig, heap, tally, (from, to) -> runner.run(List.of("admin"), from, to,
+          settings.only(), (family, i) -> admin.next(i, runner.junk(family, i))));
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpuSeconds = (HeapProbe.processCpuNanos() - cpuBefore) / 1e9;
       int health = health(rig.port());
       boolean ledgerFlows = settings.only() != null || ledgerFlows(rig);
       rig.clearMocks();
       long heapAfter = HeapProbe.liveBytes();
+      if (heap.judged()) {
+        heap.add(tally.totalInputs(), heapAfter);
+      }
       List<String> families = new ArrayList<>(ClientInputs.FAMILIES);
       families.addAll(List.of("http", "slow", "admin"));
-      FuzzReport.Run run = new FuzzReport.Run(settings, families, seconds, cpuSeconds, heapBefore, heapAfter, health,
-          ledgerFlows, logs);
+      FuzzReport.Run run = new FuzzReport.Run(settings, families, seconds, cpuSeconds, heapBefore, heapAfter, heap,
+          health, ledgerFlows, logs);
       String markdown = FuzzReport.markdown(tally, run);
       if (settings.only() == null) {
         // One input sent again is no run's figures.
@@ -67,10 +77,32 @@ class RelayFuzzTest {
       assertTrue(ledgerFlows, "a request after the run reaches the request log" + again);
       assertEquals(0, logs.errorsWithTrace.get(), "errors with a stack trace in the node's log" + again + ": "
           + logs.firstErrors());
-      assertTrue(heapAfter < 3 * heapBefore + 64L * 1024 * 1024, "live heap grew from " + HeapProbe.mib(heapBefore)
-          + " to " + HeapProbe.mib(heapAfter) + again);
+      assertTrue(heap.flat(), "the live heap grew during the run: " + heap.summary() + "; samples (inputs: MiB) "
+          + heap.samplesText() + again);
     } finally {
       logs.detach();
+    }
+  }
+
+  /** One phase's inputs {@code from} to {@code to}. */
+  private interface Slice {
+    void run(int from, int to) throws Exception;
+  }
+
+  /**
+   * Runs a phase's inputs in {@code slices} slices (one with FUZZ_ONLY) and samples the live heap after each, once
+   * the mocks have forgotten what they received.
+   */
+  private static void sliced(FuzzSettings settings, int slices, FuzzRig rig, HeapTrend heap, FuzzTally tally,
+      Slice slice) throws Exception {
+    if (settings.only() != null) {
+      slice.run(0, settings.tries());
+      return;
+    }
+    for (int k = 0; k < slices; k++) {
+      slice.run(settings.tries() * k / slices, settings.tries() * (k + 1) / slices);
+      rig.clearMocks();
+      heap.sample(tally.totalInputs());
     }
   }
 

@@ -74,7 +74,7 @@ public final class BedrockEventStream implements StreamReframer {
     if ("exception".equals(messageType)) {
       String exception = header(headers, ":exception-type");
       String text = BedrockAnswers.message(message.getPayload());
-      fail(BedrockAnswers.streamErrorType(exception), (exception == null ? "Bedrock exception" : exception)
+      fail(BedrockAnswers.streamErrorType(exception), (exception == null ? "Bedrock error" : exception)
           + (text.isEmpty() ? "" : ": " + text));
       return;
     }
@@ -104,12 +104,20 @@ public final class BedrockEventStream implements StreamReframer {
       return;
     }
     String type = object.path("type").asText("");
+    if (type.indexOf('\n') >= 0 || type.indexOf('\r') >= 0) {
+      // It would end the SSE line it is written on.
+      fail("api_error", "a Bedrock stream chunk had no usable event type");
+      return;
+    }
     if (type.equals("message_start") && clientModel != null && object.get("message") instanceof ObjectNode m
         && m.has("model")) {
       m.put("model", clientModel);
       eventJson = Json.write(object);
     } else if (type.equals("message_stop") && object.has(METRICS)) {
       object.remove(METRICS);
+      eventJson = Json.write(object);
+    } else if (hasLineBreak(eventJson)) {
+      // JSON may have CR or LF between its tokens; on one SSE data line they would cut the event short.
       eventJson = Json.write(object);
     }
     if (type.equals("message_stop")) {
@@ -130,6 +138,15 @@ public final class BedrockEventStream implements StreamReframer {
 
   private void write(String s) {
     out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean hasLineBreak(byte[] json) {
+    for (byte b : json) {
+      if (b == '\n' || b == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String header(Map<String, HeaderValue> headers, String name) {

@@ -136,6 +136,21 @@ class BedrockEventStreamTest {
     assertTrue(events.get(1).data().contains("api_error"));
   }
 
+  /** Found by BedrockStreamFuzzTest (its saved input crlf-in-chunk): JSON may break lines between its tokens. */
+  @Test
+  void aChunkWhoseJsonBreaksLinesIsStillOneEvent() {
+    List<String> events = new ArrayList<>(EVENTS);
+    events.add(2, "{\"type\":\"ping\",\r\n\"a\":\"x\"\n}");
+    List<SseEvent> out = events(reframe(stream(events), 7));
+    assertEquals("ping", out.get(2).event());
+    assertEquals("{\"type\":\"ping\",\"a\":\"x\"}", out.get(2).data());
+    assertEquals("message_stop", out.get(out.size() - 1).event(), "the rest of the stream still comes");
+
+    List<SseEvent> broken = events(reframe(stream(List.of(EVENTS.get(0), "{\"type\":\"ping\\nevent: x\"}")), 5));
+    assertEquals(List.of("message_start", "error"), broken.stream().map(SseEvent::event).toList(),
+        "an event type with a line break ends the stream with an error, not with an injected line");
+  }
+
   @Test
   void aStreamCutBeforeMessageStopEndsWithAnError() {
     byte[] wire = stream(EVENTS.subList(0, 5));
