@@ -9,7 +9,7 @@ import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
  *
  * <p><b>Failover of a socket turn</b> ({@link SocketConversation}, {@link SocketRelay}). Upstream frames that
  * only announce a turn ({@code SocketFrames.announcesOnly}: Responses {@code response.created},
- * {@code response.in_progress}, the ChatGPT backend's {@code codex.rate_limits}) are held until its first
+ * {@code response.in_progress}, a backend's rate-limit notice) are held until its first
  * output. If instead an error comes first that the platform's rules say should fail over (a usage limit,
  * overload, a refused credential: {@link AnswerVerdict#failover()}; the wrapped {@code error} frame or a
  * {@code response.failed}), and the turn frame is replayable ({@code SocketFrames.replayable}), the turn moves
