@@ -31,7 +31,8 @@ fi
 {
   echo "# Reliability"
   echo
-  echo "Written by $how (commit $(git rev-parse --short HEAD),"
+  # The commit of the checkout the figures were made in (a CI clone's, for --existing).
+  echo "Written by $how (commit $(git -C "$figures" rev-parse --short HEAD 2>/dev/null || git rev-parse --short HEAD),"
   echo "$(date -u +%Y-%m-%d), $(nproc) cores). Each section names the test that produced it; CI runs the same tests"
   echo "with fewer inputs on every build."
   echo
