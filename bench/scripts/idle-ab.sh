@@ -4,6 +4,7 @@
 # mock and one key, then IDLE_COUNT idle streams held open (scripts/idle.sh: live heap after a full GC, RSS,
 # threads, the class histogram), then the node is stopped. Each jar's results go to results/idle-<name>.*.
 #   bash bench/scripts/idle-ab.sh NAME=JAR [NAME=JAR …]      (IDLE_COUNT, default 10000, capped by open files)
+#   (IDLE_NODE_EXTRA="-Dsome.setting=x": extra JVM options for every node of the run)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +26,9 @@ ADMIN_PASSWORD="bench-$(date +%s)-admin"
 MOCK_PID=
 IDLE_NODE_OPTS=(-Drelay.http.max-connections=30000 -Dpekko.http.host-connection-pool.max-connections=16384
   -Dpekko.http.host-connection-pool.max-open-requests=32768)
+# IDLE_NODE_EXTRA: more JVM options for every node of the run (a setting tried against the default).
+read -r -a IDLE_EXTRA <<< "${IDLE_NODE_EXTRA:-}"
+IDLE_NODE_OPTS+=("${IDLE_EXTRA[@]}")
 
 cleanup() {
   stop_relay

@@ -2,10 +2,13 @@ package dev.relaycluster.relay;
 
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseFormatException;
+import dev.relaycluster.upstream.PeekableBody;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -30,10 +33,10 @@ final class FirstChunk {
    * The answer with its bytes as they came; its first chunk; and the rest of upstream's body, which is to be
    * cancelled ({@link #cancelRest}) when the answer is not used.
    */
-  record Peeked(HttpResponse response, ByteString first, Source<ByteString, NotUsed> rest) {
+  record Peeked(HttpResponse response, ByteString first, Consumer<Materializer> rest) {
     /** Stops reading upstream: the answer is not passed on. */
     void cancelRest(Materializer materializer) {
-      rest.runWith(Sink.cancelled(), materializer);
+      rest.accept(materializer);
     }
   }
 
@@ -84,6 +87,10 @@ final class FirstChunk {
 
   static CompletionStage<Optional<Peeked>> await(HttpResponse response, Duration timeout,
       Materializer materializer) {
+    Optional<PeekableBody> peekable = PeekableBody.of(response);
+    if (peekable.isPresent()) {
+      return peek(response, peekable.get(), timeout, materializer);
+    }
     return response.entity().getDataBytes()
         .filter(chunk -> !chunk.isEmpty())
         .initialTimeout(timeout)
@@ -100,7 +107,24 @@ final class FirstChunk {
           Source<ByteString, NotUsed> body = Source.from(split.first()).concatLazy(rest);
           return Optional.of(new Peeked(response.withEntity(
               HttpEntities.createChunked(response.entity().getContentType(), body)),
-              split.first().get(0), split.second()));
+              split.first().get(0), m -> split.second().runWith(Sink.cancelled(), m)));
         });
+  }
+
+  /**
+   * The same wait without a stream of its own, for a body that can be looked at first ({@link PeekableBody}): the
+   * answer is passed on as it is, and its one stream starts with the bytes looked at here.
+   */
+  private static CompletionStage<Optional<Peeked>> peek(HttpResponse response, PeekableBody body, Duration timeout,
+      Materializer materializer) {
+    return body.firstBytes().toCompletableFuture().copy()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handleAsync((first, failure) -> {
+          if (failure != null || first.isEmpty()) {
+            body.abandon();
+            return Optional.<Peeked>empty();
+          }
+          return Optional.of(new Peeked(response, first.get(), m -> body.abandon()));
+        }, materializer.executionContext());
   }
 }

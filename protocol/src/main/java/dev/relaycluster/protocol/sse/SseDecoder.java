@@ -38,9 +38,18 @@ public final class SseDecoder {
     private static final byte[] EVENT = ascii("event");
     private static final byte[] ID = ascii("id");
 
-    private byte[] line = new byte[INITIAL_CAPACITY];
+    /**
+     * Copies of a non-array buffer's bytes, one array per thread: a decoder lives as long as its stream (often
+     * minutes, thousands at once) and is fed on whichever thread runs it, so it keeps no array of its own for them.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_SIZE]);
+    private static final byte[] NONE = new byte[0];
+
+    /** A line split across feeds; empty (no array) until one is. */
+    private byte[] line = NONE;
     private int lineLength;
-    private byte[] data = new byte[INITIAL_CAPACITY];
+    /** The event's data so far; no array until an event has data to keep. */
+    private byte[] data = NONE;
     private int dataLength;
     private boolean hasData;
     private String eventType;
@@ -48,7 +57,6 @@ public final class SseDecoder {
     private boolean bomChecked;
     private int bomMatched;
     private boolean skipLf;
-    private byte[] scratch;
     private List<SseEvent> out;
     private final Predicate<String> keepsDataOf;
     /** The current event's type refused its data. */
@@ -78,9 +86,7 @@ public final class SseDecoder {
             int start = view.arrayOffset() + view.position();
             scan(view.array(), start, start + view.remaining());
         } else {
-            if (scratch == null) {
-                scratch = new byte[SCRATCH_SIZE];
-            }
+            byte[] scratch = SCRATCH.get();
             while (view.hasRemaining()) {
                 int n = Math.min(scratch.length, view.remaining());
                 view.get(scratch, 0, n);
@@ -169,7 +175,7 @@ public final class SseDecoder {
         processLine(line, 0, lineLength);
         lineLength = 0;
         if (line.length > RETAINED_CAPACITY) {
-            line = new byte[INITIAL_CAPACITY];
+            line = NONE;
         }
     }
 
@@ -253,7 +259,7 @@ public final class SseDecoder {
         eventType = null;
         id = null;
         if (data.length > RETAINED_CAPACITY) {
-            data = new byte[INITIAL_CAPACITY];
+            data = NONE;
         }
     }
 
@@ -267,7 +273,8 @@ public final class SseDecoder {
         if (needed > MAX_ARRAY) {
             throw new SseFormatException("event stream event larger than " + MAX_ARRAY + " bytes");
         }
-        return Arrays.copyOf(a, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * a.length)));
+        long size = Math.max(Math.max(needed, INITIAL_CAPACITY), 2L * a.length);
+        return Arrays.copyOf(a, (int) Math.min(MAX_ARRAY, size));
     }
 
     private static boolean is(byte[] b, int off, int n, byte[] name) {

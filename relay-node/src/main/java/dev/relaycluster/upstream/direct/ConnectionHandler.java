@@ -1,5 +1,6 @@
 package dev.relaycluster.upstream.direct;
 
+import dev.relaycluster.upstream.PeekableBody;
 import dev.relaycluster.upstream.UpstreamTimeoutException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -21,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -194,7 +196,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     HttpEntity entity = length >= 0
         ? HttpEntities.create(contentType, length, bytes)
         : HttpEntities.createChunked(contentType, bytes);
-    current.answer(response.withEntity((org.apache.pekko.http.javadsl.model.ResponseEntity) entity));
+    ResponseEntity withBody = (ResponseEntity) entity;
+    current.answer(response.withEntity(withBody)
+        .addAttribute(PeekableBody.KEY, new DirectPeek(withBody, body)));
   }
 
   private void onContent(HttpContent content) {

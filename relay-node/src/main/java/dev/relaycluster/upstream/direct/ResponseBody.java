@@ -1,5 +1,8 @@
 package dev.relaycluster.upstream.direct;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
@@ -41,6 +44,8 @@ final class ResponseBody extends GraphStage<SourceShape<ByteString>> {
   private boolean wakeSent;
   private boolean paused;
   private boolean materialized;
+  /** Someone waiting to look at the first bytes (see {@link #firstBytes}). */
+  private CompletableFuture<Optional<ByteString>> firstWaiter;
 
   ResponseBody(Connection connection) {
     this.connection = connection;
@@ -50,12 +55,22 @@ final class ResponseBody extends GraphStage<SourceShape<ByteString>> {
 
   void append(ByteString bytes) {
     boolean pause;
+    CompletableFuture<Optional<ByteString>> waiter = null;
+    ByteString first;
     synchronized (this) {
       pending = pending.concat(bytes);
       pause = !paused && pending.size() > HIGH_WATER;
       if (pause) {
         paused = true;
       }
+      first = pending;
+      if (!first.isEmpty()) {
+        waiter = firstWaiter;
+        firstWaiter = null;
+      }
+    }
+    if (waiter != null) {
+      waiter.complete(Optional.of(first));
     }
     if (pause) {
       connection.reading(false);
@@ -63,21 +78,53 @@ final class ResponseBody extends GraphStage<SourceShape<ByteString>> {
   }
 
   void end() {
+    CompletableFuture<Optional<ByteString>> waiter;
     synchronized (this) {
       ended = true;
+      waiter = firstWaiter;
+      firstWaiter = null;
+    }
+    if (waiter != null) {
+      waiter.complete(Optional.empty());
     }
     signal();
   }
 
   void fail(Throwable cause) {
+    CompletableFuture<Optional<ByteString>> waiter;
     synchronized (this) {
       if (ended) {
         return;
       }
       ended = true;
       failure = cause;
+      waiter = firstWaiter;
+      firstWaiter = null;
+    }
+    if (waiter != null) {
+      waiter.completeExceptionally(cause);
     }
     signal();
+  }
+
+  /**
+   * The bytes read so far once there are any (left in place: the stream starts with them), empty when the body
+   * ended without a byte, failed when it broke off before one. Completes on the event loop that read them.
+   */
+  CompletionStage<Optional<ByteString>> firstBytes() {
+    synchronized (this) {
+      if (!pending.isEmpty()) {
+        return CompletableFuture.completedFuture(Optional.of(pending));
+      }
+      if (ended) {
+        return failure != null ? CompletableFuture.failedFuture(failure)
+            : CompletableFuture.completedFuture(Optional.empty());
+      }
+      if (firstWaiter == null) {
+        firstWaiter = new CompletableFuture<>();
+      }
+      return firstWaiter;
+    }
   }
 
   /** Tells a running stream that there is something to take (at most one message until it takes). */
@@ -91,6 +138,13 @@ final class ResponseBody extends GraphStage<SourceShape<ByteString>> {
       w = wake;
     }
     w.invoke(Boolean.TRUE);
+  }
+
+  /** The answer is not passed on: stops reading and gives up the connection, unless the body already ended. */
+  void abandon() {
+    if (!ended()) {
+      connection.abandon();
+    }
   }
 
   synchronized boolean ended() {
