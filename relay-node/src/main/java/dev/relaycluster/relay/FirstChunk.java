@@ -6,6 +6,7 @@ import dev.relaycluster.upstream.PeekableBody;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -117,14 +118,19 @@ final class FirstChunk {
    */
   private static CompletionStage<Optional<Peeked>> peek(HttpResponse response, PeekableBody body, Duration timeout,
       Materializer materializer) {
-    return body.firstBytes().toCompletableFuture().copy()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handleAsync((first, failure) -> {
-          if (failure != null || first.isEmpty()) {
-            body.abandon();
-            return Optional.<Peeked>empty();
-          }
-          return Optional.of(new Peeked(response, first.get(), m -> body.abandon()));
-        }, materializer.executionContext());
+    java.util.function.BiFunction<Optional<ByteString>, Throwable, Optional<Peeked>> peeked = (first, failure) -> {
+      if (failure != null || first.isEmpty()) {
+        body.abandon();
+        return Optional.empty();
+      }
+      return Optional.of(new Peeked(response, first.get(), m -> body.abandon()));
+    };
+    CompletableFuture<Optional<ByteString>> first = body.firstBytes().toCompletableFuture();
+    if (first.isDone()) {
+      // Usually so: the first bytes came in the same read as the headers. Go on here, without a hop.
+      return first.handle(peeked);
+    }
+    return first.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handleAsync(peeked, materializer.executionContext());
   }
 }
