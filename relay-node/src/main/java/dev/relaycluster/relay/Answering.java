@@ -210,11 +210,14 @@ final class Answering {
         call.dialect().errorType(ErrorKind.API_ERROR));
   }
 
-  /** An answer that says it is JSON and is not (upstream sent garbage with a 200). */
+  /**
+   * An answer that says it is JSON and is not (upstream sent garbage with a 200): checked with a token scan, which
+   * refuses what a tree read refuses without building the tree.
+   */
   private static boolean notJson(HttpEntity entity, ByteString body) {
     String subType = entity.getContentType().mediaType().subType();
     boolean json = subType.equals("json") || subType.endsWith("+json");
-    return json && dev.relaycluster.protocol.util.Json.tryParse(body.toArrayUnsafe()).isEmpty();
+    return json && !dev.relaycluster.protocol.util.JsonTokens.isJson(body.toArrayUnsafe());
   }
 
   /** A whole answer in the platform's framing, then (for a converted request) in the client's dialect. */

@@ -209,7 +209,7 @@ final class Failover {
             // nothing is failed over before any byte reached the client.
             return FirstChunk.await(answer, firstByteTimeout(answer), materializer).thenCompose(peeked -> {
               attempt.upstreamWait().since(headersNanos);
-              UsageTap inStream = peeked.map(p -> FirstChunk.refusal(target.upstreamDialect().newTap(), p.first()))
+              UsageTap inStream = peeked.map(p -> FirstChunk.refusal(target.upstreamDialect(), p.first()))
                   .orElse(null);
               if (inStream != null || peeked.isPresent() && FirstChunk.notAnEventStream(peeked.get().first())) {
                 return failOver(attempt, account.id(), earlyBreaks.badStart(attempt, accountRef, granted,

@@ -1,5 +1,6 @@
 package dev.relaycluster.relay;
 
+import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseFormatException;
 import dev.relaycluster.upstream.PeekableBody;
@@ -39,6 +40,20 @@ final class FirstChunk {
     void cancelRest(Materializer materializer) {
       rest.accept(materializer);
     }
+  }
+
+  /**
+   * A new tap of {@code dialect} that read the first chunk when that chunk carries upstream's in-stream error and not
+   * the stream's end; null otherwise. The chunk is read only when the dialect's quick byte check says it may hold an
+   * error ({@link Dialect#mayHoldStreamError}): most first chunks are the start of an answer, read again by the
+   * stream's own tap.
+   */
+  static UsageTap refusal(Dialect dialect, ByteString first) {
+    byte[] bytes = first.toArrayUnsafe();
+    if (!dialect.mayHoldStreamError(bytes, 0, bytes.length)) {
+      return null;
+    }
+    return refusal(dialect.newTap(), first);
   }
 
   /**

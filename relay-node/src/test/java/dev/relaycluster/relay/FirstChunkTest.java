@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.protocol.anthropic.AnthropicDialect;
+import dev.relaycluster.protocol.dialect.Dialect;
+import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.gemini.GeminiDialect;
 import dev.relaycluster.protocol.openai.ChatDialect;
 import dev.relaycluster.protocol.openai.ResponsesDialect;
@@ -43,6 +45,39 @@ class FirstChunkTest {
     assertNull(FirstChunk.refusal(ChatDialect.INSTANCE.newTap(), of("\u00ff\u0001 not an event stream \n\n")));
     // A whole stream that ends normally in one chunk is an answer, whatever came before its end.
     assertNull(FirstChunk.refusal(ChatDialect.INSTANCE.newTap(), of("data: {\"choices\":[]}\n\ndata: [DONE]\n\n")));
+  }
+
+  @Test
+  void theDialectsByteCheckLeavesOutOnlyChunksThatHoldNoError() {
+    List<Dialect> dialects = List.of(AnthropicDialect.INSTANCE, ResponsesDialect.INSTANCE, ChatDialect.INSTANCE,
+        GeminiDialect.INSTANCE);
+    List<String> chunks = List.of(
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"x\"}}\n\n",
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"m\","
+            + "\"usage\":{\"input_tokens\":3}}}\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n",
+        "data: {\"type\":\"\\u0065rror\",\"\\u0065rror\":{\"type\":\"overloaded\"}}\n\n",
+        "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\"}}\n\n",
+        "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"model\":\"m\"}}\n\n",
+        "data: {\"error\":{\"message\":\"x\",\"type\":\"server_error\"}}\n\n",
+        "data: {\"\\u0065rror\":{\"message\":\"x\",\"type\":\"overloaded\"}}\n\n",
+        "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n",
+        "data: {\"error\":{\"code\":503,\"message\":\"x\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n",
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}],\"modelVersion\":\"g\"}\r\n\r\n");
+    int leftOut = 0;
+    for (Dialect dialect : dialects) {
+      for (String chunk : chunks) {
+        UsageTap read = FirstChunk.refusal(dialect.newTap(), of(chunk));
+        UsageTap checked = FirstChunk.refusal(dialect, of(chunk));
+        assertEquals(read == null ? null : read.errorType(), checked == null ? null : checked.errorType(),
+            dialect.id() + ": " + chunk);
+        byte[] bytes = chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        leftOut += dialect.mayHoldStreamError(bytes, 0, bytes.length) ? 0 : 1;
+      }
+    }
+    // The answers' usual first chunks are not read a second time.
+    assertTrue(leftOut >= 12, "chunks left out: " + leftOut);
+    byte[] start = chunks.get(1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(AnthropicDialect.INSTANCE.mayHoldStreamError(start, 0, start.length));
   }
 
   @Test

@@ -1,23 +1,29 @@
 package dev.relaycluster.protocol.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
+import dev.relaycluster.protocol.util.JsonTokens;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Watches an Anthropic Messages SSE stream as it passes through and collects model, token usage, stop
- * reason and any error event. Only message_start, message_delta and error data are JSON-parsed; malformed
- * JSON is ignored. One instance per stream; not thread-safe.
+ * reason and any error event. Only message_start, message_delta and error data are read, with a streaming
+ * parser ({@link EventFields}: what the tap needs is kept, the rest of the event is tokenised, not built), and
+ * from the bytes as they came whenever Jackson reads them as it would read their text
+ * ({@link JsonTokens#readsAsDecoded}; otherwise from the decoded text, as before). Malformed JSON is ignored.
+ * One instance per stream; not thread-safe.
  */
 public final class AnthropicUsageTap implements UsageTap {
 
     /** Content deltas and pings are most of a stream and carry no usage: their data is not decoded. */
     private final SseDecoder decoder = new SseDecoder(AnthropicUsageTap::carriesUsage);
+    private final SseDecoder.DataHandler onData = this::onData;
     private final UsageAccumulator usage = new UsageAccumulator();
     private String model;
     private String stopReason;
@@ -29,17 +35,17 @@ public final class AnthropicUsageTap implements UsageTap {
     /** Feeds the remaining bytes of {@code chunk} without moving its position. */
     @Override
     public void feed(ByteBuffer chunk) {
-        decoder.feed(chunk).forEach(this::onEvent);
+        decoder.feed(chunk, onData);
     }
 
     /** Feeds {@code len} bytes of {@code b} from {@code off}. */
     public void feed(byte[] b, int off, int len) {
-        decoder.feed(b, off, len).forEach(this::onEvent);
+        decoder.feed(b, off, len, onData);
     }
 
     @Override
     public void onEventJson(byte[] json) {
-        onEvent(new SseEvent(null, new String(json, StandardCharsets.UTF_8), null));
+        onData(null, json, 0, json.length);
     }
 
     /** Applies one decoded event; the type comes from the event field, else from the data's "type". */
@@ -48,16 +54,78 @@ public final class AnthropicUsageTap implements UsageTap {
         if (type == null) {
             return;
         }
+        if ("message_stop".equals(type)) {
+            sawMessageStop = true;
+        } else if (carriesUsage(type)) {
+            try (JsonTokens data = JsonTokens.of(e.data())) {
+                if (read(type, data)) {
+                    errorJson = e.data().getBytes(StandardCharsets.UTF_8);
+                }
+            } catch (IOException notJson) {
+                // ignored, as any malformed event
+            }
+        }
+    }
+
+    /** An event from the decoder (or a whole event JSON), its data as bytes. */
+    private void onData(String event, byte[] b, int off, int len) {
+        if (!JsonTokens.readsAsDecoded(b, off, len)) {
+            onEvent(new SseEvent(event, new String(b, off, len, StandardCharsets.UTF_8), null));
+            return;
+        }
+        String type = event != null ? event : Json.topLevelType(b, off, len);
+        if (type == null) {
+            return;
+        }
+        if ("message_stop".equals(type)) {
+            sawMessageStop = true;
+        } else if (carriesUsage(type)) {
+            try (JsonTokens data = JsonTokens.of(b, off, len)) {
+                if (read(type, data)) {
+                    errorJson = Arrays.copyOfRange(b, off, off + len);
+                }
+            } catch (IOException notJson) {
+                // ignored, as any malformed event
+            }
+        }
+    }
+
+    /**
+     * Reads the data of a message_start, message_delta or error event and applies what it says (nothing when it is
+     * not JSON); true when it was an error event that was applied (its bytes are then the error JSON).
+     */
+    private boolean read(String type, JsonTokens data) throws IOException {
         switch (type) {
-            case "message_start" -> Json.tryParse(e.data()).ifPresent(this::onMessageStart);
-            case "message_delta" -> Json.tryParse(e.data()).ifPresent(this::onMessageDelta);
-            case "message_stop" -> sawMessageStop = true;
-            case "error" -> Json.tryParse(e.data()).ifPresent(root -> {
-                errorJson = e.data().getBytes(StandardCharsets.UTF_8);
-                onError(root);
-            });
+            case "message_start" -> {
+                EventFields.Start start = EventFields.start(data);
+                if (start != null) {
+                    model = start.model();
+                    usage.addStart(start.usage());
+                }
+                return false;
+            }
+            case "message_delta" -> {
+                EventFields.Delta delta = EventFields.delta(data);
+                if (delta != null) {
+                    if (delta.stopReason() != null) {
+                        stopReason = delta.stopReason();
+                    }
+                    usage.addDelta(delta.usage());
+                }
+                return false;
+            }
+            case "error" -> {
+                EventFields.Failure error = EventFields.error(data);
+                if (error == null) {
+                    return false;
+                }
+                errorType = error.type();
+                errorMessage = error.message();
+                return true;
+            }
             default -> {
                 // content_block_*, ping and unknown events carry no usage
+                return false;
             }
         }
     }
@@ -116,27 +184,5 @@ public final class AnthropicUsageTap implements UsageTap {
     /** {@code delta.stop_reason} of message_delta, or null. */
     public String stopReason() {
         return stopReason;
-    }
-
-    private void onMessageStart(JsonNode root) {
-        JsonNode message = root.get("message");
-        if (message != null && message.isObject()) {
-            model = Json.text(message, "model");
-            usage.addStart(message.get("usage"));
-        }
-    }
-
-    private void onMessageDelta(JsonNode root) {
-        String reason = Json.text(root.get("delta"), "stop_reason");
-        if (reason != null) {
-            stopReason = reason;
-        }
-        usage.addDelta(root.get("usage"));
-    }
-
-    private void onError(JsonNode root) {
-        JsonNode error = root.get("error");
-        errorType = Json.text(error, "type");
-        errorMessage = Json.text(error, "message");
     }
 }

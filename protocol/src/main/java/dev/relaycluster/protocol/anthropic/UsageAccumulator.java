@@ -2,7 +2,6 @@ package dev.relaycluster.protocol.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.usage.TokenUsage;
-import dev.relaycluster.protocol.util.Json;
 
 /**
  * Merges the {@code usage} objects of an Anthropic message (message_start or a whole message, then any
@@ -20,20 +19,28 @@ final class UsageAccumulator {
     private long deltaOutput;
     private boolean sawDeltaOutput;
 
-    /** Usage of message_start, or of a complete non-streaming message. */
+    /** Usage of message_start, or of a complete non-streaming message (a tree; ignored unless an object). */
     void addStart(JsonNode usage) {
-        if (usage != null && usage.isObject()) {
+        addStart(UsageFields.of(usage));
+    }
+
+    /** Usage of message_start, or of a complete non-streaming message; null (no usage object) is ignored. */
+    void addStart(UsageFields usage) {
+        if (usage != null) {
             addInputSide(usage);
-            startOutput = Math.max(startOutput, Json.count(usage, "output_tokens"));
+            startOutput = Math.max(startOutput, usage.output());
         }
     }
 
-    /** Usage of a message_delta: cumulative output (last wins) and possibly cumulative input-side totals. */
-    void addDelta(JsonNode usage) {
-        if (usage != null && usage.isObject()) {
+    /**
+     * Usage of a message_delta: cumulative output (last wins) and possibly cumulative input-side totals; null (no
+     * usage object) is ignored.
+     */
+    void addDelta(UsageFields usage) {
+        if (usage != null) {
             addInputSide(usage);
-            if (usage.hasNonNull("output_tokens")) {
-                deltaOutput = Json.count(usage, "output_tokens");
+            if (usage.outputGiven()) {
+                deltaOutput = usage.output();
                 sawDeltaOutput = true;
             }
         }
@@ -48,15 +55,14 @@ final class UsageAccumulator {
                 breakdown ? cache1h : 0);
     }
 
-    private void addInputSide(JsonNode usage) {
-        input = Math.max(input, Json.count(usage, "input_tokens"));
-        cacheRead = Math.max(cacheRead, Json.count(usage, "cache_read_input_tokens"));
-        cacheCreation = Math.max(cacheCreation, Json.count(usage, "cache_creation_input_tokens"));
-        JsonNode split = usage.get("cache_creation");
-        if (split != null && split.isObject()) {
+    private void addInputSide(UsageFields usage) {
+        input = Math.max(input, usage.input());
+        cacheRead = Math.max(cacheRead, usage.cacheRead());
+        cacheCreation = Math.max(cacheCreation, usage.cacheCreation());
+        if (usage.split()) {
             breakdown = true;
-            cache5m = Math.max(cache5m, Json.count(split, "ephemeral_5m_input_tokens"));
-            cache1h = Math.max(cache1h, Json.count(split, "ephemeral_1h_input_tokens"));
+            cache5m = Math.max(cache5m, usage.split5m());
+            cache1h = Math.max(cache1h, usage.split1h());
         }
     }
 }

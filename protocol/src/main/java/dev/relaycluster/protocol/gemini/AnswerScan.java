@@ -39,6 +39,15 @@ final class AnswerScan {
     }
   }
 
+  /** As {@link #of(byte[])}, from {@code length} bytes of {@code json} from {@code offset}. */
+  static AnswerScan of(byte[] json, int offset, int length) {
+    try (JsonParser p = Json.mapper().getFactory().createParser(json, offset, length)) {
+      return read(p);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** As {@link #of(byte[])}, from a string. */
   static AnswerScan of(String json) {
     try (JsonParser p = Json.mapper().getFactory().createParser(json)) {

@@ -1,11 +1,14 @@
 package dev.relaycluster.protocol.openai;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaycluster.protocol.usage.MessageUsage;
 import dev.relaycluster.protocol.sse.SseDecoder;
 import dev.relaycluster.protocol.sse.SseEvent;
 import dev.relaycluster.protocol.usage.TokenUsage;
 import dev.relaycluster.protocol.util.Json;
+import dev.relaycluster.protocol.util.JsonTokens;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +37,28 @@ public final class ResponsesUsage {
         long cached = Math.min(input, Json.count(usage.path("input_tokens_details"), "cached_tokens"));
         long output = Json.count(usage, "output_tokens");
         return new MessageUsage(Json.text(response, "model"), new TokenUsage(input - cached, output, cached, 0, 0));
+    }
+
+    /**
+     * The token usage of a response's {@code usage} object as {@link #fromResponse} counts it, for the object whose
+     * {@code START_OBJECT} {@code r} just read (read to its end).
+     */
+    static TokenUsage read(JsonTokens r) throws IOException {
+        long input = 0;
+        long cached = 0;
+        long output = 0;
+        while (r.next() == JsonToken.FIELD_NAME) {
+            String name = r.name();
+            JsonToken value = r.next();
+            switch (name) {
+                case "input_tokens" -> input = r.count(value);
+                case "input_tokens_details" -> cached = r.count(value, "cached_tokens");
+                case "output_tokens" -> output = r.count(value);
+                default -> r.skip(value);
+            }
+        }
+        cached = Math.min(input, cached);
+        return new TokenUsage(input - cached, output, cached, 0, 0);
     }
 
     /** Model and usage of a streamed answer: the last {@code response.completed} (or incomplete) event's. */

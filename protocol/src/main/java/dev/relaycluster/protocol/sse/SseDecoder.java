@@ -23,6 +23,10 @@ import java.util.function.Predicate;
  * <p>A reader that needs the data of only some event types says which ({@link #SseDecoder(Predicate)}):
  * an event whose {@code event} field refuses is still dispatched, with data "", and its data lines are
  * neither copied nor decoded.
+ *
+ * <p>A reader that wants the data as bytes (to parse them without a string in between) passes a
+ * {@link DataHandler} to {@link #feed(ByteBuffer, DataHandler)}: each event is handed over as it completes, its
+ * data still UTF-8 bytes (not decoded, so possibly malformed), and no {@link SseEvent} is made.
  */
 public final class SseDecoder {
 
@@ -61,6 +65,8 @@ public final class SseDecoder {
     private final Predicate<String> keepsDataOf;
     /** The current event's type refused its data. */
     private boolean dropData;
+    /** The handler of the feed under way, null when events are collected into a list. */
+    private DataHandler handler;
 
     /** A decoder that keeps the data of every event. */
     public SseDecoder() {
@@ -72,6 +78,19 @@ public final class SseDecoder {
         this.keepsDataOf = Objects.requireNonNull(keepsDataOf);
     }
 
+    /** Receives the events of {@link #feed(ByteBuffer, DataHandler)} as they complete. */
+    @FunctionalInterface
+    public interface DataHandler {
+        /**
+         * One event. Its data (the {@code data} lines joined with "\n", as in {@link SseEvent#data()}) is the
+         * {@code length} bytes of {@code data} from {@code offset}: the decoder's own buffer, valid only during this
+         * call. A handler must not throw (the decoder would be left mid-line).
+         *
+         * @param event the {@code event} field, or null when the event had none
+         */
+        void onEvent(String event, byte[] data, int offset, int length);
+    }
+
     /** Parses {@code length} bytes of {@code bytes} from {@code offset}; returns the events they complete. */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -81,6 +100,38 @@ public final class SseDecoder {
 
     /** Parses the remaining bytes of {@code buf} without moving its position; returns the events they complete. */
     public List<SseEvent> feed(ByteBuffer buf) {
+        scanRemaining(buf);
+        return drain();
+    }
+
+    /**
+     * As {@link #feed(byte[], int, int)}, handing each event to {@code handler} as it completes instead of
+     * returning it: the same events, their data not decoded.
+     */
+    public void feed(byte[] bytes, int offset, int length, DataHandler handler) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        this.handler = Objects.requireNonNull(handler);
+        try {
+            scan(bytes, offset, offset + length);
+        } finally {
+            this.handler = null;
+        }
+    }
+
+    /**
+     * As {@link #feed(ByteBuffer)}, handing each event to {@code handler} as it completes instead of returning it:
+     * the same events, their data not decoded.
+     */
+    public void feed(ByteBuffer buf, DataHandler handler) {
+        this.handler = Objects.requireNonNull(handler);
+        try {
+            scanRemaining(buf);
+        } finally {
+            this.handler = null;
+        }
+    }
+
+    private void scanRemaining(ByteBuffer buf) {
         ByteBuffer view = buf.duplicate();
         if (view.hasArray()) {
             int start = view.arrayOffset() + view.position();
@@ -93,7 +144,6 @@ public final class SseDecoder {
                 scan(scratch, 0, n);
             }
         }
-        return drain();
     }
 
     /**
@@ -244,10 +294,15 @@ public final class SseDecoder {
 
     private void dispatch() {
         if (hasData || eventType != null) {
-            if (out == null) {
-                out = new ArrayList<>();
+            int length = hasData && !dropData ? dataLength : 0;
+            if (handler != null) {
+                handler.onEvent(eventType, data, 0, length);
+            } else {
+                if (out == null) {
+                    out = new ArrayList<>();
+                }
+                out.add(new SseEvent(eventType, length > 0 ? utf8(data, 0, length) : "", id));
             }
-            out.add(new SseEvent(eventType, hasData && !dropData ? utf8(data, 0, dataLength) : "", id));
         }
         clearEvent();
     }

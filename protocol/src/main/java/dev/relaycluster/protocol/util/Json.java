@@ -81,6 +81,15 @@ public final class Json {
         }
     }
 
+    /** As {@link #topLevelType(byte[])}, from {@code length} UTF-8 bytes of {@code json} from {@code offset}. */
+    public static String topLevelType(byte[] json, int offset, int length) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json, offset, length)) {
+            return topLevelType(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static String topLevelType(JsonParser p) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;

@@ -66,6 +66,44 @@ class SseDecoderTest {
     }
 
     @Test
+    void aHandlerGetsTheEventsTheListGivesAsTheBytesThatCame() {
+        java.util.function.Predicate<String> usageOnly = t -> t.equals("message_start") || t.equals("error");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        List<byte[]> streams = new ArrayList<>(List.of(STREAM, withLineEnds(STREAM, "\r\n"), withLineEnds(STREAM, "\r"),
+                concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("data: a\ndata:\n\nevent: e\n\n")),
+                concat(utf8("event: error\ndata: \u00e9"), new byte[] {(byte) 0xFF, (byte) 0xC0, '\n', '\n'})));
+        for (var v : dev.relaycluster.protocol.testing.TapStreams.variants(List.of("fixtures/anthropic-stream.sse",
+                "fixtures/gemini-stream.sse"), 9, 200)) {
+            streams.add(v.stream());
+        }
+        for (byte[] stream : streams) {
+            for (boolean refusing : new boolean[] {false, true}) {
+                SseDecoder listed = refusing ? new SseDecoder(usageOnly) : new SseDecoder();
+                List<SseEvent> expected = new ArrayList<>(listed.feed(stream, 0, stream.length));
+                SseDecoder handled = refusing ? new SseDecoder(usageOnly) : new SseDecoder();
+                List<SseEvent> got = new ArrayList<>();
+                SseDecoder.DataHandler handler = (event, data, off, len) ->
+                        got.add(new SseEvent(event, new String(data, off, len, StandardCharsets.UTF_8), null));
+                for (int i = 0; i < stream.length; ) {
+                    int n = Math.min(stream.length - i, 1 + random.nextInt(40));
+                    if (random.nextBoolean()) {
+                        handled.feed(stream, i, n, handler);
+                    } else {
+                        ByteBuffer direct = ByteBuffer.allocateDirect(n).put(stream, i, n).flip();
+                        handled.feed(direct, handler);
+                        assertEquals(0, direct.position());
+                    }
+                    i += n;
+                }
+                List<SseEvent> withoutIds =
+                        expected.stream().map(e -> new SseEvent(e.event(), e.data(), null)).toList();
+                assertEquals(withoutIds, got);
+                assertEquals(listed.atEventBoundary(), handled.atEventBoundary());
+            }
+        }
+    }
+
+    @Test
     void byteByByteGivesTheSameEvents() {
         assertEquals(EXPECTED, byteByByte(STREAM, new SseDecoder()));
     }

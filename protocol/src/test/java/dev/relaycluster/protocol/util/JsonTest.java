@@ -20,6 +20,14 @@ class JsonTest {
     }
 
     @Test
+    void topLevelTypeOfPartOfAnArrayReadsOnlyThatPart() {
+        byte[] b = "x{\"type\":\"ping\"}{\"type\":\"other\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("ping", Json.topLevelType(b, 1, 15));
+        assertEquals("other", Json.topLevelType(b, 16, b.length - 16));
+        assertNull(Json.topLevelType(b, 1, 8));
+    }
+
+    @Test
     void countAcceptsOnlyNonNegativeIntegers() throws Exception {
         var node = Json.parse("{\"a\":5,\"b\":-3,\"c\":\"7\",\"d\":1.5,\"e\":null}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(5, Json.count(node, "a"));
