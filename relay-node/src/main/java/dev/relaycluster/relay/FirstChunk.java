@@ -62,9 +62,7 @@ final class FirstChunk {
    */
   static UsageTap refusal(UsageTap fresh, ByteString first) {
     try {
-      for (java.nio.ByteBuffer b : first.getByteBuffers()) {
-        fresh.feed(b);
-      }
+      TapBytes.feed(fresh, first);
     } catch (SseFormatException absurd) {
       return null;
     }

@@ -77,9 +77,7 @@ public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteSt
             }
             if (tapping) {
               try {
-                for (java.nio.ByteBuffer b : chunk.getByteBuffers()) {
-                  tap.feed(b);
-                }
+                TapBytes.feed(tap, chunk);
               } catch (SseFormatException e) {
                 // An absurd line stops the usage reading, never the client's bytes.
                 tapping = false;
