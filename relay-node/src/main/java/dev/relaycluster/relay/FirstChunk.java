@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -131,7 +132,7 @@ final class FirstChunk {
    */
   private static CompletionStage<Optional<Peeked>> peek(HttpResponse response, PeekableBody body, Duration timeout,
       Materializer materializer) {
-    java.util.function.BiFunction<Optional<ByteString>, Throwable, Optional<Peeked>> peeked = (first, failure) -> {
+    BiFunction<Optional<ByteString>, Throwable, Optional<Peeked>> peeked = (first, failure) -> {
       if (failure != null || first.isEmpty()) {
         body.abandon();
         return Optional.empty();

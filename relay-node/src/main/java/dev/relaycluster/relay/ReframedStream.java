@@ -27,10 +27,7 @@ final class ReframedStream {
   }
 
   private static ByteString feed(StreamReframer reframer, ByteString chunk) {
-    ByteString out = ByteString.emptyByteString();
-    for (ByteBuffer b : chunk.getByteBuffers()) {
-      out = out.concat(ByteString.fromArrayUnsafe(reframer.feed(b)));
-    }
-    return out;
+    // The chunk's own array (a read-only view from getByteBuffers hides it, and the reframer would copy it first).
+    return ByteString.fromArrayUnsafe(reframer.feed(ByteBuffer.wrap(chunk.toArrayUnsafe())));
   }
 }

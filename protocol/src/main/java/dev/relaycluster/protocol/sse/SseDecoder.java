@@ -46,7 +46,7 @@ public final class SseDecoder {
      * Copies of a non-array buffer's bytes, one array per thread: a decoder lives as long as its stream (often
      * minutes, thousands at once) and is fed on whichever thread runs it, so it keeps no array of its own for them.
      */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_SIZE]);
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
 
     /** A line split across feeds; empty (no array) until one is. */
@@ -137,11 +137,21 @@ public final class SseDecoder {
             int start = view.arrayOffset() + view.position();
             scan(view.array(), start, start + view.remaining());
         } else {
+            // Taken while in use: an event handler that feeds another decoder on this thread gets an array of its own.
             byte[] scratch = SCRATCH.get();
-            while (view.hasRemaining()) {
-                int n = Math.min(scratch.length, view.remaining());
-                view.get(scratch, 0, n);
-                scan(scratch, 0, n);
+            if (scratch == null) {
+                scratch = new byte[SCRATCH_SIZE];
+            } else {
+                SCRATCH.set(null);
+            }
+            try {
+                while (view.hasRemaining()) {
+                    int n = Math.min(scratch.length, view.remaining());
+                    view.get(scratch, 0, n);
+                    scan(scratch, 0, n);
+                }
+            } finally {
+                SCRATCH.set(scratch);
             }
         }
     }
