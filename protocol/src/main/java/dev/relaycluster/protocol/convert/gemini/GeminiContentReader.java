@@ -26,11 +26,23 @@ final class GeminiContentReader {
 
   List<Turn> read(JsonNode contents) {
     List<Turn> turns = new ArrayList<>();
+    if (contents.isMissingNode() || contents.isNull()) {
+      return turns;
+    }
+    if (!contents.isArray()) {
+      throw new ConversionException("contents: expected a list of Content objects");
+    }
     for (int ci = 0; ci < contents.size(); ci++) {
       JsonNode content = contents.get(ci);
+      if (!content.isObject()) {
+        throw new ConversionException("contents[" + ci + "]: expected a Content object");
+      }
       Role role = "model".equals(Json.text(content, "role")) ? Role.ASSISTANT : Role.USER;
       List<Part> parts = new ArrayList<>();
       JsonNode ps = content.path("parts");
+      if (!ps.isMissingNode() && !ps.isNull() && !ps.isArray()) {
+        throw new ConversionException("contents[" + ci + "].parts: expected a list of Part objects");
+      }
       for (int pi = 0; pi < ps.size(); pi++) {
         part(ps.get(pi), "contents[" + ci + "].parts[" + pi + "]", "call_" + ci + "_" + pi, parts);
       }

@@ -89,4 +89,16 @@ class GeminiRequestReaderTest {
     assertThrows(ConversionException.class, () -> read("models/gemini-2.5-flash:countTokens", "{}"));
     assertThrows(ConversionException.class, () -> read("models/gemini-2.5-flash:generateContent", "[1]"));
   }
+
+  @Test
+  void contentsAndPartsOfTheWrongShapeAreRefusedByName() {
+    String model = "models/gemini-2.5-flash:generateContent";
+    assertEquals("contents: expected a list of Content objects", assertThrows(ConversionException.class,
+        () -> read(model, "{\"contents\":{\"maxOutputTokens\":100}}")).getMessage());
+    assertEquals("contents[1]: expected a Content object", assertThrows(ConversionException.class,
+        () -> read(model, "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]},7]}")).getMessage());
+    assertEquals("contents[0].parts: expected a list of Part objects", assertThrows(ConversionException.class,
+        () -> read(model, "{\"contents\":[{\"parts\":{\"text\":\"hi\"}}]}")).getMessage());
+    assertEquals(List.of(), read(model, "{\"contents\":null}").turns());
+  }
 }
