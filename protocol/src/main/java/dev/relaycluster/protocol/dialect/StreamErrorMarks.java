@@ -26,14 +26,51 @@ public final class StreamErrorMarks {
      */
     public static boolean mayHold(byte[] sse, int offset, int length, byte[]... words) {
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            byte b = sse[i];
-            if (b == 0 || b == '\\' && i + 1 < end && sse[i + 1] == 'u') {
-                return true;
-            }
+        if (escapedOrWide(sse, offset, end)) {
+            return true;
         }
         for (byte[] word : words) {
             if (indexOf(sse, offset, end, word) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * As {@link #mayHold} for one word that matters only as a value (an event's type), never as an object's key:
+     * an occurrence followed by its closing quote, spaces or tabs and a colon on the same line (as in a response
+     * object's {@code "error": null}) does not count. A value cannot be followed by a colon in JSON, and a line
+     * break (after which the data may go on, SSE joining the lines) stops the look, so the occurrence counts.
+     */
+    public static boolean mayHoldAsValue(byte[] sse, int offset, int length, byte[] word) {
+        int end = offset + length;
+        if (escapedOrWide(sse, offset, end)) {
+            return true;
+        }
+        for (int at = indexOf(sse, offset, end, word); at >= 0; at = indexOf(sse, at + 1, end, word)) {
+            if (!isKey(sse, at + word.length, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isKey(byte[] b, int afterWord, int end) {
+        if (afterWord >= end || b[afterWord] != '"') {
+            return false;
+        }
+        int i = afterWord + 1;
+        while (i < end && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        return i < end && b[i] == ':';
+    }
+
+    private static boolean escapedOrWide(byte[] sse, int offset, int end) {
+        for (int i = offset; i < end; i++) {
+            byte b = sse[i];
+            if (b == 0 || b == '\\' && i + 1 < end && sse[i + 1] == 'u') {
                 return true;
             }
         }

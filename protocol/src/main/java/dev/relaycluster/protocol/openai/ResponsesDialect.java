@@ -46,7 +46,8 @@ import java.util.function.Function;
  */
 public final class ResponsesDialect implements Dialect {
     public static final ResponsesDialect INSTANCE = new ResponsesDialect();
-    private static final byte[][] ERROR_WORDS = {StreamErrorMarks.word("error"), StreamErrorMarks.word("failed")};
+    private static final byte[] ERROR = StreamErrorMarks.word("error");
+    private static final byte[] FAILED = StreamErrorMarks.word("failed");
 
     /** The endpoint names {@link #read} accepts. */
     public static final String RESPONSES = "responses";
@@ -84,11 +85,13 @@ public final class ResponsesDialect implements Dialect {
 
     /**
      * Whether the bytes spell what a tap needs to report an error: an error event is typed {@code error} or
-     * {@code response.failed}. (A response object's {@code "error": null} spells it too: "maybe".)
+     * {@code response.failed}. The {@code "error": null} key of every response object (response.created
+     * carries one) is not such a type; the tap reads an {@code error} event only from JSON that parses whole.
      */
     @Override
     public boolean mayHoldStreamError(byte[] sse, int offset, int length) {
-        return StreamErrorMarks.mayHold(sse, offset, length, ERROR_WORDS);
+        return StreamErrorMarks.mayHold(sse, offset, length, FAILED)
+                || StreamErrorMarks.mayHoldAsValue(sse, offset, length, ERROR);
     }
 
     @Override

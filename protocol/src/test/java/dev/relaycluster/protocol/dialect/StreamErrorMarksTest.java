@@ -25,7 +25,7 @@ class StreamErrorMarksTest {
             AnthropicDialect.INSTANCE, List.of("fixtures/anthropic-stream.sse", "convert/anthropic/decoder/error.sse",
                     "convert/anthropic/decoder/thinking.sse"),
             ResponsesDialect.INSTANCE, List.of("fixtures/openai-responses-stream.sse", "convert/responses/failed.sse",
-                    "convert/responses/error-event.sse"),
+                    "convert/responses/error-event.sse", "convert/responses/error-null-then-error.sse"),
             ChatDialect.INSTANCE, List.of("convert/chat/openai-error-midstream.sse",
                     "convert/chat/compat-reasoning-crlf.sse", "convert/chat/openai-text-two-tools.sse"),
             GeminiDialect.INSTANCE, List.of("fixtures/gemini-stream.sse", "convert/gemini/error-first.sse",
@@ -68,6 +68,16 @@ class StreamErrorMarksTest {
         assertFalse(first(ChatDialect.INSTANCE, "convert/chat/openai-text-two-tools.sse"));
         assertFalse(first(GeminiDialect.INSTANCE, "fixtures/gemini-stream.sse"));
         assertFalse(first(ResponsesDialect.INSTANCE, "fixtures/openai-responses-stream.sse"));
+        // A response object's "error": null is a key, not an error event's type.
+        assertFalse(first(ResponsesDialect.INSTANCE, "convert/responses/error-null-then-error.sse"));
+        byte[] errorNull = Fixtures.bytes("convert/responses/error-null-then-error.sse");
+        int twoEvents = new String(errorNull, StandardCharsets.UTF_8).indexOf("event: error");
+        assertFalse(ResponsesDialect.INSTANCE.mayHoldStreamError(errorNull, 0, twoEvents));
+        assertTrue(ResponsesDialect.INSTANCE.mayHoldStreamError(errorNull, 0, errorNull.length));
+        byte[] typed = "data: {\"type\":\"error\" ,\"error\":{}}\n\n".getBytes(StandardCharsets.UTF_8);
+        assertTrue(ResponsesDialect.INSTANCE.mayHoldStreamError(typed, 0, typed.length));
+        byte[] splitKey = "data: {\"error\"\ndata: :null}\n\n".getBytes(StandardCharsets.UTF_8);
+        assertTrue(ResponsesDialect.INSTANCE.mayHoldStreamError(splitKey, 0, splitKey.length));
         byte[] anthropicError = Fixtures.bytes("convert/anthropic/decoder/error.sse");
         assertTrue(AnthropicDialect.INSTANCE.mayHoldStreamError(anthropicError, 0, anthropicError.length));
         assertTrue(first(GeminiDialect.INSTANCE, "convert/gemini/error-first.sse"));
