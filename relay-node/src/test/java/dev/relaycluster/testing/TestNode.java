@@ -55,6 +55,9 @@ public final class TestNode extends AdminClient implements AutoCloseable {
     cfg.put("relay.encryption-key", "");
     cfg.put("pekko.remote.artery.canonical.port", 0);
     cfg.put("relay.upstream.response-timeout", "1500ms");
+    // No balancer sits in front of a test node: closing stops listening at once instead of after the 5 s
+    // a balancer is given to see "draining" (in-flight requests are still awaited). A test may set it back.
+    cfg.put("relay.drain.balancer-grace", "0s");
     return cfg;
   }
 
