@@ -61,11 +61,9 @@ final class Answering {
 
   /**
    * @param servedModels how the account's answers name the model to price ({@link Platform#servedModels})
-   * @param firstRead the stream's first chunk as its tap read it while the answer was held back, null when none was
    */
   CompletionStage<RelayAnswer> answer(Attempt attempt, AccountDefinition account, Platform platform,
-      RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels,
-      FirstChunk.Read firstRead) {
+      RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     int status = response.status().intValue();
     HttpEntity entity = response.entity();
@@ -74,7 +72,7 @@ final class Answering {
     if (eventStream && status < 300 && call.request().stream()) {
       return CompletableFuture.completedFuture(
           new RelayAnswer.Streamed(stream(attempt, account, platform, target, response, headers, true, headersNanos,
-              servedModels, firstRead)));
+              servedModels)));
     }
     if (eventStream && status < 300) {
       return addUp(attempt, account, platform, target, response, headers, headersNanos, servedModels);
@@ -126,7 +124,7 @@ final class Answering {
   RelayAnswer.Streamed unsettledStream(Attempt attempt, AccountDefinition account, Platform platform,
       RelayTarget target, HttpResponse response, long headersNanos, UnaryOperator<String> servedModels) {
     return new RelayAnswer.Streamed(stream(attempt, account, platform, target, response,
-        clientHeaders(platform, target, response), false, headersNanos, servedModels, null));
+        clientHeaders(platform, target, response), false, headersNanos, servedModels));
   }
 
   private static List<HttpHeader> clientHeaders(Platform platform, RelayTarget target, HttpResponse response) {
@@ -238,16 +236,13 @@ final class Answering {
     return s.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
-  /**
-   * @param guarded whether a stream the client never starts is settled (as the client gone) after a grace
-   * @param firstRead the first chunk as read by the tap that is to read the rest, null to read the stream from its start
-   */
+  /** @param guarded whether a stream the client never starts is settled (as the client gone) after a grace */
   private HttpResponse stream(Attempt attempt, AccountDefinition account, Platform platform, RelayTarget target,
       HttpResponse response, List<HttpHeader> headers, boolean guarded, long headersNanos,
-      UnaryOperator<String> servedModels, FirstChunk.Read firstRead) {
+      UnaryOperator<String> servedModels) {
     RelayCall call = attempt.call();
     Settlement settlement = attempt.settlement();
-    UsageTap tap = firstRead != null ? firstRead.tap() : target.upstreamDialect().newTap();
+    UsageTap tap = target.upstreamDialect().newTap();
     int status = response.status().intValue();
     AtomicBoolean started = new AtomicBoolean();
     AtomicReference<Cancellable> guard = new AtomicReference<>();
@@ -285,8 +280,7 @@ final class Answering {
       }
     };
     Source<ByteString, Object> body = response.entity().getDataBytes()
-        .via(new UsageTapStage(tap, firstRead == null ? 0 : firstRead.length(),
-            firstRead == null || !firstRead.broken(),
+        .via(new UsageTapStage(tap,
             // The error event is upstream's: the platform's framing and a conversion carry it to the client.
             failure -> ByteString.fromArrayUnsafe(target.upstreamDialect().streamErrorEvent(ErrorKind.API_ERROR,
                 "upstream stream broke off: " + UpstreamFailures.describe(failure))),

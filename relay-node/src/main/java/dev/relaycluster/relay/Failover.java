@@ -209,10 +209,8 @@ final class Failover {
             // nothing is failed over before any byte reached the client.
             return FirstChunk.await(answer, firstByteTimeout(answer), materializer).thenCompose(peeked -> {
               attempt.upstreamWait().since(headersNanos);
-              // The first chunk is read by the tap that reads the rest of the stream if it goes to the client.
-              FirstChunk.Read firstRead = peeked.map(p -> FirstChunk.read(target.upstreamDialect(), p.first()))
+              UsageTap inStream = peeked.map(p -> FirstChunk.refusal(target.upstreamDialect(), p.first()))
                   .orElse(null);
-              UsageTap inStream = firstRead == null ? null : firstRead.refusal();
               if (inStream != null || peeked.isPresent() && FirstChunk.notAnEventStream(peeked.get().first())) {
                 return failOver(attempt, account.id(), earlyBreaks.badStart(attempt, accountRef, granted,
                     afterRefresh, platform, target, peeked.get(), inStream, headersNanos, servedModels,
@@ -224,7 +222,7 @@ final class Failover {
                 reportSuccess(accountRef, account.id(), lease, afterRefresh, platform.classify(status,
                     platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
                 return orFailOver(answering.answer(attempt, account, platform, target, peeked.get().response(),
-                    headersNanos, servedModels, firstRead), attempt, accountRef, account, platform);
+                    headersNanos, servedModels), attempt, accountRef, account, platform);
               }
               String message = "upstream sent no byte of its answer within "
                   + settings.upstream().firstByteTimeout().toSeconds() + " s";
@@ -245,8 +243,8 @@ final class Failover {
                 millisSince(sentNanos), "answered the client");
             reportSuccess(accountRef, account.id(), lease, afterRefresh,
                 platform.classify(status, platform.healthHeaders(answer), null, System.currentTimeMillis()), family);
-            return orFailOver(answering.answer(attempt, account, platform, target, answer, headersNanos, servedModels,
-                null), attempt, accountRef, account, platform);
+            return orFailOver(answering.answer(attempt, account, platform, target, answer, headersNanos, servedModels),
+                attempt, accountRef, account, platform);
           }
           return onUpstreamError(attempt, accountRef, granted, afterRefresh, platform, target, response, sentNanos);
         })

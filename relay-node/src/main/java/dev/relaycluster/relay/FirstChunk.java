@@ -26,7 +26,7 @@ import org.apache.pekko.util.ByteString;
  * account that sent its headers and then nothing can still be failed over: the answer with the same bytes
  * (first chunk, then the rest as it comes), or empty when no chunk came in time (upstream is then cancelled).
  * A first chunk that is upstream's in-stream error (and not the stream's end), or that is no event stream at all,
- * is a refusal too: nothing reached the client yet, so the request can go to another account ({@link Read#refusal},
+ * is a refusal too: nothing reached the client yet, so the request can go to another account ({@link #refusal},
  * {@link #notAnEventStream}).
  */
 final class FirstChunk {
@@ -44,28 +44,30 @@ final class FirstChunk {
   }
 
   /**
-   * The first chunk as read by the tap that is to read the whole stream: when the answer goes on to the client, the
-   * same tap reads the rest ({@link UsageTapStage} leaves out the {@link #length} bytes it read here), so every byte
-   * of a stream is read once.
-   *
-   * @param broken the chunk held a line the tap cannot read: the tap reads no more of this stream
+   * A new tap of {@code dialect} that read the first chunk when that chunk carries upstream's in-stream error and not
+   * the stream's end; null otherwise. The chunk is read only when the dialect's quick byte check says it may hold an
+   * error ({@link Dialect#mayHoldStreamError}): most first chunks are the start of an answer, read again by the
+   * stream's own tap.
    */
-  record Read(UsageTap tap, int length, boolean broken) {
-    /** The tap, when the chunk carries upstream's in-stream error and not the stream's end; null otherwise. */
-    UsageTap refusal() {
-      return !broken && tap.errorType() != null && !tap.sawEnd() ? tap : null;
+  static UsageTap refusal(Dialect dialect, ByteString first) {
+    byte[] bytes = first.toArrayUnsafe();
+    if (!dialect.mayHoldStreamError(bytes, 0, bytes.length)) {
+      return null;
     }
+    return refusal(dialect.newTap(), first);
   }
 
-  /** The first chunk read by a new tap of {@code dialect} ({@link Read}). */
-  static Read read(Dialect dialect, ByteString first) {
-    UsageTap tap = dialect.newTap();
+  /**
+   * The tap that read the first chunk when that chunk carries upstream's in-stream error and not the stream's
+   * end (an overloaded_error, response.failed, a Chat or Google error object as the first event); null otherwise.
+   */
+  static UsageTap refusal(UsageTap fresh, ByteString first) {
     try {
-      TapBytes.feed(tap, first);
+      TapBytes.feed(fresh, first);
     } catch (SseFormatException absurd) {
-      return new Read(tap, first.size(), true);
+      return null;
     }
-    return new Read(tap, first.size(), false);
+    return fresh.errorType() != null && !fresh.sawEnd() ? fresh : null;
   }
 
   /** The starts an event stream's first line may have: a field of the SSE format, or a comment. */

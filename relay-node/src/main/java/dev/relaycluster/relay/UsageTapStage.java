@@ -34,21 +34,11 @@ public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteSt
   private final Outlet<ByteString> out = Outlet.create("UsageTap.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final UsageTap tap;
-  private final long alreadyRead;
-  private final boolean readable;
   private final Function<Throwable, ByteString> errorEvent;
   private final Listener listener;
 
-  /**
-   * @param alreadyRead how many of the stream's first bytes the tap read already (its first chunk, read while the
-   *     answer was held back): they are passed on without being fed again; 0 when the tap is new
-   * @param readable false when those bytes held a line the tap cannot read: it reads no more of this stream
-   */
-  public UsageTapStage(UsageTap tap, long alreadyRead, boolean readable, Function<Throwable, ByteString> errorEvent,
-      Listener listener) {
+  public UsageTapStage(UsageTap tap, Function<Throwable, ByteString> errorEvent, Listener listener) {
     this.tap = tap;
-    this.alreadyRead = alreadyRead;
-    this.readable = readable;
     this.errorEvent = errorEvent;
     this.listener = listener;
   }
@@ -63,8 +53,7 @@ public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteSt
     return new GraphStageLogic(shape) {
       private long firstChunkNanos;
       private boolean reported;
-      private boolean tapping = readable;
-      private long toSkip = alreadyRead;
+      private boolean tapping = true;
 
       private void report(StreamEnd end, Throwable failure) {
         if (!reported) {
@@ -86,15 +75,9 @@ public final class UsageTapStage extends GraphStage<FlowShape<ByteString, ByteSt
             if (firstChunkNanos == 0) {
               firstChunkNanos = System.nanoTime();
             }
-            ByteString unread = chunk;
-            if (toSkip > 0) {
-              int skipped = (int) Math.min(toSkip, chunk.size());
-              toSkip -= skipped;
-              unread = chunk.drop(skipped);
-            }
             if (tapping) {
               try {
-                TapBytes.feed(tap, unread);
+                TapBytes.feed(tap, chunk);
               } catch (SseFormatException e) {
                 // An absurd line stops the usage reading, never the client's bytes.
                 tapping = false;

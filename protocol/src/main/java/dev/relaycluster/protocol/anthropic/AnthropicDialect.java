@@ -4,6 +4,7 @@ import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.dialect.StreamErrorMarks;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.session.SessionKey;
 import dev.relaycluster.protocol.session.SessionKeys;
@@ -20,6 +21,7 @@ import java.util.function.Function;
  */
 public final class AnthropicDialect implements Dialect {
   public static final AnthropicDialect INSTANCE = new AnthropicDialect();
+  private static final byte[][] ERROR_WORDS = {StreamErrorMarks.word("error")};
   public static final String MESSAGES = "messages";
   public static final String COUNT_TOKENS = "count_tokens";
 
@@ -49,6 +51,12 @@ public final class AnthropicDialect implements Dialect {
   @Override
   public UsageTap newTap() {
     return new AnthropicUsageTap();
+  }
+
+  /** Whether the bytes spell what a tap needs to report an error: an error event is typed {@code error}. */
+  @Override
+  public boolean mayHoldStreamError(byte[] sse, int offset, int length) {
+    return StreamErrorMarks.mayHold(sse, offset, length, ERROR_WORDS);
   }
 
   @Override

@@ -32,6 +32,16 @@ public interface Dialect {
   /** A new tap for one streamed answer in this dialect. */
   UsageTap newTap();
 
+  /**
+   * Whether a new tap ({@link #newTap}) fed only {@code length} bytes of {@code sse} from {@code offset} could
+   * report an in-stream error ({@link UsageTap#errorType}): false only when it certainly could not, so a caller
+   * that wants to know (is a stream's first chunk an error?) may leave the tap out. A quick byte check
+   * ({@link StreamErrorMarks}); true, "maybe", unless a dialect says otherwise.
+   */
+  default boolean mayHoldStreamError(byte[] sse, int offset, int length) {
+    return true;
+  }
+
   /** Model and usage of a whole (not streamed) successful answer to {@code endpoint}. */
   MessageUsage wholeUsage(String endpoint, byte[] body);
 

@@ -6,6 +6,7 @@ import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.InvalidRequestException;
 import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.dialect.StreamErrorMarks;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.session.SessionKey;
 import dev.relaycluster.protocol.session.SessionKeySource;
@@ -35,6 +36,7 @@ import java.util.function.Function;
  */
 public final class GeminiDialect implements Dialect {
   public static final GeminiDialect INSTANCE = new GeminiDialect();
+  private static final byte[][] ERROR_WORDS = {StreamErrorMarks.word("error")};
 
   private GeminiDialect() {}
 
@@ -93,6 +95,12 @@ public final class GeminiDialect implements Dialect {
   @Override
   public UsageTap newTap() {
     return new GeminiUsageTap();
+  }
+
+  /** Whether the bytes spell what a tap needs to report an error: an error answer has an {@code error} object. */
+  @Override
+  public boolean mayHoldStreamError(byte[] sse, int offset, int length) {
+    return StreamErrorMarks.mayHold(sse, offset, length, ERROR_WORDS);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.dialect.StreamErrorMarks;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.session.SessionKeys;
 import dev.relaycluster.protocol.usage.MessageUsage;
@@ -25,6 +26,7 @@ import java.util.function.Function;
  */
 public final class ChatDialect implements Dialect {
     public static final ChatDialect INSTANCE = new ChatDialect();
+    private static final byte[][] ERROR_WORDS = {StreamErrorMarks.word("error")};
 
     /** The endpoint name {@link #read} accepts. */
     public static final String COMPLETIONS = "chat/completions";
@@ -49,6 +51,12 @@ public final class ChatDialect implements Dialect {
     @Override
     public UsageTap newTap() {
         return new ChatUsageTap();
+    }
+
+    /** Whether the bytes spell what a tap needs to report an error: an error chunk has an {@code error} object. */
+    @Override
+    public boolean mayHoldStreamError(byte[] sse, int offset, int length) {
+        return StreamErrorMarks.mayHold(sse, offset, length, ERROR_WORDS);
     }
 
     @Override

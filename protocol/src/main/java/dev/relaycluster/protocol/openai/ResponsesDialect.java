@@ -6,6 +6,7 @@ import dev.relaycluster.protocol.dialect.Dialect;
 import dev.relaycluster.protocol.dialect.DialectId;
 import dev.relaycluster.protocol.dialect.ErrorKind;
 import dev.relaycluster.protocol.dialect.RequestView;
+import dev.relaycluster.protocol.dialect.StreamErrorMarks;
 import dev.relaycluster.protocol.dialect.UsageTap;
 import dev.relaycluster.protocol.session.SessionKey;
 import dev.relaycluster.protocol.session.SessionKeys;
@@ -45,6 +46,8 @@ import java.util.function.Function;
  */
 public final class ResponsesDialect implements Dialect {
     public static final ResponsesDialect INSTANCE = new ResponsesDialect();
+    private static final byte[] ERROR = StreamErrorMarks.word("error");
+    private static final byte[] FAILED = StreamErrorMarks.word("failed");
 
     /** The endpoint names {@link #read} accepts. */
     public static final String RESPONSES = "responses";
@@ -78,6 +81,17 @@ public final class ResponsesDialect implements Dialect {
     @Override
     public UsageTap newTap() {
         return new ResponsesUsageTap();
+    }
+
+    /**
+     * Whether the bytes spell what a tap needs to report an error: an error event is typed {@code error} or
+     * {@code response.failed}. The {@code "error": null} key of every response object (response.created
+     * carries one) is not such a type; the tap reads an {@code error} event only from JSON that parses whole.
+     */
+    @Override
+    public boolean mayHoldStreamError(byte[] sse, int offset, int length) {
+        return StreamErrorMarks.mayHold(sse, offset, length, FAILED)
+                || StreamErrorMarks.mayHoldAsValue(sse, offset, length, ERROR);
     }
 
     @Override
