@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,6 +26,7 @@ public final class AdminAudit {
   public static final String TABLE = "relay_admin_audit";
   public static final int MAX_PAGE = 1000;
   private static final TimeOrderedIds IDS = TimeOrderedIds.systemClock();
+  private static UUID lastId;
   private static final String COLUMNS =
       "id, at, actor, action, object_type, object_id, object_name, fields, detail, client";
 
@@ -46,10 +48,20 @@ public final class AdminAudit {
         "CREATE INDEX IF NOT EXISTS relay_admin_audit_actor_idx ON " + TABLE + " (actor, at)");
   }
 
+  /**
+   * The next entry's id: after the last one this node made, so that entries written one after another in the same
+   * millisecond are listed in that order (the list is sorted by time, then id).
+   */
+  private static synchronized UUID nextId() {
+    lastId = IDS.nextAfter(lastId);
+    return lastId;
+  }
+
   /** Appends an entry (its id and time are set here). */
   public CompletionStage<AuditEntry> record(String actor, AuditAction what, String objectName, List<String> fields,
       String client) {
-    AuditEntry entry = new AuditEntry(IDS.next().toString(), System.currentTimeMillis(), cut(actor, 100), what.action(),
+    UUID id = nextId();
+    AuditEntry entry = new AuditEntry(id.toString(), TimeOrderedIds.millisOf(id), cut(actor, 100), what.action(),
         what.objectType(), cut(what.objectId(), 200), cut(objectName, 300), fields, cut(what.detail(), 300),
         cut(client, 100));
     return database.async(c -> {

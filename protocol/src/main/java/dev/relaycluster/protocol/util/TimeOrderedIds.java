@@ -32,6 +32,33 @@ public final class TimeOrderedIds {
     return new UUID(high, low);
   }
 
+  /**
+   * A new id that sorts after {@code previous} (null: any new id): ids made one after another in the same
+   * millisecond keep their order, where {@link #next} orders them at random. When the new id does not sort after
+   * {@code previous}, the answer is {@code previous}'s successor in its random bits.
+   */
+  public UUID nextAfter(UUID previous) {
+    UUID id = next();
+    if (previous == null || sortsAfter(id, previous)) {
+      return id;
+    }
+    long high = previous.getMostSignificantBits();
+    long low = previous.getLeastSignificantBits();
+    if ((low & 0x3FFF_FFFF_FFFF_FFFFL) != 0x3FFF_FFFF_FFFF_FFFFL) {
+      return new UUID(high, low + 1);
+    }
+    if ((high & 0x0FFFL) != 0x0FFFL) {
+      return new UUID(high + 1, 0x8000_0000_0000_0000L);
+    }
+    return id;
+  }
+
+  /** Whether {@code a}'s text sorts after {@code b}'s (unsigned order of the two halves). */
+  static boolean sortsAfter(UUID a, UUID b) {
+    int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+    return high > 0 || high == 0 && Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits()) > 0;
+  }
+
   /** The milliseconds a version-7 id was made at. */
   public static long millisOf(UUID id) {
     if (id.version() != 7) {

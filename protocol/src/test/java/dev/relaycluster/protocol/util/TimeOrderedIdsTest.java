@@ -47,6 +47,27 @@ class TimeOrderedIdsTest {
   }
 
   @Test
+  void idsMadeOneAfterAnotherInTheSameMillisecondKeepTheirOrder() {
+    TimeOrderedIds ids = new TimeOrderedIds(() -> 1_700_000_000_000L);
+    UUID previous = null;
+    for (int i = 0; i < 1_000; i++) {
+      UUID next = ids.nextAfter(previous);
+      if (previous != null) {
+        assertTrue(next.toString().compareTo(previous.toString()) > 0, next + " should sort after " + previous);
+      }
+      assertEquals(7, next.version());
+      assertEquals(2, next.variant());
+      assertEquals(1_700_000_000_000L, TimeOrderedIds.millisOf(next));
+      previous = next;
+    }
+    // At the top of the random bits the successor carries into the next 12 bits.
+    UUID top = new UUID((1_700_000_000_000L << 16) | 0x7000L, 0xBFFF_FFFF_FFFF_FFFFL);
+    UUID after = ids.nextAfter(top);
+    assertTrue(after.toString().compareTo(top.toString()) > 0, after + " should sort after " + top);
+    assertEquals(2, after.variant());
+  }
+
+  @Test
   void randomUuidsAreNotTakenForTimeOrderedOnes() {
     assertThrows(IllegalArgumentException.class, () -> TimeOrderedIds.millisOf(UUID.randomUUID()));
   }
