@@ -448,7 +448,9 @@ class Report:
                 self.w(f"- `GET /admin/api/usage/requests?keyId=…&limit=1` answered: `{json.dumps(resp)[:300]}`")
         if count and count.get("counts"):
             k = count["counts"]
-            self.w(f"- in the node's H2 file after it stopped: {k.get('usageEvents', 0):,} `UsageRecorded` events in the journal,"
+            carried = k.get('usageRecords', k.get('usageEvents', 0))
+            self.w(f"- in the node's H2 file after it stopped: {k.get('usageEvents', 0):,} usage events in the journal"
+                   f" carrying {carried:,} requests' usage (one event per batch write of the key),"
                    f" {k.get('requestLogRows', 0):,} rows in the projected request log ({k.get('streamRows', 0):,} streamed),"
                    f" {k.get('outputTokens', 0):,} output tokens, {k.get('costMicros', 0) / 1e6:,.2f} USD in all.")
             self.w(f"- request-log rows by outcome and status: `{json.dumps(k.get('byOutcome', {}))}`")

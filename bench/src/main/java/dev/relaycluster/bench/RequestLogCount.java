@@ -1,14 +1,16 @@
 package dev.relaycluster.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 
 /**
  * Counts what a stopped node persisted, straight from its embedded H2 file: usage events in the
- * journal (tagged usage-N) and rows of the projected request log, by outcome. Prints one JSON object.
+ * journal (tagged usage-N), the requests' usage records they carry, and rows of the projected request log, by outcome. Prints one JSON object.
  * Run with the relay jar on the class path (it carries the H2 driver):
  *
  * <pre>java -cp relay-node/target/relay-node.jar:bench/target/bench.jar dev.relaycluster.bench.RequestLogCount DATA_DIR</pre>
@@ -22,6 +24,7 @@ public final class RequestLogCount {
       StringBuilder out = new StringBuilder("{");
       out.append("\"journalEvents\":").append(one(st, "SELECT COUNT(*) FROM \"event_journal\""));
       out.append(",\"usageEvents\":").append(one(st, "SELECT COUNT(*) FROM \"event_tag\" WHERE \"tag\" LIKE 'usage-%'"));
+      out.append(",\"usageRecords\":").append(usageRecords(st));
       out.append(",\"requestLogRows\":").append(one(st, "SELECT COUNT(*) FROM relay_request_log"));
       out.append(",\"streamRows\":").append(one(st, "SELECT COUNT(*) FROM relay_request_log WHERE stream"));
       out.append(",\"outputTokens\":").append(one(st, "SELECT COALESCE(SUM(output_tokens),0) FROM relay_request_log"));
@@ -38,6 +41,28 @@ public final class RequestLogCount {
       }
       System.out.println(out.append("}}"));
     }
+  }
+
+  /**
+   * The requests' usage the usage events carry: an event holds one request's record or a batch's, and every
+   * record has a requestId field, whose name the CBOR payload holds once per record.
+   */
+  private static long usageRecords(Statement st) throws SQLException {
+    byte[] field = "requestId".getBytes(StandardCharsets.US_ASCII);
+    long records = 0;
+    try (ResultSet rs = st.executeQuery("SELECT j.\"event_payload\" FROM \"event_journal\" j JOIN \"event_tag\" t"
+        + " ON t.\"event_id\" = j.\"ordering\" WHERE t.\"tag\" LIKE 'usage-%'")) {
+      while (rs.next()) {
+        byte[] payload = rs.getBytes(1);
+        for (int i = 0; i + field.length <= payload.length; i++) {
+          if (Arrays.equals(payload, i, i + field.length, field, 0, field.length)) {
+            records++;
+            i += field.length - 1;
+          }
+        }
+      }
+    }
+    return records;
   }
 
   private static long one(Statement st, String sql) throws SQLException {

@@ -35,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One API key: its definition, its usage ledger and its admission. Sharded and event-sourced; the
- * definition and every {@link UsageRecorded} are in the journal. Concurrency leases live in memory
+ * definition and every request's usage ({@link UsageBatchRecorded}) are in the journal. Concurrency leases live in memory
  * only (they die with the requests that hold them) and are released when the holder says so or when
  * the holder actor, or its whole node, terminates.
  */
@@ -171,10 +171,32 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** An activation-mode key's first use: its expiry clock starts. */
   public record KeyActivated(String keyId, long at) implements Event {}
 
+  /** One request's usage: what usage writes persisted before {@link UsageBatchRecorded}, and imports still do. */
   public record UsageRecorded(UsageRecord usage) implements Event, UsageEvent {
     @Override
     public String keyId() {
       return usage.keyId();
+    }
+
+    @Override
+    public List<UsageRecord> records() {
+      return List.of(usage);
+    }
+  }
+
+  /**
+   * The usage of the requests settled in one batch write ({@link UsageBatch}), as one journal event: one
+   * row (and one tag row) for up to {@link UsageBatch#MAX} requests instead of one each, which is what a
+   * busy key's writes cost. Applied and projected as the same requests' {@link UsageRecorded} would be.
+   */
+  public record UsageBatchRecorded(String keyId, List<UsageRecord> usage) implements Event, UsageEvent {
+    public UsageBatchRecorded {
+      usage = List.copyOf(usage);
+    }
+
+    @Override
+    public List<UsageRecord> records() {
+      return usage;
     }
   }
 
@@ -244,7 +266,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   @Override
   public Set<String> tagsFor(Event event) {
-    if (event instanceof UsageRecorded) {
+    if (event instanceof UsageEvent) {
       return Set.of(UsageTags.forKey(keyId, tagPartitions));
     }
     return Set.of(DEFINITION_TAG);

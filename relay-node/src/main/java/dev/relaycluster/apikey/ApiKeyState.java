@@ -8,8 +8,8 @@ import dev.relaycluster.apikey.ApiKeyEntity.KeyDeleted;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyRestored;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyRevoked;
 import dev.relaycluster.apikey.ApiKeyEntity.KeyUpdated;
-import dev.relaycluster.apikey.ApiKeyEntity.UsageRecorded;
 import dev.relaycluster.cluster.CborSerializable;
+import dev.relaycluster.usage.UsageEvent;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -84,8 +84,12 @@ public record ApiKeyState(
 
   /** Applies an event; usage is bucketed into days and weeks in {@code zone}. */
   public ApiKeyState apply(Event event, ZoneId zone) {
-    if (event instanceof UsageRecorded recorded) {
-      return withUsage(recorded.usage(), zone);
+    if (event instanceof UsageEvent recorded) {
+      ApiKeyState next = this;
+      for (UsageRecord u : recorded.records()) {
+        next = next.withUsage(u, zone);
+      }
+      return next;
     }
     KeySettings s = currentSettings();
     long created = createdAt;

@@ -4,6 +4,7 @@ import dev.relaycluster.apikey.ApiKeyEntity.Command;
 import dev.relaycluster.apikey.ApiKeyEntity.Event;
 import dev.relaycluster.apikey.ApiKeyEntity.ImportUsage;
 import dev.relaycluster.apikey.ApiKeyEntity.Settle;
+import dev.relaycluster.apikey.ApiKeyEntity.UsageBatchRecorded;
 import dev.relaycluster.apikey.ApiKeyEntity.UsageRecorded;
 import dev.relaycluster.cluster.JournalWrites;
 import dev.relaycluster.cluster.LeaseKeeper;
@@ -85,8 +86,13 @@ final class UsageWrites {
     if (batch == null) {
       return effects.none();
     }
-    List<Event> events = batch.toWrite().stream().<Event>map(UsageRecorded::new).toList();
-    return journal.persist(effects, ENTITY, events).thenRun(next -> {
+    if (batch.toWrite().isEmpty()) {
+      usageBatch.written(batch);
+      batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
+      return effects.none();
+    }
+    Event event = new UsageBatchRecorded(state.keyId(), batch.toWrite());
+    return journal.persist(effects, ENTITY, event).thenRun(next -> {
       usageBatch.written(batch);
       batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
     });

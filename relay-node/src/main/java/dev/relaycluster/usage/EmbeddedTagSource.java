@@ -33,7 +33,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@code journal-sequence-retrieval} query-delay × max-tries).
  */
 public final class EmbeddedTagSource extends SourceProvider<Offset, EventEnvelope<Object>> {
-  private static final int BATCH = 500;
+  /** Events per query: an event holds up to a batch of requests' usage (500), so this bounds a page's memory. */
+  private static final int BATCH = 100;
   private static final String ORDERINGS = "SELECT \"ordering\" FROM \"event_journal\" WHERE \"ordering\" > ?"
       + " ORDER BY \"ordering\" LIMIT " + (BATCH * 4);
   private static final String EVENTS = "SELECT j.\"ordering\", j.\"persistence_id\", j.\"sequence_number\","

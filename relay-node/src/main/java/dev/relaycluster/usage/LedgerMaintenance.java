@@ -195,7 +195,7 @@ public final class LedgerMaintenance {
       all = all.thenCompose(acc -> journal.currentEventsByTag(e.getKey(), NoOffset.getInstance())
           .takeWhile(env -> env.offset() instanceof Sequence s && s.value() <= upTo)
           .filter(env -> env.event() instanceof UsageEvent)
-          .map(env -> ((UsageEvent) env.event()).usage())
+          .mapConcat(env -> ((UsageEvent) env.event()).records())
           .filter(u -> u.startedAt() >= from && u.startedAt() < to)
           .runFold(acc, (list, u) -> {
             list.add(u);

@@ -57,8 +57,9 @@ public final class UsageProjection {
             () -> new UsageProjectionHandler(database.dialect(), ledger.zone(), ledger.requestLogRetention(),
                 Clock.systemUTC()),
             system)
-        // Up to 200 events (or what came within 100 ms) per transaction.
-        .withGroup(200, Duration.ofMillis(100))
+        // Up to 50 events (or what came within 100 ms) per transaction: an event is one request's usage or
+        // a batch's (up to the key's batch limit, 500), so a group of a busy key holds up to 25,000 requests.
+        .withGroup(50, Duration.ofMillis(100))
         // Two workers adding to the same aggregate row at once may conflict; the transaction is retried.
         .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(5, Duration.ofMillis(200)));
   }

@@ -16,7 +16,7 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Writes a group of {@link UsageEvent}s (the key entity's {@code UsageRecorded}) into the request log and
+ * Writes a group of {@link UsageEvent}s (each one request's usage or a batch's) into the request log and
  * adds them to the aggregates, in the same transaction as the projection's offset (exactly once). A request
  * already in the log is left as it is and not counted again. Requests older than the request-log retention
  * (met when the views are rebuilt) go to the aggregates only. Other events, if a tag ever carried any, are
@@ -44,11 +44,12 @@ public final class UsageProjectionHandler
       List<UsageRecord> logged = new ArrayList<>();
       for (EventEnvelope<Object> envelope : envelopes) {
         if (envelope.event() instanceof UsageEvent recorded) {
-          UsageRecord u = recorded.usage();
-          if (u.startedAt() < horizon) {
-            aggregates.collect(changes, u, UsageTotals.of(u));
-          } else {
-            logged.add(u);
+          for (UsageRecord u : recorded.records()) {
+            if (u.startedAt() < horizon) {
+              aggregates.collect(changes, u, UsageTotals.of(u));
+            } else {
+              logged.add(u);
+            }
           }
         }
       }

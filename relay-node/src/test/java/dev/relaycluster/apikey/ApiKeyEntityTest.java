@@ -188,7 +188,7 @@ class ApiKeyEntityTest {
     String lease = admitted(holder.getRef());
     UsageRecord u = usage("req-1", 100, 20, 1_500);
     var settled = kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(lease, u, r));
-    assertEquals(new ApiKeyEntity.UsageRecorded(u), settled.event());
+    assertEquals(new ApiKeyEntity.UsageBatchRecorded(u.keyId(), List.of(u)), settled.event());
     assertEquals(Done.getInstance(), settled.reply());
     assertEquals(0, status().leasesInFlight());
     assertEquals(1L, settled.state().requests());
@@ -393,6 +393,46 @@ class ApiKeyEntityTest {
     assertEquals("r-519", s.recentRequestIds().get(511));
     assertFalse(s.recorded("r-7"));
     assertTrue(s.recorded("r-8"));
+  }
+
+  @Test
+  void aBatchEventCountsAsItsRequestsOneByOne() {
+    ApiKeyState created = ApiKeyState.empty(keyId).apply(new ApiKeyEntity.KeyCreated(keyId, "n", "h", "c", 0, 1));
+    List<UsageRecord> usages = List.of(usage("b-1", 10, 5, 100), usage("b-2", 20, 0, 300), usage("b-3", 1, 1, 7));
+    ApiKeyState oneByOne = created;
+    for (UsageRecord u : usages) {
+      oneByOne = oneByOne.apply(new ApiKeyEntity.UsageRecorded(u));
+    }
+    ApiKeyState batched = created.apply(new ApiKeyEntity.UsageBatchRecorded(keyId, usages));
+    assertEquals(oneByOne, batched);
+    assertEquals(3L, batched.requests());
+    assertEquals(407L, batched.costMicros());
+    assertEquals(List.of("b-1", "b-2", "b-3"), batched.recentRequestIds());
+  }
+
+  @Test
+  void settlementsAreWrittenAsBatchEventsInOrderEachRequestOnce() {
+    create(hash(), 0);
+    TestProbe<Done> acks = testKit.createTestProbe();
+    List<UsageRecord> usages = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      usages.add(usage("t-" + i, 1, 1, 10));
+    }
+    kit.persistenceTestKit().clearAll();
+    // Sent without waiting for their acknowledgements (so several share a write); one of them twice.
+    for (UsageRecord u : usages) {
+      kit.runCommand(new ApiKeyEntity.Settle("lease-" + u.requestId(), u, acks.ref()));
+    }
+    kit.runCommand(new ApiKeyEntity.Settle("lease-again", usages.get(3), acks.ref()));
+    acks.receiveSeveralMessages(41);
+    List<Object> events = kit.persistenceTestKit().persistedInStorage(ApiKeyEntity.persistenceId(keyId).id());
+    List<String> written = new java.util.ArrayList<>();
+    for (Object e : events) {
+      ApiKeyEntity.UsageBatchRecorded batch = assertInstanceOf(ApiKeyEntity.UsageBatchRecorded.class, e);
+      batch.usage().forEach(u -> written.add(u.requestId()));
+    }
+    assertEquals(usages.stream().map(UsageRecord::requestId).toList(), written);
+    assertEquals(40L, kit.getState().requests());
   }
 
   @Test

@@ -304,7 +304,7 @@ class ApiKeyLimitsEntityTest {
         0, 0, 0, 0, 0, 0, 0, 0, "v", false, r.refusal().status(), RequestOutcome.REFUSED, "rate_limit_error",
         clock.millis(), 1, -1, 0, null, null, "unknown", null);
     var first = kit.<Done>runCommand(x -> new ApiKeyEntity.Settle("req-refused", refusal, x));
-    assertEquals(new ApiKeyEntity.UsageRecorded(refusal), first.event());
+    assertEquals(new ApiKeyEntity.UsageBatchRecorded(keyId, List.of(refusal)), first.event());
     assertTrue(kit.<Done>runCommand(x -> new ApiKeyEntity.Settle("req-refused", refusal, x)).hasNoEvents());
     assertEquals(1, usage().inFlight(), "recording the refusal released nothing it did not hold");
     assertEquals(0, usage().totalRatedMicros());

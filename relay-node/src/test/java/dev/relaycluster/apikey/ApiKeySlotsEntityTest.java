@@ -114,7 +114,7 @@ class ApiKeySlotsEntityTest {
     assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-held"));
     // A request on the node's slot settles under its own request id, which the entity never granted.
     var settled = kit.<Done>runCommand(r -> new ApiKeyEntity.Settle("req-on-slot", usage("req-on-slot"), r));
-    assertEquals(new ApiKeyEntity.UsageRecorded(usage("req-on-slot")), settled.event());
+    assertEquals(new ApiKeyEntity.UsageBatchRecorded(keyId, List.of(usage("req-on-slot"))), settled.event());
     assertEquals(1L, settled.state().requests());
     assertEquals(2, inFlight(), "the slot and the other request's lease are still held");
     var again = kit.<Done>runCommand(r -> new ApiKeyEntity.Settle("req-on-slot", usage("req-on-slot"), r));

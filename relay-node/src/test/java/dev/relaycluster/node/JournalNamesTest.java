@@ -30,7 +30,8 @@ class JournalNamesTest {
         "dev.relaycluster.apikey.ApiKeyEntity$KeyDeleted",
         "dev.relaycluster.apikey.ApiKeyEntity$KeyRestored",
         "dev.relaycluster.apikey.ApiKeyEntity$KeyActivated",
-        "dev.relaycluster.apikey.ApiKeyEntity$UsageRecorded"), names(ApiKeyEntity.Event.class));
+        "dev.relaycluster.apikey.ApiKeyEntity$UsageRecorded",
+        "dev.relaycluster.apikey.ApiKeyEntity$UsageBatchRecorded"), names(ApiKeyEntity.Event.class));
     assertEquals(Set.of(
         "dev.relaycluster.account.AccountEntity$AccountCreated",
         "dev.relaycluster.account.AccountEntity$AccountUpdated",
@@ -52,6 +53,18 @@ class JournalNamesTest {
     cbor.readTree(cbor.writeValueAsBytes(new ApiKeyEntity.UsageRecorded(usage))).fieldNames()
         .forEachRemaining(fields::add);
     assertEquals(List.of("usage"), fields, "usage/ reads it through an interface; its stored shape is unchanged");
+  }
+
+  @Test
+  void aBatchEventIsItsKeyAndItsRecords() throws Exception {
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    UsageRecord usage = new ObjectMapper().readValue("{\"requestId\":\"r-1\",\"keyId\":\"k-1\"}", UsageRecord.class);
+    byte[] bytes = cbor.writeValueAsBytes(new ApiKeyEntity.UsageBatchRecorded("k-1", List.of(usage, usage)));
+    List<String> fields = new java.util.ArrayList<>();
+    cbor.readTree(bytes).fieldNames().forEachRemaining(fields::add);
+    assertEquals(List.of("keyId", "usage"), fields);
+    assertEquals(new ApiKeyEntity.UsageBatchRecorded("k-1", List.of(usage, usage)),
+        cbor.readValue(bytes, ApiKeyEntity.UsageBatchRecorded.class));
   }
 
   /** The concrete events under a sealed event interface, by class name. */

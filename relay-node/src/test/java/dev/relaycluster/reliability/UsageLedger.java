@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A key's usage ledger read straight from the cluster's database: the request log (one row per request id,
- * written by the projection) and, below it, the journal's {@code UsageRecorded} events of the key's entity,
- * counted per request id. The request log's primary key hides a request recorded twice; the journal does
+ * written by the projection) and, below it, the journal's usage events of the key's entity (one request's
+ * or a batch's), counted per request id. The request log's primary key hides a request recorded twice; the journal does
  * not, so duplicates are counted there.
  */
 final class UsageLedger {
@@ -45,7 +45,7 @@ final class UsageLedger {
     return rows;
   }
 
-  /** Request id → how many {@code UsageRecorded} events of the key's entity carry it. */
+  /** Request id → how many times the key entity's usage events carry it. */
   Map<String, Integer> journal(String keyId) throws SQLException {
     Map<String, Integer> counts = new HashMap<>();
     try (Connection c = DriverManager.getConnection(url, TestDatabases.USER, "");
@@ -56,11 +56,16 @@ final class UsageLedger {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           String payload = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
+          // One request's event or a batch's: every request id in it counts.
           Matcher m = REQUEST_ID.matcher(payload);
-          if (!m.find()) {
+          int found = 0;
+          while (m.find()) {
+            counts.merge(m.group(1), 1, Integer::sum);
+            found++;
+          }
+          if (found == 0) {
             throw new AssertionError("a usage event without a request id: " + payload);
           }
-          counts.merge(m.group(1), 1, Integer::sum);
         }
       }
     }
