@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class UsageRedelivery implements Extension {
   private static final Logger log = LoggerFactory.getLogger(UsageRedelivery.class);
   private static final Duration LONGEST_TICK = Duration.ofSeconds(1);
+  /** At most a line a second for records put aside (thousands a second when a key's entity falls behind). */
+  private final LogQuota keptLines = new LogQuota(Duration.ofSeconds(1));
 
   public static final ExtensionId<UsageRedelivery> ID = new ExtensionId<>() {
     @Override
@@ -181,8 +183,11 @@ public final class UsageRedelivery implements Extension {
         blocking.execute(this::write);
       }
     }
-    log.warn("usage of request {} (key {}) could not be settled now; kept in the usage spool and sent again",
-        item.requestId(), item.keyId());
+    long leftOut = keptLines.admit(System.nanoTime());
+    if (leftOut >= 0) {
+      log.warn("usage of request {} (key {}) could not be settled now; kept in the usage spool and sent again{}",
+          item.requestId(), item.keyId(), leftOut == 0 ? "" : " (" + leftOut + " more since the last such line)");
+    }
     return written;
   }
 
