@@ -35,9 +35,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One API key: its definition, its usage ledger and its admission. Sharded and event-sourced; the
- * definition and every request's usage ({@link UsageBatchRecorded}) are in the journal. Concurrency leases live in memory
- * only (they die with the requests that hold them) and are released when the holder says so or when
- * the holder actor, or its whole node, terminates.
+ * definition and every request's usage ({@link UsageBatchRecorded}) are in the journal. Concurrency
+ * leases live in memory only (they die with the requests that hold them) and are released when the
+ * holder says so or when the holder actor, or its whole node, terminates.
  */
 public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> {
 
