@@ -184,11 +184,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     }
   }
 
-  /**
-   * The usage of the requests settled in one batch write ({@link UsageBatch}), as one journal event: one
-   * row (and one tag row) for up to {@link UsageBatch#MAX} requests instead of one each, which is what a
-   * busy key's writes cost. Applied and projected as the same requests' {@link UsageRecorded} would be.
-   */
+  /** The usage of the requests one batch write took ({@link UsageBatch}): one journal row for up to 500. */
   public record UsageBatchRecorded(String keyId, List<UsageRecord> usage) implements Event, UsageEvent {
     public UsageBatchRecorded {
       usage = List.copyOf(usage);
