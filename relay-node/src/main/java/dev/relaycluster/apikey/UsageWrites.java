@@ -87,14 +87,16 @@ final class UsageWrites {
       return effects.none();
     }
     if (batch.toWrite().isEmpty()) {
-      usageBatch.written(batch);
-      batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
+      answer(batch);
       return effects.none();
     }
     Event event = new UsageBatchRecorded(state.keyId(), batch.toWrite());
-    return journal.persist(effects, ENTITY, event).thenRun(next -> {
-      usageBatch.written(batch);
-      batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
-    });
+    return journal.persist(effects, ENTITY, event).thenRun(next -> answer(batch));
+  }
+
+  /** The batch's usage is in the journal: its ids are remembered and its settlements answered. */
+  private void answer(UsageBatch.Batch batch) {
+    usageBatch.written(batch);
+    batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
   }
 }
