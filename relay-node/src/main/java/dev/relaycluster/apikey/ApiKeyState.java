@@ -13,6 +13,7 @@ import dev.relaycluster.usage.UsageEvent;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,11 +86,7 @@ public record ApiKeyState(
   /** Applies an event; usage is bucketed into days and weeks in {@code zone}. */
   public ApiKeyState apply(Event event, ZoneId zone) {
     if (event instanceof UsageEvent recorded) {
-      ApiKeyState next = this;
-      for (UsageRecord u : recorded.records()) {
-        next = next.withUsage(u, zone);
-      }
-      return next;
+      return withUsage(recorded.records(), zone);
     }
     KeySettings s = currentSettings();
     long created = createdAt;
@@ -120,11 +117,27 @@ public record ApiKeyState(
         requests, totalTokens, costMicros, recentRequestIds, s, activated, deleted, totals, salt);
   }
 
-  private ApiKeyState withUsage(UsageRecord u, ZoneId zone) {
-    List<String> recent = RecentRequestIds.append(recentRequestIds, u.requestId(), REMEMBERED_REQUEST_IDS);
+  /** The state with {@code usage} counted in order, as if applied one by one, made once for the whole batch. */
+  private ApiKeyState withUsage(List<UsageRecord> usage, ZoneId zone) {
+    if (usage.isEmpty()) {
+      return this;
+    }
+    KeyLimits limits = currentSettings().limits();
+    long nextRequests = requests;
+    long nextTokens = totalTokens;
+    long nextCost = costMicros;
+    CostTotals nextTotals = totals;
+    List<String> ids = new ArrayList<>(usage.size());
+    for (UsageRecord u : usage) {
+      nextRequests++;
+      nextTokens += u.totalTokens();
+      nextCost += u.costMicros();
+      nextTotals = addCost(nextTotals, u, limits, zone);
+      ids.add(u.requestId());
+    }
+    List<String> recent = RecentRequestIds.appendAll(recentRequestIds, ids, REMEMBERED_REQUEST_IDS);
     return new ApiKeyState(keyId, name, keyHash, keyHint, concurrencyLimit, createdAt, revokedAt, revision,
-        requests + 1, totalTokens + u.totalTokens(), costMicros + u.costMicros(), recent, settings,
-        activatedAt, deletedAt, addCost(totals, u, currentSettings().limits(), zone), legacySalt);
+        nextRequests, nextTokens, nextCost, recent, settings, activatedAt, deletedAt, nextTotals, legacySalt);
   }
 
   /** The totals with one more usage counted, at the time the request ended. */

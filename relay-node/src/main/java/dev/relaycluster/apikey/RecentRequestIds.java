@@ -21,9 +21,19 @@ final class RecentRequestIds extends AbstractList<String> implements RandomAcces
 
   /** {@code ids} with {@code id} added at the end, keeping the newest {@code max}; {@code ids} is not changed. */
   static List<String> append(List<String> ids, String id, int max) {
-    int keep = Math.min(ids.size(), max - 1);
-    String[] nextIds = new String[keep + 1];
-    int[] nextHashes = new int[keep + 1];
+    return appendAll(ids, List.of(id), max);
+  }
+
+  /**
+   * {@code ids} with {@code added} appended in order, keeping the newest {@code max}: the same list as appending them
+   * one by one, made with one copy (a usage batch event holds up to 500 requests); {@code ids} is not changed.
+   */
+  static List<String> appendAll(List<String> ids, List<String> added, int max) {
+    int fromAdded = Math.max(0, added.size() - max);
+    int take = added.size() - fromAdded;
+    int keep = Math.min(ids.size(), max - take);
+    String[] nextIds = new String[keep + take];
+    int[] nextHashes = new int[keep + take];
     int from = ids.size() - keep;
     if (ids instanceof RecentRequestIds recent) {
       System.arraycopy(recent.ids, from, nextIds, 0, keep);
@@ -34,8 +44,11 @@ final class RecentRequestIds extends AbstractList<String> implements RandomAcces
         nextHashes[i] = nextIds[i].hashCode();
       }
     }
-    nextIds[keep] = id;
-    nextHashes[keep] = id.hashCode();
+    for (int i = 0; i < take; i++) {
+      String id = added.get(fromAdded + i);
+      nextIds[keep + i] = id;
+      nextHashes[keep + i] = id.hashCode();
+    }
     return new RecentRequestIds(nextIds, nextHashes);
   }
 

@@ -38,4 +38,32 @@ class RecentRequestIdsTest {
     assertEquals("Aa".hashCode(), "BB".hashCode());
     assertFalse(RecentRequestIds.contains(RecentRequestIds.append(List.of(), "Aa", 3), "BB"));
   }
+
+  @Test
+  void appendingABatchIsAppendingItsIdsOneByOne() {
+    for (int before : new int[] {0, 1, 3, 4}) {
+      for (int batch : new int[] {0, 1, 2, 4, 7}) {
+        List<String> start = new ArrayList<>();
+        for (int i = 0; i < before; i++) {
+          start.add("old" + i);
+        }
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+          added.add("new" + i);
+        }
+        for (List<String> from : List.of(start, RecentRequestIds.appendAll(List.of(), start, 4))) {
+          List<String> oneByOne = from;
+          for (String id : added) {
+            oneByOne = RecentRequestIds.append(oneByOne, id, 4);
+          }
+          List<String> together = RecentRequestIds.appendAll(from, added, 4);
+          assertEquals(oneByOne, together, before + " remembered, " + batch + " added");
+          for (String id : together) {
+            assertTrue(RecentRequestIds.contains(together, id), id);
+          }
+          assertFalse(batch > 4 && RecentRequestIds.contains(together, "new0"), "the batch's oldest beyond max");
+        }
+      }
+    }
+  }
 }
