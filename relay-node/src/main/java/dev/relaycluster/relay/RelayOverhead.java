@@ -1,7 +1,6 @@
 package dev.relaycluster.relay;
 
 import dev.relaycluster.metrics.RelayMetrics;
-import java.util.Locale;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
@@ -22,8 +21,18 @@ final class RelayOverhead {
   RelayAnswer stamp(RelayAnswer answer, RelayCall call, long startedNanos, long upstreamNanos) {
     long nanos = Math.max(0, System.nanoTime() - startedNanos - upstreamNanos);
     metrics.relayOverhead(call.pool(), call.dialect().id().wireName(), nanos);
-    String millis = String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+    String millis = millis(nanos);
     return answer.withHeader(RawHeader.create(HEADER, millis))
         .withHeader(RawHeader.create("server-timing", "relay;dur=" + millis));
+  }
+
+  /**
+   * {@code nanos} as milliseconds with two decimals, rounded half up ({@code 0.42}, {@code 12.05}): what
+   * {@code String.format("%.2f")} writes, without a formatter per request.
+   */
+  static String millis(long nanos) {
+    long hundredths = (nanos + 5_000) / 10_000;
+    long fraction = hundredths % 100;
+    return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
   }
 }
