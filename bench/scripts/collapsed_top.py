@@ -67,7 +67,7 @@ def main():
     for frames, n in stacks(cpu_path):
         total += n
         by_activity[activity(frames)] += n
-        for f in frames:
+        for f in set(frames):
             if f.startswith('dev/relaycluster/') and '$$Lambda' not in f:
                 relay[f] += n
     print(f'{total} CPU samples.\n')
