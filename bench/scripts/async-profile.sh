@@ -38,7 +38,7 @@ trap cleanup EXIT
 AP_LIB=$WORK/ap/linux-x64/libasyncProfiler.so
 mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$AP_VERSION:jar:linux-x64" \
   -DoutputDirectory="$WORK/ap" > "$WORK/ap-fetch.log" 2>&1 || die "async-profiler $AP_VERSION could not be fetched"
-(cd "$WORK/ap" && unzip -q -o "async-profiler-$AP_VERSION-linux-x64.jar" 'linux-x64/*')
+python3 -m zipfile -e "$WORK/ap/async-profiler-$AP_VERSION-linux-x64.jar" "$WORK/ap"
 [[ -f $AP_LIB ]] || die "no libasyncProfiler.so in async-profiler $AP_VERSION"
 
 # jcmd reads name=value pairs out of its arguments: the agent's options go in quotes of their own.
