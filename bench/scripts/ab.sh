@@ -165,7 +165,8 @@ session() {
     export RELAY_DB_URL="jdbc:postgresql://127.0.0.1:5432/bench_ab_${which}_$rep" RELAY_DB_USER=postgres RELAY_DB_PASSWORD=
     export ENCRYPTION_KEY="bench-ab-encryption-key-of-32-characters-or-more"
   fi
-  start_relay "relay-$which-$rep"
+  # The collector's pauses, logged by the JVM (scripts/gc_pauses.py reads them for the measured runs).
+  start_relay "relay-$which-$rep" "-Xlog:gc:file=$WORK/gc-$which-$rep.log:time"
   for kv in "${extra[@]}"; do unset "${kv%%=*}"; done
   unset RELAY_DB_URL RELAY_DB_USER RELAY_DB_PASSWORD ENCRYPTION_KEY
   wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the $which node did not start: $(tail -20 "$WORK/relay-$which-$rep.log")"
@@ -174,6 +175,7 @@ session() {
   log "$which node (repetition $rep) serving $(( $(now_ms) - t0 )) ms after launch"
   BENCH_API=messages
   run_wrk warmup "$which" 64 true "$WARMUP_SECONDS" "$rep"
+  local measured; measured=$(now_ms)
   run_wrk "ab-$which" direct 1 true "$RUN_SECONDS" "$rep"
   run_wrk "ab-$which" "$which" 1 true "$RUN_SECONDS" "$rep"
   # At 64 connections the floor too: the same requests through a bare nginx proxy_pass to the mock.
@@ -182,6 +184,8 @@ session() {
   run_wrk "ab-$which" "$which" 64 true "$RUN_SECONDS" "$rep"
   BENCH_THINK_MS=$PACED_THINK_MS run_wrk "paced-$which" direct 64 true "$RUN_SECONDS" "$rep"
   BENCH_THINK_MS=$PACED_THINK_MS run_wrk "paced-$which" "$which" 64 true "$RUN_SECONDS" "$rep"
+  emit "$(printf '{"kind":"gc","jar":"%s","rep":%d,"pauses":%s}' "$which" "$rep" \
+    "$(python3 "$BENCH_DIR/scripts/gc_pauses.py" "$WORK/gc-$which-$rep.log" "$measured" "$(now_ms)")")"
   sleep 2
   emit_latest "$which" messages "$rep"
   if (( RESPONSES )); then

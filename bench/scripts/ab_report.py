@@ -58,6 +58,7 @@ class Ab:
         self.runs = [r for r in rows if r["kind"] == "wrk"]
         self.latest = [r for r in rows if r["kind"] == "usage_latest"]
         self.logs = {r.get("jar"): r for r in rows if r["kind"] == "relay_log"}
+        self.gc = [r for r in rows if r["kind"] == "gc"]
         self.out = []
         nproc = self.meta.get("nproc") or 2
         for r in self.runs:
@@ -123,6 +124,7 @@ class Ab:
         self.w()
         self.claude()
         self.floor()
+        self.pauses()
         self.dialects()
         self.usage()
         self.every_run()
@@ -200,6 +202,26 @@ class Ab:
             self.w(f"| {jar} | {f0(direct['rps']) if direct else '–'} | {f0(nginx['rps'])} | {f0(relay['rps'])} | {ratio:.3f} | {reps} |"
                    f" {f2(nginx['p50'])} / {f2(nginx['p99'])} | {f2(relay['p50'])} / {f2(relay['p99'])} | {f2(relay['cpu'])} |"
                    f" {'met' if ratio >= 0.3 else 'not met'} |")
+        self.w()
+
+    def pauses(self):
+        """The collector's pauses in each node while its Claude runs were measured (1, 64 and paced connections)."""
+        if not self.gc:
+            return
+        self.w("### The collector's pauses during the measured Claude runs")
+        self.w()
+        self.w("From each node's GC log (`-Xlog:gc`, `scripts/gc_pauses.py`), from the end of its warm-up to the end of its "
+               "paced run. A pause stops every request in the node: the paced run's p99 is bound by them. Old gen kept = "
+               "heap after a young pause minus heap after the one before, on average: what each young pause promoted that "
+               "is still there, which the full pauses collect.")
+        self.w()
+        self.w("| jar | rep | seconds | young pauses | young mean / median / longest ms | full pauses | full longest / total ms | old gen kept per young pause MB |")
+        self.w("|---|---:|---:|---:|---|---:|---|---:|")
+        for g in sorted(self.gc, key=lambda g: (g["jar"] != "old", g["rep"])):
+            x = g["pauses"]
+            y, f = x["young"], x["full"]
+            self.w(f"| {g['jar']} | {g['rep']} | {x['seconds']:.0f} | {y['n']} | {f2(y['mean_ms'])} / {f2(y['p50_ms'])} / {f2(y['max_ms'])} |"
+                   f" {f['n']} | {f2(f['max_ms'])} / {f2(f['total_ms'])} | {f2(x['old_kept_per_young_mb'])} |")
         self.w()
 
     def dialects(self):

@@ -1,6 +1,7 @@
 package dev.relaycluster.http;
 
 import dev.relaycluster.config.ConnectionSettings;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +81,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<HttpRequest, HttpReques
       private AsyncCallback<Done> answerEnded;
       /** Set when the connection is gone: an answer body ending after that need not wake it. */
       private final AtomicBoolean stopped = new AtomicBoolean();
+      /** When the next request head is due; one timer per connection, not one per request. */
+      private final HeadDeadline head = new HeadDeadline();
 
       {
         setHandler(fromClient, new AbstractInHandler() {
@@ -91,6 +94,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<HttpRequest, HttpReques
           @Override
           public void onUpstreamFinish() {
             cancelTimer(WAIT_FOR_HEAD);
+            head.disarmed();
             complete(toRoutes);
           }
         });
@@ -127,7 +131,17 @@ final class ConnectionGuard extends GraphStage<BidiShape<HttpRequest, HttpReques
       public void preStart() {
         overCap = open.incrementAndGet() > cap.api();
         answerEnded = createAsyncCallback(done -> onAnswerEnded());
-        scheduleOnce(WAIT_FOR_HEAD, settings.headerTimeout());
+        awaitHead(settings.headerTimeout());
+      }
+
+      private void awaitHead(Duration timeout) {
+        arm(head.await(System.nanoTime(), timeout.toNanos()));
+      }
+
+      private void arm(long delayNanos) {
+        if (delayNanos >= 0) {
+          scheduleOnce(WAIT_FOR_HEAD, Duration.ofNanos(delayNanos));
+        }
       }
 
       @Override
@@ -137,7 +151,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<HttpRequest, HttpReques
       }
 
       private void onRequest(HttpRequest request) {
-        cancelTimer(WAIT_FOR_HEAD);
+        head.arrived();
         if (overCap && asked.isEmpty() && open.get() > cap.api()
             && !GuardAnswers.reservedPath(request.getUri().path())) {
           request.discardEntityBytes(materializer());
@@ -180,12 +194,17 @@ final class ConnectionGuard extends GraphStage<BidiShape<HttpRequest, HttpReques
       private void onAnswerEnded() {
         unfinished--;
         if (unfinished == 0 && !switchedProtocol && !isClosed(fromClient)) {
-          scheduleOnce(WAIT_FOR_HEAD, settings.keepAliveTimeout());
+          awaitHead(settings.keepAliveTimeout());
         }
       }
 
       @Override
       public void onTimer(Object key) {
+        long next = head.fired(System.nanoTime());
+        if (next != HeadDeadline.CLOSE) {
+          arm(next);
+          return;
+        }
         // pekko-http closes the connection once both sides of the routes have ended.
         log.debug("closing a client connection: its request head was not complete in time");
         completeStage();

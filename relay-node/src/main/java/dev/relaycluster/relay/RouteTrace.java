@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.account.PoolEntry;
+import dev.relaycluster.protocol.dialect.DialectId;
+import dev.relaycluster.protocol.session.SessionKeySource;
 import dev.relaycluster.scheduling.CandidateReport;
 import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.tracing.RequestSpans;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -31,9 +34,9 @@ public final class RouteTrace {
    * (often hundreds of kilobytes for a coding agent) would stay in memory as long as the trace.
    */
   private final Facts facts;
-  private final List<Step> steps = new ArrayList<>();
+  private final List<Step> steps = new ArrayList<>(2);
   private String admission = "not admitted yet";
-  private ObjectNode end;
+  private End end;
   /** The tries in short, noted whether or not the trace is kept (null: {@link #OFF}, which notes nothing). */
   private final List<ShortTry> shortTries;
 
@@ -43,15 +46,21 @@ public final class RouteTrace {
   private static final class ShortTry {
     String how = "?";
     String accountId;
-    final StringBuilder result = new StringBuilder();
+    /** Null until the try has a result (most tries: one, the success). */
+    String result;
 
     void result(String r) {
-      if (result.length() > 0) {
-        result.append(',');
-      }
-      result.append(r);
+      result = result == null ? r : result + ',' + r;
     }
   }
+
+  /**
+   * How the request ended, as the trace shows it. Kept as fields, not as the JSON it becomes when read: a node
+   * keeps its last {@code relay.trace.capacity} traces, which outlive young collections, so every object a trace
+   * holds is copied by each of them.
+   */
+  private record End(int status, String outcome, String accountId, int attempts, long durationMs, long firstByteMs,
+      String errorType) {}
 
   private static final class Step {
     final int attempt;
@@ -83,13 +92,12 @@ public final class RouteTrace {
   private final RequestSpans spans;
 
   /** @param kept whether the steps are kept for reading; {@code spans} are told each step either way */
-  private record Facts(long startedAt, String dialect, String pool, String endpoint, String model, String keyId,
-      String keyName, String sessionSource, String sessionValue) {
+  private record Facts(long startedAt, DialectId dialect, String pool, String endpoint, String model, String keyId,
+      String keyName, SessionKeySource sessionSource, String sessionValue) {
     static Facts of(RelayCall call) {
       java.util.Optional<dev.relaycluster.protocol.session.SessionKey> session = call.sessionKey();
-      return new Facts(call.startedAtMillis(), call.dialect().id().name().toLowerCase(java.util.Locale.ROOT),
-          call.pool(), call.endpoint(), call.request().model(), call.key().id(), call.key().name(),
-          session.map(k -> k.source().name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
+      return new Facts(call.startedAtMillis(), call.dialect().id(), call.pool(), call.endpoint(),
+          call.request().model(), call.key().id(), call.key().name(), session.map(k -> k.source()).orElse(null),
           session.map(k -> k.value()).orElse(null));
     }
   }
@@ -206,14 +214,8 @@ public final class RouteTrace {
     if (!kept) {
       return;
     }
-    ObjectNode e = JsonNodeFactory.instance.objectNode();
-    e.put("status", usage.status()).put("outcome", usage.outcome().name()).put("accountId", usage.accountId())
-        .put("attempts", usage.attempts()).put("durationMs", usage.durationMs())
-        .put("firstByteMs", usage.firstByteMs());
-    if (usage.errorType() != null) {
-      e.put("errorType", usage.errorType());
-    }
-    end = e;
+    end = new End(usage.status(), usage.outcome().name(), usage.accountId(), usage.attempts(), usage.durationMs(),
+        usage.firstByteMs(), usage.errorType());
   }
 
   /** The request's usage landed in its key's ledger, or was kept on disk to be sent again. */
@@ -252,7 +254,7 @@ public final class RouteTrace {
         continue;
       }
       out.append(t.how).append(':').append(t.accountId);
-      if (t.result.length() > 0) {
+      if (t.result != null) {
         out.append('=').append(t.result);
       }
     }
@@ -290,12 +292,12 @@ public final class RouteTrace {
     ObjectNode t = JsonNodeFactory.instance.objectNode();
     t.put("requestId", requestId).put("node", node)
         .put("startedAt", Instant.ofEpochMilli(facts.startedAt()).toString())
-        .put("dialect", facts.dialect()).put("pool", facts.pool())
+        .put("dialect", facts.dialect().name().toLowerCase(Locale.ROOT)).put("pool", facts.pool())
         .put("endpoint", facts.endpoint()).put("model", facts.model());
     t.putObject("key").put("id", facts.keyId()).put("name", facts.keyName());
     ObjectNode session = t.putObject("session");
     if (facts.sessionSource() != null) {
-      session.put("source", facts.sessionSource()).put("hash",
+      session.put("source", facts.sessionSource().name().toLowerCase(Locale.ROOT)).put("hash",
           dev.relaycluster.protocol.util.Hashing.sha256Hex(facts.keyId() + "\n" + facts.sessionValue()).substring(0, 12));
     } else {
       session.put("source", "none");
@@ -329,7 +331,12 @@ public final class RouteTrace {
       }
     }
     if (end != null) {
-      t.set("end", end);
+      ObjectNode e = t.putObject("end");
+      e.put("status", end.status()).put("outcome", end.outcome()).put("accountId", end.accountId())
+          .put("attempts", end.attempts()).put("durationMs", end.durationMs()).put("firstByteMs", end.firstByteMs());
+      if (end.errorType() != null) {
+        e.put("errorType", end.errorType());
+      }
     }
     return t;
   }

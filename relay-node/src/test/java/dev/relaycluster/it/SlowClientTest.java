@@ -126,6 +126,23 @@ class SlowClientTest {
   }
 
   @Test
+  void aConnectionInUseOutlivesItsKeepAliveTimeoutAndClosesOneAfterItsLastAnswer() throws Exception {
+    // Each answer moves the connection's deadline for its next head (one timer per connection, armed again
+    // when it fires before the deadline it finds): five requests 0.6 s apart span three times the 1 s
+    // keep-alive on one connection, which then closes once idle.
+    try (RawHttp c = RawHttp.open(node.node().port(), READ_LIMIT)) {
+      for (int i = 0; i < 5; i++) {
+        if (i > 0) {
+          Thread.sleep(600);
+        }
+        String answer = c.send("GET /health HTTP/1.1\r\nHost: relay\r\n\r\n").readAnswer();
+        assertEquals(200, RawHttp.status(answer), "request " + i + ": " + answer);
+      }
+      assertEquals("", c.readToClose(), "the node closes the connection once it is idle");
+    }
+  }
+
+  @Test
   void aSlowStreamLongerThanEveryClientTimeoutArrivesWhole() throws Exception {
     // mock-slow spreads its events over about two seconds: longer than the keep-alive and body timeouts,
     // as long as the header timeout; none of them may cut an answer that is under way.
