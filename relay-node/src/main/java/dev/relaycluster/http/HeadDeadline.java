@@ -15,7 +15,7 @@ final class HeadDeadline {
   /** The timer's answer: the head is late, close the connection. */
   static final long CLOSE = -2;
 
-  /** When the awaited head is due (nanoTime), or 0 when no head is awaited. */
+  /** When the awaited head is due (nanoTime); meaningful only while {@link #awaiting}. */
   private long due;
   private boolean awaiting;
   /** When the timer that is out fires (nanoTime); meaningful only while {@link #armed}. */

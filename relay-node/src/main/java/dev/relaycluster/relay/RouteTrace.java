@@ -56,8 +56,8 @@ public final class RouteTrace {
 
   /**
    * How the request ended, as the trace shows it. Kept as fields, not as the JSON it becomes when read: a node
-   * keeps its last {@code relay.trace.capacity} traces, which outlive young collections, so every object a trace
-   * holds is copied by each of them.
+   * keeps its last {@code relay.trace.capacity} traces, which outlive young collections: every object a trace
+   * holds is copied by them and, with the trace, promoted to the old generation.
    */
   private record End(int status, String outcome, String accountId, int attempts, long durationMs, long firstByteMs,
       String errorType) {}
