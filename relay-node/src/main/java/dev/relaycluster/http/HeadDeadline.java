@@ -3,11 +3,12 @@ package dev.relaycluster.http;
 /**
  * When a connection's next request head is due, and when its one timer must fire (pure; the connection guard's
  * stage holds one per connection and calls it on its own thread). A kept-alive connection awaits a head after
- * every answer, but it does not arm a timer each time: a timer of the scheduler lives in its wheel until its
- * delay has passed even when it is cancelled, so a 60-second keep-alive timer per request kept a minute of
- * requests' timers in the heap (outliving young collections, promoted, and collected only by full ones). Here a
- * wait moves the deadline; a timer is armed only when none is out or the new deadline comes before it, and a
- * timer that fires early for the deadline it finds arms itself again for the rest.
+ * every answer, but it does not arm a timer each time: a cancelled timer of pekko's scheduler stays in its wheel
+ * until the wheel next reaches its slot (up to a turn of the wheel, about 5 s with pekko's defaults), so a
+ * keep-alive timer per request kept seconds of requests' timers in the heap, long enough at thousands of
+ * requests a second to outlive young collections and be promoted. Here a wait moves the deadline; a timer is
+ * armed only when none is out or the new deadline comes before it, and a timer that fires early for the
+ * deadline it finds arms itself again for the rest.
  */
 final class HeadDeadline {
   /** Nothing to do: no timer need be armed now. */
