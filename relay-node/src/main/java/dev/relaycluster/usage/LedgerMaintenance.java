@@ -83,7 +83,7 @@ public final class LedgerMaintenance {
           return Map.<String, Object>of("rebuilding", true, "projections", projections.size(),
               "requestLogRowsDeleted", deleted);
         }))
-        .whenComplete((r, t) -> resumeAll()));
+        .handle((r, t) -> resumeAll(r, t)).thenCompose(answer -> answer));
   }
 
   /** Prices the requests that started in [from, to) again with the current price table. */
@@ -101,7 +101,7 @@ public final class LedgerMaintenance {
         .thenCompose(d -> offsets())
         .thenCompose(offsets -> recorded(offsets, from, to))
         .thenCompose(records -> database.async(c -> inTransaction(c, () -> apply(c, records, from, to, table))))
-        .whenComplete((r, t) -> resumeAll()));
+        .handle((r, t) -> resumeAll(r, t)).thenCompose(answer -> answer));
   }
 
   /** Deletes request-log rows that started before {@code now - retention}; returns how many. */
@@ -226,13 +226,21 @@ public final class LedgerMaintenance {
     return all(id -> ProjectionManagement.get(system).pause(id));
   }
 
-  private void resumeAll() {
-    all(id -> ProjectionManagement.get(system).resume(id)).whenComplete((d, t) -> {
+  /**
+   * Resumes the projections and frees this node for the next rebuild or re-pricing, then answers with the work's
+   * result or failure: a caller that has the answer may start the next one at once (it got 409 while the
+   * projections were still resuming).
+   */
+  private <T> CompletionStage<T> resumeAll(T result, Throwable failure) {
+    return all(id -> ProjectionManagement.get(system).resume(id)).handle((d, t) -> {
       busy.set(false);
       if (t != null) {
         log.error("the usage projections could not all be resumed; restart the node to resume them", t);
       }
-    });
+      return null;
+    }).thenCompose(d -> failure == null
+        ? CompletableFuture.completedFuture(result)
+        : CompletableFuture.<T>failedFuture(failure));
   }
 
   private CompletionStage<Done> all(java.util.function.Function<ProjectionId, CompletionStage<Done>> op) {
