@@ -109,9 +109,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** Records a request's usage exactly once (by request id) and releases its lease. */
   public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) implements Command {}
 
-  /** Several requests' usage from one node, each as a {@link Settle}; answered once all of it is written. */
-  public record SettleAll(List<LeaseUsage> usage, ActorRef<Done> replyTo) implements Command {}
-
   /**
    * Usage imported from another relay's history (claude-relay-service), written as it is: one event per record
    * the key has not recorded yet (by request id), in the order given. Answers how many were written.
@@ -299,7 +296,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           return Effect().none();
         })
         .onCommand(Settle.class, usageWrites::settle)
-        .onCommand(SettleAll.class, usageWrites::settleAll)
         .onCommand(GrantSlots.class, (state, cmd) -> leases.recovering() ? Effect().stash()
             : Effect().reply(cmd.replyTo(), new SlotsGranted(SlotGrants.grant(state.exists() ? state.toEntry() : null,
                 cmd.slotIds(), cmd.holder(), leases, () -> meter(state, clock.millis(), false), clock.millis(), zone))))

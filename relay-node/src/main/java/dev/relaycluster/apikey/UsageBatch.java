@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The usage settled on one key and not written yet. Settlements queue here and are written in one batch a
@@ -32,19 +30,13 @@ final class UsageBatch {
   private static final long FLUSH_LOST_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final List<Settle> pending = new ArrayList<>();
-  /** Answered once the pending usage is written: each queued the last of its settlements before it was added. */
-  private final List<ActorRef<Done>> waiters = new ArrayList<>();
   /** When the pending flush was scheduled (System.nanoTime), 0 if none; a flush stashed past the stash's capacity is lost. */
   private long flushScheduledAt;
   /** Ids whose usage this incarnation wrote, beyond the state's last 512. */
   private final RecordedRequestIds written = new RecordedRequestIds(16_384);
 
-  /**
-   * The usage of one batch: the settlements it answers (those of a node's batch answer nothing themselves), every
-   * request id in it, the usage to write, and who else is answered once it is written (the nodes whose batches
-   * ended in it).
-   */
-  record Batch(List<Settle> settled, Set<String> requestIds, List<UsageRecord> toWrite, List<ActorRef<Done>> waiters) {}
+  /** The usage of one batch: the settlements it answers, every request id in it, and the usage to write. */
+  record Batch(List<Settle> settled, Set<String> requestIds, List<UsageRecord> toWrite) {}
 
   /** Whether usage for this request was written already (in the state's window or by this incarnation). */
   boolean recorded(ApiKeyState state, String requestId) {
@@ -54,17 +46,7 @@ final class UsageBatch {
   /** Queues a settlement (with usage); true when the batch is full and is to be written now. */
   boolean add(Settle settle) {
     pending.add(settle);
-    return full();
-  }
-
-  /** Whether the batch is full and is to be written now (a node's batch may take it a little past {@link #MAX}). */
-  boolean full() {
     return pending.size() >= MAX;
-  }
-
-  /** Answers {@code replyTo} once what is queued now is written. */
-  void answerWith(ActorRef<Done> replyTo) {
-    waiters.add(replyTo);
   }
 
   /**
@@ -91,14 +73,12 @@ final class UsageBatch {
     }
     List<Settle> settled = List.copyOf(pending);
     pending.clear();
-    List<ActorRef<Done>> answered = waiters.isEmpty() ? List.of() : List.copyOf(waiters);
-    waiters.clear();
     Set<String> seen = new HashSet<>();
     List<UsageRecord> toWrite = settled.stream()
         .filter(s -> seen.add(s.usage().requestId()) && !recorded(state, s.usage().requestId()))
         .map(Settle::usage)
         .toList();
-    return new Batch(settled, seen, toWrite, answered);
+    return new Batch(settled, seen, toWrite);
   }
 
   /** A batch's usage is in the journal. */

@@ -4,7 +4,6 @@ import dev.relaycluster.apikey.ApiKeyEntity.Command;
 import dev.relaycluster.apikey.ApiKeyEntity.Event;
 import dev.relaycluster.apikey.ApiKeyEntity.ImportUsage;
 import dev.relaycluster.apikey.ApiKeyEntity.Settle;
-import dev.relaycluster.apikey.ApiKeyEntity.SettleAll;
 import dev.relaycluster.apikey.ApiKeyEntity.UsageBatchRecorded;
 import dev.relaycluster.apikey.ApiKeyEntity.UsageRecorded;
 import dev.relaycluster.cluster.JournalWrites;
@@ -19,8 +18,8 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 
 /**
- * The key entity's usage writes: a settlement (alone, or one of a node's {@link SettleAll}) releases its lease and
- * reservation and is queued in the {@link UsageBatch}, written a moment later or as soon as the batch is full (each batch's journal write
+ * The key entity's usage writes: a settlement releases its lease and reservation and is queued in the
+ * {@link UsageBatch}, written a moment later or as soon as the batch is full (each batch's journal write
  * timed as {@code apikey}); imported history is written as it is, once per request id.
  */
 final class UsageWrites {
@@ -51,43 +50,13 @@ final class UsageWrites {
    * rate window and, once written, in the cost totals) and queues the usage.
    */
   Effect<Event, ApiKeyState> settle(ApiKeyState state, Settle cmd) {
-    if (!queued(state, cmd)) {
-      return effects.reply(cmd.replyTo(), Done.getInstance());
-    }
-    return written(state);
-  }
-
-  /**
-   * Settles each request as {@link #settle} does, in one batch: the answer goes out when the batch that holds
-   * the last of them is written (at once when none of them is to be written).
-   */
-  Effect<Event, ApiKeyState> settleAll(ApiKeyState state, SettleAll cmd) {
-    boolean any = false;
-    for (LeaseUsage u : cmd.usage()) {
-      any |= queued(state, new Settle(u.leaseId(), u.usage(), null));
-    }
-    if (!any) {
-      return effects.reply(cmd.replyTo(), Done.getInstance());
-    }
-    usageBatch.answerWith(cmd.replyTo());
-    return written(state);
-  }
-
-  /** Releases the settlement's lease and reservation; true when its usage is queued to be written. */
-  private boolean queued(ApiKeyState state, Settle cmd) {
     leases.release(cmd.leaseId());
     Reservation reservation = reservations.release(cmd.leaseId());
     if (cmd.usage() == null || usageBatch.recorded(state, cmd.usage().requestId())) {
-      return false;
+      return effects.reply(cmd.replyTo(), Done.getInstance());
     }
     reservations.settled(reservation, cmd.usage());
-    usageBatch.add(cmd);
-    return true;
-  }
-
-  /** The queued usage is written now when the batch is full, else when its window ends. */
-  private Effect<Event, ApiKeyState> written(ApiKeyState state) {
-    if (usageBatch.full()) {
+    if (usageBatch.add(cmd)) {
       return flush(state);
     }
     if (usageBatch.flushToSchedule(System.nanoTime())) {
@@ -128,11 +97,6 @@ final class UsageWrites {
   /** The batch's usage is in the journal: its ids are remembered and its settlements answered. */
   private void answer(UsageBatch.Batch batch) {
     usageBatch.written(batch);
-    for (Settle s : batch.settled()) {
-      if (s.replyTo() != null) {
-        s.replyTo().tell(Done.getInstance());
-      }
-    }
-    batch.waiters().forEach(w -> w.tell(Done.getInstance()));
+    batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
   }
 }

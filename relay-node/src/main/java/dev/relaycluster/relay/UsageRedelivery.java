@@ -128,11 +128,11 @@ public final class UsageRedelivery implements Extension {
         });
   }
 
-  /** Asks the key's entity to settle, through cluster sharding, a key's settlements batched ({@link SettlementCourier}). */
+  /** Asks the key's entity to settle, through cluster sharding. */
   private static UsageDelivery entityDelivery(ActorSystem<?> system, Duration askTimeout) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    return new SettlementCourier((keyId, usage) -> sharding.entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, keyId)
-        .ask(reply -> new ApiKeyEntity.SettleAll(usage, reply), askTimeout));
+    return (keyId, leaseId, usage) -> ClusterSharding.get(system)
+        .entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, keyId)
+        .ask(reply -> new ApiKeyEntity.Settle(leaseId, usage, reply), askTimeout);
   }
 
   /** Delivers a request's usage to its key's entity once (no retry; see {@link #keep} for that). */

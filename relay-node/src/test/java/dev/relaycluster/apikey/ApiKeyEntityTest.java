@@ -436,41 +436,6 @@ class ApiKeyEntityTest {
   }
 
   @Test
-  void aNodesBatchReleasesEveryLeaseWritesEachRequestOnceAndIsAnsweredOnceWritten() {
-    create(hash(), 3);
-    String a = admitted(holder.getRef());
-    String b = admitted(holder.getRef());
-    assertEquals(2, status().leasesInFlight());
-    UsageRecord earlier = usage("n-0", 1, 1, 10);
-    kit.<Done>runCommand(r -> new ApiKeyEntity.Settle("lease-n-0", earlier, r));
-    kit.persistenceTestKit().clearAll();
-    UsageRecord first = usage("n-1", 10, 5, 100);
-    UsageRecord second = usage("n-2", 20, 5, 200);
-    // Two new requests, one of them twice, and one written before: the new ones are written once, in one event.
-    TestProbe<Done> node = testKit.createTestProbe();
-    kit.runCommand(new ApiKeyEntity.SettleAll(List.of(new LeaseUsage(a, first), new LeaseUsage(b, second),
-        new LeaseUsage("lease-again", first), new LeaseUsage("lease-n-0-again", earlier)), node.getRef()));
-    node.expectMessage(Done.getInstance());
-    node.expectNoMessage(Duration.ofMillis(100));
-    List<Object> events = kit.persistenceTestKit().persistedInStorage(ApiKeyEntity.persistenceId(keyId).id());
-    assertEquals(List.of(new ApiKeyEntity.UsageBatchRecorded(keyId, List.of(first, second))), events);
-    assertEquals(0, status().leasesInFlight());
-    assertEquals(3L, kit.getState().requests());
-    assertEquals(310L, kit.getState().costMicros());
-
-    // Only what is written already: answered at once, nothing written.
-    var again = kit.<Done>runCommand(r -> new ApiKeyEntity.SettleAll(List.of(new LeaseUsage("x", second)), r));
-    assertTrue(again.hasNoEvents());
-    assertEquals(Done.getInstance(), again.reply());
-
-    // A batch whose write fails is not answered: the node's ask times out and the usage goes to its spool.
-    kit.persistenceTestKit().failNextPersisted();
-    TestProbe<Done> failing = testKit.createTestProbe();
-    kit.runCommand(new ApiKeyEntity.SettleAll(List.of(new LeaseUsage("y", usage("n-3", 1, 1, 1))), failing.getRef()));
-    failing.expectNoMessage(Duration.ofMillis(300));
-  }
-
-  @Test
   void leasesHeldByRequestsComeBackWhenTheEntityRestartsElsewhere() throws Exception {
     create(hash(), 2);
     dev.relaycluster.cluster.LeaseBook book = new dev.relaycluster.cluster.LeaseBook();
