@@ -169,17 +169,19 @@ public final class SessionEntity {
             PaceRule.describe(paces.summary(accountId, now)));
       }
       if (keep) {
-        if (now - touchedAt > ttl.toMillis() / 4) {
+        boolean refresh = now - touchedAt > ttl.toMillis() / 4;
+        if (refresh) {
           // Refresh the expiry; a binding the store lost (or never got) is written again. Started before the
           // answer, as for a new binding: a write that fails at once is then known here before the caller's
           // next request can arrive, and that request writes it again.
           write(accountId, store.expire(storeKey, ttl).thenCompose(alive -> alive
               ? CompletableFuture.<Void>completedFuture(null)
               : store.set(storeKey, accountId, ttl)));
-          route.replyTo().tell(new Routed(accountId, false, stored));
-          return bound(accountId, now, stored);
         }
         route.replyTo().tell(new Routed(accountId, false, stored));
+        if (refresh) {
+          return bound(accountId, now, stored);
+        }
         return Behaviors.same();
       }
     }
