@@ -106,8 +106,16 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   public record GrantSlots(List<String> slotIds, ActorRef<LeaseHolder.Command> holder,
       ActorRef<SlotsGranted> replyTo) implements Command {}
 
-  /** Records a request's usage exactly once (by request id) and releases its lease. */
-  public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) implements Command {}
+  /**
+   * Records a request's usage exactly once (by request id) and releases its lease; once written, answers
+   * {@code replyTo}, or when null {@code receipts} with {@code receipt} (see {@link SettleAnswers}).
+   */
+  public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo, long receipt,
+      ActorRef<SettleReceipts> receipts) implements Command {
+    public Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo) {
+      this(leaseId, usage, replyTo, 0, null);
+    }
+  }
 
   /**
    * Usage imported from another relay's history (claude-relay-service), written as it is: one event per record
@@ -212,10 +220,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final Reservations reservations = new Reservations();
   private final UsageWrites usageWrites;
 
-  public static void init(ActorSystem<?> system, KeyDirectory directory, int tagPartitions) {
-    init(system, directory, tagPartitions, Clock.systemUTC(), ZoneOffset.UTC);
-  }
-
   /**
    * @param zone where days (daily cost) and weekly resets are counted
    */
@@ -290,11 +294,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         .onCommand(Delete.class, (state, cmd) -> change(state, KeyChange.delete(state, cmd.at()), cmd.replyTo()))
         .onCommand(Restore.class, (state, cmd) -> change(state, KeyChange.restore(state, cmd.at()), cmd.replyTo()))
         .onCommand(Admit.class, this::onAdmit)
-        .onCommand(Release.class, (state, cmd) -> {
-          leases.release(cmd.leaseId());
-          reservations.release(cmd.leaseId());
-          return Effect().none();
-        })
+        .onCommand(Release.class, usageWrites::release)
         .onCommand(Settle.class, usageWrites::settle)
         .onCommand(GrantSlots.class, (state, cmd) -> leases.recovering() ? Effect().stash()
             : Effect().reply(cmd.replyTo(), new SlotsGranted(SlotGrants.grant(state.exists() ? state.toEntry() : null,

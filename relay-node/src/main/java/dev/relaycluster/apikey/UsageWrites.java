@@ -3,6 +3,7 @@ package dev.relaycluster.apikey;
 import dev.relaycluster.apikey.ApiKeyEntity.Command;
 import dev.relaycluster.apikey.ApiKeyEntity.Event;
 import dev.relaycluster.apikey.ApiKeyEntity.ImportUsage;
+import dev.relaycluster.apikey.ApiKeyEntity.Release;
 import dev.relaycluster.apikey.ApiKeyEntity.Settle;
 import dev.relaycluster.apikey.ApiKeyEntity.UsageBatchRecorded;
 import dev.relaycluster.apikey.ApiKeyEntity.UsageRecorded;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
@@ -53,7 +53,8 @@ final class UsageWrites {
     leases.release(cmd.leaseId());
     Reservation reservation = reservations.release(cmd.leaseId());
     if (cmd.usage() == null || usageBatch.recorded(state, cmd.usage().requestId())) {
-      return effects.reply(cmd.replyTo(), Done.getInstance());
+      SettleAnswers.answer(cmd);
+      return effects.none();
     }
     reservations.settled(reservation, cmd.usage());
     if (usageBatch.add(cmd)) {
@@ -62,6 +63,13 @@ final class UsageWrites {
     if (usageBatch.flushToSchedule(System.nanoTime())) {
       context.scheduleOnce(UsageBatch.WINDOW, context.getSelf(), flush.get());
     }
+    return effects.none();
+  }
+
+  /** A lease given back without usage (the request gave up, or its usage goes to the spool). */
+  Effect<Event, ApiKeyState> release(ApiKeyState state, Release cmd) {
+    leases.release(cmd.leaseId());
+    reservations.release(cmd.leaseId());
     return effects.none();
   }
 
@@ -97,6 +105,6 @@ final class UsageWrites {
   /** The batch's usage is in the journal: its ids are remembered and its settlements answered. */
   private void answer(UsageBatch.Batch batch) {
     usageBatch.written(batch);
-    batch.settled().forEach(s -> s.replyTo().tell(Done.getInstance()));
+    SettleAnswers.answer(batch.settled());
   }
 }

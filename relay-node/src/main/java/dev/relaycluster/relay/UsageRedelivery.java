@@ -1,6 +1,5 @@
 package dev.relaycluster.relay;
 
-import dev.relaycluster.apikey.ApiKeyEntity;
 import dev.relaycluster.config.UsageSpoolSettings;
 import dev.relaycluster.metrics.RelayMetrics;
 import dev.relaycluster.usage.UsageRecord;
@@ -21,7 +20,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +97,7 @@ public final class UsageRedelivery implements Extension {
     this.metrics = RelayMetrics.get(system);
     this.executor = system.executionContext();
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay-blocking-dispatcher"));
-    this.delivery = entityDelivery(system, settings.askTimeout());
+    this.delivery = SettlementReceipts.viaSharding(system, settings.askTimeout());
     this.spool = new UsageSpool(settings.dir(), settings.segmentBytes());
     List<SpooledUsage> left;
     try {
@@ -126,13 +124,6 @@ public final class UsageRedelivery implements Extension {
           close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-  }
-
-  /** Asks the key's entity to settle, through cluster sharding. */
-  private static UsageDelivery entityDelivery(ActorSystem<?> system, Duration askTimeout) {
-    return (keyId, leaseId, usage) -> ClusterSharding.get(system)
-        .entityRefFor(ApiKeyEntity.ENTITY_TYPE_KEY, keyId)
-        .ask(reply -> new ApiKeyEntity.Settle(leaseId, usage, reply), askTimeout);
   }
 
   /** Delivers a request's usage to its key's entity once (no retry; see {@link #keep} for that). */
