@@ -244,7 +244,8 @@ public final class RelayNode implements AutoCloseable {
             system.settings().config().getBoolean("relay.tracing.propagate-upstream"));
       }
       TraceBook traces = new TraceBook(system, Cluster.get(system).selfMember().address().hostPort(),
-          system.settings().config().getInt("relay.trace.capacity"), pool, clock,
+          system.settings().config().getInt("relay.trace.capacity"),
+          system.settings().config().getInt("relay.trace.notable-capacity"), pool, clock,
           settings.accounts().maxCoolingShare(), settings.http().askTimeout(), tracing);
       RelayFlow relay = new RelayFlow(system, pool, clock, vault, upstream, usageRecords, settings, leaseHolder,
           leaseBook, Platforms.standard(), traces, NodeConversions.standard(), ttlStore);

@@ -9,6 +9,7 @@ import dev.relaycluster.protocol.session.SessionKeySource;
 import dev.relaycluster.scheduling.CandidateReport;
 import dev.relaycluster.scheduling.Demand;
 import dev.relaycluster.tracing.RequestSpans;
+import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -90,6 +92,7 @@ public final class RouteTrace {
 
   private final boolean kept;
   private final RequestSpans spans;
+  private final Consumer<RouteTrace> whenNotable;
 
   /** @param kept whether the steps are kept for reading; {@code spans} are told each step either way */
   private record Facts(long startedAt, DialectId dialect, String pool, String endpoint, String model, String keyId,
@@ -103,6 +106,12 @@ public final class RouteTrace {
   }
 
   RouteTrace(String node, RelayCall call, boolean kept, RequestSpans spans) {
+    this(node, call, kept, spans, trace -> {});
+  }
+
+  /** @param whenNotable told a kept trace whose request did more than succeed on its first try, when it ends */
+  RouteTrace(String node, RelayCall call, boolean kept, RequestSpans spans, Consumer<RouteTrace> whenNotable) {
+    this.whenNotable = whenNotable;
     this.requestId = call == null ? null : call.requestId();
     this.node = node;
     this.facts = call == null || !kept ? null : Facts.of(call);
@@ -209,13 +218,32 @@ public final class RouteTrace {
     }
   }
 
-  synchronized void ended(UsageRecord usage) {
-    spans.ended(usage.status(), usage.outcome().name(), usage.inputTokens(), usage.outputTokens());
-    if (!kept) {
-      return;
+  void ended(UsageRecord usage) {
+    boolean notable;
+    synchronized (this) {
+      spans.ended(usage.status(), usage.outcome().name(), usage.inputTokens(), usage.outputTokens());
+      if (!kept) {
+        return;
+      }
+      end = new End(usage.status(), usage.outcome().name(), usage.accountId(), usage.attempts(), usage.durationMs(),
+          usage.firstByteMs(), usage.errorType());
+      notable = notable(usage);
     }
-    end = new End(usage.status(), usage.outcome().name(), usage.accountId(), usage.attempts(), usage.durationMs(),
-        usage.firstByteMs(), usage.errorType());
+    if (notable) {
+      whenNotable.accept(this);
+    }
+  }
+
+  /**
+   * Whether the request did more than succeed on its first try: it was refused or failed, failed over, or its
+   * one try took more than one answer (a token refreshed and the call made again).
+   */
+  private boolean notable(UsageRecord usage) {
+    if (usage.outcome() != RequestOutcome.COMPLETED || usage.status() >= 400 || shortTries.size() != 1) {
+      return true;
+    }
+    String result = shortTries.get(0).result;
+    return result == null || result.length() != 3 || result.charAt(0) != '2';
   }
 
   /** The request's usage landed in its key's ledger, or was kept on disk to be sent again. */

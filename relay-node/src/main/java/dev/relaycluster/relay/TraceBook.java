@@ -22,9 +22,13 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * The decision traces of the last {@code capacity} requests this node served (oldest dropped first; 0 keeps
- * none), each also told to the request's OpenTelemetry spans when tracing is on, and the cluster-wide lookup: {@link #find} asks every node's book (registered with the
- * receptionist) and answers the one that holds the request.
+ * The decision traces of the last {@code capacity} requests this node served, and of the last
+ * {@code notableCapacity} that did more than succeed on their first try (refused, failed, failed over, a token
+ * refreshed: what one looks a trace up for), oldest dropped first; a capacity of 0 keeps none. Each trace is
+ * also told to the request's OpenTelemetry spans when tracing is on. A node under load serves thousands of
+ * plain successes a second: kept for long, their traces would outlive young collections and be promoted
+ * with everything they hold; kept for a short while they die young. The cluster-wide lookup, {@link #find},
+ * asks every node's book (registered with the receptionist) and answers the one that holds the request.
  */
 public final class TraceBook {
   public sealed interface Command extends CborSerializable {}
@@ -45,10 +49,11 @@ public final class TraceBook {
   private final double maxCoolingShare;
   private final Duration askTimeout;
   private final Map<String, RouteTrace> traces;
+  private final Map<String, RouteTrace> notable;
   private final RelayTracing tracing;
 
-  public TraceBook(ActorSystem<?> system, String node, int capacity, PoolView pool, LastUsedClock clock,
-      double maxCoolingShare, Duration askTimeout, RelayTracing tracing) {
+  public TraceBook(ActorSystem<?> system, String node, int capacity, int notableCapacity, PoolView pool,
+      LastUsedClock clock, double maxCoolingShare, Duration askTimeout, RelayTracing tracing) {
     this.tracing = tracing;
     this.system = system;
     this.node = node;
@@ -57,12 +62,8 @@ public final class TraceBook {
     this.clock = clock;
     this.maxCoolingShare = maxCoolingShare;
     this.askTimeout = askTimeout;
-    this.traces = new LinkedHashMap<>(Math.min(this.capacity, 1024) * 2, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, RouteTrace> eldest) {
-        return size() > TraceBook.this.capacity;
-      }
-    };
+    this.traces = lastOf(this.capacity);
+    this.notable = lastOf(this.capacity == 0 ? 0 : Math.max(0, notableCapacity));
     ActorRef<Command> book = system.systemActorOf(behavior(), "trace-book", Props.empty());
     system.receptionist().tell(Receptionist.register(SERVICE, book));
   }
@@ -76,11 +77,27 @@ public final class TraceBook {
       // Not kept, but its short form still goes into the request's log line.
       return new RouteTrace(node, call, false, spans);
     }
-    RouteTrace trace = new RouteTrace(node, call, true, spans);
+    RouteTrace trace = new RouteTrace(node, call, true, spans, this::keepLonger);
     synchronized (traces) {
       traces.put(call.requestId(), trace);
     }
     return trace;
+  }
+
+  private void keepLonger(RouteTrace trace) {
+    synchronized (notable) {
+      notable.put(trace.requestId(), trace);
+    }
+  }
+
+  /** A map that keeps its last {@code capacity} entries. */
+  private static Map<String, RouteTrace> lastOf(int capacity) {
+    return new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, RouteTrace> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   private static String header(RelayCall call, String lowerCaseName) {
@@ -97,6 +114,11 @@ public final class TraceBook {
     RouteTrace trace;
     synchronized (traces) {
       trace = traces.get(requestId);
+    }
+    if (trace == null) {
+      synchronized (notable) {
+        trace = notable.get(requestId);
+      }
     }
     if (trace == null) {
       return Optional.empty();

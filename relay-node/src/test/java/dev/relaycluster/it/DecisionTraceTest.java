@@ -31,7 +31,9 @@ class DecisionTraceTest {
   @BeforeAll
   void start() throws Exception {
     mock = new MockAnthropic();
-    node = TestNode.embedded(Files.createTempDirectory("relay-trace-"), Map.of());
+    // Every request's trace for the last two requests; those that did more than succeed first time for longer.
+    node = TestNode.embedded(Files.createTempDirectory("relay-trace-"),
+        Map.of("relay.trace.capacity", 2, "relay.trace.notable-capacity", 100));
     key = node.createKey("traced", 0);
   }
 
@@ -103,7 +105,7 @@ class DecisionTraceTest {
       assertEquals(calm, end.get("accountId").asText());
 
       // The ledger's side of the same request, once the projection has it.
-      node.awaitRequests(key.get("id").asText(), rows -> rows.size() >= 1);
+      awaitRow(r.requestId());
       JsonNode withLedger = node.admin("GET", "/admin/api/requests/" + r.requestId() + "/trace", null);
       assertEquals(calm, withLedger.get("ledger").get("accountId").asText(), withLedger.toString());
       assertEquals(2, withLedger.get("ledger").get("attempts").asInt());
@@ -126,6 +128,55 @@ class DecisionTraceTest {
         node.admin("DELETE", "/admin/api/accounts/" + id, null);
       }
     }
+  }
+
+  @Test
+  void aPlainSuccessIsKeptForTheLastRequestsOnlyAndAFailureLonger() throws Exception {
+    String credential = "sk-steady-" + UUID.randomUUID();
+    String steady = node.createConsoleAccount("steady", mock.baseUrl(), credential, 1);
+    try {
+      // An error upstream passes on to the client (a 400 does not cool the account), then three plain successes.
+      mock.script(credential, Scripted.error(400, "{\"type\":\"error\",\"error\":{\"type\":"
+          + "\"invalid_request_error\",\"message\":\"messages: at least one message is required\"}}", ""));
+      String key = this.key.get("key").asText();
+      RelayCall failed = RelayCall.call(node.baseUrl(), key, true, SONNET, UUID.randomUUID().toString());
+      assertEquals(400, failed.status(), failed.body());
+      java.util.List<String> plain = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        RelayCall r = RelayCall.call(node.baseUrl(), key, true, SONNET, UUID.randomUUID().toString());
+        assertEquals(200, r.status(), r.body());
+        plain.add(r.requestId());
+      }
+      awaitRow(plain.get(0));
+
+      JsonNode oldest = node.admin("GET", "/admin/api/requests/" + plain.get(0) + "/trace", null);
+      assertFalse(oldest.get("traceKept").asBoolean(), "three requests later, a plain success's trace is gone");
+      assertTrue(oldest.get("ledger").get("route").asText().endsWith(":" + steady + "=200"),
+          "its ledger row still shows the route: " + oldest);
+      for (String id : plain.subList(1, 3)) {
+        JsonNode t = node.admin("GET", "/admin/api/requests/" + id + "/trace", null);
+        assertTrue(t.get("traceKept").asBoolean(), "one of the last two requests: " + t);
+        assertEquals(200, t.get("trace").get("end").get("status").asInt());
+      }
+      JsonNode failure = node.admin("GET", "/admin/api/requests/" + failed.requestId() + "/trace", null);
+      assertTrue(failure.get("traceKept").asBoolean(), "the failure is kept longer: " + failure);
+      assertEquals(400, failure.get("trace").get("end").get("status").asInt(), failure.toString());
+      assertEquals(steady, failure.get("trace").get("attempts").get(0).get("accountId").asText());
+    } finally {
+      node.admin("DELETE", "/admin/api/accounts/" + steady, null);
+    }
+  }
+
+  /** Waits until the request log has the request's row. */
+  private void awaitRow(String requestId) throws Exception {
+    node.awaitRequests(key.get("id").asText(), rows -> {
+      for (JsonNode row : rows) {
+        if (row.get("requestId").asText().equals(requestId)) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
   private static JsonNode candidate(JsonNode attempt, String accountId) {
