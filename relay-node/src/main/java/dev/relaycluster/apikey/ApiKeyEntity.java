@@ -108,7 +108,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
 
   /**
    * Records a request's usage exactly once (by request id) and releases its lease; once written, answers
-   * {@code replyTo}, or when null {@code receipts} with {@code receipt} (see {@link SettleAnswers}).
+   * {@code receipts} with {@code receipt} (see {@link SettleAnswers}), or {@code replyTo} when it is null.
    */
   public record Settle(String leaseId, UsageRecord usage, ActorRef<Done> replyTo, long receipt,
       ActorRef<SettleReceipts> receipts) implements Command {

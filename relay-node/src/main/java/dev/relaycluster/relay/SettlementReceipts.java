@@ -45,6 +45,12 @@ final class SettlementReceipts implements UsageDelivery {
   private final Duration timeout;
   private final Teller teller;
   private final ActorRef<SettleReceipts> answers;
+  /**
+   * Where an entity that predates receipts (a node not yet upgraded, in a rolling upgrade) sends its {@code Done}:
+   * an actor that drops it. Such an entity still writes the usage; its delivery here times out and the spool
+   * sends it again (counted once) until an upgraded node's entity answers with the receipt.
+   */
+  private final ActorRef<Done> unnamedAnswers;
 
   /** Tells the key entities through cluster sharding. */
   static SettlementReceipts viaSharding(ActorSystem<?> system, Duration timeout) {
@@ -57,8 +63,9 @@ final class SettlementReceipts implements UsageDelivery {
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
     this.teller = teller;
-    this.answers = system.systemActorOf(behavior(), "settlement-receipts-" + INSTANCES.incrementAndGet(),
-        Props.empty());
+    long instance = INSTANCES.incrementAndGet();
+    this.answers = system.systemActorOf(behavior(), "settlement-receipts-" + instance, Props.empty());
+    this.unnamedAnswers = system.systemActorOf(Behaviors.ignore(), "settlement-acks-" + instance, Props.empty());
     Duration sweep = Duration.ofMillis(Math.max(10, Math.min(500, timeout.toMillis() / 10)));
     system.scheduler().scheduleWithFixedDelay(sweep, sweep, this::sweep, system.executionContext());
   }
@@ -69,7 +76,7 @@ final class SettlementReceipts implements UsageDelivery {
     CompletableFuture<Done> delivered = new CompletableFuture<>();
     waiting.put(receipt, new Waiting(delivered, System.nanoTime() + timeoutNanos));
     try {
-      teller.tell(keyId, new ApiKeyEntity.Settle(leaseId, usage, null, receipt, answers));
+      teller.tell(keyId, new ApiKeyEntity.Settle(leaseId, usage, unnamedAnswers, receipt, answers));
     } catch (RuntimeException e) {
       waiting.remove(receipt);
       delivered.completeExceptionally(e);

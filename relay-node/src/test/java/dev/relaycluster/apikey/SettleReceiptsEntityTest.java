@@ -12,11 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,8 @@ class SettleReceiptsEntityTest {
   private static KeyDirectory directory;
 
   private String keyId;
+  /** The settlements' {@code replyTo}: an entity that has a receipt to answer never answers it. */
+  private TestProbe<Done> asked;
   private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> kit;
 
   @BeforeAll
@@ -48,6 +52,7 @@ class SettleReceiptsEntityTest {
   @BeforeEach
   void newKey() {
     keyId = "key-" + UUID.randomUUID();
+    asked = testKit.createTestProbe();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, 4));
     assertTrue(kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Create("my key", "hash-" + keyId,
         "cr_abcd", 0, 1_000L, r)).reply().isSuccess());
@@ -60,9 +65,13 @@ class SettleReceiptsEntityTest {
         RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent", "unknown", null);
   }
 
-  private static ApiKeyEntity.Settle told(String requestId, UsageRecord usage, long receipt,
-      TestProbe<SettleReceipts> node) {
-    return new ApiKeyEntity.Settle(requestId, usage, null, receipt, node.getRef());
+  private ApiKeyEntity.Settle told(String requestId, UsageRecord usage, long receipt, TestProbe<SettleReceipts> node) {
+    return new ApiKeyEntity.Settle(requestId, usage, asked.getRef(), receipt, node.getRef());
+  }
+
+  @AfterEach
+  void noBareAnswers() {
+    asked.expectNoMessage(Duration.ofMillis(100));
   }
 
   /** Every receipt the node is told until {@code count} have come, in the order they came. */
@@ -92,8 +101,10 @@ class SettleReceiptsEntityTest {
     assertEquals(LongStream.range(0, 40).filter(i -> i % 4 != 3).map(i -> 100 + i).boxed().toList(), a);
     assertEquals(LongStream.range(0, 40).filter(i -> i % 4 == 3).map(i -> 100 + i).boxed().toList(), b);
     List<Object> events = kit.persistenceTestKit().persistedInStorage(ApiKeyEntity.persistenceId(keyId).id());
-    assertEquals(sizesA.size(), events.size(), "one answer to node A a write: " + sizesA);
-    assertEquals(sizesB.size(), events.size(), "one answer to node B a write: " + sizesB);
+    // A write answers each node whose settlements it took once (a write may take one node's only).
+    assertTrue(sizesA.size() <= events.size(), "node A: " + sizesA + " in " + events.size() + " writes");
+    assertTrue(sizesB.size() <= events.size(), "node B: " + sizesB + " in " + events.size() + " writes");
+    assertTrue(events.size() < 40, "settlements told together share writes: " + events.size());
     assertEquals(40L, kit.getState().requests());
     nodeA.expectNoMessage(Duration.ofMillis(100));
   }
