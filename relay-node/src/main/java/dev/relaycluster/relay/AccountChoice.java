@@ -131,7 +131,7 @@ final class AccountChoice {
         });
   }
 
-  /** Upstream refused the account's credentials: the next request asks its entity again. */
+  /** Upstream refused the account (its credentials, or the request it was given): the next request asks its entity. */
   void forgetReplica(String accountId) {
     replicas.drop(accountId);
   }
@@ -148,14 +148,12 @@ final class AccountChoice {
   }
 
   /**
-   * Tells the account a stream error's verdict that moves the request elsewhere; an account whose
-   * credential was refused is no longer taken from the node's replica.
+   * Tells the account a stream error's verdict that moves the request elsewhere; the account is no longer taken
+   * from the node's replica (the next request asks its entity, which has the verdict first).
    */
   void reportFailover(String accountId, Platform platform, AnswerVerdict verdict, String model) {
     ref(accountId).tell(AccountEntity.Report.of(null, verdict, false, platform.modelFamily(model)));
-    if (FailoverPolicy.afterRefusal(verdict, false) == FailoverPolicy.Step.REFRESH_AND_RETRY) {
-      forgetReplica(accountId);
-    }
+    forgetReplica(accountId);
   }
 
   EntityRef<AccountEntity.Command> ref(String accountId) {

@@ -124,7 +124,6 @@ final class Failover {
     } catch (CredentialDecryptionException | IllegalArgumentException e) {
       // Nothing was sent: pass the request to the next account (this one stays excluded for it).
       log.error("account {} credentials or proxy cannot be read: {}", account.id(), e.getMessage());
-      choice.forgetReplica(account.id());
       String message = "the chosen upstream account's credentials cannot be read by this relay";
       attempt.trace().answered(null, "credentials unreadable", 0, null);
       return failOver(attempt, account.id(), new UpstreamRefusal(account.id(), 503,
@@ -353,9 +352,15 @@ final class Failover {
         });
   }
 
-  /** Nothing reached the client yet: free this account and try the next one, or give the refusal back. */
+  /**
+   * Nothing reached the client yet: free this account and try the next one, or give the refusal back. The
+   * account is no longer taken from this node's replica: what its entity makes of the refusal (a cooldown, a
+   * block) reaches the pool view only after its journal write, and until then the next request asks the entity,
+   * which has the report before that ask.
+   */
   private CompletionStage<RelayAnswer> failOver(Attempt attempt, String accountId, UpstreamRefusal refused) {
     attempt.settlement().releaseAccount();
+    choice.forgetReplica(accountId);
     boolean another = FailoverPolicy.mayTryAnother(attempt.number(), settings.upstream().maxAccountAttempts());
     attempt.trace().then(another ? "failed over to the next account"
         : "no further try allowed: the refusal went to the client");
