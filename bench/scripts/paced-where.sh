@@ -9,7 +9,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-for f in common build relay load; do source "$BENCH_DIR/scripts/$f.sh"; done
+for f in common build relay load one-node; do source "$BENCH_DIR/scripts/$f.sh"; done
 (( $# == 2 )) || die "usage: bash bench/scripts/paced-where.sh NAME JAR"
 NAME=$1
 KEY_CONCURRENCY=20000
@@ -23,28 +23,8 @@ WORK=$(mktemp -d /tmp/relay-paced.XXXXXX)
 RESULTS_JSONL=$WORK/paced.jsonl
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
 BENCH_API=messages
-MOCK_PID=
-
-cleanup() {
-  stop_relay
-  if [[ -n $MOCK_PID ]]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-
-ensure_wrk
-raise_nofile 65536
-mkdir -p "$RESULTS_DIR" "$WORK/jar"
-cp -p "$2" "$WORK/jar/relay-node.jar"
-RELAY_JAR=$WORK/jar/relay-node.jar RELAY_CLASS_ARCHIVE=off DATA_DIR=$WORK/data
-java -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" --port "$MOCK_PORT" --threads 2 > "$WORK/mock.log" 2>&1 &
-MOCK_PID=$!
-wait_http "http://127.0.0.1:$MOCK_PORT/health" 30 || die "the mock did not start"
-KEY=""
-start_relay relay "-Xlog:gc:file=$WORK/gc.log:time"
-wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the node did not start"
-admin_setup
-[[ $(relay_request /v1/messages '{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}') == 200 ]] \
-  || die "a first request through the node failed"
+trap one_node_down EXIT
+one_node_up "$2" "-Xlog:gc:file=$WORK/gc.log:time"
 run_wrk warmup relay 64 true 60 0
 for rep in 1 2; do
   curl -s "http://127.0.0.1:$RELAY_PORT/metrics" > "$WORK/metrics-before-$rep.txt"

@@ -10,7 +10,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-for f in common build relay load profile; do source "$BENCH_DIR/scripts/$f.sh"; done
+for f in common build relay load profile one-node; do source "$BENCH_DIR/scripts/$f.sh"; done
 (( $# == 2 )) || [[ $# == 3 && $3 == --async ]] || die "usage: bash bench/scripts/profile-one.sh NAME JAR [--async]"
 NAME=$1
 ASYNC=$(( $# == 3 ))
@@ -30,28 +30,8 @@ RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 WORK=$(mktemp -d /tmp/relay-profile.XXXXXX)
 RESULTS_JSONL=$WORK/profile.jsonl
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
-MOCK_PID=
-
-cleanup() {
-  stop_relay
-  if [[ -n $MOCK_PID ]]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-
-ensure_wrk
-raise_nofile 65536
-mkdir -p "$RESULTS_DIR" "$WORK/jar"
-cp -p "$2" "$WORK/jar/relay-node.jar"
-RELAY_JAR=$WORK/jar/relay-node.jar RELAY_CLASS_ARCHIVE=off DATA_DIR=$WORK/data
-java -Xmx512m -XX:+UseParallelGC -jar "$BENCH_JAR" --port "$MOCK_PORT" --threads 2 > "$WORK/mock.log" 2>&1 &
-MOCK_PID=$!
-wait_http "http://127.0.0.1:$MOCK_PORT/health" 30 || die "the mock did not start"
-KEY=""
-start_relay relay
-wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the node did not start"
-admin_setup
-[[ $(relay_request /v1/messages '{"model":"claude-sonnet-4-5-20250929","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}') == 200 ]] \
-  || die "a first request through the node failed"
+trap one_node_down EXIT
+one_node_up "$2"
 run_wrk warmup relay 64 true "$WARMUP_SECONDS" 0
 if (( ASYNC )); then
   async_profile_relay "$NAME" "$PROFILE_SECONDS" 64
