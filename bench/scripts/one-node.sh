@@ -1,6 +1,13 @@
 # One fresh node on the mock, for the scripts that study one jar (profile-one.sh, paced-where.sh). Sourced.
-# Globals used: BENCH_JAR MOCK_PORT RESULTS_DIR WORK (and relay.sh's). Sets MOCK_PID and relay.sh's globals.
+# Globals used: BENCH_DIR WORK (and relay.sh's). Sets the settings below, MOCK_PID and relay.sh's globals.
 
+KEY_CONCURRENCY=20000
+MOCK_PORT=${BENCH_MOCK_PORT:-18089}
+RELAY_PORT=${BENCH_RELAY_PORT:-13900}
+CLUSTER_PORT=${BENCH_CLUSTER_PORT:-25590}
+RELAY_HEAP=${RELAY_HEAP:-512m}
+BENCH_JAR=$BENCH_DIR/target/bench.jar
+RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 MOCK_PID=
 
 # one_node_up JAR [extra JVM options…]: the mock, a node of JAR (embedded H2 in WORK, -Xmx$RELAY_HEAP, no

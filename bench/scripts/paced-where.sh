@@ -12,13 +12,6 @@ ROOT=$(dirname "$BENCH_DIR")
 for f in common build relay load one-node; do source "$BENCH_DIR/scripts/$f.sh"; done
 (( $# == 2 )) || die "usage: bash bench/scripts/paced-where.sh NAME JAR"
 NAME=$1
-KEY_CONCURRENCY=20000
-MOCK_PORT=${BENCH_MOCK_PORT:-18089}
-RELAY_PORT=${BENCH_RELAY_PORT:-13900}
-CLUSTER_PORT=${BENCH_CLUSTER_PORT:-25590}
-RELAY_HEAP=${RELAY_HEAP:-512m}
-BENCH_JAR=$BENCH_DIR/target/bench.jar
-RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 WORK=$(mktemp -d /tmp/relay-paced.XXXXXX)
 RESULTS_JSONL=$WORK/paced.jsonl
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
