@@ -17,6 +17,8 @@
 # BENCH_REPORT, BENCH_PACED_THINK_MS; BENCH_AB_OLD_NAME / BENCH_AB_NEW_NAME name the jars in the report;
 # BENCH_AB_NEW_ENV ("NAME=value ...") is set for the new jar's node only, e.g. to turn tracing on against
 # scripts/otlp_sink.py: BENCH_AB_NEW_ENV="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:14318".
+# BENCH_AB_OLD_JVM / BENCH_AB_NEW_JVM ("-XX:... ...", no spaces inside an option): JVM options for that side's
+# node only, after the bench's own; with the same jar on both sides they compare a JVM setting.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,6 +76,8 @@ for port in "$MOCK_PORT" "$RELAY_PORT" "$NGINX_PORT"; do
 done
 ensure_wrk
 raise_nofile 65536
+DAMON=$(damon_state)
+[[ $DAMON == off ]] || log "the kernel's DAMON is $DAMON (recorded with the runs; see bench/what-bounds-it.md)"
 if [[ -n $NEW_SRC ]]; then
   [[ -f $NEW_SRC ]] || die "no new jar at $NEW_SRC"
 fi
@@ -103,7 +107,7 @@ done
 cp -p "$BENCH_JAR" "$WORK/bench.jar"
 BENCH_JAR=$WORK/bench.jar
 
-emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$WARMUP_SECONDS" "$RESPONSES_WARMUP_SECONDS" "$RELAY_HEAP" "$POSTGRES" \
+emit "$(BENCH_DAMON=$DAMON python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$WARMUP_SECONDS" "$RESPONSES_WARMUP_SECONDS" "$RELAY_HEAP" "$POSTGRES" \
   "$STARTED" "$PACED_THINK_MS" "$ROOT" "${SRC[old]}" "${JAR[old]}" "${SRC[new]}" "${JAR[new]}" \
   "${BENCH_AB_OLD_NAME:-old}" "${BENCH_AB_NEW_NAME:-new}" "${ARCHIVE[old]}" "${ARCHIVE[new]}" <<'PY'
 import hashlib, json, os, platform, subprocess, sys
@@ -112,17 +116,17 @@ import hashlib, json, os, platform, subprocess, sys
 def sh(c):
     try: return subprocess.run(c, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
     except Exception: return ""
-def jar(src, copy, name, archive):
+def jar(src, copy, name, archive, side):
     h = hashlib.sha256(open(copy, "rb").read()).hexdigest()[:12]
     return {"name": name, "source": src, "sha256": h, "bytes": os.path.getsize(copy), "archive": archive != "off",
-            "built": sh("date -u -r '" + src + "' +%Y-%m-%dT%H:%M:%SZ")}
+            "built": sh("date -u -r '" + src + "' +%Y-%m-%dT%H:%M:%SZ"), "jvm": os.environ.get("BENCH_AB_" + side + "_JVM", "")}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "reps": int(reps), "run_seconds": int(secs),
   "warmup_seconds": int(warm), "store": "postgres" if postgres == "1" else "h2", "responses_warmup_seconds": int(rwarm), "paced_think_ms": int(think), "relay_heap": heap,
   "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "java": sh("java -version 2>&1 | head -1"),
   "wrk": sh("wrk -v 2>&1 | head -1"), "git": sh("git rev-parse --short HEAD"),
-  "old": jar(old_src, old_jar, old_name, old_archive), "new": jar(new_src, new_jar, new_name, new_archive),
-  "loadavg_start": open("/proc/loadavg").read().split()[:3]}))
+  "old": jar(old_src, old_jar, old_name, old_archive, "OLD"), "new": jar(new_src, new_jar, new_name, new_archive, "NEW"),
+  "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", "")}))
 PY
 )"
 
@@ -159,6 +163,8 @@ session() {
   # BENCH_AB_NEW_ENV="NAME=value ...": settings for the new jar's node only (e.g. tracing on).
   local -a extra=()
   [[ $which == new ]] && read -ra extra <<<"${BENCH_AB_NEW_ENV:-}"
+  local -a jvm=()
+  if [[ $which == new ]]; then read -ra jvm <<<"${BENCH_AB_NEW_JVM:-}"; else read -ra jvm <<<"${BENCH_AB_OLD_JVM:-}"; fi
   for kv in "${extra[@]}"; do export "${kv?}"; done
   if (( POSTGRES )); then
     pg_database "bench_ab_${which}_$rep"
@@ -166,7 +172,7 @@ session() {
     export ENCRYPTION_KEY="bench-ab-encryption-key-of-32-characters-or-more"
   fi
   # The collector's pauses, logged by the JVM (scripts/gc_pauses.py reads them for the measured runs).
-  start_relay "relay-$which-$rep" "-Xlog:gc:file=$WORK/gc-$which-$rep.log:time"
+  start_relay "relay-$which-$rep" "-Xlog:gc:file=$WORK/gc-$which-$rep.log:time" "${jvm[@]}"
   for kv in "${extra[@]}"; do unset "${kv%%=*}"; done
   unset RELAY_DB_URL RELAY_DB_USER RELAY_DB_PASSWORD ENCRYPTION_KEY
   wait_http "http://127.0.0.1:$RELAY_PORT/health" 120 || die "the $which node did not start: $(tail -20 "$WORK/relay-$which-$rep.log")"

@@ -98,6 +98,11 @@ class Ab:
         return self.stats(api, phase, jar, conns), self.stats(api, phase, "direct", conns)
 
     def render(self):
+        def damon(meta):
+            return f", the kernel's DAMON {meta['damon']}" if meta.get("damon") else ""
+
+        def jvm(side):
+            return f"; its node also given `{side['jvm']}`" if side.get("jvm") else ""
         m = self.meta
         old, new = m.get("old", {}), m.get("new", {})
         store = ", PostgreSQL" if m.get("store") == "postgres" else ""
@@ -107,8 +112,8 @@ class Ab:
             self.w("> **Smoke check** (`--quick`): 1 repetition of 3 s runs after 5 s of warm-up; the numbers do not mean anything.")
             self.w()
         self.w(f"Written by `bash bench/run.sh --ab OLD_JAR` (`bench/scripts/ab.sh`). Two relay jars on the same machine in the "
-               f"same run: **old** = `{old.get('name')}` (`{old.get('source')}`, sha256 {old.get('sha256')}…), **new** = "
-               f"`{new.get('name')}` (`{new.get('source')}`, sha256 {new.get('sha256')}…). Per repetition each jar gets a fresh "
+               f"same run: **old** = `{old.get('name')}` (`{old.get('source')}`, sha256 {old.get('sha256')}…{jvm(old)}), **new** = "
+               f"`{new.get('name')}` (`{new.get('source')}`, sha256 {new.get('sha256')}…{jvm(new)}). Per repetition each jar gets a fresh "
                f"node (embedded H2 in a new data dir, `deploy/run-node.sh`: parallel collector, the class-data archive trained "
                f"for that jar, `-Xmx{m.get('relay_heap')}`), one `claude-console` account on the mock and one key, "
                f"{m.get('warmup_seconds')} s of warm-up streaming at 64 connections, then {m.get('run_seconds')} s runs: "
@@ -120,7 +125,7 @@ class Ab:
                f"of warm-up each, streams OpenAI Responses (Codex's headers; the mock's answer is 10,251 bytes of Responses SSE against "
                f"3,569 for Messages) and the Gemini API (7,776 bytes). Store: {'PostgreSQL on 127.0.0.1 (a fresh database per node)' if m.get('store') == 'postgres' else 'embedded H2'}. Medians over the repetitions; "
                f"added = relay − direct of the same jar's sessions. Machine: {m.get('nproc')} cores ({m.get('cpu')}), "
-               f"{m.get('java')}, load average at start {' '.join(m.get('loadavg_start', []))}; mock, relay and wrk share the cores.")
+               f"{m.get('java')}, load average at start {' '.join(m.get('loadavg_start', []))}{damon(m)}; mock, relay and wrk share the cores.")
         self.w()
         self.claude()
         self.floor()

@@ -4,20 +4,22 @@
 # connections, each waiting 0.5-1.5 x 100 ms before each request). Around each paced run /metrics is read, so
 # the relay's own overhead (relay_overhead_seconds: time inside the node, upstream's excluded) is known for
 # exactly those requests, beside what wrk saw and the collector's pauses inside the run.
-#   bash bench/scripts/paced-where.sh NAME JAR     (writes results/paced-NAME.md; about 3 minutes)
+#   bash bench/scripts/paced-where.sh NAME JAR [JVM options…]     (writes results/paced-NAME.md; about 3 minutes)
+# JVM options (no spaces in any) go to the node after the bench's own, e.g. -Xms512m to try a setting.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 for f in common build relay load one-node; do source "$BENCH_DIR/scripts/$f.sh"; done
-(( $# == 2 )) || die "usage: bash bench/scripts/paced-where.sh NAME JAR"
-NAME=$1
+(( $# >= 2 )) || die "usage: bash bench/scripts/paced-where.sh NAME JAR [JVM options…]"
+NAME=$1 JAR=$2; shift 2
+JVM_OPTIONS="$*"
 WORK=$(mktemp -d /tmp/relay-paced.XXXXXX)
 RESULTS_JSONL=$WORK/paced.jsonl
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
 BENCH_API=messages
 trap one_node_down EXIT
-one_node_up "$2" "-Xlog:gc:file=$WORK/gc.log:time"
+one_node_up "$JAR" "-Xlog:gc:file=$WORK/gc.log:time" "$@"
 run_wrk warmup relay 64 true 60 0
 for rep in 1 2; do
   curl -s "http://127.0.0.1:$RELAY_PORT/metrics" > "$WORK/metrics-before-$rep.txt"
@@ -27,9 +29,9 @@ for rep in 1 2; do
   curl -s "http://127.0.0.1:$RELAY_PORT/metrics" > "$WORK/metrics-after-$rep.txt"
 done
 
-python3 - "$WORK" "$NAME" "$2" > "$RESULTS_DIR/paced-$NAME.md" <<'PY'
+python3 - "$WORK" "$NAME" "$JAR" "$JVM_OPTIONS" > "$RESULTS_DIR/paced-$NAME.md" <<'PY'
 import datetime, json, os, re, sys
-work, name, jar = sys.argv[1:4]
+work, name, jar, options = sys.argv[1:5]
 
 def overhead(path):
     buckets = {}
@@ -52,7 +54,7 @@ def gc_pauses(start, end):
     return out
 
 print(f"## Where the paced tail comes from: `{name}`\n")
-print(f"Written by `bash bench/scripts/paced-where.sh {name} JAR` (jar `{jar}`), "
+print(f"Written by `bash bench/scripts/paced-where.sh {name} JAR{(' ' + options) if options else ''}` (jar `{jar}`), "
       f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC: one node on embedded H2, -Xmx512m, a 60 s warm-up at 64 "
       "streaming connections, then two paced runs of 20 s. Client = what wrk saw (the mock answers in about "
       "0.1 ms); inside the relay = `relay_overhead_seconds` for the same requests (upper bounds of its "
