@@ -76,6 +76,8 @@ for port in "$MOCK_PORT" "$RELAY_PORT"; do
 done
 ensure_wrk
 raise_nofile 65536
+DAMON=$(damon_state)
+[[ $DAMON == off ]] || log "the kernel's DAMON is $DAMON (recorded with the runs; see bench/what-bounds-it.md)"
 build_if_needed "$REBUILD"
 snapshot_jars
 train_class_archive
@@ -84,7 +86,7 @@ rm -f "$RESULTS_DIR"/measurements.jsonl "$RESULTS_DIR"/profile*.md "$RESULTS_DIR
 log "work dir $WORK; results in $RESULTS_DIR"
 
 # Machine and run description.
-emit "$(python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$RELAY_HEAP" "$STARTED" "$*" "$RELAY_JAR" "$ROOT" "$IDLE_RELAY_HEAP" "$PACED_THINK_MS" <<'PY'
+emit "$(BENCH_DAMON=$DAMON python3 - "$QUICK" "$REPS" "$RUN_SECONDS" "$RELAY_HEAP" "$STARTED" "$*" "$RELAY_JAR" "$ROOT" "$IDLE_RELAY_HEAP" "$PACED_THINK_MS" <<'PY'
 import json, os, platform, subprocess, sys
 quick, reps, secs, heap, started, args, jar, root, idle_heap, think = sys.argv[1:]
 def sh(c):
@@ -97,7 +99,7 @@ print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "re
   "nproc": os.cpu_count(), "cpu": cpu, "mem_gib": round(mem / 1048576, 1), "kernel": platform.release(),
   "java": sh("java -version 2>&1 | head -1"), "wrk": sh("wrk -v 2>&1 | head -1"),
   "git": sh("git rev-parse --short HEAD") + (" + uncommitted changes" if sh("git status --porcelain -- relay-node protocol") else ""),
-  "jar_built": sh("date -u -r " + jar + " +%Y-%m-%dT%H:%M:%SZ"), "loadavg_start": open("/proc/loadavg").read().split()[:3]}))
+  "jar_built": sh("date -u -r " + jar + " +%Y-%m-%dT%H:%M:%SZ"), "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", "")}))
 PY
 )"
 

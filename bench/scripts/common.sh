@@ -56,3 +56,15 @@ raise_nofile() {
   ulimit -Sn "$want"
   log "open files limit: $(ulimit -n)"
 }
+
+# damon_state: "off", or "on (ACTIONS)" when the kernel's DAMON runs (a VM's memory reclaim may page memory out
+# with it, and its thread takes a core for milliseconds at a time). The runs record it: whether it lengthens the
+# paced tail is not settled (bench/what-bounds-it.md).
+damon_state() {
+  local state out=off
+  for state in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+    [[ -f $state && $(cat "$state") == on ]] || continue
+    out="on ($(cat "${state%/state}"/contexts/*/schemes/*/action 2>/dev/null | sort -u | tr '\n' ' ' | xargs))"
+  done
+  echo "$out"
+}
