@@ -7,8 +7,8 @@
 #   RELAY_HEAP          the node's heap limit (default 1g): a size, e.g. 2g (-Xmx), or a share of the
 #                       machine's or container's memory, e.g. 70% (-XX:MaxRAMPercentage). Without a limit the
 #                       JVM takes a quarter of the machine and the parallel collector grows into it (a fuzzing
-#                       run reached 1.2 GB resident with 27 MB live). An open stream holds about 60 KiB of
-#                       live heap (bench/RESULTS.md: 577 MiB for 9,800), so 1g holds several thousand; raise it
+#                       run reached 1.2 GB resident with 27 MB live). An open stream holds about 40 KiB of
+#                       live heap (bench/RESULTS.md: 421 MiB for 9,800), so 1g holds several thousand; raise it
 #                       for more. A heap set in JAVA_OPTS (-Xmx, -XX:MaxRAMPercentage, -XX:MaxRAM) replaces
 #                       it, as the image's does.
 #   JAVA_OPTS           further JVM options, e.g. -XX:+HeapDumpOnOutOfMemoryError; they come after ours and win
