@@ -143,9 +143,11 @@ class AdminAuditTest {
     entry(data, owner, "repriced", "usage", null, null);
 
     // Newest first; by admin; by time; paged.
-    List<String> times = new ArrayList<>();
-    data.forEach(e -> times.add(e.get("at").asText()));
-    List<String> sorted = new ArrayList<>(times);
+    // Compared as instants: an instant on a whole second prints without a fraction ("…52Z"),
+    // which sorts after "…52.624Z" as text.
+    List<Instant> times = new ArrayList<>();
+    data.forEach(e -> times.add(Instant.parse(e.get("at").asText())));
+    List<Instant> sorted = new ArrayList<>(times);
     sorted.sort(java.util.Comparator.reverseOrder());
     assertEquals(sorted, times);
     JsonNode byAud = node.admin("GET", "/admin/api/audit?actor=aud", null).get("data");
