@@ -21,7 +21,6 @@ import dev.relaycluster.upstream.gemini.GeminiApiPlatform;
 import dev.relaycluster.upstream.openai.CodexPlatform;
 import dev.relaycluster.upstream.UpstreamClient;
 import dev.relaycluster.upstream.UpstreamFailures;
-import java.net.URI;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.stream.Materializer;
 import java.time.Duration;
@@ -90,24 +89,24 @@ public final class AccountAdmin {
    */
   public CompletionStage<PoolEntry> create(JsonNode body) {
     try {
-      String platform = text(body, "platform", "claude");
+      String platform = AccountFields.text(body, "platform", "claude");
       if (!PLATFORMS.containsKey(platform)) {
         throw AdminInputException.invalid("platform: must be \"claude\", \"openai\", \"gemini\" or \"droid\"");
       }
-      AccountType type = AccountType.fromWire(text(body, "type", ""))
+      AccountType type = AccountType.fromWire(AccountFields.text(body, "type", ""))
           .filter(t -> t.platform().equals(platform))
           .orElseThrow(() -> AdminInputException.invalid("type: must be " + PLATFORMS.get(platform)));
-      String name = required(body, "name");
+      String name = AccountFields.required(body, "name");
       String baseUrl = CloudAccountInput.handles(type) ? CloudAccountInput.baseUrl(type, body)
-          : baseUrl(text(body, "baseUrl", type == AccountType.GEMINI_OAUTH
+          : AccountFields.baseUrl(AccountFields.text(body, "baseUrl", type == AccountType.GEMINI_OAUTH
           ? settings.geminiOauth().codeAssistBaseUrl() : defaultBaseUrl(type)));
       AccountOptions options = AccountOptions.parse(body);
       AccountSecrets given = secrets(type, body);
       CompletionStage<AccountSecrets> ready = type == AccountType.GEMINI_OAUTH
           ? gemini.complete(given, baseUrl, options.proxy()) : CompletableFuture.completedFuture(given);
-      int priority = integer(body, "priority", 50, 0);
-      int maxConcurrency = integer(body, "maxConcurrency", 0, 0);
-      boolean paused = paused(body, false);
+      int priority = AccountFields.integer(body, "priority", 50, 0);
+      int maxConcurrency = AccountFields.integer(body, "maxConcurrency", 0, 0);
+      boolean paused = AccountFields.paused(body, false);
       return ready.thenCompose(complete -> {
         AccountSecrets secrets = options.proxy() == null ? complete : complete.withProxy(options.proxyUrl());
         String id = UUID.randomUUID().toString();
@@ -178,12 +177,12 @@ public final class AccountAdmin {
       byte[] sealedProxy, String project) {
     try {
       AccountPatch patch = new AccountPatch(
-          body.has("name") ? required(body, "name") : null,
+          body.has("name") ? AccountFields.required(body, "name") : null,
           body.has("baseUrl") || body.has("endpoint")
-              ? baseUrl(text(body, "endpoint", text(body, "baseUrl", ""))) : null,
-          body.has("priority") ? integer(body, "priority", 50, 0) : null,
-          body.has("maxConcurrency") ? integer(body, "maxConcurrency", 0, 0) : null,
-          body.has("paused") || body.has("status") || body.has("schedulable") ? paused(body, false) : null,
+              ? AccountFields.baseUrl(AccountFields.text(body, "endpoint", AccountFields.text(body, "baseUrl", ""))) : null,
+          body.has("priority") ? AccountFields.integer(body, "priority", 50, 0) : null,
+          body.has("maxConcurrency") ? AccountFields.integer(body, "maxConcurrency", 0, 0) : null,
+          body.has("paused") || body.has("status") || body.has("schedulable") ? AccountFields.paused(body, false) : null,
           sealed,
           System.currentTimeMillis(),
           options.groups(),
@@ -296,7 +295,7 @@ public final class AccountAdmin {
       return CloudAccountInput.secrets(type, body);
     }
     if (!type.oauth()) {
-      return new AccountSecrets(required(body, "apiKey"), null, null, 0);
+      return new AccountSecrets(AccountFields.required(body, "apiKey"), null, null, 0);
     }
     if (type == AccountType.CODEX_OAUTH) {
       return CodexTokenInput.secrets(body);
@@ -304,9 +303,9 @@ public final class AccountAdmin {
     if (type == AccountType.GEMINI_OAUTH) {
       return GeminiTokenInput.read(body).secrets();
     }
-    String access = required(body, "accessToken");
-    String refresh = text(body, "refreshToken", null);
-    long expiresAt = body.has("expiresAt") ? expiresAt(body.get("expiresAt")) : 0;
+    String access = AccountFields.required(body, "accessToken");
+    String refresh = AccountFields.text(body, "refreshToken", null);
+    long expiresAt = body.has("expiresAt") ? AccountFields.expiresAt(body.get("expiresAt")) : 0;
     return new AccountSecrets(null, access, refresh, expiresAt);
   }
 
@@ -321,84 +320,5 @@ public final class AccountAdmin {
       // Their base URL comes from the account's region or endpoint (CloudAccountInput.baseUrl).
       case BEDROCK, AZURE_OPENAI -> null;
     };
-  }
-
-  /** Epoch milliseconds, or an ISO-8601 instant. */
-  static long expiresAt(JsonNode node) {
-    if (node.isNumber()) {
-      return node.asLong();
-    }
-    try {
-      return java.time.Instant.parse(node.asText()).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
-      throw AdminInputException.invalid("expiresAt: epoch milliseconds or an ISO-8601 time, e.g. 2026-12-01T00:00:00Z");
-    }
-  }
-
-  static boolean paused(JsonNode body, boolean dflt) {
-    if (body.has("paused")) {
-      return bool(body, "paused");
-    }
-    if (body.has("schedulable")) {
-      return !bool(body, "schedulable");
-    }
-    if (body.has("status")) {
-      return switch (body.get("status").asText()) {
-        case "paused" -> true;
-        case "active" -> false;
-        default -> throw AdminInputException.invalid("status: must be \"active\" or \"paused\"");
-      };
-    }
-    return dflt;
-  }
-
-  private static boolean bool(JsonNode body, String field) {
-    JsonNode n = body.get(field);
-    if (!n.isBoolean()) {
-      throw AdminInputException.invalid(field + ": must be true or false");
-    }
-    return n.asBoolean();
-  }
-
-  static String baseUrl(String value) {
-    try {
-      URI uri = URI.create(value);
-      if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw AdminInputException.invalid("baseUrl: must be an http(s) URL, e.g. https://api.anthropic.com");
-      }
-      return value;
-    } catch (IllegalArgumentException e) {
-      throw AdminInputException.invalid("baseUrl: must be an http(s) URL, e.g. https://api.anthropic.com");
-    }
-  }
-
-  static String required(JsonNode body, String field) {
-    String v = text(body, field, null);
-    if (v == null || v.isBlank()) {
-      throw AdminInputException.invalid(field + ": required");
-    }
-    return v.strip();
-  }
-
-  static String text(JsonNode body, String field, String dflt) {
-    JsonNode n = body.get(field);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.isTextual()) {
-      throw AdminInputException.invalid(field + ": must be a string");
-    }
-    return n.asText();
-  }
-
-  static int integer(JsonNode body, String field, int dflt, int min) {
-    JsonNode n = body.get(field);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min) {
-      throw AdminInputException.invalid(field + ": must be an integer of at least " + min);
-    }
-    return n.asInt();
   }
 }

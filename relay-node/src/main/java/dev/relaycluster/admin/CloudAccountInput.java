@@ -33,9 +33,9 @@ final class CloudAccountInput {
 
   /** The base URL of a new account of {@code type}: the admin's {@code endpoint} or {@code baseUrl}, else the default. */
   static String baseUrl(AccountType type, JsonNode body) {
-    String given = AccountAdmin.text(body, "endpoint", AccountAdmin.text(body, "baseUrl", null));
+    String given = AccountFields.text(body, "endpoint", AccountFields.text(body, "baseUrl", null));
     if (given != null && !given.isBlank()) {
-      return AccountAdmin.baseUrl(given.strip());
+      return AccountFields.baseUrl(given.strip());
     }
     return switch (type) {
       case BEDROCK -> "https://bedrock-runtime." + region(body) + ".amazonaws.com";
@@ -53,14 +53,14 @@ final class CloudAccountInput {
         settings.put(CredentialSettings.DEPLOYMENT, name(body, "deployment", true));
         put(settings, CredentialSettings.API_VERSION, name(body, "apiVersion", false));
         put(settings, CredentialSettings.SERVED_MODEL, name(body, "model", false));
-        yield new AccountSecrets(AccountAdmin.required(body, "apiKey"), null, null, 0).withSettings(settings);
+        yield new AccountSecrets(AccountFields.required(body, "apiKey"), null, null, 0).withSettings(settings);
       }
-      case DROID_API -> new AccountSecrets(AccountAdmin.required(body, "apiKey"), null, null, 0);
+      case DROID_API -> new AccountSecrets(AccountFields.required(body, "apiKey"), null, null, 0);
       case DROID_OAUTH -> {
         put(settings, CredentialSettings.ORGANIZATION_ID, name(body, "organizationId", false));
-        long expiresAt = body.has("expiresAt") ? AccountAdmin.expiresAt(body.get("expiresAt")) : 0;
-        yield new AccountSecrets(null, AccountAdmin.required(body, "accessToken"),
-            AccountAdmin.text(body, "refreshToken", null), expiresAt).withSettings(settings);
+        long expiresAt = body.has("expiresAt") ? AccountFields.expiresAt(body.get("expiresAt")) : 0;
+        yield new AccountSecrets(null, AccountFields.required(body, "accessToken"),
+            AccountFields.text(body, "refreshToken", null), expiresAt).withSettings(settings);
       }
       default -> throw new IllegalArgumentException("not a cloud account type: " + type);
     };
@@ -68,7 +68,7 @@ final class CloudAccountInput {
 
   private static AccountSecrets bedrock(JsonNode body, Map<String, String> settings) {
     settings.put(CredentialSettings.REGION, region(body));
-    String bearer = AccountAdmin.text(body, "bearerToken", null);
+    String bearer = AccountFields.text(body, "bearerToken", null);
     boolean keys = body.hasNonNull("accessKeyId") || body.hasNonNull("secretAccessKey");
     if (bearer != null && !bearer.isBlank()) {
       if (keys) {
@@ -76,9 +76,9 @@ final class CloudAccountInput {
             + " pair (accessKeyId, secretAccessKey), not both");
       }
     } else {
-      settings.put(CredentialSettings.ACCESS_KEY_ID, AccountAdmin.required(body, "accessKeyId"));
-      settings.put(CredentialSettings.SECRET_ACCESS_KEY, AccountAdmin.required(body, "secretAccessKey"));
-      put(settings, CredentialSettings.SESSION_TOKEN, AccountAdmin.text(body, "sessionToken", null));
+      settings.put(CredentialSettings.ACCESS_KEY_ID, AccountFields.required(body, "accessKeyId"));
+      settings.put(CredentialSettings.SECRET_ACCESS_KEY, AccountFields.required(body, "secretAccessKey"));
+      put(settings, CredentialSettings.SESSION_TOKEN, AccountFields.text(body, "sessionToken", null));
     }
     JsonNode map = body.get("modelMap");
     if (map != null && !map.isNull()) {
@@ -100,7 +100,7 @@ final class CloudAccountInput {
   }
 
   private static String region(JsonNode body) {
-    String region = AccountAdmin.text(body, "region", null);
+    String region = AccountFields.text(body, "region", null);
     if (region == null || !REGION.matcher(region.strip()).matches()) {
       throw AdminInputException.invalid("region: required, an AWS region such as us-east-1");
     }
@@ -108,7 +108,7 @@ final class CloudAccountInput {
   }
 
   private static String name(JsonNode body, String field, boolean required) {
-    String v = AccountAdmin.text(body, field, null);
+    String v = AccountFields.text(body, field, null);
     if (v == null || v.isBlank()) {
       if (required) {
         throw AdminInputException.invalid(field + ": required");

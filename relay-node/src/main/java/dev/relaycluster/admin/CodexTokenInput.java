@@ -16,10 +16,10 @@ final class CodexTokenInput {
 
   static AccountSecrets secrets(JsonNode body) {
     JsonNode source = fields(body);
-    String access = AccountAdmin.required(source, "accessToken");
-    String refresh = AccountAdmin.text(source, "refreshToken", null);
-    long expiresAt = source.has("expiresAt") ? AccountAdmin.expiresAt(source.get("expiresAt")) : 0;
-    String accountId = AccountAdmin.text(source, "chatgptAccountId", null);
+    String access = AccountFields.required(source, "accessToken");
+    String refresh = AccountFields.text(source, "refreshToken", null);
+    long expiresAt = source.has("expiresAt") ? AccountFields.expiresAt(source.get("expiresAt")) : 0;
+    String accountId = AccountFields.text(source, "chatgptAccountId", null);
     CodexIdToken claims = claims(source);
     accountId = accountId != null || claims == null ? accountId : claims.chatgptAccountId();
     if (accountId == null || accountId.isBlank()) {
@@ -35,7 +35,7 @@ final class CodexTokenInput {
   }
 
   private static CodexIdToken claims(JsonNode source) {
-    String idToken = AccountAdmin.text(source, "idToken", null);
+    String idToken = AccountFields.text(source, "idToken", null);
     if (idToken == null || idToken.isBlank()) {
       return null;
     }

@@ -33,19 +33,19 @@ final class GeminiTokenInput {
       return new Login(new AccountSecrets(null, tokens.accessToken(), tokens.refreshToken(), tokens.expiresAt(),
           tokens.scopes(), null, project), tokens.email());
     }
-    String access = AccountAdmin.required(body, "accessToken");
-    String refresh = AccountAdmin.text(body, "refreshToken", null);
+    String access = AccountFields.required(body, "accessToken");
+    String refresh = AccountFields.text(body, "refreshToken", null);
     if (refresh == null || refresh.isBlank()) {
       throw AdminInputException.invalid("refreshToken: required (Google access tokens last an hour), or paste"
           + " oauth_creds.json as credsJson");
     }
-    long expiresAt = body.has("expiresAt") ? AccountAdmin.expiresAt(body.get("expiresAt")) : 0;
+    long expiresAt = body.has("expiresAt") ? AccountFields.expiresAt(body.get("expiresAt")) : 0;
     return new Login(new AccountSecrets(null, access, refresh.strip(), expiresAt, null, null, project), null);
   }
 
   /** The {@code projectId} of the body, null when absent or empty. */
   static String projectId(JsonNode body) {
-    String project = AccountAdmin.text(body, "projectId", null);
+    String project = AccountFields.text(body, "projectId", null);
     if (project == null || project.isBlank()) {
       return null;
     }

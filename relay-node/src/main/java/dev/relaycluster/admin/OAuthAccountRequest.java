@@ -13,10 +13,10 @@ record OAuthAccountRequest(String sessionId, AuthorizationCode code, String name
 
   /** @throws AdminInputException when a field is missing or malformed */
   static OAuthAccountRequest parse(JsonNode body, String defaultBaseUrl) {
-    String sessionId = AccountAdmin.required(body, "sessionId");
+    String sessionId = AccountFields.required(body, "sessionId");
     AuthorizationCode code;
     try {
-      code = AuthorizationCode.parse(AccountAdmin.text(body, "code", null));
+      code = AuthorizationCode.parse(AccountFields.text(body, "code", null));
     } catch (IllegalArgumentException e) {
       throw AdminInputException.invalid(e.getMessage());
     }
@@ -35,10 +35,10 @@ record OAuthAccountRequest(String sessionId, AuthorizationCode code, String name
 
   private static OAuthAccountRequest withSettings(String sessionId, AuthorizationCode code, JsonNode body,
       String defaultBaseUrl) {
-    String name = AccountAdmin.text(body, "name", null);
+    String name = AccountFields.text(body, "name", null);
     return new OAuthAccountRequest(sessionId, code, name == null || name.isBlank() ? null : name.strip(),
-        AccountAdmin.baseUrl(AccountAdmin.text(body, "baseUrl", defaultBaseUrl)),
-        AccountAdmin.integer(body, "priority", 50, 0), AccountAdmin.integer(body, "maxConcurrency", 0, 0),
-        AccountAdmin.paused(body, false), AccountOptions.parse(body));
+        AccountFields.baseUrl(AccountFields.text(body, "baseUrl", defaultBaseUrl)),
+        AccountFields.integer(body, "priority", 50, 0), AccountFields.integer(body, "maxConcurrency", 0, 0),
+        AccountFields.paused(body, false), AccountOptions.parse(body));
   }
 }
