@@ -107,6 +107,16 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
       ActorRef<SlotsGranted> replyTo) implements Command {}
 
   /**
+   * A node asks for a budget share of the key ({@link BudgetGrants}): {@code leaseId} names the most it may
+   * reserve ({@link BudgetLease}); less than {@code minCostMicros} or {@code minTokens} is not worth granting.
+   */
+  public record GrantBudget(String leaseId, long minCostMicros, long minTokens, ActorRef<LeaseHolder.Command> holder,
+      ActorRef<BudgetGranted> replyTo) implements Command {}
+
+  /** A node gives its budget share back, with the window's requests it did not use. */
+  public record ReturnBudget(String leaseId, long unusedRequests) implements Command {}
+
+  /**
    * Records a request's usage exactly once (by request id) and releases its lease; once written, answers
    * {@code receipts} with {@code receipt} (see {@link SettleAnswers}), or {@code replyTo} when it is null.
    */
@@ -219,6 +229,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   /** In-memory only: what each admitted request in flight reserved, and the current rate window. */
   private final Reservations reservations = new Reservations();
   private final UsageWrites usageWrites;
+  private final BudgetShares budgetShares;
 
   /**
    * @param zone where days (daily cost) and weekly resets are counted
@@ -256,6 +267,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     this.tagPartitions = tagPartitions;
     this.clock = clock;
     this.zone = zone;
+    this.budgetShares = new BudgetShares(leases, reservations);
     this.usageWrites = new UsageWrites(context, Effect(), leases, reservations, usageBatch, FlushUsage::new);
   }
 
@@ -299,13 +311,26 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
         .onCommand(GrantSlots.class, (state, cmd) -> leases.recovering() ? Effect().stash()
             : Effect().reply(cmd.replyTo(), new SlotsGranted(SlotGrants.grant(state.exists() ? state.toEntry() : null,
                 cmd.slotIds(), cmd.holder(), leases, () -> meter(state, clock.millis(), false), clock.millis(), zone))))
+        .onCommand(GrantBudget.class, (state, cmd) -> leases.recovering() ? Effect().stash()
+            : Effect().reply(cmd.replyTo(), budgetShares.grant(state.exists() ? state.toEntry() : null,
+                meter(state, clock.millis(), false), cmd, clock.millis(), zone)))
+        .onCommand(ReturnBudget.class, (state, cmd) -> {
+          budgetShares.returned(cmd);
+          return Effect().none();
+        })
         .onCommand(ImportUsage.class, usageWrites::importUsage)
         .onCommand(FlushUsage.class, (state, cmd) -> usageWrites.flush(state))
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new KeyStatusReply(state.exists(), state.revoked(), leases.size(), state.requests(), state.costMicros())))
+            new KeyStatusReply(state.exists(), state.revoked(), meter(state, clock.millis(), false).leasesInFlight(),
+                state.requests(), state.costMicros())))
         .onCommand(GetUsage.class, (state, cmd) -> Effect().reply(cmd.replyTo(), usage(state)))
-        .onCommand(LeaseMessage.class, (state, cmd) ->
-            leases.handle(cmd.message()) ? Effect().unstashAll() : Effect().none())
+        .onCommand(LeaseMessage.class, (state, cmd) -> {
+          if (!leases.handle(cmd.message())) {
+            return Effect().none();
+          }
+          reservations.restoreBudgets(leases.ids());
+          return Effect().unstashAll();
+        })
         .build();
   }
 
@@ -385,12 +410,14 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     KeyLimits limits = state.currentSettings().limits();
     CostTotals spent = limits.reservesCost() || countAll
         ? usageBatch.spent(state.totals(), limits, zone) : state.totals();
-    return new KeyMeter(leases.size(), reservations.window(), reserved, spent);
+    // Nodes' budget shares are leases too, but hold no request: they do not count as requests in flight.
+    return new KeyMeter(leases.size() - reservations.budgets(), reservations.window(), reserved, spent);
   }
 
   private KeyUsage usage(ApiKeyState state) {
     long now = clock.millis();
-    return KeyUsage.at(state, now, zone, leases.size(), meter(state, now, true), reservations.window(),
+    KeyMeter meter = meter(state, now, true);
+    return KeyUsage.at(state, now, zone, meter.leasesInFlight(), meter, reservations.shownWindow(),
         usageBatch.unwritten(state));
   }
 

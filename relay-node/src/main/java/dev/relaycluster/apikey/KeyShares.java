@@ -18,10 +18,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * This node's shares of the concurrency of keys whose only limit is concurrency ({@link AdmissionMode#SHARED}),
- * so that most of their requests are admitted without asking the key's entity. A share is a few of the
- * key's slots that the entity granted this node in advance ({@link ApiKeyEntity.GrantSlots}): ordinary leases
- * of the entity, held by this node's {@link LeaseHolder} and noted in its {@link LeaseBook}, so they count
+ * This node's shares of the concurrency of keys with a concurrency limit whose requests are admitted on the
+ * node ({@link AdmissionMode#sharesSlots}), so that most of their requests are admitted without asking the key's
+ * entity. A share is a few of the key's slots that the entity granted this node in advance
+ * ({@link ApiKeyEntity.GrantSlots}): ordinary leases of the entity, held by this node's {@link LeaseHolder} and noted in its {@link LeaseBook}, so they count
  * against the limit with every other lease, come back when the entity restarts elsewhere, and are dropped
  * when this node dies. A request takes a free slot here; when it ends the slot is free again on this node.
  * A request that finds none makes the share grow (one ask per key at a time, sized by {@link ShareSizing})
@@ -92,14 +92,13 @@ public final class KeyShares {
    * request must ask the entity itself). A slot taken must be given back with {@link #giveBack}.
    */
   public String take(KeyEntry key) {
-    AdmissionMode mode = AdmissionMode.of(key);
-    NodeShare share = mode == AdmissionMode.SHARED
-        ? shares.computeIfAbsent(key.id(), id -> new NodeShare()) : shares.get(key.id());
+    boolean sharing = AdmissionMode.sharesSlots(key);
+    NodeShare share = sharing ? shares.computeIfAbsent(key.id(), id -> new NodeShare()) : shares.get(key.id());
     if (share == null) {
       return null;
     }
-    release(key.id(), share.limit(mode == AdmissionMode.SHARED ? key.settings().limits().concurrency() : 0));
-    if (mode != AdmissionMode.SHARED) {
+    release(key.id(), share.limit(sharing ? key.settings().limits().concurrency() : 0));
+    if (!sharing) {
       return null;
     }
     String slot = share.take();
@@ -133,7 +132,7 @@ public final class KeyShares {
    * for concurrency while this node's share was growing (the slots granted meanwhile are this node's to use).
    */
   public String takeFree(KeyEntry key) {
-    NodeShare share = AdmissionMode.of(key) == AdmissionMode.SHARED ? shares.get(key.id()) : null;
+    NodeShare share = AdmissionMode.sharesSlots(key) ? shares.get(key.id()) : null;
     return share == null ? null : share.take();
   }
 

@@ -27,6 +27,16 @@ public record RateWindow(long start, long lengthMillis, long requests, long toke
     return new RateWindow(start, lengthMillis, requests + 1, tokens, costMicros);
   }
 
+  /** With {@code n} more requests counted (a node's budget share takes them ahead of its requests). */
+  public RateWindow withRequests(long n) {
+    return new RateWindow(start, lengthMillis, requests + n, tokens, costMicros);
+  }
+
+  /** With {@code n} requests fewer (a share gave back the ones it did not use), never below none. */
+  public RateWindow withoutRequests(long n) {
+    return new RateWindow(start, lengthMillis, Math.max(0, requests - n), tokens, costMicros);
+  }
+
   public RateWindow withUsage(long moreTokens, long moreCostMicros) {
     return new RateWindow(start, lengthMillis, requests, tokens + moreTokens, costMicros + moreCostMicros);
   }

@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * named as the key's concurrency limit allows, each slot an ordinary lease of the entity's
  * {@link LeaseKeeper} held by the node's lease holder, admitted slot by slot by the same
  * {@link Admission#decide} as a request without facts. So slots and per-request leases together never pass
- * the limit, and a node's slots are dropped with its holder. Only a key whose only limit is concurrency
- * ({@link AdmissionMode#SHARED} on the entity's own definition) gets slots.
+ * the limit, and a node's slots are dropped with its holder. Only a key with a concurrency limit whose
+ * requests are admitted on nodes ({@link AdmissionMode#sharesSlots} on the entity's own definition) gets slots.
  */
 final class SlotGrants {
   private SlotGrants() {}
@@ -30,7 +30,7 @@ final class SlotGrants {
   static List<String> grant(KeyEntry key, List<String> slotIds, ActorRef<LeaseHolder.Command> holder,
       LeaseKeeper<?> leases, Supplier<KeyMeter> meter, long now, ZoneId zone) {
     List<String> granted = new ArrayList<>();
-    if (AdmissionMode.of(key) != AdmissionMode.SHARED || slotIds == null) {
+    if (!AdmissionMode.sharesSlots(key) || slotIds == null) {
       return granted;
     }
     int limit = key.settings().limits().concurrency();

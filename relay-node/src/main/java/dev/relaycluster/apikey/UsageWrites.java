@@ -56,7 +56,7 @@ final class UsageWrites {
       SettleAnswers.answer(cmd);
       return effects.none();
     }
-    reservations.settled(reservation, cmd.usage());
+    reservations.settled(reservation, BudgetLease.shareOf(cmd.leaseId()), cmd.usage());
     if (usageBatch.add(cmd)) {
       return flush(state);
     }

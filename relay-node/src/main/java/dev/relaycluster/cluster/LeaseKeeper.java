@@ -1,6 +1,7 @@
 package dev.relaycluster.cluster;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -67,6 +68,11 @@ public final class LeaseKeeper<C> {
    */
   public boolean released(String leaseId) {
     return released.contains(leaseId);
+  }
+
+  /** The ids of the leases held now (a view). */
+  public Set<String> ids() {
+    return Collections.unmodifiableSet(leases.keySet());
   }
 
   public boolean holds(String leaseId) {

@@ -5,6 +5,8 @@ import dev.relaycluster.account.PoolView;
 import dev.relaycluster.apikey.Admission;
 import dev.relaycluster.apikey.AdmissionMode;
 import dev.relaycluster.apikey.ApiKeyEntity;
+import dev.relaycluster.apikey.BudgetLease;
+import dev.relaycluster.apikey.KeyBudgets;
 import dev.relaycluster.apikey.KeyShares;
 import dev.relaycluster.apikey.Refusal;
 import dev.relaycluster.apikey.RequestFacts;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -61,8 +64,10 @@ public final class RelayFlow {
   private final TraceBook traces;
   private final SettledRequests settled;
   private final RelayOverhead overhead;
-  /** This node's shares of the concurrency of keys limited by concurrency only. */
+  /** This node's shares of the concurrency of keys with a concurrency limit. */
   private final KeyShares shares;
+  /** This node's shares of the allowance of keys with a rate window or a cost limit. */
+  private final KeyBudgets budgets;
 
   public RelayFlow(ActorSystem<?> system, PoolView pool, LastUsedClock clock, CredentialVault vault,
       UpstreamClient upstream, UsageRecords usageRecords, RelaySettings settings,
@@ -83,6 +88,7 @@ public final class RelayFlow {
     this.settled = new SettledRequests(metrics, pool);
     this.overhead = new RelayOverhead(metrics);
     this.shares = KeyShares.start(system, leaseHolder, leaseBook, settings.http().askTimeout());
+    this.budgets = KeyBudgets.start(system, leaseHolder, leaseBook, settings.http().askTimeout());
   }
 
   /** Relays one call; {@code facts} are what the key's policy and limits judge the request by. */
@@ -124,8 +130,9 @@ public final class RelayFlow {
 
   /**
    * Steps 3–4: the key's static policy on this node's replica (no hop), then admission: on this node for a
-   * key with no limit to check ({@link AdmissionMode#LOCAL}) or on a free slot of the node's share of a key
-   * limited by concurrency only ({@link KeyShares}), else on the key's entity. Admitted: the request's
+   * key with no limit to check ({@link AdmissionMode#LOCAL}), on a free slot of the node's share of a key's
+   * concurrency ({@link KeyShares}) and on the node's share of a key's rate window and cost limits
+   * ({@link KeyBudgets}) for a key that has them, else on the key's entity. Admitted: the request's
    * {@link Settlement} (the node counts it in flight until it settles).
    * Refused: the refusal, already recorded in the key's ledger. Never a failed stage.
    */
@@ -144,13 +151,37 @@ public final class RelayFlow {
           refusal(call, key, new ApiKeyEntity.Refused(r.refusal(), r.message(), r.retryAfterSeconds(), r.resetAt()),
               trace)));
     }
+    AdmissionMode mode = AdmissionMode.of(call.key());
     // A key with no limit to check: no ask.
-    if (AdmissionMode.of(call.key()) == AdmissionMode.LOCAL) {
-      return CompletableFuture.completedFuture(onNode(call, key, null, trace));
+    if (mode == AdmissionMode.LOCAL) {
+      return CompletableFuture.completedFuture(onNode(call, key, null, null, trace));
     }
-    // A free slot of this node's share of the key's concurrency (or one its ask for more brought): no ask.
-    return shares.acquire(call.key()).thenCompose(slot -> slot != null
-        ? CompletableFuture.completedFuture(onNode(call, key, slot, trace)) : askEntity(call, facts, key, trace));
+    // Room on this node's share of the key's allowance (or on one its ask for more brought): no ask.
+    if (mode == AdmissionMode.BUDGET) {
+      return budgets.acquire(call.key(), facts).thenCompose(ticket -> ticket == null
+          ? askEntity(call, facts, key, trace) : withSlot(call, facts, key, ticket, trace));
+    }
+    return withSlot(call, facts, key, null, trace);
+  }
+
+  /**
+   * A free slot of this node's share of the key's concurrency (or one its ask for more brought), when the key
+   * has a concurrency limit: no ask. Without one, the request asks the entity (giving back its ticket).
+   */
+  private CompletionStage<Admitted> withSlot(RelayCall call, RequestFacts facts, EntityRef<ApiKeyEntity.Command> key,
+      KeyBudgets.Ticket ticket, RouteTrace trace) {
+    if (ticket != null && !AdmissionMode.sharesSlots(call.key())) {
+      return CompletableFuture.completedFuture(onNode(call, key, null, ticket, trace));
+    }
+    return shares.acquire(call.key()).thenCompose(slot -> {
+      if (slot != null) {
+        return CompletableFuture.completedFuture(onNode(call, key, slot, ticket, trace));
+      }
+      if (ticket != null) {
+        budgets.cancel(ticket);
+      }
+      return askEntity(call, facts, key, trace);
+    });
   }
 
   /** Admission on the key's entity: its lease, rate window and cost reservation. */
@@ -162,9 +193,18 @@ public final class RelayFlow {
             settings.http().askTimeout())
         .thenApply(reply -> {
           if (reply instanceof ApiKeyEntity.Refused refused) {
-            // The slots granted to this node's share meanwhile count in the refusal: use one if it is free.
+            // The slots granted to this node's share meanwhile count in the refusal: use one if it is free (with
+            // room on the node's share of the key's allowance, for a key that has one).
             String granted = refused.refusal() == Refusal.CONCURRENCY ? shares.takeFree(call.key()) : null;
-            return granted != null ? onNode(call, key, granted, trace)
+            KeyBudgets.Ticket ticket = null;
+            if (granted != null && AdmissionMode.of(call.key()) == AdmissionMode.BUDGET) {
+              ticket = budgets.takeNow(call.key(), facts);
+              if (ticket == null) {
+                shares.giveBack(call.key().id(), granted);
+                granted = null;
+              }
+            }
+            return granted != null ? onNode(call, key, granted, ticket, trace)
                 : Admitted.refused(refusal(call, key, refused, trace));
           }
           return new Admitted(settlement(call, key, ((ApiKeyEntity.Admitted) reply).leaseId(), trace), null, true);
@@ -178,14 +218,29 @@ public final class RelayFlow {
   }
 
   /**
-   * A request admitted on this node, on a slot of its share of the key ({@code slot}, given back when it
-   * settles) or, with a null slot, for a key with no limit to check: no lease on the key's entity.
+   * A request admitted on this node, on a slot of its share of the key's concurrency ({@code slot}) and on its
+   * share of the key's allowance ({@code ticket}), each given back when it settles, or, with neither, for a
+   * key with no limit to check: no lease on the key's entity.
    */
-  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot, RouteTrace trace) {
+  private Admitted onNode(RelayCall call, EntityRef<ApiKeyEntity.Command> key, String slot, KeyBudgets.Ticket ticket,
+      RouteTrace trace) {
     String keyId = call.key().id();
-    Runnable ended = slot == null ? () -> {} : () -> shares.giveBack(keyId, slot);
-    return new Admitted(Settlement.withoutKeyLease(key, call.requestId(), ended, leaseBook, redelivery,
-        drain::finished, usage -> settled(call, usage, trace)), null, true);
+    Consumer<UsageRecord> ended = usage -> {
+      if (slot != null) {
+        shares.giveBack(keyId, slot);
+      }
+      if (ticket != null) {
+        budgets.end(ticket, usage);
+      }
+    };
+    Runnable recorded = ticket == null ? drain::finished : () -> {
+      drain.finished();
+      budgets.recorded(ticket);
+    };
+    // On a budget share, the request settles under its id and the share's: the share is spent as it is counted.
+    String settleId = ticket == null ? call.requestId() : BudgetLease.settleId(call.requestId(), ticket.shareId());
+    return new Admitted(Settlement.withoutKeyLease(key, settleId, ended, leaseBook, redelivery,
+        recorded, usage -> settled(call, usage, trace)), null, true);
   }
 
   /**

@@ -25,7 +25,7 @@ public final class Settlement {
   private final String keyEntity;
   /** Whether the key's entity holds a lease named {@link #keyLeaseId} for this request. */
   private final boolean keyLease;
-  private final Runnable onEnded;
+  private final Consumer<UsageRecord> onEnded;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile EntityRef<AccountEntity.Command> account;
   private volatile String accountLeaseId;
@@ -45,11 +45,12 @@ public final class Settlement {
   /** @param onSettled told the request's usage record once, when it settles (not when it settles without one) */
   public Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, LeaseBook book,
       UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
-    this(key, keyLeaseId, true, () -> {}, book, redelivery, onRecorded, onSettled);
+    this(key, keyLeaseId, true, usage -> {}, book, redelivery, onRecorded, onSettled);
   }
 
-  private Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, boolean keyLease, Runnable onEnded,
-      LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+  private Settlement(EntityRef<ApiKeyEntity.Command> key, String keyLeaseId, boolean keyLease,
+      Consumer<UsageRecord> onEnded, LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded,
+      Consumer<UsageRecord> onSettled) {
     this.onSettled = onSettled;
     this.key = key;
     this.book = book;
@@ -65,12 +66,14 @@ public final class Settlement {
   }
 
   /**
-   * A request admitted on this node without a lease on its key (a key without limits, or one on a slot of the
-   * node's share): its usage is settled under {@code requestId}, which names no lease, so the settlement
-   * releases nothing on the key; {@code onEnded} runs once when the request settles (gives its slot back).
+   * A request admitted on this node without a lease on its key (a key without limits, or one on the node's
+   * shares of its slots or allowance): its usage is settled under {@code requestId}, which names no lease, so
+   * the settlement releases nothing on the key; {@code onEnded} is told once when the request settles, with
+   * its usage or null (gives its slot and its share's hold back).
    */
-  public static Settlement withoutKeyLease(EntityRef<ApiKeyEntity.Command> key, String requestId, Runnable onEnded,
-      LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded, Consumer<UsageRecord> onSettled) {
+  public static Settlement withoutKeyLease(EntityRef<ApiKeyEntity.Command> key, String requestId,
+      Consumer<UsageRecord> onEnded, LeaseBook book, UsageRedelivery redelivery, Runnable onRecorded,
+      Consumer<UsageRecord> onSettled) {
     return new Settlement(key, requestId, false, onEnded, book, redelivery, onRecorded, onSettled);
   }
 
@@ -122,7 +125,7 @@ public final class Settlement {
     String route = dialected == null ? null : trace.shortForm();
     UsageRecord usage = route == null ? dialected : dialected.withRoute(route);
     releaseAccount();
-    onEnded.run();
+    onEnded.accept(usage);
     if (keyLease) {
       book.released(keyEntity, keyLeaseId);
     }

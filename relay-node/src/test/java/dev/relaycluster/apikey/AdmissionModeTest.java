@@ -1,6 +1,8 @@
 package dev.relaycluster.apikey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -31,12 +33,26 @@ class AdmissionModeTest {
   }
 
   @Test
-  void everyOtherLimitAsksTheEntity() {
+  void aRateWindowOrACostLimitIsSpentFromTheNodesBudgetShare() {
     KeyLimits window = new KeyLimits(0, new RateWindowLimit(5, 10, 0, 0), 0, 0, 0, 1, 0);
-    assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(window)));
-    assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(new KeyLimits(2, null, 1_000_000, 0, 0, 1, 0))));
-    assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(new KeyLimits(0, null, 0, 1_000_000, 0, 1, 0))));
-    assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(new KeyLimits(0, null, 0, 0, 1_000_000, 1, 0))));
+    assertEquals(AdmissionMode.BUDGET, AdmissionMode.of(key(window)));
+    assertEquals(AdmissionMode.BUDGET, AdmissionMode.of(key(new KeyLimits(0, null, 1_000_000, 0, 0, 1, 0))));
+    assertEquals(AdmissionMode.BUDGET, AdmissionMode.of(key(new KeyLimits(0, null, 0, 1_000_000, 0, 1, 0))));
+    assertEquals(AdmissionMode.BUDGET, AdmissionMode.of(key(new KeyLimits(0, null, 0, 0, 1_000_000, 1, 0))));
+    assertFalse(AdmissionMode.sharesSlots(key(window)));
+    KeyLimits both = new KeyLimits(2, null, 1_000_000, 0, 0, 1, 0);
+    assertEquals(AdmissionMode.BUDGET, AdmissionMode.of(key(both)));
+    assertTrue(AdmissionMode.sharesSlots(key(both)), "and its concurrency from the node's slots");
+    assertTrue(AdmissionMode.sharesSlots(key(KeyLimits.NONE.withConcurrency(3))));
+    assertFalse(AdmissionMode.sharesSlots(key(KeyLimits.NONE)));
+  }
+
+  @Test
+  void everythingElseAsksTheEntity() {
+    assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(new KeyLimits(0, null, 1_000_000, 0, 0, 1, 0),
+        KeyExpiry.activation(60_000), 0, KeyStatus.ACTIVE)), "an activation pending, whatever the limits");
+    assertFalse(AdmissionMode.sharesSlots(key(KeyLimits.NONE.withConcurrency(3), KeyExpiry.activation(60_000), 0,
+        KeyStatus.ACTIVE)));
     assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(KeyLimits.NONE, KeyExpiry.activation(60_000), 0,
         KeyStatus.ACTIVE)), "the first use of an activation key is persisted by its entity");
     assertEquals(AdmissionMode.ASK, AdmissionMode.of(key(KeyLimits.NONE, KeyExpiry.NONE, 0, KeyStatus.REVOKED)));

@@ -101,10 +101,18 @@ class ApiKeySlotsEntityTest {
   }
 
   @Test
-  void aKeyWithOtherLimitsGetsNoSlots() {
-    create(new KeyLimits(4, null, 1_000_000, 0, 0, 1, 0));
+  void aKeyWithoutAConcurrencyLimitGetsNoSlots() {
+    create(new KeyLimits(0, null, 1_000_000, 0, 0, 1, 0));
     assertEquals(List.of(), grant(holder.getRef(), "s1"));
     assertEquals(0, inFlight());
+  }
+
+  @Test
+  void aKeyWithAConcurrencyAndACostLimitGetsSlotsUpToItsConcurrency() {
+    create(new KeyLimits(2, null, 1_000_000, 0, 0, 1, 0));
+    assertEquals(List.of("s1", "s2"), grant(holder.getRef(), "s1", "s2", "s3"));
+    assertEquals(2, inFlight());
+    assertEquals(Refusal.CONCURRENCY, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1")).refusal());
   }
 
   @Test

@@ -118,9 +118,9 @@ class KeySharesTest {
     shares.giveBack("key-1", taken.get(0));
     assertEquals(2, entity.slots.size(), "a slot freed above the limit goes back");
     KeySettings window = new KeySettings("k", "", List.of(),
-        new KeyLimits(2, new RateWindowLimit(5, 10, 0, 0), 0, 0, 0, 1, 0), KeyAccess.ANY, KeyExpiry.NONE, Map.of(),
+        new KeyLimits(0, new RateWindowLimit(5, 10, 0, 0), 0, 0, 0, 1, 0), KeyAccess.ANY, KeyExpiry.NONE, Map.of(),
         Map.of());
-    KeyEntry changed = new KeyEntry("key-1", "k", "hash", "cr_", 2, KeyStatus.ACTIVE, 1, 0, 2, window, 0, 0);
+    KeyEntry changed = new KeyEntry("key-1", "k", "hash", "cr_", 0, KeyStatus.ACTIVE, 1, 0, 2, window, 0, 0);
     assertNull(shares.take(changed));
     shares.giveBack("key-1", taken.get(1));
     assertEquals(0, shares.free("key-1"), "a key that no longer shares keeps no free slot");

@@ -77,4 +77,40 @@ class ReservationsTest {
     assertEquals(false, batch.flushToSchedule(2_000L), "one is scheduled");
     assertEquals(true, batch.flushToSchedule(1_000L + 2_000_000_000L), "that one looks lost");
   }
+
+  @Test
+  void aBudgetShareCountsItsRequestsAheadAndIsSpentAsItsRequestsSettle() {
+    Reservations reservations = new Reservations();
+    String share = "budget:n-1:10:100:4:a";
+    RateWindow window = new RateWindow(1_000, 60_000, 4, 0, 0);
+    reservations.budgetGranted(share, window, new Reservation(10, 100, false, 1_000), 4);
+    assertEquals(1, reservations.budgets());
+    assertEquals(new Reserved(10, 0, 10, 100), reservations.reserved(id -> true));
+    assertEquals(4, reservations.window().requests(), "admission counts the share's requests ahead");
+    assertEquals(0, reservations.shownWindow().requests(), "none of them made yet");
+    reservations.settled(null, share, usage("on-share", 30, 7));
+    assertEquals(new Reserved(3, 0, 3, 70), reservations.reserved(id -> true), "spent: no longer reserved");
+    assertEquals(new RateWindow(1_000, 60_000, 4, 30, 7), reservations.window());
+    assertEquals(1, reservations.shownWindow().requests(), "the one made on the share");
+    reservations.settled(null, null, usage("lease-gone", 5, 1));
+    assertEquals(new RateWindow(1_000, 60_000, 4, 30, 7), reservations.window(),
+        "a settlement with neither a reservation nor a share counts in no window, as before");
+    reservations.settled(null, share, usage("overspent", 0, 50));
+    assertEquals(new Reserved(0, 0, 0, 70), reservations.reserved(id -> true), "never below nothing");
+    reservations.budgetReturned(share, 2);
+    assertEquals(2, reservations.window().requests(), "the two it did not use came back");
+    assertEquals(2, reservations.shownWindow().requests());
+    assertEquals(0, reservations.budgets());
+    assertEquals(Reserved.NONE, reservations.reserved(id -> true));
+  }
+
+  @Test
+  void sharesComeBackFromTheirIdsAndGoWithTheirHolder() {
+    Reservations reservations = new Reservations();
+    reservations.restoreBudgets(List.of("req-1", "slot:ab:1", "budget:n-2:500:40:3:o"));
+    assertEquals(new Reserved(500, 500, 0, 0), reservations.reserved(id -> true), "what the id names, no window");
+    assertEquals(1, reservations.budgets());
+    assertEquals(Reserved.NONE, reservations.reserved(id -> false), "its holder's leases were dropped");
+    assertEquals(0, reservations.budgets());
+  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaycluster.testing.MockAnthropic;
 import dev.relaycluster.testing.TestNode;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Admission without a hop to the key's entity, through HTTP on one node with a mock Anthropic upstream: a
  * key without limits is admitted on the node (its entity holds no lease for the request) and its usage is
- * recorded once; a key limited by concurrency only, hammered, never has more requests upstream than its limit.
+ * recorded once; a key limited by concurrency only, hammered, never has more requests upstream than its limit;
+ * a key with a cost limit is admitted on the node's budget share (no lease per request), which goes back once
+ * idle; a key with a rate window, hammered, is served exactly its window's requests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeySharesRelayTest {
@@ -126,5 +129,62 @@ class KeySharesRelayTest {
     assertTrue(ok >= 4, "every round served requests: " + ok);
     assertTrue(mock.maxConcurrent(model) <= 2, "upstream saw " + mock.maxConcurrent(model) + " at once");
     assertEquals(2, mock.maxConcurrent(model), "the limit was used");
+  }
+
+  @Test
+  void aKeyWithACostLimitIsAdmittedOnTheNodesShareWhichGoesBackOnceIdle() throws Exception {
+    JsonNode created = createKey("{\"dailyCostLimit\": 5}");
+    String id = created.get("id").asText();
+    int before = mock.received().size();
+    CompletableFuture<HttpResponse<String>> call = send(created.get("key").asText(), "mock-slow");
+    for (int i = 0; i < 200 && mock.received().size() == before && !call.isDone(); i++) {
+      Thread.sleep(10);
+    }
+    assertTrue(mock.received().size() > before, "the request went upstream");
+    JsonNode during = usage(id);
+    assertEquals(0, during.get("inFlight").asInt(), "admitted without a lease on the key's entity");
+    assertTrue(new BigDecimal(during.get("reservedInFlight").asText()).signum() > 0, "the node's share is reserved");
+    HttpResponse<String> answer = call.join();
+    assertEquals(200, answer.statusCode(), answer.body());
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    JsonNode after = usage(id);
+    while ((after.get("requests").asLong() < 1 || new BigDecimal(after.get("reservedInFlight").asText()).signum() != 0)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      after = usage(id);
+    }
+    assertEquals(1, after.get("requests").asLong(), "recorded once");
+    assertTrue(new BigDecimal(after.get("costToday").asText()).signum() > 0, "its cost counts toward the limit");
+    assertEquals(0, new BigDecimal(after.get("reservedInFlight").asText()).signum(), "the idle share went back");
+  }
+
+  @Test
+  void aKeyWithARateWindowIsServedExactlyItsWindowsRequests() throws Exception {
+    JsonNode created = createKey("{\"rateLimit\": {\"windowMinutes\": 60, \"requests\": 5}}");
+    String key = created.get("key").asText();
+    String model = "mock-paced-window-" + UUID.randomUUID();
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      calls.add(send(key, model));
+    }
+    int ok = 0;
+    int refused = 0;
+    for (CompletableFuture<HttpResponse<String>> c : calls) {
+      HttpResponse<String> r = c.join();
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 429, r.statusCode() + " " + r.body());
+      ok += r.statusCode() == 200 ? 1 : 0;
+      refused += r.statusCode() == 429 ? 1 : 0;
+    }
+    assertEquals(5, ok, "the window's five");
+    assertEquals(7, refused);
+    assertEquals(429, send(key, model).join().statusCode(), "still none left once every share went back");
+    JsonNode window = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    do {
+      Thread.sleep(100);
+      window = usage(created.get("id").asText()).get("window");
+    } while (window.get("requests").asLong() != 5 && System.nanoTime() < deadline);
+    assertEquals(5, window.get("requests").asLong(), window.toString());
   }
 }

@@ -1,0 +1,205 @@
+package dev.relaycluster.apikey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaycluster.cluster.LeaseBook;
+import dev.relaycluster.cluster.LeaseHolder;
+import dev.relaycluster.cluster.ReplicatedView;
+import dev.relaycluster.usage.RequestOutcome;
+import dev.relaycluster.usage.UsageRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key entity's side of budget shares: a share granted reserves its amounts against every later admission
+ * and grant until it is given back, holds no concurrency, goes with its node's holder, and is reserved again
+ * from its id when the entity restarts.
+ */
+class ApiKeyBudgetsEntityTest {
+  private static final long DOLLAR = 1_000_000;
+  private static ActorTestKit testKit;
+  private static KeyDirectory directory;
+
+  private String keyId;
+  private EventSourcedBehaviorTestKit<ApiKeyEntity.Command, ApiKeyEntity.Event, ApiKeyState> kit;
+  private TestProbe<LeaseHolder.Command> holder;
+
+  @BeforeAll
+  static void startSystem() {
+    testKit = ActorTestKit.create("ApiKeyBudgetsEntityTest", ApiKeyEntityTest.CONFIG);
+    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
+    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
+    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "budget-keys"));
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void newKey() {
+    keyId = "key-" + UUID.randomUUID();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, 4));
+    holder = testKit.createTestProbe();
+  }
+
+  private void create(KeyLimits limits) {
+    KeySettings settings = new KeySettings("budget", "", List.of(), limits, KeyAccess.ANY, KeyExpiry.NONE, Map.of(),
+        Map.of());
+    assertTrue(kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Create("hash-" + keyId, "cr_abcd",
+        settings, 1_000L, r)).reply().isSuccess());
+  }
+
+  private BudgetGranted grant(ActorRef<LeaseHolder.Command> by, BudgetLease lease, long minCost) {
+    return kit.<BudgetGranted>runCommand(r -> new ApiKeyEntity.GrantBudget(lease.id(), minCost, 0, by, r)).reply();
+  }
+
+  private ApiKeyEntity.AdmitReply admit(String lease, long estimate) {
+    RequestFacts facts = new RequestFacts("claude", "anthropic", "claude-sonnet-4-5", "claude-code", estimate, 100);
+    return kit.<ApiKeyEntity.AdmitReply>runCommand(r -> new ApiKeyEntity.Admit(lease, holder.getRef(), facts, r))
+        .reply();
+  }
+
+  private KeyUsage usage() {
+    return kit.<KeyUsage>runCommand(ApiKeyEntity.GetUsage::new).reply();
+  }
+
+  private int inFlight() {
+    return kit.<ApiKeyEntity.KeyStatusReply>runCommand(ApiKeyEntity.GetStatus::new).reply().leasesInFlight();
+  }
+
+  private UsageRecord usage(String requestId, long cost) {
+    return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
+        "claude-sonnet-4-5-20250929", false, 100, 20, 0, 0, 0, cost, 0, 0, 0, cost, cost, "test", false, 200,
+        RequestOutcome.COMPLETED, null, System.currentTimeMillis(), 20L, 10L, 1, null, "test-agent", "unknown", null);
+  }
+
+  @Test
+  void aShareReservesItsGrantUntilItIsGivenBack() {
+    create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
+    BudgetGranted quarter = grant(holder.getRef(), BudgetLease.of("n-1", DOLLAR, 0, 0, false), 1);
+    assertTrue(quarter.granted());
+    assertEquals(DOLLAR / 4, quarter.costMicros(), "a quarter of the day's dollar");
+    assertEquals(-1, quarter.requests(), "the key has no window");
+    BudgetLease rest = BudgetLease.of("n-2", DOLLAR, 0, 0, false);
+    assertEquals(3 * DOLLAR / 4, grant(holder.getRef(), rest, 3 * DOLLAR / 4).costMicros(), "what is left, asked as the least");
+    assertEquals(DOLLAR, usage().reservedMicros());
+    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal(),
+        "the shares hold the whole day");
+    assertFalse(grant(holder.getRef(), BudgetLease.of("n-3", DOLLAR, 0, 0, false), 1).granted());
+    assertEquals(0, inFlight(), "a share is no request in flight");
+
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(rest.id(), 0));
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-2", 10));
+    assertFalse(grant(holder.getRef(), rest, 1).granted(), "a share given back is never granted again");
+  }
+
+  @Test
+  void whatARequestOnAShareSpentIsNoLongerReservedByIt() {
+    create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
+    BudgetLease lease = BudgetLease.of("n-1", DOLLAR, 0, 0, false);
+    assertEquals(DOLLAR, grant(holder.getRef(), lease, DOLLAR).costMicros(), "the whole day, asked as the least");
+    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal());
+    kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(BudgetLease.settleId("req-on-share", lease.id()),
+        usage("req-on-share", 300_000), r));
+    KeyUsage u = usage();
+    assertEquals(300_000, u.todayMicros(), "spent");
+    assertEquals(700_000, u.reservedMicros(), "and no longer reserved: counted once");
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 0));
+    assertEquals(0, usage().reservedMicros());
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-2", 10));
+  }
+
+  @Test
+  void aShareHoldsNoSlotOfTheConcurrencyLimit() {
+    create(new KeyLimits(1, null, DOLLAR, 0, 0, 1, 0));
+    assertTrue(grant(holder.getRef(), BudgetLease.of("n-1", 1_000, 0, 0, false), 1).granted());
+    assertEquals(0, inFlight());
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-1", 10));
+    assertEquals(1, inFlight());
+  }
+
+  @Test
+  void windowRequestsAreCountedAheadAndTheUnusedOnesComeBack() {
+    create(new KeyLimits(0, new RateWindowLimit(60, 10, 0, 0), 0, 0, 0, 1, 0));
+    BudgetLease lease = BudgetLease.of("n-1", 1, 0, 8, false);
+    BudgetGranted share = grant(holder.getRef(), lease, 0);
+    assertEquals(2, share.requests(), "a quarter of the ten, rounded down");
+    assertTrue(share.windowEnd() > System.currentTimeMillis());
+    assertEquals(0, usage().window().requests(), "requests counted ahead are not shown as made");
+    for (int i = 0; i < 8; i++) {
+      assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-" + i, 0));
+    }
+    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-8", 0)).refusal());
+    // One request on the node's share settled (under its id and the share's); the other was not used.
+    kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(BudgetLease.settleId("req-on-share", lease.id()),
+        usage("req-on-share", 5), r));
+    assertEquals(9, usage().window().requests(), "the eight admitted here and the one made on the share");
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 1));
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-9", 0));
+    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-10", 0)).refusal());
+  }
+
+  @Test
+  void aNodesSharesGoWhenItsHolderStops() throws Exception {
+    create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
+    ActorRef<LeaseHolder.Command> node = testKit.spawn(Behaviors.<LeaseHolder.Command>ignore(),
+        "holder-" + UUID.randomUUID());
+    assertTrue(grant(node, BudgetLease.of("n-1", DOLLAR, 0, 0, false), DOLLAR).granted());
+    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal());
+    testKit.stop(node);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (usage().reservedMicros() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, usage().reservedMicros(), "the stopped node's share was dropped");
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-2", 10));
+  }
+
+  @Test
+  void aShareNotedInTheNodesBookIsReservedAgainFromItsIdWhenTheEntityRestarts() throws Exception {
+    create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
+    LeaseBook book = new LeaseBook();
+    ActorRef<LeaseHolder.Command> node = testKit.spawn(LeaseHolder.create(book), "lease-holder-" + UUID.randomUUID());
+    TestProbe<Receptionist.Listing> listing = testKit.createTestProbe();
+    listing.awaitAssert(Duration.ofSeconds(10), () -> {
+      testKit.system().receptionist().tell(Receptionist.find(LeaseHolder.SERVICE_KEY, listing.getRef()));
+      assertTrue(listing.receiveMessage().getServiceInstances(LeaseHolder.SERVICE_KEY).contains(node));
+      return null;
+    });
+    BudgetLease lease = BudgetLease.of("n-1", 600_000, 0, 0, false);
+    book.held(ApiKeyEntity.persistenceId(keyId).id(), lease.id());
+    assertEquals(250_000, grant(node, lease, 1).costMicros());
+    kit.restart();
+    long reserved = -1;
+    for (int i = 0; i < 100 && reserved != 600_000; i++) {
+      reserved = usage().reservedMicros();
+      if (reserved != 600_000) {
+        Thread.sleep(50);
+      }
+    }
+    assertEquals(600_000, reserved, "the most the share's id names: never less than it may have left");
+    assertEquals(0, inFlight());
+    assertFalse(grant(node, lease, 1).granted(), "held already: not granted twice");
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 0));
+    assertEquals(0, usage().reservedMicros());
+  }
+}
