@@ -99,7 +99,8 @@ print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "re
   "nproc": os.cpu_count(), "cpu": cpu, "mem_gib": round(mem / 1048576, 1), "kernel": platform.release(),
   "java": sh("java -version 2>&1 | head -1"), "wrk": sh("wrk -v 2>&1 | head -1"),
   "git": sh("git rev-parse --short HEAD") + (" + uncommitted changes" if sh("git status --porcelain -- relay-node protocol") else ""),
-  "jar_built": sh("date -u -r " + jar + " +%Y-%m-%dT%H:%M:%SZ"), "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", "")}))
+  "jar_built": sh("date -u -r " + jar + " +%Y-%m-%dT%H:%M:%SZ"), "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", ""),
+  "key_limits": os.environ.get("BENCH_KEY_LIMITS", "")}))
 PY
 )"
 

@@ -126,7 +126,8 @@ print(json.dumps({"kind": "meta", "started": started, "quick": quick == "1", "re
   "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "java": sh("java -version 2>&1 | head -1"),
   "wrk": sh("wrk -v 2>&1 | head -1"), "git": sh("git rev-parse --short HEAD"),
   "old": jar(old_src, old_jar, old_name, old_archive, "OLD"), "new": jar(new_src, new_jar, new_name, new_archive, "NEW"),
-  "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", "")}))
+  "loadavg_start": open("/proc/loadavg").read().split()[:3], "damon": os.environ.get("BENCH_DAMON", ""),
+  "key_limits": os.environ.get("BENCH_KEY_LIMITS", "")}))
 PY
 )"
 

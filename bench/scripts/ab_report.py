@@ -101,6 +101,9 @@ class Ab:
         def damon(meta):
             return f", the kernel's DAMON {meta['damon']}" if meta.get("damon") else ""
 
+        def limits(meta):
+            return f" (also `{meta['key_limits']}`)" if meta.get("key_limits") else ""
+
         def jvm(side):
             return f"; its node also given `{side['jvm']}`" if side.get("jvm") else ""
         m = self.meta
@@ -115,7 +118,7 @@ class Ab:
                f"same run: **old** = `{old.get('name')}` (`{old.get('source')}`, sha256 {old.get('sha256')}…{jvm(old)}), **new** = "
                f"`{new.get('name')}` (`{new.get('source')}`, sha256 {new.get('sha256')}…{jvm(new)}). Per repetition each jar gets a fresh "
                f"node (embedded H2 in a new data dir, `deploy/run-node.sh`: parallel collector, the class-data archive trained "
-               f"for that jar, `-Xmx{m.get('relay_heap')}`), one `claude-console` account on the mock and one key, "
+               f"for that jar, `-Xmx{m.get('relay_heap')}`), one `claude-console` account on the mock and one key{limits(m)}, "
                f"{m.get('warmup_seconds')} s of warm-up streaming at 64 connections, then {m.get('run_seconds')} s runs: "
                f"streaming `POST /v1/messages` at 1 and 64 connections and paced at 64 (each connection waits 0.5–1.5 × "
                f"{m.get('paced_think_ms')} ms before each request), every relay run right after a direct run to the mock. "

@@ -72,10 +72,12 @@ admin_setup() {
   account=$(admin POST /accounts "{\"name\":\"bench-mock\",\"platform\":\"claude\",\"type\":\"claude-console\",\
 \"baseUrl\":\"http://127.0.0.1:$MOCK_PORT\",\"apiKey\":\"sk-ant-api03-bench-mock-key\",\"priority\":10,\"maxConcurrency\":0}")
   ACCOUNT_ID=$(json_get id <<< "$account") || die "creating the account failed: $account"
-  key=$(admin POST /keys "{\"name\":\"bench\",\"concurrencyLimit\":$KEY_CONCURRENCY}")
+  # BENCH_KEY_LIMITS: more of the key's limits, as members of the admin API's key JSON (e.g.
+  # '"dailyCostLimit": 100000'), so a run measures a key whose rate window or cost limit is checked too.
+  key=$(admin POST /keys "{\"name\":\"bench\",\"concurrencyLimit\":$KEY_CONCURRENCY${BENCH_KEY_LIMITS:+,$BENCH_KEY_LIMITS}}")
   KEY=$(json_get key <<< "$key") || die "creating the key failed: $key"
   KEY_ID=$(json_get id <<< "$key")
-  log "account $ACCOUNT_ID -> mock :$MOCK_PORT; key $KEY_ID (concurrency limit $KEY_CONCURRENCY)"
+  log "account $ACCOUNT_ID -> mock :$MOCK_PORT; key $KEY_ID (concurrency limit $KEY_CONCURRENCY${BENCH_KEY_LIMITS:+, $BENCH_KEY_LIMITS})"
 }
 
 # add_openai_account: one openai-api account on the mock (the relay calls {baseUrl}/v1/responses with

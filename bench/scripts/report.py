@@ -136,6 +136,8 @@ class Report:
         self.w(f"| load average at start | {' '.join(m.get('loadavg_start', []))} (per run below) |")
         if m.get("damon"):
             self.w(f"| the kernel's DAMON | {m['damon']} |")
+        if m.get("key_limits"):
+            self.w(f"| the key's limits besides concurrency | `{m['key_limits']}` |")
         self.w(f"| software | {m.get('java', '?')}; {m.get('wrk', '?')} |")
         self.w(f"| relay | `relay-node.jar` built {m.get('jar_built', '?')} (source tree when the run started: {m.get('git', '?')}); one node, embedded H2, started by `deploy/run-node.sh` (parallel collector, class-data archive) with `-Xmx{m.get('relay_heap', '?')}` |")
         self.w(f"| method | {m.get('reps', '?')} repetitions × {m.get('run_seconds', '?')} s per figure; wrk with 1 thread at 1 connection, else 2; one sticky session per connection; mock, relay and wrk share the same {m.get('nproc', '?')} cores |")

@@ -9,13 +9,20 @@ import java.time.ZoneId;
  * much as every limit has room for after what is spent and what requests in flight and other shares
  * reserve: rated cost (daily, total, the weekly Opus limit for an Opus share, the window's cost), the
  * window's tokens and the window's requests. Each amount is at most what the lease names and a quarter of
- * the room left, and at least the minimum the node asked for (the estimate of the request that made it ask),
- * else nothing is granted and that request asks the entity itself. So shares and per-request reservations together stay within every
+ * the room left, and at least the minimum the node asked for (the estimate of the request that made it ask);
+ * nothing is granted when a limit's room is less than {@link #HEADROOM} such minimums, and then the request
+ * asks the entity itself. So shares and per-request reservations together stay within every
  * limit, and the last request admitted can overshoot a cost limit by no more than its own estimate's error.
  */
 final class BudgetGrants {
   /** An amount of a dimension the key does not limit. */
   static final long UNLIMITED = -1;
+  /**
+   * A share is granted only while every limit has room for this many requests like the one asking (window
+   * requests: this many). Nearer a limit, requests ask the entity one by one as they would without shares, so
+   * the room the shares hold never makes another node's request wait or be refused.
+   */
+  static final long HEADROOM = 16;
 
   private BudgetGrants() {}
 
@@ -96,14 +103,18 @@ final class BudgetGrants {
   }
 
   /**
-   * What to grant of one dimension: {@link #UNLIMITED}, 0 (nothing: the room is below the minimum) or the
-   * amount ({@link BudgetSizing#grantable}).
+   * What to grant of one dimension: {@link #UNLIMITED}, 0 (nothing: the room is less than {@link #HEADROOM}
+   * times the minimum) or the amount ({@link BudgetSizing#grantable}).
    */
   private static long amount(long room, long max, long min) {
     if (room == UNLIMITED) {
       return UNLIMITED;
     }
-    long granted = BudgetSizing.grantable(Math.max(0, room), max, min);
-    return granted >= Math.max(1, min) ? granted : 0;
+    long least = Math.max(1, min);
+    if (room < (least > Long.MAX_VALUE / HEADROOM ? Long.MAX_VALUE : least * HEADROOM)) {
+      return 0;
+    }
+    long granted = BudgetSizing.grantable(room, max);
+    return granted >= least ? granted : 0;
   }
 }

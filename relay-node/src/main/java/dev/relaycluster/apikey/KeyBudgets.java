@@ -26,6 +26,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * is let go and its real cost and tokens stay spent on the share. A request that finds no room makes the node
  * ask for another share (one ask per key at a time, sized by {@link BudgetSizing}) and waits for the answer;
  * if that brought no room, the request asks the entity as before, which decides with every share counted.
+ * Once every share is half taken or near the end of its life, a request that still found room starts the
+ * next ask in the background, so that on a busy node requests seldom wait for one.
  * A share lives {@link #LIFE} at most (and never past its rate window's end); it is given back once it
  * no longer lives, its window requests are all taken or it sat unused for {@link #IDLE}, and once the usage
  * of each of its requests is recorded at the entity, with the window requests it did not use. A request on a
@@ -139,9 +141,17 @@ public final class KeyBudgets {
     if (budget == null) {
       return null;
     }
+    long now = clock.getAsLong();
     NodeBudget.Hold hold = budget.take(Math.max(0, facts.estimatedCostMicros()), Math.max(0, facts.estimatedTokens()),
-        opusOnly(key, facts), key.revision(), clock.getAsLong());
-    return hold == null ? null : new Ticket(key.id(), budget, hold);
+        opusOnly(key, facts), key.revision(), now);
+    if (hold == null) {
+      return null;
+    }
+    if (budget.wantsMore(now)) {
+      // The shares run low: the next one is asked for now, while this one still admits requests.
+      ask(key, facts, budget);
+    }
+    return new Ticket(key.id(), budget, hold);
   }
 
   /** The request of {@code ticket} ended, with its usage (null: none, it used nothing). */
@@ -180,14 +190,16 @@ public final class KeyBudgets {
 
   private void ask(KeyEntry key, RequestFacts facts, NodeBudget budget) {
     long now = clock.getAsLong();
-    if (!budget.startAsking(now)) {
+    long recent = budget.startAsking(now);
+    if (recent < 0) {
       return;
     }
     KeyLimits limits = key.settings().limits();
     long cost = Math.max(0, facts.estimatedCostMicros());
     long tokens = Math.max(0, facts.estimatedTokens());
     boolean opus = opusOnly(key, facts);
-    long requests = BudgetSizing.requestsToAsk(limits.rateWindow() == null ? 0 : limits.rateWindow().maxRequests());
+    long requests = BudgetSizing.requestsToAsk(limits.rateWindow() == null ? 0 : limits.rateWindow().maxRequests(),
+        recent);
     BudgetLease lease = BudgetLease.of(leasePrefix + counter.incrementAndGet(),
         BudgetSizing.toAsk(cost, budget.costHeld()), BudgetSizing.toAsk(tokens, budget.tokensHeld()), requests, opus);
     String entity = ApiKeyEntity.persistenceId(key.id()).id();
@@ -200,7 +212,7 @@ public final class KeyBudgets {
       if (failure == null && granted != null && granted.granted()) {
         long life = at + LIFE.toMillis();
         long end = granted.windowEnd() > 0 ? Math.min(life, granted.windowEnd()) : life;
-        share = new NodeBudget.Share(lease.id(), granted, opus, end, revision, at);
+        share = new NodeBudget.Share(lease.id(), granted, opus, end, end - LIFE.toMillis() / 4, revision, at);
       } else {
         // Not granted, or the ask gave up (the entity may have granted it after all): give it back.
         book.released(entity, lease.id());

@@ -28,6 +28,8 @@ final class NodeBudget {
     final long requests;
     final boolean opus;
     final long expiresAt;
+    /** From when another share is asked for in the background, so requests seldom wait for one. */
+    final long renewAt;
     final long revision;
     long costHeld;
     long tokensHeld;
@@ -36,13 +38,14 @@ final class NodeBudget {
     long lastUsed;
     boolean leaving;
 
-    Share(String id, BudgetGranted granted, boolean opus, long expiresAt, long revision, long now) {
+    Share(String id, BudgetGranted granted, boolean opus, long expiresAt, long renewAt, long revision, long now) {
       this.id = id;
       this.cost = granted.costMicros();
       this.tokens = granted.tokens();
       this.requests = granted.requests();
       this.opus = opus;
       this.expiresAt = expiresAt;
+      this.renewAt = renewAt;
       this.revision = revision;
       this.lastUsed = now;
     }
@@ -51,6 +54,14 @@ final class NodeBudget {
       return (cost == UNLIMITED || costHeld + costEstimate <= cost)
           && (tokens == UNLIMITED || tokensHeld + tokenEstimate <= tokens)
           && (requests == UNLIMITED || requestsTaken < requests);
+    }
+
+    /** Half of its room taken, or near the end of its life: time to ask for the next one. */
+    boolean low(long now) {
+      return now >= renewAt
+          || (requests != UNLIMITED && 2 * requestsTaken >= requests)
+          || (cost != UNLIMITED && 2 * costHeld >= cost)
+          || (tokens != UNLIMITED && 2 * tokensHeld >= tokens);
     }
 
     /** The window requests it took and no request used. */
@@ -64,6 +75,8 @@ final class NodeBudget {
 
   private final List<Share> shares = new ArrayList<>();
   private boolean asking;
+  /** Requests taken since the last ask started: the demand the next share is sized for. */
+  private long takesSinceAsk;
   private CompletableFuture<Void> growth;
   private long askAgainAt;
 
@@ -86,6 +99,7 @@ final class NodeBudget {
         s.requestsTaken++;
         s.inFlight++;
         s.lastUsed = now;
+        takesSinceAsk++;
         return new Hold(s, cost, tokens);
       }
     }
@@ -125,13 +139,28 @@ final class NodeBudget {
     return leave(0, Long.MAX_VALUE);
   }
 
-  /** Whether an ask may start now; when true, one is out until {@link #answered}. */
-  synchronized boolean startAsking(long now) {
+  /**
+   * Whether an ask may start now; when so, one is out until {@link #answered}, and the answer is the requests
+   * taken since the last ask (at least 0); else -1.
+   */
+  synchronized long startAsking(long now) {
     if (asking || now < askAgainAt) {
-      return false;
+      return -1;
     }
     asking = true;
     growth = new CompletableFuture<>();
+    long taken = takesSinceAsk;
+    takesSinceAsk = 0;
+    return taken;
+  }
+
+  /** Whether every live share is {@link Share#low}: another should be asked for now, in the background. */
+  synchronized boolean wantsMore(long now) {
+    for (Share s : shares) {
+      if (!s.leaving && now < s.expiresAt && !s.low(now)) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -95,37 +95,45 @@ class ApiKeyBudgetsEntityTest {
   @Test
   void aShareReservesItsGrantUntilItIsGivenBack() {
     create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
-    BudgetGranted quarter = grant(holder.getRef(), BudgetLease.of("n-1", DOLLAR, 0, 0, false), 1);
+    BudgetLease lease = BudgetLease.of("n-1", DOLLAR, 0, 0, false);
+    BudgetGranted quarter = grant(holder.getRef(), lease, 1);
     assertTrue(quarter.granted());
     assertEquals(DOLLAR / 4, quarter.costMicros(), "a quarter of the day's dollar");
     assertEquals(-1, quarter.requests(), "the key has no window");
-    BudgetLease rest = BudgetLease.of("n-2", DOLLAR, 0, 0, false);
-    assertEquals(3 * DOLLAR / 4, grant(holder.getRef(), rest, 3 * DOLLAR / 4).costMicros(), "what is left, asked as the least");
-    assertEquals(DOLLAR, usage().reservedMicros());
-    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal(),
-        "the shares hold the whole day");
-    assertFalse(grant(holder.getRef(), BudgetLease.of("n-3", DOLLAR, 0, 0, false), 1).granted());
+    assertEquals(DOLLAR / 4, usage().reservedMicros());
     assertEquals(0, inFlight(), "a share is no request in flight");
+    // $0.76 spent by a request admitted here: with the share's $0.25, the day's dollar is taken.
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-1", 10));
+    kit.<Done>runCommand(r -> new ApiKeyEntity.Settle("req-1", usage("req-1", 760_000), r));
+    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-2", 10)).refusal(),
+        "the share's reservation counts");
+    assertFalse(grant(holder.getRef(), BudgetLease.of("n-2", DOLLAR, 0, 0, false), 1).granted());
 
-    kit.runCommand(new ApiKeyEntity.ReturnBudget(rest.id(), 0));
-    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-2", 10));
-    assertFalse(grant(holder.getRef(), rest, 1).granted(), "a share given back is never granted again");
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 0));
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-3", 10));
+    assertFalse(grant(holder.getRef(), lease, 1).granted(), "a share given back is never granted again");
+  }
+
+  @Test
+  void noShareIsGrantedNearALimit() {
+    create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
+    assertFalse(grant(holder.getRef(), BudgetLease.of("n-1", DOLLAR, 0, 0, false), DOLLAR / 8).granted(),
+        "room for eight requests like this one, not sixteen");
+    assertTrue(grant(holder.getRef(), BudgetLease.of("n-2", DOLLAR, 0, 0, false), DOLLAR / 16).granted());
   }
 
   @Test
   void whatARequestOnAShareSpentIsNoLongerReservedByIt() {
     create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
     BudgetLease lease = BudgetLease.of("n-1", DOLLAR, 0, 0, false);
-    assertEquals(DOLLAR, grant(holder.getRef(), lease, DOLLAR).costMicros(), "the whole day, asked as the least");
-    assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal());
+    assertEquals(DOLLAR / 4, grant(holder.getRef(), lease, 1).costMicros());
     kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(BudgetLease.settleId("req-on-share", lease.id()),
-        usage("req-on-share", 300_000), r));
+        usage("req-on-share", 100_000), r));
     KeyUsage u = usage();
-    assertEquals(300_000, u.todayMicros(), "spent");
-    assertEquals(700_000, u.reservedMicros(), "and no longer reserved: counted once");
+    assertEquals(100_000, u.todayMicros(), "spent");
+    assertEquals(150_000, u.reservedMicros(), "and no longer reserved: counted once");
     kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 0));
     assertEquals(0, usage().reservedMicros());
-    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-2", 10));
   }
 
   @Test
@@ -139,23 +147,25 @@ class ApiKeyBudgetsEntityTest {
 
   @Test
   void windowRequestsAreCountedAheadAndTheUnusedOnesComeBack() {
-    create(new KeyLimits(0, new RateWindowLimit(60, 10, 0, 0), 0, 0, 0, 1, 0));
+    create(new KeyLimits(0, new RateWindowLimit(60, 40, 0, 0), 0, 0, 0, 1, 0));
     BudgetLease lease = BudgetLease.of("n-1", 1, 0, 8, false);
     BudgetGranted share = grant(holder.getRef(), lease, 0);
-    assertEquals(2, share.requests(), "a quarter of the ten, rounded down");
+    assertEquals(8, share.requests(), "what the lease names, under a quarter of the forty");
     assertTrue(share.windowEnd() > System.currentTimeMillis());
     assertEquals(0, usage().window().requests(), "requests counted ahead are not shown as made");
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 32; i++) {
       assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-" + i, 0));
     }
-    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-8", 0)).refusal());
-    // One request on the node's share settled (under its id and the share's); the other was not used.
+    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-32", 0)).refusal());
+    // One request on the node's share settled (under its id and the share's); seven were not used.
     kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(BudgetLease.settleId("req-on-share", lease.id()),
         usage("req-on-share", 5), r));
-    assertEquals(9, usage().window().requests(), "the eight admitted here and the one made on the share");
-    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 1));
-    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-9", 0));
-    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-10", 0)).refusal());
+    assertEquals(33, usage().window().requests(), "the 32 admitted here and the one made on the share");
+    kit.runCommand(new ApiKeyEntity.ReturnBudget(lease.id(), 7));
+    for (int i = 33; i < 40; i++) {
+      assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-" + i, 0), "the seven it gave back");
+    }
+    assertEquals(Refusal.RATE_WINDOW, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-40", 0)).refusal());
   }
 
   @Test
@@ -163,7 +173,9 @@ class ApiKeyBudgetsEntityTest {
     create(new KeyLimits(0, null, DOLLAR, 0, 0, 1, 0));
     ActorRef<LeaseHolder.Command> node = testKit.spawn(Behaviors.<LeaseHolder.Command>ignore(),
         "holder-" + UUID.randomUUID());
-    assertTrue(grant(node, BudgetLease.of("n-1", DOLLAR, 0, 0, false), DOLLAR).granted());
+    assertTrue(grant(node, BudgetLease.of("n-1", DOLLAR, 0, 0, false), 1).granted());
+    assertInstanceOf(ApiKeyEntity.Admitted.class, admit("req-0", 10));
+    kit.<Done>runCommand(r -> new ApiKeyEntity.Settle("req-0", usage("req-0", 760_000), r));
     assertEquals(Refusal.DAILY_COST, assertInstanceOf(ApiKeyEntity.Refused.class, admit("req-1", 10)).refusal());
     testKit.stop(node);
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

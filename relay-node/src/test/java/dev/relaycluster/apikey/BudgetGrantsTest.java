@@ -40,7 +40,7 @@ class BudgetGrantsTest {
   }
 
   @Test
-  void aCostShareTakesAtMostAQuarterOfWhatIsLeftAndAtLeastTheEstimate() {
+  void aCostShareTakesAtMostAQuarterOfWhatIsLeft() {
     // $1 a day, $0.2 spent, $0.2 reserved by requests in flight and other shares: $0.6 left.
     BudgetGrants.Grant g = BudgetGrants.grant(key(daily(1_000_000)), meter(200_000, 200_000),
         lease(400_000, 1_000, 0, false), 10_000, 100, NOW, UTC);
@@ -53,9 +53,12 @@ class BudgetGrantsTest {
 
     assertEquals(40_000, BudgetGrants.grant(key(daily(1_000_000)), meter(200_000, 200_000),
         lease(40_000, 1_000, 0, false), 10_000, 100, NOW, UTC).costMicros(), "never more than the lease names");
-    assertEquals(90_000, BudgetGrants.grant(key(daily(1_000_000)), meter(700_000, 200_000),
-        lease(400_000, 1_000, 0, false), 90_000, 100, NOW, UTC).costMicros(),
-        "the estimate when a quarter is less, if the room has it");
+    assertEquals(125_000, BudgetGrants.grant(key(daily(10_000_000)), meter(9_000_000, 500_000),
+        lease(400_000, 1_000, 0, false), 30_000, 100, NOW, UTC).costMicros(),
+        "a quarter of the $0.5 left, which has room for sixteen estimates of $0.03");
+    assertNull(BudgetGrants.grant(key(daily(1_000_000)), meter(700_000, 200_000),
+        lease(400_000, 1_000, 0, false), 10_000, 100, NOW, UTC),
+        "$0.1 left is less than sixteen estimates of $0.01: the request asks the entity itself");
   }
 
   @Test

@@ -83,7 +83,7 @@ class KeyBudgetsTest {
   }
 
   @Test
-  void requestsAreAdmittedOnAShareUntilItsRoomIsSpentThenAnotherIsAskedFor() {
+  void requestsAreAdmittedOnAShareUntilItsRoomIsSpent() {
     entity.answers.add(grants(100, -1, 0));
     KeyBudgets.Ticket first = acquire(DAILY, 40);
     assertNotNull(first);
@@ -94,15 +94,35 @@ class KeyBudgetsTest {
     assertEquals(List.of(asked.id()), noted(), "noted in the lease book before asking");
     KeyBudgets.Ticket second = acquire(DAILY, 40);
     assertNotNull(second, "room for a second estimate on the same share");
-    assertEquals(1, entity.asked.size());
+    assertEquals(2, entity.asked.size(), "the share is half taken: the next one is asked for in the background");
+    assertEquals(List.of(entity.asked.get(1)), List.copyOf(entity.returned.keySet()), "refused, and given back");
+    assertEquals(List.of(asked.id()), noted());
     budgets.end(first, usage(30));
     budgets.recorded(first);
-    // 30 spent + 40 held of 100: a request of 40 fits no more; the next ask is refused.
-    assertNull(acquire(DAILY, 40), "no room, and the entity grants no more: the request asks the entity");
+    // 30 spent + 40 held of 100: a request of 40 fits no more, and right after a refusal no ask is made.
+    assertNull(acquire(DAILY, 40), "no room: the request asks the entity");
     assertEquals(2, entity.asked.size());
-    assertEquals(List.of(entity.asked.get(1)), List.copyOf(entity.returned.keySet()), "the refused lease given back");
-    assertEquals(List.of(asked.id()), noted());
     assertNotNull(acquire(DAILY, 30), "a smaller request still fits");
+  }
+
+  @Test
+  void theNextShareIsAskedForBeforeThisOneIsSpentAndSizedForTheDemand() {
+    KeyEntry window = key(new KeyLimits(0, new RateWindowLimit(60, 32, 0, 0), 0, 0, 0, 1, 0), 1);
+    entity.answers.add(grants(-1, 8, now[0] + 60_000));
+    assertNotNull(acquire(window, 0));
+    assertEquals(2, BudgetLease.parse(entity.asked.get(0)).requests(), "a sixteenth of the window's 32");
+    for (int i = 0; i < 2; i++) {
+      assertNotNull(budgets.takeNow(window, facts(0)));
+    }
+    assertEquals(1, entity.asked.size(), "three of eight taken");
+    entity.answers.add(grants(-1, 8, now[0] + 60_000));
+    assertNotNull(budgets.takeNow(window, facts(0)), "taken without waiting");
+    assertEquals(2, entity.asked.size(), "half taken: the next share was asked for");
+    assertEquals(8, BudgetLease.parse(entity.asked.get(1)).requests(), "twice the four taken since the last ask");
+    for (int i = 0; i < 8; i++) {
+      assertNotNull(budgets.takeNow(window, facts(0)), "the two shares' twelve requests left");
+    }
+    assertEquals(2, budgets.shares("key-1"));
   }
 
   @Test
@@ -152,7 +172,7 @@ class KeyBudgetsTest {
     assertNull(budgets.takeNow(WINDOW, facts(0)), "its one request is taken");
     budgets.end(t, usage(0));
     budgets.recorded(t);
-    assertEquals(Map.of(entity.asked.get(0), 0L), entity.returned);
+    assertEquals(0L, entity.returned.get(entity.asked.get(0)), "given back with none unused");
   }
 
   @Test
