@@ -1,5 +1,6 @@
 package dev.relaycluster.node;
 
+import dev.relaycluster.cluster.CborMapperFactory;
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.NodeDrain;
@@ -86,6 +87,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -133,7 +136,8 @@ public final class RelayNode implements AutoCloseable {
     String secret = EncryptionKeySource.resolve(settings.encryptionKey(), settings.db().embedded(), settings.dataDir());
     Config config = profile.persistenceConfig().withFallback(ClusterMembership.clusterConfig(settings))
         .withFallback(base);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay",
+        ActorSystemSetup.create(BootstrapSetup.create(config), CborMapperFactory.setup()));
     phases.mark("actor system");
     List<AutoCloseable> resources = new ArrayList<>();
     try {
