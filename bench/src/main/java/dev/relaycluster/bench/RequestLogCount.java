@@ -1,12 +1,14 @@
 package dev.relaycluster.bench;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 
 /**
  * Counts what a stopped node persisted, straight from its embedded H2 file: usage events in the
@@ -18,7 +20,7 @@ import java.util.Arrays;
 public final class RequestLogCount {
   private RequestLogCount() {}
 
-  public static void main(String[] args) throws SQLException {
+  public static void main(String[] args) throws SQLException, IOException {
     String url = "jdbc:h2:file:" + args[0] + "/relay;DATABASE_TO_UPPER=false";
     try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
       StringBuilder out = new StringBuilder("{");
@@ -44,22 +46,18 @@ public final class RequestLogCount {
   }
 
   /**
-   * The requests' usage the usage events carry: an event holds one request's record or a batch's, and every
-   * record has a requestId field, whose name the CBOR payload holds once per record.
+   * The requests' usage the usage events carry: an event holds one request's record or a batch's (its
+   * {@code usage} is then an array). Read as CBOR, not searched for field names: the node writes a name that
+   * repeats in one event once and then as a string reference.
    */
-  private static long usageRecords(Statement st) throws SQLException {
-    byte[] field = "requestId".getBytes(StandardCharsets.US_ASCII);
+  private static long usageRecords(Statement st) throws SQLException, IOException {
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
     long records = 0;
     try (ResultSet rs = st.executeQuery("SELECT j.\"event_payload\" FROM \"event_journal\" j JOIN \"event_tag\" t"
         + " ON t.\"event_id\" = j.\"ordering\" WHERE t.\"tag\" LIKE 'usage-%'")) {
       while (rs.next()) {
-        byte[] payload = rs.getBytes(1);
-        for (int i = 0; i + field.length <= payload.length; i++) {
-          if (Arrays.equals(payload, i, i + field.length, field, 0, field.length)) {
-            records++;
-            i += field.length - 1;
-          }
-        }
+        JsonNode usage = cbor.readTree(rs.getBytes(1)).path("usage");
+        records += usage.isArray() ? usage.size() : usage.isObject() ? 1 : 0;
       }
     }
     return records;

@@ -1,16 +1,19 @@
 package dev.relaycluster.reliability;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.relaycluster.testing.TestDatabases;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A key's usage ledger read straight from the cluster's database: the request log (one row per request id,
@@ -19,9 +22,8 @@ import java.util.regex.Pattern;
  * not, so duplicates are counted there.
  */
 final class UsageLedger {
-  /** The request id inside an event's CBOR payload: the field name, a string head of one or two bytes, the UUID. */
-  private static final Pattern REQUEST_ID = Pattern.compile(
-      "requestId.{1,2}?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", Pattern.DOTALL);
+  /** Reads the events as CBOR, with or without string references (the node writes a repeated name once). */
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
   private final String url;
 
@@ -46,7 +48,7 @@ final class UsageLedger {
   }
 
   /** Request id → how many times the key entity's usage events carry it. */
-  Map<String, Integer> journal(String keyId) throws SQLException {
+  Map<String, Integer> journal(String keyId) throws SQLException, IOException {
     Map<String, Integer> counts = new HashMap<>();
     try (Connection c = DriverManager.getConnection(url, TestDatabases.USER, "");
          PreparedStatement st = c.prepareStatement("SELECT j.event_payload FROM event_journal j"
@@ -55,16 +57,20 @@ final class UsageLedger {
       st.setString(1, "ApiKey|" + keyId);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          String payload = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
-          // One request's event or a batch's: every request id in it counts.
-          Matcher m = REQUEST_ID.matcher(payload);
-          int found = 0;
-          while (m.find()) {
-            counts.merge(m.group(1), 1, Integer::sum);
-            found++;
+          // One request's event ({"usage": {...}}) or a batch's ({"usage": [...]}): every request id in it counts.
+          JsonNode usage = CBOR.readTree(rs.getBytes(1)).path("usage");
+          List<JsonNode> records = new ArrayList<>();
+          if (usage.isArray()) {
+            usage.forEach(records::add);
+          } else {
+            records.add(usage);
           }
-          if (found == 0) {
-            throw new AssertionError("a usage event without a request id: " + payload);
+          for (JsonNode record : records) {
+            String requestId = record.path("requestId").asText("");
+            if (requestId.isEmpty()) {
+              throw new AssertionError("a usage event without a request id: " + usage);
+            }
+            counts.merge(requestId, 1, Integer::sum);
           }
         }
       }
