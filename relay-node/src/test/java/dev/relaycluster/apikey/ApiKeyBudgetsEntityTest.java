@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.cluster.LeaseHolder;
-import dev.relaycluster.cluster.ReplicatedView;
-import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiKeyBudgetsEntityTest {
   private static final long DOLLAR = 1_000_000;
+  private static KeyEntityRig rig;
   private static ActorTestKit testKit;
   private static KeyDirectory directory;
 
@@ -43,21 +42,20 @@ class ApiKeyBudgetsEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("ApiKeyBudgetsEntityTest", ApiKeyEntityTest.CONFIG);
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "budget-keys"));
+    rig = KeyEntityRig.start("ApiKeyBudgetsEntityTest");
+    testKit = rig.testKit();
+    directory = rig.directory();
   }
 
   @AfterAll
   static void stopSystem() {
-    testKit.shutdownTestKit();
+    rig.stop();
   }
 
   @BeforeEach
   void newKey() {
     keyId = "key-" + UUID.randomUUID();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, 4));
+    kit = rig.entity(keyId);
     holder = testKit.createTestProbe();
   }
 
@@ -87,9 +85,7 @@ class ApiKeyBudgetsEntityTest {
   }
 
   private UsageRecord usage(String requestId, long cost) {
-    return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
-        "claude-sonnet-4-5-20250929", false, 100, 20, 0, 0, 0, cost, 0, 0, 0, cost, cost, "test", false, 200,
-        RequestOutcome.COMPLETED, null, System.currentTimeMillis(), 20L, 10L, 1, null, "test-agent", "unknown", null);
+    return KeyEntityRig.usage(requestId, keyId, 100, 20, cost, System.currentTimeMillis());
   }
 
   @Test

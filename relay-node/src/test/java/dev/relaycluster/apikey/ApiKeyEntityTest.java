@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.cluster.LeaseHolder;
-import dev.relaycluster.cluster.ReplicatedView;
-import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import dev.relaycluster.usage.UsageTags;
 import java.time.Duration;
@@ -39,22 +35,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The key entity with the persistence test kit. The key directory is a Distributed Data view, which
- * needs the cluster provider, so the whole class runs on one cluster-provider system (not joined).
+ * The key entity with the persistence test kit, on the system every key-entity test class starts
+ * ({@link KeyEntityRig}).
  */
 class ApiKeyEntityTest {
-  private static final int PARTITIONS = 4;
-
-  static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
-
+  private static KeyEntityRig rig;
   private static ActorTestKit testKit;
   private static KeyDirectory directory;
 
@@ -64,22 +49,20 @@ class ApiKeyEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("ApiKeyEntityTest", CONFIG);
-    // The cluster receptionist, through which restarted entities find the lease holders, needs membership.
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "test-keys"));
+    rig = KeyEntityRig.start("ApiKeyEntityTest");
+    testKit = rig.testKit();
+    directory = rig.directory();
   }
 
   @AfterAll
   static void stopSystem() {
-    testKit.shutdownTestKit();
+    rig.stop();
   }
 
   @BeforeEach
   void newKey() {
     keyId = "key-" + UUID.randomUUID();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, PARTITIONS));
+    kit = rig.entity(keyId);
     holder = testKit.createTestProbe();
   }
 
@@ -101,10 +84,7 @@ class ApiKeyEntityTest {
   }
 
   private UsageRecord usage(String requestId, long input, long output, long cost) {
-    return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
-        "claude-sonnet-4-5-20250929", false, input, output, 0, 0, 0, cost / 2, cost - cost / 2, 0, 0, cost,
-        cost, "test", false, 200, RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent",
-        "unknown", null);
+    return KeyEntityRig.usage(requestId, keyId, input, output, cost, 1_000L);
   }
 
   private static String hash() {
@@ -307,12 +287,12 @@ class ApiKeyEntityTest {
     kit.<Done>runCommand(r -> new ApiKeyEntity.Settle(lease, usage("req-t", 1, 1, 1), r));
     kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Revoke(2_000L, r));
 
-    String usageTag = UsageTags.forKey(keyId, PARTITIONS);
-    assertEquals("usage-" + Math.floorMod(keyId.hashCode(), PARTITIONS), usageTag);
+    String usageTag = UsageTags.forKey(keyId, KeyEntityRig.PARTITIONS);
+    assertEquals("usage-" + Math.floorMod(keyId.hashCode(), KeyEntityRig.PARTITIONS), usageTag);
     assertEquals(List.of(2L), sequenceNumbersTagged(usageTag));
     assertEquals(List.of(1L, 3L), sequenceNumbersTagged("apikey-def"));
     assertEquals("apikey-def", ApiKeyEntity.DEFINITION_TAG);
-    for (int i = 0; i < PARTITIONS; i++) {
+    for (int i = 0; i < KeyEntityRig.PARTITIONS; i++) {
       if (!usageTag.equals("usage-" + i)) {
         assertEquals(List.of(), sequenceNumbersTagged("usage-" + i));
       }

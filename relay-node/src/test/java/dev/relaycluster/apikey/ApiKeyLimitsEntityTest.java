@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.cluster.LeaseHolder;
-import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiKeyLimitsEntityTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  private static KeyEntityRig rig;
   private static ActorTestKit testKit;
   private static KeyDirectory directory;
 
@@ -43,15 +43,14 @@ class ApiKeyLimitsEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("ApiKeyLimitsEntityTest", ApiKeyEntityTest.CONFIG);
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "limit-keys"));
+    rig = KeyEntityRig.start("ApiKeyLimitsEntityTest");
+    testKit = rig.testKit();
+    directory = rig.directory();
   }
 
   @AfterAll
   static void stopSystem() {
-    testKit.shutdownTestKit();
+    rig.stop();
   }
 
   @BeforeEach
@@ -59,8 +58,7 @@ class ApiKeyLimitsEntityTest {
     keyId = "key-" + UUID.randomUUID();
     // Wednesday 2026-11-18 20:00 in Shanghai.
     clock = new MutableClock(Instant.parse("2026-11-18T12:00:00Z"));
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(),
-        ApiKeyEntity.create(keyId, directory, 4, clock, ZONE));
+    kit = rig.entity(keyId, clock, ZONE);
     holder = testKit.createTestProbe();
   }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaycluster.cluster.LeaseBook;
 import dev.relaycluster.cluster.LeaseHolder;
-import dev.relaycluster.cluster.ReplicatedView;
-import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * entity never granted (a request admitted on its node) records its usage and releases nothing.
  */
 class ApiKeySlotsEntityTest {
+  private static KeyEntityRig rig;
   private static ActorTestKit testKit;
   private static KeyDirectory directory;
 
@@ -41,21 +40,20 @@ class ApiKeySlotsEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("ApiKeySlotsEntityTest", ApiKeyEntityTest.CONFIG);
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "slot-keys"));
+    rig = KeyEntityRig.start("ApiKeySlotsEntityTest");
+    testKit = rig.testKit();
+    directory = rig.directory();
   }
 
   @AfterAll
   static void stopSystem() {
-    testKit.shutdownTestKit();
+    rig.stop();
   }
 
   @BeforeEach
   void newKey() {
     keyId = "key-" + UUID.randomUUID();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, 4));
+    kit = rig.entity(keyId);
     holder = testKit.createTestProbe();
   }
 
@@ -80,9 +78,7 @@ class ApiKeySlotsEntityTest {
   }
 
   private UsageRecord usage(String requestId) {
-    return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
-        "claude-sonnet-4-5-20250929", false, 100, 20, 0, 0, 0, 500, 500, 0, 0, 1_000, 1_000, "test", false, 200,
-        RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent", "unknown", null);
+    return KeyEntityRig.usage(requestId, keyId, 100, 20, 1_000, 1_000L);
   }
 
   @Test

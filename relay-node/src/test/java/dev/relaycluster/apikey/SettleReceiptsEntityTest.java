@@ -3,8 +3,6 @@ package dev.relaycluster.apikey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaycluster.cluster.ReplicatedView;
-import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * node's settlements the write took, only after the write; a settlement it recorded already is answered at once.
  */
 class SettleReceiptsEntityTest {
+  private static KeyEntityRig rig;
   private static ActorTestKit testKit;
   private static KeyDirectory directory;
 
@@ -38,31 +37,28 @@ class SettleReceiptsEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("SettleReceiptsEntityTest", ApiKeyEntityTest.CONFIG);
-    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(testKit.system());
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-    directory = new KeyDirectory(ReplicatedView.start(testKit.system(), "receipt-keys"));
+    rig = KeyEntityRig.start("SettleReceiptsEntityTest");
+    testKit = rig.testKit();
+    directory = rig.directory();
   }
 
   @AfterAll
   static void stopSystem() {
-    testKit.shutdownTestKit();
+    rig.stop();
   }
 
   @BeforeEach
   void newKey() {
     keyId = "key-" + UUID.randomUUID();
     asked = testKit.createTestProbe();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ApiKeyEntity.create(keyId, directory, 4));
+    kit = rig.entity(keyId);
     assertTrue(kit.<StatusReply<KeyEntry>>runCommand(r -> new ApiKeyEntity.Create("my key", "hash-" + keyId,
         "cr_abcd", 0, 1_000L, r)).reply().isSuccess());
     kit.persistenceTestKit().clearAll();
   }
 
   private UsageRecord usage(String requestId) {
-    return new UsageRecord(requestId, keyId, "acc-1", "claude", "/v1/messages", "claude-sonnet-4-5",
-        "claude-sonnet-4-5-20250929", false, 100, 20, 0, 0, 0, 500, 500, 0, 0, 1_000, 1_000, "test", false, 200,
-        RequestOutcome.COMPLETED, null, 1_000L, 20L, 10L, 1, null, "test-agent", "unknown", null);
+    return KeyEntityRig.usage(requestId, keyId, 100, 20, 1_000, 1_000L);
   }
 
   private ApiKeyEntity.Settle told(String requestId, UsageRecord usage, long receipt, TestProbe<SettleReceipts> node) {
