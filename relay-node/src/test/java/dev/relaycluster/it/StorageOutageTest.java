@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,14 +88,17 @@ class StorageOutageTest {
     dbProxy.down();
     try {
       // Entities still in memory answer without the journal until they have to write (a settlement, an
-      // account's news) or recover; then an account that does not answer makes a 503 "no account", and a
-      // key's entity that does not answer makes the 503 "could not admit" this test waits for.
-      for (int i = 0; i < 15 && refused == null; i++) {
+      // account's news, a budget share) or recover; then an account that does not answer makes a 503 "no
+      // account", and a key's entity that does not answer makes the 503 "could not admit" this test waits
+      // for. A budget share the node already holds admits requests for up to its life (2 s) first.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (refused == null && System.nanoTime() < deadline) {
         HttpResponse<String> r = relay(apiKey);
         String id = r.headers().firstValue(REQUEST_ID).orElse(null);
         assertNotNull(id, () -> "every answer names its request: " + r.statusCode() + " " + r.body());
         answered.put(id, r.statusCode());
         if (r.statusCode() == 200) {
+          Thread.sleep(100);
           continue;
         }
         assertOutage(r);
