@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.ReplicatedView;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,15 +38,6 @@ import org.junit.jupiter.api.Test;
  * needs the cluster provider, so the whole class runs on one cluster-provider system (not joined).
  */
 class AccountEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
   private static final byte[] SEALED = {1, 42, 7, 9};
 
   private static ActorTestKit testKit;
@@ -59,7 +49,7 @@ class AccountEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("AccountEntityTest", CONFIG);
+    testKit = ActorTestKit.create("AccountEntityTest", EntityTestKitConfig.CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "test-pool"));
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
@@ -16,6 +15,7 @@ import dev.relaycluster.protocol.oauth.OAuthTokens;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.protocol.anthropic.ClaudeAnswers;
 import dev.relaycluster.store.CredentialCipher;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,15 +41,6 @@ import org.junit.jupiter.api.Test;
  * concurrent wants of a refresh cause one refresh whose rotated refresh token is persisted before use.
  */
 class AccountHealthEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
   private static final RelaySettings.Accounts SETTINGS = RelaySettings.Accounts.from(
       ConfigFactory.parseString("cooldowns.overloaded = 400ms").withFallback(ConfigFactory.load().getConfig("relay.accounts")));
 
@@ -67,7 +58,7 @@ class AccountHealthEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("AccountHealthEntityTest", CONFIG);
+    testKit = ActorTestKit.create("AccountHealthEntityTest", EntityTestKitConfig.CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "health-test-pool"));
     vault = new CredentialVault(CredentialCipher.fromSecret("health-test-secret-0123456789abcdef"));
   }

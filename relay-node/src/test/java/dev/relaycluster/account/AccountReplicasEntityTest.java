@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.protocol.ratelimit.AnswerClass;
 import dev.relaycluster.protocol.ratelimit.AnswerVerdict;
 import dev.relaycluster.store.CredentialCipher;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -28,15 +27,6 @@ import org.junit.jupiter.api.Test;
  * taken while the account stays as it was, and no longer once the account is paused, cooled down or edited.
  */
 class AccountReplicasEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
   private static final long AHEAD = 300_000;
 
   private static ActorTestKit testKit;
@@ -50,7 +40,7 @@ class AccountReplicasEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("AccountReplicasEntityTest", CONFIG);
+    testKit = ActorTestKit.create("AccountReplicasEntityTest", EntityTestKitConfig.CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "replica-test-pool"));
     vault = new CredentialVault(CredentialCipher.fromSecret("replica-test-secret-0123456789abcdef"));
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
@@ -15,6 +14,7 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.protocol.openai.CodexAnswers;
 import dev.relaycluster.store.CredentialCipher;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import dev.relaycluster.testing.MockOpenAi;
 import dev.relaycluster.testing.MockOpenAiAuth;
 import dev.relaycluster.upstream.UpstreamClient;
@@ -28,7 +28,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +39,6 @@ import org.junit.jupiter.api.Test;
  * token's ChatGPT account id is sealed, and a reused refresh token marks the account unauthorized.
  */
 class CodexOAuthRefreshEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
 
   private static ActorTestKit testKit;
   private static PoolView pool;
@@ -61,7 +51,7 @@ class CodexOAuthRefreshEntityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    testKit = ActorTestKit.create("CodexOAuthRefreshEntityTest", CONFIG);
+    testKit = ActorTestKit.create("CodexOAuthRefreshEntityTest", EntityTestKitConfig.CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "codex-refresh-test-pool"));
     vault = new CredentialVault(CredentialCipher.fromSecret("codex-refresh-test-secret-0123456789"));
     openai = new MockOpenAi();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.alerts.AccountAlert;
 import dev.relaycluster.alerts.AlertKind;
@@ -15,6 +14,7 @@ import dev.relaycluster.cluster.LeaseHolder;
 import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.config.RelaySettings;
 import dev.relaycluster.store.CredentialCipher;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import dev.relaycluster.testing.MockGemini;
 import dev.relaycluster.upstream.Credential;
 import dev.relaycluster.upstream.UpstreamClient;
@@ -28,7 +28,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,15 +40,6 @@ import org.junit.jupiter.api.Test;
  * use reads its quota in the background at most once an interval, as its utilisation.
  */
 class GeminiOAuthRefreshEntityTest {
-  private static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
 
   private static ActorTestKit testKit;
   private static PoolView pool;
@@ -62,7 +52,7 @@ class GeminiOAuthRefreshEntityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    testKit = ActorTestKit.create("GeminiOAuthRefreshEntityTest", CONFIG);
+    testKit = ActorTestKit.create("GeminiOAuthRefreshEntityTest", EntityTestKitConfig.CONFIG);
     pool = new PoolView(ReplicatedView.start(testKit.system(), "gemini-refresh-test-pool"));
     vault = new CredentialVault(CredentialCipher.fromSecret("gemini-refresh-test-secret-0123456789"));
     google = MockGemini.start();

@@ -1,8 +1,7 @@
 package dev.relaycluster.apikey;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.cluster.ReplicatedView;
+import dev.relaycluster.testing.EntityTestKitConfig;
 import dev.relaycluster.usage.RequestOutcome;
 import dev.relaycluster.usage.UsageRecord;
 import java.time.Clock;
@@ -21,22 +20,11 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
  * @param directory the node-local key directory (Distributed Data)
  */
 record KeyEntityRig(ActorTestKit testKit, KeyDirectory directory) {
-  /** The cluster provider (the key directory is Distributed Data) and the persistence test kit. */
-  static final Config CONFIG = ConfigFactory.parseString("""
-          pekko.actor.provider = cluster
-          pekko.remote.artery.canonical.hostname = 127.0.0.1
-          pekko.remote.artery.canonical.port = 0
-          pekko.persistence.journal.auto-start-journals = []
-          pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-          """)
-      .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load());
-
   /** The usage tag partitions the tests' entities use. */
   static final int PARTITIONS = 4;
 
   static KeyEntityRig start(String name) {
-    ActorTestKit testKit = ActorTestKit.create(name, CONFIG);
+    ActorTestKit testKit = ActorTestKit.create(name, EntityTestKitConfig.CONFIG);
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     return new KeyEntityRig(testKit, new KeyDirectory(ReplicatedView.start(testKit.system(), "test-keys")));
