@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -230,6 +229,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   private final Reservations reservations = new Reservations();
   private final UsageWrites usageWrites;
   private final BudgetShares budgetShares;
+  private final KeyDefinitionChanges definitions;
 
   /**
    * @param zone where days (daily cost) and weekly resets are counted
@@ -269,6 +269,7 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
     this.zone = zone;
     this.budgetShares = new BudgetShares(leases, reservations);
     this.usageWrites = new UsageWrites(context, Effect(), leases, reservations, usageBatch, FlushUsage::new);
+    this.definitions = new KeyDefinitionChanges(keyId, directory, Effect());
   }
 
   @Override
@@ -299,12 +300,15 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
   @Override
   public CommandHandler<Command, Event, ApiKeyState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Create.class, this::onCreate)
-        .onCommand(Update.class, (state, cmd) -> change(state,
+        .onCommand(Create.class, definitions::create)
+        .onCommand(Update.class, (state, cmd) -> definitions.apply(state,
             KeyChange.update(state, cmd.settings(), cmd.expectedRevision(), cmd.at()), cmd.replyTo()))
-        .onCommand(Revoke.class, (state, cmd) -> change(state, KeyChange.revoke(state, cmd.revokedAt()), cmd.replyTo()))
-        .onCommand(Delete.class, (state, cmd) -> change(state, KeyChange.delete(state, cmd.at()), cmd.replyTo()))
-        .onCommand(Restore.class, (state, cmd) -> change(state, KeyChange.restore(state, cmd.at()), cmd.replyTo()))
+        .onCommand(Revoke.class, (state, cmd) ->
+            definitions.apply(state, KeyChange.revoke(state, cmd.revokedAt()), cmd.replyTo()))
+        .onCommand(Delete.class, (state, cmd) ->
+            definitions.apply(state, KeyChange.delete(state, cmd.at()), cmd.replyTo()))
+        .onCommand(Restore.class, (state, cmd) ->
+            definitions.apply(state, KeyChange.restore(state, cmd.at()), cmd.replyTo()))
         .onCommand(Admit.class, this::onAdmit)
         .onCommand(Release.class, usageWrites::release)
         .onCommand(Settle.class, usageWrites::settle)
@@ -332,40 +336,6 @@ public final class ApiKeyEntity extends EventSourcedBehavior<ApiKeyEntity.Comman
           return Effect().unstashAll();
         })
         .build();
-  }
-
-  private Effect<Event, ApiKeyState> onCreate(ApiKeyState state, Create cmd) {
-    if (state.exists()) {
-      if (state.keyHash().equals(cmd.keyHash())) {
-        return Effect().reply(cmd.replyTo(), StatusReply.success(state.toEntry()));
-      }
-      return Effect().reply(cmd.replyTo(), StatusReply.error("key " + keyId + " already exists"));
-    }
-    KeySettings settings = cmd.settings();
-    List<Event> events = new ArrayList<>();
-    events.add(new KeyCreated(keyId, settings.name(), cmd.keyHash(), cmd.keyHint(), settings.limits().concurrency(),
-        cmd.createdAt(), cmd.legacySalt()));
-    if (!settings.equals(KeySettings.basic(settings.name(), settings.limits().concurrency()))) {
-      events.add(new KeyUpdated(keyId, settings, cmd.createdAt()));
-    }
-    return Effect()
-        .persist(events)
-        .thenRun(next -> directory.publish(next.toEntry()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(next.toEntry()));
-  }
-
-  private Effect<Event, ApiKeyState> change(ApiKeyState state, KeyChange change,
-      ActorRef<StatusReply<KeyEntry>> replyTo) {
-    if (change instanceof KeyChange.Refuse r) {
-      return Effect().reply(replyTo, StatusReply.error(r.error()));
-    }
-    if (change instanceof KeyChange.Write w) {
-      return Effect()
-          .persist(w.event())
-          .thenRun(next -> directory.publish(next.toEntry()))
-          .thenReply(replyTo, next -> StatusReply.success(next.toEntry()));
-    }
-    return Effect().reply(replyTo, StatusReply.success(state.toEntry()));
   }
 
   private Effect<Event, ApiKeyState> onAdmit(ApiKeyState state, Admit cmd) {
