@@ -22,6 +22,7 @@ public record RelaySettings(
     Http http,
     Upstream upstream,
     Duration sessionTtl,
+    int sessionShards,
     Pricing pricing,
     int usageTagPartitions,
     Cluster cluster,
@@ -333,6 +334,7 @@ public record RelaySettings(
             upstreamClient(up.getString("client")),
             up.getDuration("first-byte-timeout")),
         c.getDuration("session.ttl"),
+        sessionShards(c.getInt("session.shards")),
         Pricing.from(c.getConfig("pricing")),
         c.getInt("usage.tag-partitions"),
         new Cluster(
@@ -346,5 +348,12 @@ public record RelaySettings(
         Alerts.from(c.getConfig("alerts")),
         Ledger.from(c.getConfig("ledger")),
         MetricsSettings.from(root));
+  }
+
+  private static int sessionShards(int shards) {
+    if (shards < 1) {
+      throw new com.typesafe.config.ConfigException.BadValue("relay.session.shards", "must be at least 1");
+    }
+    return shards;
   }
 }

@@ -200,7 +200,8 @@ public final class RelayNode implements AutoCloseable {
           .with(AccountType.DROID_OAUTH, droidOauth);
       // gemini-oauth accounts in use read their Code Assist quota in the background.
       AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts(), geminiOauth));
-      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare());
+      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare(),
+          settings.sessionShards());
       phases.mark("stores and prices");
       int loaded = loadDirectories(system, database, keys, pool);
       phases.mark("directories");

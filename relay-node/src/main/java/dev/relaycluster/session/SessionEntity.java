@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -70,14 +71,23 @@ public final class SessionEntity {
 
   public record NoAccount(String reason) implements RouteReply {}
 
+  /** Pekko's number of shards, which the other entity types keep. */
+  public static final int DEFAULT_SHARDS = 1000;
+
   public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
-    init(system, pool, clock, store, ttl, Scheduler.DEFAULT_MAX_COOLING_SHARE);
+    init(system, pool, clock, store, ttl, Scheduler.DEFAULT_MAX_COOLING_SHARE, DEFAULT_SHARDS);
   }
 
+  /**
+   * Starts the sharding of sessions over {@code shards} shards ({@code relay.session.shards}): a session's first
+   * request on a shard that no node hosts yet waits for the coordinator to place it, and the coordinator places
+   * one shard at a time, so a burst of new conversations on a fresh or restarted node waits less with fewer shards.
+   */
   public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl,
-      double maxCoolingShare) {
+      double maxCoolingShare, int shards) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
-        ctx -> create(ctx.getEntityId(), pool, clock, store, ttl, maxCoolingShare)));
+            ctx -> create(ctx.getEntityId(), pool, clock, store, ttl, maxCoolingShare))
+        .withMessageExtractor(new HashCodeMessageExtractor<>(shards)));
   }
 
   public static Behavior<Command> create(
