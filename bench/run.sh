@@ -82,7 +82,8 @@ build_if_needed "$REBUILD"
 snapshot_jars
 train_class_archive
 mkdir -p "$RESULTS_DIR"
-rm -f "$RESULTS_DIR"/measurements.jsonl "$RESULTS_DIR"/profile*.md "$RESULTS_DIR"/relay*.jfr
+# Only what this run writes: other profiles in results/ (profile-batch.md) are cited by what-bounds-it.md.
+rm -f "$RESULTS_DIR"/measurements.jsonl "$RESULTS_DIR"/profile-early.md "$RESULTS_DIR"/profile-late.md "$RESULTS_DIR"/relay*.jfr
 log "work dir $WORK; results in $RESULTS_DIR"
 
 # Machine and run description.
