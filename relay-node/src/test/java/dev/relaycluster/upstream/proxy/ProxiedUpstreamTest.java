@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ConnectionContext;
@@ -241,10 +243,13 @@ class ProxiedUpstreamTest {
 
   @Test
   void aSocksProxyThatNeverAnswersTimesOutTheHandshake() throws Exception {
+    // The accepted connection is held until the end: a socket nothing refers to is closed when the collector
+    // finds it, and the proxy would then have hung up rather than stayed silent.
+    AtomicReference<Socket> accepted = new AtomicReference<>();
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> {
         try {
-          silent.accept();
+          accepted.set(silent.accept());
         } catch (IOException ignored) {
           // closed by the test
         }
@@ -254,6 +259,11 @@ class ProxiedUpstreamTest {
       Throwable t = failure(messages(upstream.baseUrl()), ProxySpec.parse("socks5://127.0.0.1:" + silent.getLocalPort()));
       assertInstanceOf(UpstreamProxyException.class, t);
       assertTrue(t.getMessage().contains("did not finish the SOCKS5 handshake within 1 s"), t.getMessage());
+    } finally {
+      Socket socket = accepted.get();
+      if (socket != null) {
+        socket.close();
+      }
     }
   }
 
