@@ -71,13 +71,6 @@ public final class SessionEntity {
 
   public record NoAccount(String reason) implements RouteReply {}
 
-  /** Pekko's number of shards, which the other entity types keep. */
-  public static final int DEFAULT_SHARDS = 1000;
-
-  public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl) {
-    init(system, pool, clock, store, ttl, Scheduler.DEFAULT_MAX_COOLING_SHARE, DEFAULT_SHARDS);
-  }
-
   /**
    * Starts the sharding of sessions over {@code shards} shards ({@code relay.session.shards}): a session's first
    * request on a shard that no node hosts yet waits for the coordinator to place it, and the coordinator places
