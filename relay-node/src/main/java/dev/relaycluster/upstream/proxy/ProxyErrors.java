@@ -48,8 +48,19 @@ public final class ProxyErrors {
       if (t instanceof UnknownHostException) {
         return new UpstreamProxyException("proxy " + proxyName + " is unreachable: its host name does not resolve");
       }
-      if (t.getClass().getSimpleName().equals("StreamTcpException") && message.contains("Connect")) {
-        return new UpstreamProxyException("proxy " + proxyName + " is unreachable: the connection could not be made");
+      if (t.getClass().getSimpleName().equals("StreamTcpException")) {
+        // Pekko's wording: "Tcp command [Connect(…)] failed …" and "Connection failed." (the stage stopped
+        // before it connected) are a connection never made; "The connection closed with error: …" (a reset)
+        // and "The connection has been aborted" are one the proxy dropped.
+        if (message.startsWith("Tcp command [Connect(") || message.equals("Connection failed.")) {
+          return new UpstreamProxyException("proxy " + proxyName + " is unreachable: the connection could not be made");
+        }
+        if (message.startsWith("The connection closed with error") || message.contains("has been aborted")) {
+          String how = message.contains("has been aborted") ? "aborted"
+              : message.replaceFirst("^The connection closed with error:? *", "");
+          return new UpstreamProxyException("proxy " + proxyName + " dropped the connection to " + target
+              + " (" + how + ")");
+        }
       }
     }
     return failure;

@@ -268,6 +268,36 @@ class ProxiedUpstreamTest {
   }
 
   /**
+   * A proxy that takes the connection and then resets it (RST, not FIN) was reported as unreachable, because
+   * pekko's "The connection closed with error: Connection reset by peer" contains "Connect". It is said as a
+   * dropped connection, for either kind of proxy; the proxy is reachable, so "unreachable" would send an admin
+   * to the wrong place.
+   */
+  @Test
+  void aProxyThatResetsTheConnectionIsNotCalledUnreachable() throws Exception {
+    try (ServerSocket resetting = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        while (!resetting.isClosed()) {
+          try (Socket socket = resetting.accept()) {
+            socket.getInputStream().read(new byte[512]);
+            socket.setSoLinger(true, 0);
+          } catch (IOException ignored) {
+            // closed by the test
+          }
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      for (String scheme : List.of("socks5", "http")) {
+        Throwable t = failure(messages(upstream.baseUrl()), ProxySpec.parse(scheme + "://127.0.0.1:" + resetting.getLocalPort()));
+        assertInstanceOf(UpstreamProxyException.class, t, scheme);
+        assertTrue(t.getMessage().contains("dropped the connection"), scheme + ": " + t.getMessage());
+        assertFalse(t.getMessage().contains("unreachable"), scheme + ": " + t.getMessage());
+      }
+    }
+  }
+
+  /**
    * TLS runs end to end through both kinds of tunnel: the client checks the upstream's certificate
    * against the name it asked for (a name only the SOCKS proxy can resolve, or localhost), and the
    * proxies see only ciphertext.
