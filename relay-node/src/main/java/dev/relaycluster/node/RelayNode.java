@@ -61,6 +61,7 @@ import dev.relaycluster.account.TokenRefreshers;
 import dev.relaycluster.relay.UsageRecords;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.session.SessionEntity;
+import dev.relaycluster.session.SessionShardPlacement;
 import dev.relaycluster.store.CredentialCipher;
 import dev.relaycluster.store.Database;
 import dev.relaycluster.store.EncryptionCheck;
@@ -200,8 +201,8 @@ public final class RelayNode implements AutoCloseable {
           .with(AccountType.DROID_OAUTH, droidOauth);
       // gemini-oauth accounts in use read their Code Assist quota in the background.
       AccountEntity.init(system, new AccountServices(pool, vault, refreshers, alerts, settings.accounts(), geminiOauth));
-      SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(), settings.accounts().maxCoolingShare(),
-          settings.sessionShards());
+      SessionShardPlacement.placeAll(SessionEntity.init(system, pool, clock, ttlStore, settings.sessionTtl(),
+          settings.accounts().maxCoolingShare(), settings.sessionShards()), settings.sessionShards());
       phases.mark("stores and prices");
       int loaded = loadDirectories(system, database, keys, pool);
       phases.mark("directories");

@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -74,11 +75,12 @@ public final class SessionEntity {
   /**
    * Starts the sharding of sessions over {@code shards} shards ({@code relay.session.shards}): a session's first
    * request on a shard that no node hosts yet waits for the coordinator to place it, and the coordinator places
-   * one shard at a time, so a burst of new conversations on a fresh or restarted node waits less with fewer shards.
+   * one shard at a time, so a burst of new conversations on a fresh or restarted node waits less with fewer shards
+   * ({@link SessionShardPlacement} places them ahead). Answers the node's shard region.
    */
-  public static void init(ActorSystem<?> system, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl,
-      double maxCoolingShare, int shards) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, PoolView pool, LastUsedClock clock,
+      TtlStore store, Duration ttl, double maxCoolingShare, int shards) {
+    return ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
             ctx -> create(ctx.getEntityId(), pool, clock, store, ttl, maxCoolingShare))
         .withMessageExtractor(new HashCodeMessageExtractor<>(shards)));
   }
@@ -90,26 +92,13 @@ public final class SessionEntity {
 
   public static Behavior<Command> create(
       String sessionId, PoolView pool, LastUsedClock clock, TtlStore store, Duration ttl, double maxCoolingShare) {
-    return Behaviors.withStash(256, stash -> Behaviors.setup(ctx -> {
-      String storeKey = "session:" + sessionId;
-      ctx.pipeToSelf(store.get(storeKey), (value, failure) -> {
-        if (failure != null) {
-          // Runs on the store's thread: a plain logger, not the actor context.
-          if (failingFast(failure)) {
-            LOG.debug("session store failing fast, routing session {} afresh", sessionId);
-          } else {
-            LOG.warn("session store unavailable, routing session {} afresh: {}", sessionId, failure.toString());
-          }
-          return new Loaded(Optional.empty());
-        }
-        return new Loaded(value);
-      });
-      return new SessionEntity(ctx, stash, storeKey, pool, clock, store, ttl, maxCoolingShare).loading();
-    }));
+    return Behaviors.withStash(256, stash -> Behaviors.setup(ctx ->
+        new SessionEntity(ctx, stash, sessionId, pool, clock, store, ttl, maxCoolingShare).unread()));
   }
 
   private final ActorContext<Command> ctx;
   private final StashBuffer<Command> stash;
+  private final String sessionId;
   private final String storeKey;
   private final PoolView pool;
   private final LastUsedClock clock;
@@ -117,16 +106,47 @@ public final class SessionEntity {
   private final Duration ttl;
   private final double maxCoolingShare;
 
-  private SessionEntity(ActorContext<Command> ctx, StashBuffer<Command> stash, String storeKey, PoolView pool,
+  private SessionEntity(ActorContext<Command> ctx, StashBuffer<Command> stash, String sessionId, PoolView pool,
       LastUsedClock clock, TtlStore store, Duration ttl, double maxCoolingShare) {
     this.maxCoolingShare = maxCoolingShare;
     this.ctx = ctx;
     this.stash = stash;
-    this.storeKey = storeKey;
+    this.sessionId = sessionId;
+    this.storeKey = "session:" + sessionId;
     this.pool = pool;
     this.clock = clock;
     this.store = store;
     this.ttl = ttl;
+  }
+
+  /**
+   * Started, the binding not read yet: it is read when the first request asks. Sharding starts an entity with
+   * no message when its shard is placed ahead of requests ({@link SessionShardPlacement}); such an entity
+   * reads nothing until a session of its id routes a request.
+   */
+  private Behavior<Command> unread() {
+    return Behaviors.receive(Command.class)
+        .onAnyMessage(msg -> {
+          read();
+          stash.stash(msg);
+          return loading();
+        })
+        .build();
+  }
+
+  private void read() {
+    ctx.pipeToSelf(store.get(storeKey), (value, failure) -> {
+      if (failure != null) {
+        // Runs on the store's thread: a plain logger, not the actor context.
+        if (failingFast(failure)) {
+          LOG.debug("session store failing fast, routing session {} afresh", sessionId);
+        } else {
+          LOG.warn("session store unavailable, routing session {} afresh: {}", sessionId, failure.toString());
+        }
+        return new Loaded(Optional.empty());
+      }
+      return new Loaded(value);
+    });
   }
 
   private Behavior<Command> loading() {

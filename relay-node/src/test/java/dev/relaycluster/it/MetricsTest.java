@@ -163,10 +163,12 @@ class MetricsTest {
 
     Map<String, String> served = Map.of("pool", "claude", "dialect", "anthropic", "platform", "claude-console");
     // Usage settles as the answer ends, and a request leaves the in-flight count once its record landed.
-    // The shard meters are refreshed every 15 s: wait for a refresh that saw the run's entities.
+    // The shard meters are refreshed every 15 s: wait for a refresh that saw the run's entities (the node placed
+    // its 100 session shards at start, each with a placeholder entity: a run's session is one more).
+    int sessionShards = 100;
     PrometheusSamples s = awaitScrape(x -> x.sum("relay_requests_total", Map.of()) >= 7
         && x.sum("relay_requests_in_flight", Map.of()) == 0 && x.has("relay_projection_lag_events")
-        && x.sum("relay_entities", Map.of("type", "Session")) > 0, Duration.ofSeconds(30));
+        && x.sum("relay_entities", Map.of("type", "Session")) > sessionShards, Duration.ofSeconds(30));
     assertEquals(3, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "completed")));
     assertEquals(1, s.sum("relay_requests_total", with(served, "status", "2xx", "outcome", "upstream_failed")));
     assertEquals(1, s.sum("relay_requests_total", Map.of("pool", "claude", "dialect", "anthropic",
@@ -212,8 +214,10 @@ class MetricsTest {
     assertEquals(2, s.sum("relay_accounts", Map.of("pool", "claude")));
     assertEquals(1, s.sum("relay_cluster_members", Map.of("status", "up")));
     // This node hosts every shard of the one-node cluster: each entity type's shards and running entities, at
-    // most as many entities as the run made (two keys, two accounts, a session per relayed request).
-    Map<String, Integer> made = Map.of("ApiKey", 2, "Account", 2, "Session", 6);
+    // most as many entities as the run made (two keys, two accounts, a session per relayed request, and the
+    // placeholders); every session shard was placed at start.
+    assertEquals(sessionShards, s.sum("relay_shards", Map.of("type", "Session")), "every session shard placed");
+    Map<String, Integer> made = Map.of("ApiKey", 2, "Account", 2, "Session", 6 + sessionShards);
     made.forEach((type, most) -> {
       double shards = s.sum("relay_shards", Map.of("type", type));
       double entities = s.sum("relay_entities", Map.of("type", type));
