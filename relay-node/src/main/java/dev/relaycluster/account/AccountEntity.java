@@ -60,9 +60,18 @@ public final class AccountEntity
 
   public record Delete(long deletedAt, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
-  /** Ask for a lease on this account for one request, with the credentials to call upstream. */
-  public record Acquire(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo)
-      implements Command {}
+  /**
+   * Ask for a lease on this account for one request, with the credentials to call upstream. {@code family}: the
+   * model family the request was routed for ("sonnet", "other", …), refused while a real limit covers it (the
+   * node's pool view may not show a cooldown this entity has just written); null: not routed by cooldowns (a
+   * turn on a socket pinned to the account).
+   */
+  public record Acquire(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo,
+      String family) implements Command {
+    public Acquire(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo) {
+      this(leaseId, holder, replyTo, null);
+    }
+  }
 
   /** The credentials without a lease (an admin's test request); refreshed first when due. */
   public record Borrow(ActorRef<AcquireReply> replyTo) implements Command {}
@@ -354,6 +363,9 @@ public final class AccountEntity
       return Effect().reply(cmd.replyTo(), new Unavailable("the request gave up waiting"));
     }
     String refusal = state.refusal(leases.size());
+    if (refusal == null && cmd.family() != null) {
+      refusal = state.limitRefusal(cmd.family(), System.currentTimeMillis());
+    }
     if (refusal != null) {
       return Effect().reply(cmd.replyTo(), new Unavailable(refusal));
     }

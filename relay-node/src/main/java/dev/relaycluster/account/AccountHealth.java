@@ -36,6 +36,16 @@ public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedR
     return new TreeMap<>(cooldowns).values().stream().toList();
   }
 
+  /**
+   * The real limit (a cooldown with upstream's reset time, which the scheduler never overrides) that keeps the
+   * account from serving {@code family} at {@code now}, if any: the one that ends last.
+   */
+  public java.util.Optional<CooldownMark> limitFor(String family, long now) {
+    return cooldowns.values().stream()
+        .filter(m -> m.activeAt(now) && m.covers(family) && !m.transientError())
+        .max(java.util.Comparator.comparingLong(CooldownMark::until));
+  }
+
   public AccountHealth cooling(CooldownMark mark) {
     Map<String, CooldownMark> next = new TreeMap<>(cooldowns);
     next.put(mark.family(), mark);

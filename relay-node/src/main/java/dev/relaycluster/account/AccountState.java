@@ -62,6 +62,16 @@ public record AccountState(String accountId, AccountDefinition definition, long 
     return null;
   }
 
+  /**
+   * Why a request for model {@code family} may not have a lease at {@code now} though the node routed it here: a
+   * real limit covers the family (its cooldown written after the node's pool view was); null: none.
+   */
+  public String limitRefusal(String family, long now) {
+    return health.limitFor(family, now)
+        .map(m -> "account is cooling down until " + java.time.Instant.ofEpochMilli(m.until()) + " (" + m.reason() + ")")
+        .orElse(null);
+  }
+
   public AccountStatus status() {
     if (deletedAt > 0) {
       return AccountStatus.DELETED;

@@ -89,7 +89,7 @@ final class AccountChoice {
         return CompletableFuture.completedFuture(
             new Chosen(attempt, account, new AccountEntity.Granted(null, kept, 0), true));
       }
-      return acquire(accountId, attempt.accountLease())
+      return acquire(accountId, attempt.accountLease(), demand.family())
           .thenCompose(acquired -> {
             if (acquired instanceof AccountEntity.Unavailable unavailable) {
               trace.lease("refused: " + unavailable.reason());
@@ -109,13 +109,14 @@ final class AccountChoice {
   }
 
   /**
-   * A lease on one account. An account whose entity does not answer (its node just died) is Unavailable
+   * A lease on one account, for a request routed for model {@code family} (null: a pinned socket's turn, not
+   * routed by cooldowns). An account whose entity does not answer (its node just died) is Unavailable
    * like a busy one, and told to drop the lease in case it granted it after all. A grant is kept in this
    * node's replica; a refusal drops the account from it.
    */
-  CompletionStage<AccountEntity.AcquireReply> acquire(String accountId, String lease) {
+  CompletionStage<AccountEntity.AcquireReply> acquire(String accountId, String lease, String family) {
     EntityRef<AccountEntity.Command> account = ref(accountId);
-    return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r),
+    return account.<AccountEntity.AcquireReply>ask(r -> new AccountEntity.Acquire(lease, leaseHolder, r, family),
             acquireTimeout(accountId))
         .exceptionally(t -> {
           account.tell(new AccountEntity.Release(lease));

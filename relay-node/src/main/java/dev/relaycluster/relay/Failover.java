@@ -356,7 +356,7 @@ final class Failover {
    * Nothing reached the client yet: free this account and try the next one, or give the refusal back. The
    * account is no longer taken from this node's replica: what its entity makes of the refusal (a cooldown, a
    * block) reaches the pool view only after its journal write, and until then the next request asks the entity,
-   * which has the report before that ask.
+   * which has the report before that ask and refuses a lease under a block or a real limit.
    */
   private CompletionStage<RelayAnswer> failOver(Attempt attempt, String accountId, UpstreamRefusal refused) {
     attempt.settlement().releaseAccount();

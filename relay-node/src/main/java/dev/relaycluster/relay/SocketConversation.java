@@ -180,7 +180,7 @@ final class SocketConversation {
         pinned = leg;
       }
       SocketTurn t = new SocketTurn(call, settlement, replayable, pinned);
-      return services.choice().acquire(pinned.account.id(), t.attempt.accountLease())
+      return services.choice().acquire(pinned.account.id(), t.attempt.accountLease(), null)
           .thenCompose(acquired -> leased(t, acquired) ? send(t) : CompletableFuture.completedFuture(Done.getInstance()));
     });
   }
@@ -297,7 +297,7 @@ final class SocketConversation {
     out.leg(to);
     CompletionStage<AccountEntity.AcquireReply> lease = connected.leaseId() != null
         ? CompletableFuture.completedFuture(new AccountEntity.Granted(connected.leaseId(), to.account, 0))
-        : services.choice().acquire(to.account.id(), t.attempt.accountLease());
+        : services.choice().acquire(to.account.id(), t.attempt.accountLease(), null);
     lease.thenAccept(acquired -> {
       if (leased(t, acquired)) {
         to.toUpstream.offer(TextMessage.create(t.call.body().utf8String()));

@@ -159,6 +159,35 @@ class AccountHealthEntityTest {
   }
 
   @Test
+  void aLeaseForAFamilyUnderARealLimitIsRefusedEvenBeforeTheNodeSeesTheCooldown() {
+    kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.Create(console(), r));
+    TestProbe<LeaseHolder.Command> holder = testKit.createTestProbe();
+    long reset = System.currentTimeMillis() / 1000 + 3600;
+    report(answer(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset),
+        "anthropic-ratelimit-unified-representative-claim", "seven_day_opus"), ""), "opus");
+    var refused = kit.<AccountEntity.AcquireReply>runCommand(
+        r -> new AccountEntity.Acquire("l1", holder.getRef(), r, "opus")).reply();
+    assertTrue(assertInstanceOf(AccountEntity.Unavailable.class, refused).reason().startsWith("account is cooling down until "
+        + java.time.Instant.ofEpochSecond(reset)), refused.toString());
+    assertInstanceOf(AccountEntity.Granted.class, kit.<AccountEntity.AcquireReply>runCommand(
+        r -> new AccountEntity.Acquire("l2", holder.getRef(), r, "sonnet")).reply(), "another family is served");
+    assertInstanceOf(AccountEntity.Granted.class, kit.<AccountEntity.AcquireReply>runCommand(
+        r -> new AccountEntity.Acquire("l3", holder.getRef(), r)).reply(), "a pinned socket's turn is not routed");
+
+    // A whole-account limit covers every family; a transient cooldown (an overload) refuses nothing, as the
+    // cascade guard may send a request to such an account on purpose.
+    report(answer(429, Map.of("anthropic-ratelimit-unified-reset", Long.toString(reset)), ""), "sonnet");
+    assertInstanceOf(AccountEntity.Unavailable.class, kit.<AccountEntity.AcquireReply>runCommand(
+        r -> new AccountEntity.Acquire("l4", holder.getRef(), r, "haiku")).reply());
+    kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.ResetHealth(5_000L, r));
+    report(answer(529, Map.of(), "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
+        "sonnet");
+    assertEquals(1, kit.getState().health().cooldowns().size());
+    assertInstanceOf(AccountEntity.Granted.class, kit.<AccountEntity.AcquireReply>runCommand(
+        r -> new AccountEntity.Acquire("l5", holder.getRef(), r, "sonnet")).reply());
+  }
+
+  @Test
   void aDisabledOrganisationBlocksLeasesUntilAnAdminResets() {
     kit.<StatusReply<PoolEntry>>runCommand(r -> new AccountEntity.Create(console(), r));
     TestProbe<LeaseHolder.Command> holder = testKit.createTestProbe();
