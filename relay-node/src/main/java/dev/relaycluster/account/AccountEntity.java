@@ -61,10 +61,8 @@ public final class AccountEntity
   public record Delete(long deletedAt, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /**
-   * Ask for a lease on this account for one request, with the credentials to call upstream. {@code family}: the
-   * model family the request was routed for ("sonnet", "other", …), refused while a real limit covers it (the
-   * node's pool view may not show a cooldown this entity has just written); null: not routed by cooldowns (a
-   * turn on a socket pinned to the account).
+   * A lease for one request, with the credentials to call upstream; refused while a real limit covers {@code family},
+   * the model family it was routed for (null: a pinned socket's turn, not routed by cooldowns).
    */
   public record Acquire(String leaseId, ActorRef<LeaseHolder.Command> holder, ActorRef<AcquireReply> replyTo,
       String family) implements Command {
