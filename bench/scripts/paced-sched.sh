@@ -7,6 +7,7 @@
 # (scripts/sched_report.py) gives each request's time on the wire, what the threads of every process used,
 # the waits for a core, and what ran on both cores around the slowest requests.
 #   sudo bash bench/scripts/paced-sched.sh NAME JAR [JVM options…]   (writes results/sched-NAME.md; about 2 minutes)
+# SCHED_CONNECTIONS=1 SCHED_THINK_MS=0 traces one connection sending back to back instead of the paced 64.
 # Needs root (tracefs, tcpdump; both are installed or mounted when missing). Also says whether the kernel's
 # DAMON runs (a VM's memory reclaim; its thread kdamond shows in the table when it takes the cores).
 set -euo pipefail
@@ -44,7 +45,7 @@ sleep 1
 ( sleep 7; echo 1 > "$TRACE/tracing_on"; echo "SYNC $(date +%s.%N)" > "$TRACE/trace_marker"; sleep 6
   echo 0 > "$TRACE/tracing_on"; cat "$TRACE/trace" > "$WORK/sched.txt" ) &
 TRACER=$!
-BENCH_THINK_MS=100 run_wrk paced relay 64 true 20 1
+BENCH_THINK_MS=${SCHED_THINK_MS:-100} run_wrk paced relay "${SCHED_CONNECTIONS:-64}" true 20 1
 wait "$TRACER"
 kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=
 echo 0 > "$TRACE/events/sched/sched_switch/enable"; echo 0 > "$TRACE/events/sched/sched_wakeup/enable"; echo > "$TRACE/trace"

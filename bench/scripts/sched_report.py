@@ -127,13 +127,17 @@ def main():
         values = sorted(values)
         return values[min(len(values) - 1, int(p * len(values)))] if values else 0.0
 
+    def load_words():
+        conns, think = os.environ.get("SCHED_CONNECTIONS", "64"), os.environ.get("SCHED_THINK_MS", "100")
+        pause = f"0.5-1.5 x {think} ms between requests" if think != "0" else "requests back to back"
+        return f"{conns} connection{'s' if conns != '1' else ''}, {pause}"
+
     lat = [(e - s) * 1000 for s, e in requests]
     mock_lat = [(e - s) * 1000 for s, e in upstream]
     print(f"## Who had the cores when a paced request was slow: `{name}`\n")
     print(f"Written by `sudo bash bench/scripts/paced-sched.sh {name} JAR{(' ' + options) if options else ''}` (jar "
           f"`{jar}`), {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC: one node on embedded H2 (-Xmx512m), 60 s of "
-          "warm-up at 64 streaming connections, one paced run of 20 s (64 connections, 0.5-1.5 x 100 ms between "
-          f"requests). Requests are timed on the wire (tcpdump on loopback: the request's first byte in, the "
+          f"warm-up at 64 streaming connections, one run of 20 s ({load_words()}). Requests are timed on the wire (tcpdump on loopback: the request's first byte in, the "
           f"answer's last byte out); the scheduler trace covers {seconds:.1f} s of the run. DAMON (the kernel's "
           f"memory monitor, which a VM may use to page memory out): {damon}.\n")
     print(f"- Requests through the node: {len(lat):,}; p50 {pct(lat, 0.5):.2f} ms, p99 {pct(lat, 0.99):.2f} ms, "
