@@ -3,7 +3,6 @@ package dev.relaycluster.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
@@ -12,6 +11,7 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.TtlStore;
+import dev.relaycluster.testing.ClusterTestKits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,11 +43,7 @@ class SessionEntityTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("SessionEntityTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            """).withFallback(ConfigFactory.load()));
+    testKit = ClusterTestKits.create("SessionEntityTest");
   }
 
   @AfterAll

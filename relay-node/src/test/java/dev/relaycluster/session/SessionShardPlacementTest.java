@@ -3,7 +3,6 @@ package dev.relaycluster.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
@@ -12,6 +11,7 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.store.InMemoryTtlStore;
+import dev.relaycluster.testing.ClusterTestKits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +27,6 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,13 +64,7 @@ class SessionShardPlacementTest {
 
   @Test
   void everyShardIsPlacedBeforeAnyRequestAndNothingIsRead() {
-    testKit = ActorTestKit.create("SessionShardPlacementTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            """).withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = ClusterTestKits.oneNodeCluster("SessionShardPlacementTest");
     memory = new InMemoryTtlStore(System::currentTimeMillis);
     AtomicInteger reads = new AtomicInteger();
     DelegatingStore store = new DelegatingStore(memory) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
@@ -13,6 +12,7 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.scheduling.Scheduler;
 import dev.relaycluster.store.InMemoryTtlStore;
+import dev.relaycluster.testing.ClusterTestKits;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,8 +21,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,13 +37,7 @@ class SessionShardsTest {
 
   @BeforeEach
   void start() {
-    testKit = ActorTestKit.create("SessionShardsTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            """).withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = ClusterTestKits.oneNodeCluster("SessionShardsTest");
     store = new InMemoryTtlStore(System::currentTimeMillis);
   }
 

@@ -2,7 +2,6 @@ package dev.relaycluster.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
@@ -12,6 +11,7 @@ import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.StorageUnavailableException;
 import dev.relaycluster.store.TtlStore;
+import dev.relaycluster.testing.ClusterTestKits;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -32,11 +32,7 @@ class SessionStoreOutageTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("SessionStoreOutageTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            """).withFallback(ConfigFactory.load()));
+    testKit = ClusterTestKits.create("SessionStoreOutageTest");
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package dev.relaycluster.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.relaycluster.account.AccountStatus;
 import dev.relaycluster.account.AccountType;
 import dev.relaycluster.account.PoolEntry;
@@ -11,6 +10,7 @@ import dev.relaycluster.cluster.ReplicatedView;
 import dev.relaycluster.scheduling.LastUsedClock;
 import dev.relaycluster.store.InMemoryTtlStore;
 import dev.relaycluster.store.TtlStore;
+import dev.relaycluster.testing.ClusterTestKits;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -41,11 +41,7 @@ class SessionStoredBindingTest {
 
   @BeforeAll
   static void startSystem() {
-    testKit = ActorTestKit.create("SessionStoredBindingTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            """).withFallback(ConfigFactory.load()));
+    testKit = ClusterTestKits.create("SessionStoredBindingTest");
   }
 
   @AfterAll
