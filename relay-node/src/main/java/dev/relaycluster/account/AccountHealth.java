@@ -1,8 +1,10 @@
 package dev.relaycluster.account;
 
 import dev.relaycluster.cluster.CborSerializable;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -40,10 +42,10 @@ public record AccountHealth(Map<String, CooldownMark> cooldowns, String blockedR
    * The real limit (a cooldown with upstream's reset time, which the scheduler never overrides) that keeps the
    * account from serving {@code family} at {@code now}, if any: the one that ends last.
    */
-  public java.util.Optional<CooldownMark> limitFor(String family, long now) {
+  public Optional<CooldownMark> limitFor(String family, long now) {
     return cooldowns.values().stream()
         .filter(m -> m.activeAt(now) && m.covers(family) && !m.transientError())
-        .max(java.util.Comparator.comparingLong(CooldownMark::until));
+        .max(Comparator.comparingLong(CooldownMark::until));
   }
 
   public AccountHealth cooling(CooldownMark mark) {

@@ -12,6 +12,7 @@ import dev.relaycluster.account.AccountEntity.HealthReset;
 import dev.relaycluster.account.AccountEntity.TokensRefreshed;
 import dev.relaycluster.account.AccountEntity.UtilisationSeen;
 import dev.relaycluster.cluster.CborSerializable;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -68,7 +69,7 @@ public record AccountState(String accountId, AccountDefinition definition, long 
    */
   public String limitRefusal(String family, long now) {
     return health.limitFor(family, now)
-        .map(m -> "account is cooling down until " + java.time.Instant.ofEpochMilli(m.until()) + " (" + m.reason() + ")")
+        .map(m -> "account is cooling down until " + Instant.ofEpochMilli(m.until()) + " (" + m.reason() + ")")
         .orElse(null);
   }
 

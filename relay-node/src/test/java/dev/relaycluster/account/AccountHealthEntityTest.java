@@ -18,6 +18,7 @@ import dev.relaycluster.store.CredentialCipher;
 import dev.relaycluster.testing.EntityTestKitConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -168,7 +169,7 @@ class AccountHealthEntityTest {
     var refused = kit.<AccountEntity.AcquireReply>runCommand(
         r -> new AccountEntity.Acquire("l1", holder.getRef(), r, "opus")).reply();
     assertTrue(assertInstanceOf(AccountEntity.Unavailable.class, refused).reason().startsWith("account is cooling down until "
-        + java.time.Instant.ofEpochSecond(reset)), refused.toString());
+        + Instant.ofEpochSecond(reset)), refused.toString());
     assertInstanceOf(AccountEntity.Granted.class, kit.<AccountEntity.AcquireReply>runCommand(
         r -> new AccountEntity.Acquire("l2", holder.getRef(), r, "sonnet")).reply(), "another family is served");
     assertInstanceOf(AccountEntity.Granted.class, kit.<AccountEntity.AcquireReply>runCommand(
